@@ -1,0 +1,27 @@
+"""Dates as people type them: ISO or day/month/year, in any digit script."""
+import re
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from domain.digits import normalise_digits
+
+KUWAIT = ZoneInfo("Asia/Kuwait")
+
+_ISO = re.compile(r"(?P<year>[0-9]{4})[-/.](?P<month>[0-9]{1,2})[-/.](?P<day>[0-9]{1,2})")
+_DAY_FIRST = re.compile(r"(?P<day>[0-9]{1,2})[-/.](?P<month>[0-9]{1,2})[-/.](?P<year>[0-9]{4})")
+
+
+def today_in_kuwait() -> date:
+    return datetime.now(KUWAIT).date()
+
+
+def parse_date(text: str) -> date | None:
+    """`2015-03-31`, `31/03/2015`, `٣١/٠٣/٢٠١٥` and the like; None when not a real date."""
+    cleaned = normalise_digits(text or "").replace("\u066b", "/")
+    match = _ISO.fullmatch(cleaned) or _DAY_FIRST.fullmatch(cleaned)
+    if match is None:
+        return None
+    try:
+        return date(int(match["year"]), int(match["month"]), int(match["day"]))
+    except ValueError:
+        return None

@@ -1,0 +1,346 @@
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from domain.fee_schedule import (
+    DEFAULT_SCHEDULE_ID,
+    ScheduleError,
+    load_schedule,
+    load_schedules,
+)
+
+FEE_SCHEDULES = Path(__file__).resolve().parents[2] / "fee_schedules"
+
+# Written from domain.md and fees-2025.md, not read from the data files.
+SEED_FEES = {
+    "commercial": 50000,
+    "family_first_degree": 50000,
+    "worker": 50000,
+    "student": 50000,
+    "joining_wife": 30000,
+    "domestic_worker": 5000,
+    "widow_divorcee_family": 5000,
+    "kuwaiti_wife": 5000,
+    "gcc_kuwaiti_family": 5000,
+    "self_sponsored": 5000,
+    "stateless": 5000,
+}
+
+DECISION_306_FEES = {
+    "worker": 100000,
+    "commercial": 100000,
+    "student": 100000,
+    "self_sponsored": 100000,
+    "family_first_degree": 100000,
+    "joining_wife": 100000,
+    "domestic_worker": 100000,
+    "farm_worker": 10000,
+    "domestic_worker_kuwaiti_4th": 10000,
+    "gcc_kuwaiti_family": 10000,
+    "kuwaiti_wife": 0,
+    "widow_divorcee_family": 0,
+    "kuwaiti_family": 0,
+    "domestic_worker_kuwaiti": 0,
+    "newborn": 0,
+}
+
+ARTICLES = {
+    "commercial": 19,
+    "domestic_worker": 20,
+    "family_first_degree": 22,
+    "self_sponsored": 24,
+}
+
+
+@pytest.fixture(scope="module")
+def schedules():
+    return load_schedules(FEE_SCHEDULES)
+
+
+@pytest.fixture(scope="module")
+def seed(schedules):
+    return schedules["seed"]
+
+
+@pytest.fixture(scope="module")
+def decision(schedules):
+    return schedules["decision-306-2025"]
+
+
+def test_shipped_schedules(schedules):
+    assert set(schedules) == {"seed", "decision-306-2025"}
+    assert DEFAULT_SCHEDULE_ID in schedules
+
+
+def test_seed_has_exactly_the_seed_categories(seed):
+    assert [c.code for c in seed.categories] == list(SEED_FEES)
+
+
+@pytest.mark.parametrize("code, fils", SEED_FEES.items())
+def test_seed_row(seed, code, fils):
+    category = seed.category(code)
+    assert category.annual_fils == fils
+    assert category.max_years == 5
+    assert not category.exempt
+    assert not category.secondary_source
+    assert category.label_ar and category.label_en
+    if code in ARTICLES:
+        assert category.article == ARTICLES[code]
+
+
+def test_seed_draws_the_child_line_at_twelve(seed):
+    family = seed.category("family_first_degree")
+    assert family.min_age_years == 13
+    assert "12" in family.below_min_age_note_en
+    assert "service centre" in family.below_min_age_note_en
+    assert "مراكز الخدمات" in family.below_min_age_note_ar
+    assert family.below_min_age_note("ar") == family.below_min_age_note_ar
+    others = [c for c in seed.categories if c.code != "family_first_degree"]
+    assert all(not c.has_age_rule for c in others)
+
+
+def test_seed_metadata(seed):
+    assert seed.id == "seed"
+    assert seed.effective_from < date(2025, 12, 23)
+    assert "no effective date" in seed.source_note_en
+    assert not seed.secondary_source
+
+
+def test_decision_has_exactly_its_categories(decision):
+    assert [c.code for c in decision.categories] == list(DECISION_306_FEES)
+    assert decision.category("stateless") is None
+
+
+@pytest.mark.parametrize("code, fils", DECISION_306_FEES.items())
+def test_decision_306_row(decision, code, fils):
+    category = decision.category(code)
+    assert category.annual_fils == fils
+    assert category.secondary_source
+    assert category.exempt == (fils == 0)
+    if category.exempt:
+        assert category.exempt_reason_ar and category.exempt_reason_en
+        assert category.exempt_reason("en") == category.exempt_reason_en
+    else:
+        assert category.exempt_reason_ar is None and category.exempt_reason_en is None
+
+
+def test_decision_metadata(decision):
+    assert decision.effective_from == date(2025, 12, 23)
+    assert decision.secondary_source
+    assert "not been checked against the official text" in decision.source_note_en
+    assert decision.category("newborn").max_age_months == 4
+    assert decision.category("family_first_degree").min_age_years is None
+
+
+def test_locale_picks_the_language(seed):
+    commercial = seed.category("commercial")
+    assert commercial.label("ar") == "إقامة تجارية"
+    assert commercial.label("ar_KW") == "إقامة تجارية"
+    assert commercial.label("en") == "Commercial residency"
+    assert seed.title("ar") == seed.title_ar
+    assert seed.title("en") == seed.title_en
+
+
+# --- refusing bad files -----------------------------------------------------
+
+GOOD = '''\
+id = "test"
+title_ar = "جدول تجريبي"
+title_en = "Test schedule"
+effective_from = 2025-01-01
+source_note_ar = "للاختبار فقط"
+source_note_en = "For tests only"
+
+[[category]]
+code = "worker"
+label_ar = "عامل"
+label_en = "Worker"
+annual_fils = 50000
+max_years = 5
+
+[[category]]
+code = "kuwaiti_wife"
+label_ar = "زوجة مواطن كويتي"
+label_en = "Wife of a Kuwaiti citizen"
+annual_fils = 0
+exempt_reason_ar = "معفاة"
+exempt_reason_en = "Exempt"
+max_years = 5
+'''
+# GOOD's line numbers, for the expectations below
+WORKER_HEADER = 8
+WORKER_ANNUAL_FILS = 12
+WIFE_HEADER = 15
+WIFE_CODE = 16
+WIFE_LABEL_AR = 17
+
+
+def write(tmp_path, text, name="test.toml"):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def refusal(tmp_path, text):
+    path = write(tmp_path, text)
+    with pytest.raises(ScheduleError) as refused:
+        load_schedule(path)
+    return path, refused.value
+
+
+def test_good_file_loads(tmp_path):
+    path = write(tmp_path, GOOD)
+    schedule = load_schedule(path)
+    assert schedule.id == "test"
+    assert schedule.path == path
+    assert schedule.effective_from == date(2025, 1, 1)
+    assert schedule.category("worker").annual_fils == 50000
+    assert schedule.category("kuwaiti_wife").exempt
+    assert schedule.category("nobody") is None
+
+
+def test_unknown_category_field(tmp_path):
+    text = GOOD.replace("annual_fils = 50000", "annual_fils = 50000\nannual_kwd = 50")
+    path, error = refusal(tmp_path, text)
+    assert str(error).startswith(f"{path}:{WORKER_ANNUAL_FILS + 1}: ")
+    assert 'category "worker"' in str(error)
+    assert "annual_kwd" in str(error)
+    assert error.line == WORKER_ANNUAL_FILS + 1
+
+
+def test_unknown_top_level_field(tmp_path):
+    text = GOOD.replace('title_en = "Test schedule"', 'title_en = "Test schedule"\nauthor = "me"')
+    path, error = refusal(tmp_path, text)
+    assert str(error).startswith(f"{path}:4: ")
+    assert "author" in str(error)
+
+
+def test_negative_amount(tmp_path):
+    path, error = refusal(tmp_path, GOOD.replace("annual_fils = 50000", "annual_fils = -50000"))
+    assert str(error) == (
+        f'{path}:{WORKER_ANNUAL_FILS}: category "worker": '
+        "annual_fils must be a whole, non-negative number of fils"
+    )
+
+
+def test_fractional_amount(tmp_path):
+    path, error = refusal(tmp_path, GOOD.replace("annual_fils = 50000", "annual_fils = 50.5"))
+    assert str(error) == (
+        f'{path}:{WORKER_ANNUAL_FILS}: category "worker": '
+        "annual_fils must be a whole, non-negative number of fils"
+    )
+
+
+def test_amount_as_text(tmp_path):
+    path, error = refusal(tmp_path, GOOD.replace("annual_fils = 50000", 'annual_fils = "50000"'))
+    assert error.line == WORKER_ANNUAL_FILS
+
+
+def test_duplicate_code(tmp_path):
+    path, error = refusal(tmp_path, GOOD.replace('code = "kuwaiti_wife"', 'code = "worker"'))
+    assert str(error).startswith(f"{path}:{WIFE_CODE}: ")
+    assert 'category "worker"' in str(error)
+    assert "earlier" in str(error)
+
+
+def test_missing_arabic_label(tmp_path):
+    text = GOOD.replace('label_ar = "زوجة مواطن كويتي"\n', "")
+    path, error = refusal(tmp_path, text)
+    assert str(error) == f'{path}:{WIFE_HEADER}: category "kuwaiti_wife": label_ar is missing'
+
+
+def test_english_in_the_arabic_label(tmp_path):
+    text = GOOD.replace('label_ar = "زوجة مواطن كويتي"', 'label_ar = "Wife of a Kuwaiti"')
+    path, error = refusal(tmp_path, text)
+    assert error.line == WIFE_LABEL_AR
+    assert "missing translation" in str(error)
+
+
+def test_empty_english_title(tmp_path):
+    path, error = refusal(tmp_path, GOOD.replace('title_en = "Test schedule"', 'title_en = "  "'))
+    assert error.line == 3
+    assert "title_en" in str(error)
+
+
+def test_missing_required_top_level_field(tmp_path):
+    path, error = refusal(tmp_path, GOOD.replace("effective_from = 2025-01-01\n", ""))
+    assert error.line == 1
+    assert "effective_from is missing" in str(error)
+
+
+def test_toml_syntax_error(tmp_path):
+    text = GOOD.replace("max_years = 5\n\n[[category]]", "max_years = 5\nlabel_en Worker\n\n[[category]]")
+    path, error = refusal(tmp_path, text)
+    assert str(error).startswith(f"{path}:14: TOML syntax error")
+
+
+def test_bad_date(tmp_path):
+    path, error = refusal(tmp_path, GOOD.replace("effective_from = 2025-01-01", 'effective_from = "2025-02-30"'))
+    assert error.line == 4
+    assert "effective_from" in str(error)
+
+
+def test_date_as_iso_text_is_accepted(tmp_path):
+    path = write(tmp_path, GOOD.replace("effective_from = 2025-01-01", 'effective_from = "2025-01-01"'))
+    assert load_schedule(path).effective_from == date(2025, 1, 1)
+
+
+@pytest.mark.parametrize("years", ["0", "11", "2.5", "true"])
+def test_max_years_out_of_range(tmp_path, years):
+    path, error = refusal(tmp_path, GOOD.replace("max_years = 5", f"max_years = {years}", 1))
+    assert error.line == WORKER_ANNUAL_FILS + 1
+    assert "max_years" in str(error)
+
+
+def test_exempt_needs_a_reason(tmp_path):
+    text = GOOD.replace('exempt_reason_ar = "معفاة"\nexempt_reason_en = "Exempt"\n', "")
+    path, error = refusal(tmp_path, text)
+    assert error.line == WIFE_LABEL_AR + 2
+    assert "exempt" in str(error)
+
+
+def test_exempt_reason_needs_both_languages(tmp_path):
+    path, error = refusal(tmp_path, GOOD.replace('exempt_reason_en = "Exempt"\n', ""))
+    assert error.line == WIFE_LABEL_AR + 3
+    assert "exempt_reason_en is missing" in str(error)
+
+
+def test_exempt_reason_on_a_paid_category(tmp_path):
+    text = GOOD.replace("annual_fils = 0", "annual_fils = 5000")
+    path, error = refusal(tmp_path, text)
+    assert error.line == WIFE_LABEL_AR + 3
+    assert "only for annual_fils = 0" in str(error)
+
+
+def test_minimum_age_needs_its_notes(tmp_path):
+    path, error = refusal(tmp_path, GOOD.replace("max_years = 5", "max_years = 5\nmin_age_years = 13", 1))
+    assert error.line == WORKER_ANNUAL_FILS + 2
+    assert "below_min_age_note" in str(error)
+
+
+def test_no_categories(tmp_path):
+    path, error = refusal(tmp_path, GOOD[: GOOD.index("[[category]]")])
+    assert "category is missing" in str(error)
+
+
+def test_duplicate_ids_across_files(tmp_path):
+    write(tmp_path, GOOD, "a.toml")
+    second = write(tmp_path, GOOD, "b.toml")
+    with pytest.raises(ScheduleError) as refused:
+        load_schedules(tmp_path)
+    assert str(refused.value).startswith(f"{second}:1: ")
+    assert '"test"' in str(refused.value)
+
+
+def test_empty_folder(tmp_path):
+    with pytest.raises(ScheduleError):
+        load_schedules(tmp_path)
+
+
+def test_not_utf8(tmp_path):
+    path = tmp_path / "latin1.toml"
+    path.write_bytes(GOOD.encode("utf-8").replace(b'"Worker"', b'"Worker \xe9"'))
+    with pytest.raises(ScheduleError) as refused:
+        load_schedule(path)
+    assert refused.value.line == 11

@@ -1,0 +1,79 @@
+"""Tameen: the application factory, operator commands, and `python app.py` to serve."""
+import os
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask
+from flask_babel import Babel
+from flask_wtf.csrf import CSRFProtect
+
+import models
+from settings import ConfigError, load_settings
+from views import assets, compression, errors, forms, i18n, pages, schedules, security
+
+ROOT = Path(__file__).resolve().parent
+
+babel = Babel()
+csrf = CSRFProtect()
+
+
+def create_app(config: dict | None = None) -> Flask:
+    instance_path = Path((config or {}).get("INSTANCE_PATH") or ROOT / "instance")
+    # Static files are served by views/assets.py (compressed, versioned), not Flask's route.
+    app = Flask(__name__, instance_path=str(instance_path), static_folder=None)
+    app.url_map.strict_slashes = False
+    instance_path.mkdir(parents=True, exist_ok=True)
+
+    # Explicit config (tests, embedding) wins over the environment.
+    app.config.update(config or {})
+    app.config.update(load_settings({**os.environ, **(config or {})}, instance_path))
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(ROOT / "translations")
+    app.config["BABEL_DEFAULT_LOCALE"] = i18n.DEFAULT_LANGUAGE
+    app.config["BABEL_DEFAULT_TIMEZONE"] = "Asia/Kuwait"
+
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    csrf.init_app(app)
+    i18n.init_app(app)
+    security.init_app(app)
+    compression.init_app(app)
+    errors.init_app(app)
+    forms.init_app(app)
+    schedules.init_app(app, ROOT / "fee_schedules")
+
+    models.open_database(app.config["DATABASE_URL"])
+    models.create_tables()
+    app.teardown_appcontext(_close_connection)
+
+    app.jinja_env.trim_blocks = app.jinja_env.lstrip_blocks = True
+    app.jinja_env.globals["asset_url"] = assets.asset_url
+    for blueprint in (assets.bp, pages.bp):
+        app.register_blueprint(blueprint)
+    _register_commands(app)
+    return app
+
+
+def _close_connection(_exception=None) -> None:
+    if not models.db.is_closed():
+        models.db.close()
+
+
+def _register_commands(app: Flask) -> None:
+    @app.cli.command("init-db")
+    def init_db():
+        """Create the database tables that do not exist yet."""
+        models.create_tables()
+        click.echo(f"Database ready: {app.config['DATABASE_URL']}")
+
+
+def serve() -> None:
+    os.environ.setdefault("APP_ENV", "development")
+    try:
+        app = create_app()
+    except ConfigError as problem:
+        sys.exit(f"Tameen cannot start: {problem}")
+    app.run(host=app.config["HOST"], port=app.config["PORT"], threaded=True)
+
+
+if __name__ == "__main__":
+    serve()

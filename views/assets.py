@@ -1,0 +1,69 @@
+"""Static files, compressed once and cached by browsers for a year.
+
+URLs carry a hash of the file's content (`asset_url`), so a changed file gets a
+new URL and a year-long cache lifetime is safe.
+"""
+import hashlib
+import mimetypes
+from functools import lru_cache
+from pathlib import Path
+
+from flask import Blueprint, abort, current_app, request, url_for
+
+from views.compression import chosen_encoding, compress
+
+bp = Blueprint("assets", __name__)
+
+ONE_YEAR = 365 * 24 * 3600
+COMPRESSIBLE = ("text/", "application/javascript", "image/svg+xml")
+
+
+class Asset:
+    def __init__(self, path: Path):
+        self.raw = path.read_bytes()
+        self.mimetype = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        self.version = hashlib.sha256(self.raw).hexdigest()[:12]
+        self.encoded = {}
+        if self.mimetype.startswith(COMPRESSIBLE):
+            self.encoded = {enc: compress(self.raw, enc, thorough=True) for enc in ("br", "gzip")}
+
+    def body_for(self, accept_encoding: str) -> tuple[bytes, str | None]:
+        encoding = chosen_encoding(accept_encoding, self.encoded)
+        return (self.encoded[encoding], encoding) if encoding else (self.raw, None)
+
+
+@lru_cache(maxsize=256)
+def _load(folder: str, filename: str, mtime_ns: int) -> Asset:
+    return Asset(Path(folder) / filename)
+
+
+def find_asset(filename: str) -> Asset | None:
+    folder = Path(current_app.root_path, "static").resolve()
+    path = (folder / filename).resolve()
+    if folder not in path.parents or not path.is_file():
+        return None
+    return _load(str(folder), filename, path.stat().st_mtime_ns)
+
+
+def asset_url(filename: str) -> str:
+    asset = find_asset(filename)
+    version = asset.version if asset else None
+    return url_for("assets.static_file", filename=filename, v=version)
+
+
+@bp.get("/static/<path:filename>")
+def static_file(filename):
+    asset = find_asset(filename)
+    if asset is None:
+        abort(404)
+    body, encoding = asset.body_for(request.headers.get("Accept-Encoding", ""))
+    response = current_app.response_class(body, mimetype=asset.mimetype)
+    if encoding:
+        response.headers["Content-Encoding"] = encoding
+    response.headers["Vary"] = "Accept-Encoding"
+    response.set_etag(f"{asset.version}-{encoding or 'identity'}")
+    if request.args.get("v") == asset.version:
+        response.headers["Cache-Control"] = f"public, max-age={ONE_YEAR}, immutable"
+    else:
+        response.headers["Cache-Control"] = "public, max-age=300"
+    return response.make_conditional(request)

@@ -1,0 +1,66 @@
+"""Language choice: `?lang=ar|en` on any page, remembered in a cookie, Arabic by default."""
+from flask import current_app, g, request, url_for
+
+from domain.money import format_fils
+
+LANGUAGES = {"ar": "rtl", "en": "ltr"}
+DEFAULT_LANGUAGE = "ar"
+COOKIE = "lang"
+COOKIE_MAX_AGE = 365 * 24 * 3600
+
+
+def select_locale() -> str:
+    if "locale" not in g:
+        asked = request.args.get("lang")
+        g.locale_changed = asked in LANGUAGES and asked != request.cookies.get(COOKIE)
+        if asked in LANGUAGES:
+            g.locale = asked
+        elif request.cookies.get(COOKIE) in LANGUAGES:
+            g.locale = request.cookies[COOKIE]
+        else:
+            g.locale = DEFAULT_LANGUAGE
+    return g.locale
+
+
+def remember_locale(response):
+    if g.get("locale_changed"):
+        response.set_cookie(
+            COOKIE,
+            g.locale,
+            max_age=COOKIE_MAX_AGE,
+            httponly=True,
+            samesite="Lax",
+            secure=current_app.config["SESSION_COOKIE_SECURE"],
+        )
+    return response
+
+
+def text_direction() -> str:
+    return LANGUAGES[select_locale()]
+
+
+def other_language() -> str:
+    return "en" if select_locale() == "ar" else "ar"
+
+
+def switch_language_url() -> str:
+    """The current page in the other language; a plain link, so it works without JavaScript."""
+    if request.endpoint is None or request.method != "GET":
+        return url_for("pages.start", lang=other_language())
+    args = {**request.view_args, **request.args.to_dict(), "lang": other_language()}
+    return url_for(request.endpoint, **args)
+
+
+def money(fils: int) -> str:
+    return format_fils(fils, select_locale())
+
+
+def init_app(app) -> None:
+    app.after_request(remember_locale)
+    app.jinja_env.filters["money"] = money
+    app.jinja_env.globals.update(
+        locale=select_locale,
+        text_direction=text_direction,
+        other_language=other_language,
+        switch_language_url=switch_language_url,
+    )

@@ -1,0 +1,19 @@
+"""The start page and the health check."""
+from flask import Blueprint, render_template
+
+from models import database_is_up
+from views.schedules import active_schedule
+
+bp = Blueprint("pages", __name__)
+
+
+@bp.get("/")
+def start():
+    return render_template("start.html", schedule=active_schedule())
+
+
+@bp.get("/healthz")
+def healthz():
+    if database_is_up():
+        return {"status": "ok", "database": "up"}, 200
+    return {"status": "unavailable", "database": "down"}, 503

@@ -1,0 +1,28 @@
+"""The fee schedules on file, loaded and checked once at start-up."""
+from pathlib import Path
+
+from flask import current_app
+
+from domain.fee_schedule import FeeSchedule, ScheduleError, load_schedules
+from settings import ConfigError
+
+
+def init_app(app, folder: Path) -> None:
+    try:
+        schedules = load_schedules(folder)
+    except ScheduleError as problem:
+        raise ConfigError(f"a fee schedule file is not valid: {problem}") from problem
+    active = app.config["FEE_SCHEDULE"]
+    if active not in schedules:
+        raise ConfigError(
+            f"FEE_SCHEDULE={active!r} is not on file; choose one of: {', '.join(sorted(schedules))}."
+        )
+    app.extensions["fee_schedules"] = schedules
+
+
+def all_schedules() -> dict[str, FeeSchedule]:
+    return current_app.extensions["fee_schedules"]
+
+
+def active_schedule() -> FeeSchedule:
+    return all_schedules()[current_app.config["FEE_SCHEDULE"]]

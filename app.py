@@ -10,7 +10,7 @@ from flask_wtf.csrf import CSRFProtect
 
 import models
 from settings import ConfigError, load_settings
-from views import assets, compression, errors, forms, i18n, pages, schedules, security
+from views import assets, compression, errors, fees, forms, i18n, pages, schedules, security
 
 ROOT = Path(__file__).resolve().parent
 
@@ -47,7 +47,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     app.jinja_env.trim_blocks = app.jinja_env.lstrip_blocks = True
     app.jinja_env.globals["asset_url"] = assets.asset_url
-    for blueprint in (assets.bp, pages.bp):
+    for blueprint in (assets.bp, pages.bp, fees.bp):
         app.register_blueprint(blueprint)
     _register_commands(app)
     return app

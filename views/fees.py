@@ -1,0 +1,40 @@
+"""The public fee calculator and the live quote partial."""
+from flask import Blueprint, request
+
+from domain.dates import today_in_kuwait
+from domain.quote import MAX_PEOPLE
+from views.htmx import render_page_or_partial
+from views.quote_form import apply_action, check, read_answers
+from views.schedules import active_schedule
+
+bp = Blueprint("fees", __name__)
+
+
+def _calculator(values):
+    schedule = active_schedule()
+    answers, focus = apply_action(read_answers(values), values.get("action"))
+    checked = check(answers, schedule, today_in_kuwait())
+    # A fresh form, or one that just gained or lost a row, shows no errors yet:
+    # they appear once the person answers or asks to recalculate.
+    show_errors = "years" in values and focus is None
+    return dict(
+        schedule=schedule,
+        checked=checked,
+        quote=checked.quote,
+        errors=checked.errors if show_errors else {},
+        focus=focus,
+        max_years=max(c.max_years for c in schedule.categories),
+        max_people=MAX_PEOPLE,
+    )
+
+
+@bp.get("/fees")
+def calculator():
+    context = _calculator(request.args)
+    return render_page_or_partial("fees.html", "partials/calculator.html", **context)
+
+
+@bp.route("/quote", methods=["GET", "POST"])
+def quote():
+    values = request.form if request.method == "POST" else request.args
+    return render_page_or_partial("fees.html", "partials/quote.html", **_calculator(values))

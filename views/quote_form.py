@@ -1,0 +1,138 @@
+"""The fee calculator's answers: read from a query string or form, checked, priced.
+
+Field names follow `years`, `people-N-category`, `people-N-born` (a civil ID or a date
+of birth, needed where a category has an age rule).
+"""
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from flask_babel import gettext as _
+
+from domain import quote as rules
+from domain.civil_id import InvalidCivilId, birth_date, parse_civil_id
+from domain.dates import parse_date
+from domain.digits import normalise_digits, parse_whole_number
+from domain.fee_schedule import FeeSchedule
+from views.i18n import select_locale
+
+# Rows beyond this are not even read; the quote rule reports "too many people" above MAX_PEOPLE.
+MAX_ROWS_READ = 100
+_PERSON_FIELD = re.compile(r"people-([0-9]{1,3})-(category|born)")
+
+
+@dataclass
+class PersonAnswer:
+    category: str = ""
+    born: str = ""
+
+
+@dataclass
+class QuoteAnswers:
+    years: str = "1"
+    people: list[PersonAnswer] = field(default_factory=lambda: [PersonAnswer()])
+
+
+@dataclass
+class CheckedQuote:
+    answers: QuoteAnswers
+    quote: rules.Quote | None
+    errors: dict[str, str]  # field id -> message, in page order
+
+    @property
+    def error_list(self) -> list[tuple[str, str]]:
+        return list(self.errors.items())
+
+
+def read_answers(values) -> QuoteAnswers:
+    """Answers from a MultiDict; rows keep the order of their numbers, gaps closed."""
+    rows: dict[int, PersonAnswer] = {}
+    for key in values.keys():
+        match = _PERSON_FIELD.fullmatch(key)
+        if match is None:
+            continue
+        index = int(match[1])
+        if index not in rows and len(rows) >= MAX_ROWS_READ:
+            continue
+        setattr(rows.setdefault(index, PersonAnswer()), match[2], values.get(key, "").strip()[:40])
+    people = [rows[index] for index in sorted(rows)] or [PersonAnswer()]
+    return QuoteAnswers(years=values.get("years", "1").strip()[:10], people=people)
+
+
+def apply_action(answers: QuoteAnswers, action: str | None) -> tuple[QuoteAnswers, str | None]:
+    """Add or remove a row as the pressed button asks; returns the field to focus next."""
+    if action == "add" and len(answers.people) < rules.MAX_PEOPLE:
+        answers.people.append(PersonAnswer())
+        return answers, f"people-{len(answers.people) - 1}-category"
+    if action and action.startswith("remove-"):
+        index = parse_whole_number(action.removeprefix("remove-"))
+        if index is not None and index < len(answers.people) and len(answers.people) > 1:
+            del answers.people[index]
+            return answers, "add-person"
+    return answers, None
+
+
+def check(answers: QuoteAnswers, schedule: FeeSchedule, today: date) -> CheckedQuote:
+    errors: dict[str, str] = {}
+    years = parse_whole_number(answers.years)
+    if years is None:
+        errors["years"] = _("Enter the number of years as a whole number, like 1 or 2.")
+    people = []
+    for index, person in enumerate(answers.people):
+        born, message = _read_birth_date(person.born, today)
+        if message:
+            errors[f"people-{index}-born"] = message
+        people.append(rules.PersonToQuote(person.category, born))
+    quote = rules.quote(schedule, people, years, today)
+    for problem in quote.problems:
+        field_id, message = _problem_message(problem, schedule, answers)
+        errors.setdefault(field_id, message)
+    return CheckedQuote(answers, quote, _in_page_order(errors, len(answers.people)))
+
+
+def _read_birth_date(text: str, today: date) -> tuple[date | None, str | None]:
+    if not text:
+        return None, None
+    digits = re.sub(r"[\s-]", "", normalise_digits(text))
+    if re.fullmatch(r"[0-9]{12}", digits):
+        try:
+            return birth_date(parse_civil_id(digits, today=today)), None
+        except InvalidCivilId:
+            return None, _("This civil ID is not valid. Check the 12 digits on the card.")
+    born = parse_date(text)
+    if born is None:
+        return None, _("Enter a 12-digit civil ID, or a date of birth like 2015-03-31.")
+    return born, None
+
+
+def _problem_message(problem: rules.Problem, schedule: FeeSchedule, answers: QuoteAnswers):
+    person = f"people-{problem.person_index}" if problem.person_index is not None else None
+    code, params = problem.code, problem.params
+    if code == rules.NO_PEOPLE:
+        return "add-person", _("Add at least one person.")
+    if code == rules.TOO_MANY_PEOPLE:
+        return "add-person", _("One request can cover at most %(max)d people.", max=params["max"])
+    if code == rules.YEARS_OUT_OF_RANGE:
+        return "years", _("Choose between %(min)d and %(max)d years.", min=params["min"], max=params["max"])
+    if code == rules.UNKNOWN_CATEGORY:
+        if not answers.people[problem.person_index].category:
+            return f"{person}-category", _("Choose the residency category.")
+        return f"{person}-category", _("Choose a residency category from the list.")
+    if code == rules.BIRTH_DATE_REQUIRED:
+        return f"{person}-born", _("This category depends on age: enter the civil ID or date of birth.")
+    if code == rules.BIRTH_DATE_IN_FUTURE:
+        return f"{person}-born", _("The date of birth cannot be in the future.")
+    if code == rules.AGE_BELOW_MINIMUM:
+        category = schedule.category(answers.people[problem.person_index].category)
+        note = category.below_min_age_note(select_locale()) if category else None
+        return f"{person}-born", note or _("This person is too young for this category.")
+    if code == rules.AGE_ABOVE_MAXIMUM:
+        return f"{person}-born", _("This person is older than this category allows (%(months)d months).",
+                                   months=params["max_age_months"])
+    return person or "years", _("Check this answer.")
+
+
+def _in_page_order(errors: dict[str, str], rows: int) -> dict[str, str]:
+    order = ["years"] + [f"people-{i}-{name}" for i in range(rows) for name in ("category", "born")]
+    order.append("add-person")
+    return {key: errors[key] for key in order if key in errors}

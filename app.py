@@ -19,7 +19,8 @@ csrf = CSRFProtect()
 
 
 def create_app(config: dict | None = None) -> Flask:
-    instance_path = Path((config or {}).get("INSTANCE_PATH") or ROOT / "instance")
+    instance_path = Path((config or {}).get("INSTANCE_PATH") or os.environ.get("INSTANCE_PATH")
+                         or ROOT / "instance")
     # Static files are served by views/assets.py (compressed, versioned), not Flask's route.
     app = Flask(__name__, instance_path=str(instance_path), static_folder=None)
     app.url_map.strict_slashes = False
@@ -40,6 +41,9 @@ def create_app(config: dict | None = None) -> Flask:
     errors.init_app(app)
     forms.init_app(app)
     schedules.init_app(app, ROOT / "fee_schedules")
+    auth.init_app(app)
+    sms.init_app(app)
+    rate_limits.init_app(app)
 
     models.open_database(app.config["DATABASE_URL"])
     models.create_tables()
@@ -64,6 +68,13 @@ def _register_commands(app: Flask) -> None:
         """Create the database tables that do not exist yet."""
         models.create_tables()
         click.echo(f"Database ready: {app.config['DATABASE_URL']}")
+
+    @app.cli.command("prune-security-records")
+    def prune_security_records():
+        """Delete SMS codes, rate-limit counters and outbox messages nobody can use any more."""
+        with models.db.connection_context():
+            removed = models.prune_security_records(models.now())
+        click.echo(f"Removed {removed} old records.")
 
 
 def serve() -> None:

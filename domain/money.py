@@ -2,6 +2,7 @@
 
 import re
 from decimal import Decimal
+from functools import lru_cache
 
 from babel import Locale
 from babel.numbers import format_currency
@@ -31,6 +32,13 @@ def fils_to_decimal(fils: int) -> Decimal:
 
 def format_fils(fils: int, locale: str) -> str:
     """The amount as a person reading `locale` expects: KWD 50.000 / ‏50.000 د.ك.‏"""
+    _require_fils(fils)
+    return _format_fils(fils, locale)
+
+
+# Pages show the same few amounts over and over; Babel's formatting is the slow part of a quote.
+@lru_cache(maxsize=4096)
+def _format_fils(fils: int, locale: str) -> str:
     amount = fils_to_decimal(fils)
     if Locale.parse(locale).language == "en":
         return format_currency(amount, CURRENCY, format=_ENGLISH_PATTERN, locale=locale)

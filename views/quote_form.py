@@ -15,10 +15,8 @@ from domain.dates import parse_date
 from domain.digits import normalise_digits, parse_whole_number
 from domain.fee_schedule import FeeSchedule
 from views.i18n import select_locale
+from views.rows import read_rows, removed_row
 
-# Rows beyond this are not even read; the quote rule reports "too many people" above MAX_PEOPLE.
-MAX_ROWS_READ = 100
-_PERSON_FIELD = re.compile(r"people-([0-9]{1,3})-(category|born)")
 
 
 @dataclass
@@ -46,17 +44,8 @@ class CheckedQuote:
 
 def read_answers(values) -> QuoteAnswers:
     """Answers from a MultiDict; rows keep the order of their numbers, gaps closed."""
-    rows: dict[int, PersonAnswer] = {}
-    for key in values.keys():
-        match = _PERSON_FIELD.fullmatch(key)
-        if match is None:
-            continue
-        index = int(match[1])
-        if index not in rows and len(rows) >= MAX_ROWS_READ:
-            continue
-        setattr(rows.setdefault(index, PersonAnswer()), match[2], values.get(key, "").strip()[:40])
-    people = [rows[index] for index in sorted(rows)] or [PersonAnswer()]
-    return QuoteAnswers(years=values.get("years", "1").strip()[:10], people=people)
+    people = [PersonAnswer(**row) for row in read_rows(values, "people", ("category", "born"))]
+    return QuoteAnswers(years=values.get("years", "1").strip()[:10], people=people or [PersonAnswer()])
 
 
 def apply_action(answers: QuoteAnswers, action: str | None) -> tuple[QuoteAnswers, str | None]:
@@ -64,11 +53,10 @@ def apply_action(answers: QuoteAnswers, action: str | None) -> tuple[QuoteAnswer
     if action == "add" and len(answers.people) < rules.MAX_PEOPLE:
         answers.people.append(PersonAnswer())
         return answers, f"people-{len(answers.people) - 1}-category"
-    if action and action.startswith("remove-"):
-        index = parse_whole_number(action.removeprefix("remove-"))
-        if index is not None and index < len(answers.people) and len(answers.people) > 1:
-            del answers.people[index]
-            return answers, "add-person"
+    index = removed_row(action, len(answers.people))
+    if index is not None:
+        del answers.people[index]
+        return answers, "add-person"
     return answers, None
 
 
@@ -84,8 +72,9 @@ def check(answers: QuoteAnswers, schedule: FeeSchedule, today: date) -> CheckedQ
             errors[f"people-{index}-born"] = message
         people.append(rules.PersonToQuote(person.category, born))
     quote = rules.quote(schedule, people, years, today)
+    categories = [person.category for person in answers.people]
     for problem in quote.problems:
-        field_id, message = _problem_message(problem, schedule, answers)
+        field_id, message = problem_message(problem, schedule, categories)
         errors.setdefault(field_id, message)
     return CheckedQuote(answers, quote, _in_page_order(errors, len(answers.people)))
 
@@ -105,7 +94,9 @@ def _read_birth_date(text: str, today: date) -> tuple[date | None, str | None]:
     return born, None
 
 
-def _problem_message(problem: rules.Problem, schedule: FeeSchedule, answers: QuoteAnswers):
+def problem_message(problem: rules.Problem, schedule: FeeSchedule, categories: list[str],
+                    age_field: str = "born") -> tuple[str, str]:
+    """(field id, translated message) for a quote problem; `categories` as answered, per person."""
     person = f"people-{problem.person_index}" if problem.person_index is not None else None
     code, params = problem.code, problem.params
     if code == rules.NO_PEOPLE:
@@ -115,19 +106,19 @@ def _problem_message(problem: rules.Problem, schedule: FeeSchedule, answers: Quo
     if code == rules.YEARS_OUT_OF_RANGE:
         return "years", _("Choose between %(min)d and %(max)d years.", min=params["min"], max=params["max"])
     if code == rules.UNKNOWN_CATEGORY:
-        if not answers.people[problem.person_index].category:
+        if not categories[problem.person_index]:
             return f"{person}-category", _("Choose the residency category.")
         return f"{person}-category", _("Choose a residency category from the list.")
     if code == rules.BIRTH_DATE_REQUIRED:
-        return f"{person}-born", _("This category depends on age: enter the civil ID or date of birth.")
+        return f"{person}-{age_field}", _("This category depends on age: enter the civil ID or date of birth.")
     if code == rules.BIRTH_DATE_IN_FUTURE:
-        return f"{person}-born", _("The date of birth cannot be in the future.")
+        return f"{person}-{age_field}", _("The date of birth cannot be in the future.")
     if code == rules.AGE_BELOW_MINIMUM:
-        category = schedule.category(answers.people[problem.person_index].category)
+        category = schedule.category(categories[problem.person_index])
         note = category.below_min_age_note(select_locale()) if category else None
-        return f"{person}-born", note or _("This person is too young for this category.")
+        return f"{person}-{age_field}", note or _("This person is too young for this category.")
     if code == rules.AGE_ABOVE_MAXIMUM:
-        return f"{person}-born", _("This person is older than this category allows (%(months)d months).",
+        return f"{person}-{age_field}", _("This person is older than this category allows (%(months)d months).",
                                    months=params["max_age_months"])
     return person or "years", _("Check this answer.")
 

@@ -10,7 +10,8 @@ from flask_wtf.csrf import CSRFProtect
 
 import models
 from settings import ConfigError, load_settings
-from views import assets, compression, errors, fees, forms, i18n, pages, schedules, security
+from views import (accounts, assets, auth, compression, dev_outbox, errors, fees, forms, i18n,
+                   pages, profile, rate_limits, schedules, security, sms)
 
 ROOT = Path(__file__).resolve().parent
 
@@ -51,7 +52,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     app.jinja_env.trim_blocks = app.jinja_env.lstrip_blocks = True
     app.jinja_env.globals["asset_url"] = assets.asset_url
-    for blueprint in (assets.bp, pages.bp, fees.bp):
+    for blueprint in (assets.bp, pages.bp, fees.bp, accounts.bp, profile.bp, dev_outbox.bp):
         app.register_blueprint(blueprint)
     _register_commands(app)
     return app

@@ -1,8 +1,10 @@
 """Configuration read from the environment, checked before the app starts."""
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ENVIRONMENTS = ("development", "production", "testing")
+SMS_BACKENDS = ("console", "outbox", "http")
 
 
 class ConfigError(RuntimeError):
@@ -47,4 +49,51 @@ def load_settings(environ: dict, instance_path: Path) -> dict:
         "PREFERRED_URL_SCHEME": "https" if production else "http",
         "MAX_CONTENT_LENGTH": 256 * 1024,
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
+        # argon2-cffi's own parameters, except in the test suite where speed matters.
+        "PASSWORD_HASH_CHEAP": app_env == "testing",
+        "PROXY_HOPS": _whole_number(environ, "PROXY_HOPS", "0", highest=5),
+        **_sms_settings(environ, production),
+    }
+
+
+def _whole_number(environ: dict, name: str, default: str, highest: int) -> int:
+    text = str(environ.get(name) or default).strip()
+    if not text.isascii() or not text.isdigit() or int(text) > highest:
+        raise ConfigError(f"{name} must be a whole number from 0 to {highest}, not {text!r}.")
+    return int(text)
+
+
+def _sms_settings(environ: dict, production: bool) -> dict:
+    backend = environ.get("SMS_BACKEND") or ("http" if production else "console")
+    if backend not in SMS_BACKENDS:
+        raise ConfigError(f"SMS_BACKEND must be one of {', '.join(SMS_BACKENDS)}, not {backend!r}.")
+    if production and backend != "http":
+        raise ConfigError(
+            f"SMS_BACKEND={backend} does not send SMS (it writes the codes to the log or the "
+            "database); production needs a provider: set SMS_BACKEND=http and SMS_HTTP_URL."
+        )
+    url = environ.get("SMS_HTTP_URL", "")
+    if backend == "http":
+        parts = urlsplit(url)
+        allowed = ("https",) if production else ("https", "http")
+        if parts.scheme not in allowed or not parts.netloc:
+            # The address is not echoed: it may carry credentials.
+            scheme = "https" if production else "http(s)"
+            raise ConfigError(f"SMS_HTTP_URL must be the provider's {scheme} address "
+                              "when SMS_BACKEND=http.")
+    try:
+        timeout = float(environ.get("SMS_HTTP_TIMEOUT") or 10)
+    except ValueError:
+        timeout = 0.0
+    if not 0 < timeout <= 60:
+        raise ConfigError("SMS_HTTP_TIMEOUT must be a number of seconds above 0 and at most 60.")
+    return {
+        "SMS_BACKEND": backend,
+        "SMS_HTTP_URL": url,
+        "SMS_HTTP_USERNAME": environ.get("SMS_HTTP_USERNAME", ""),
+        "SMS_HTTP_PASSWORD": environ.get("SMS_HTTP_PASSWORD", ""),
+        "SMS_HTTP_TOKEN": environ.get("SMS_HTTP_TOKEN", ""),
+        "SMS_HTTP_SENDER": environ.get("SMS_HTTP_SENDER", "Tameen"),
+        "SMS_HTTP_TIMEOUT": timeout,
+        "SMS_HTTP_RETRIES": _whole_number(environ, "SMS_HTTP_RETRIES", "2", highest=5),
     }

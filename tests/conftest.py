@@ -47,3 +47,120 @@ def form_post(client, url, data=None, **kwargs):
     data = dict(data or {})
     data.setdefault("csrf_token", csrf_token_for(client))
     return client.post(url, data=data, **kwargs)
+
+
+# --- accounts ----------------------------------------------------------------
+
+@pytest.fixture(autouse=True)
+def _sms_provider_address(monkeypatch):
+    """Production refuses to start without an SMS provider (SMS_BACKEND=http). Tests that
+    build a production app get this placeholder; nothing is ever sent to it."""
+    import os
+
+    if "SMS_HTTP_URL" not in os.environ:
+        monkeypatch.setenv("SMS_HTTP_URL", "https://sms.invalid/send")
+
+
+def civil_id_for(serial: int, born: str = "900101", century: str = "2") -> str:
+    """A valid civil ID: `century` + `born` (YYMMDD) + a 4-digit serial + the check digit.
+    Serials whose check digit cannot exist move on to the next one."""
+    from domain.civil_id import check_digit
+
+    while True:
+        first11 = f"{century}{born}{serial % 10000:04d}"
+        digit = check_digit(first11)
+        if digit is not None:
+            return f"{first11}{digit}"
+        serial += 1
+
+
+def mobile_for(serial: int) -> str:
+    """A Kuwaiti mobile number in national form, 5xxxxxxx."""
+    return f"5{serial % 10_000_000:07d}"
+
+
+PASSWORD = "a long enough passphrase"
+REGISTRATION = {
+    "name_ar": "سارة أحمد",
+    "name_en": "Sara Ahmed",
+    "user_name": "Sara",
+    "email": "sara@example.com",
+    "gender": "female",
+    "language": "en",
+    "governorate": "KW-HA",
+    "account_kind": "personal",
+}
+
+
+def use_outbox(app) -> None:
+    """Keep this app's SMS in the database, where `sms_to` reads them."""
+    from gateways.sms import OutboxBackend
+
+    app.extensions["sms"].backend = OutboxBackend()
+
+
+def sms_to(mobile_e164: str) -> list[str]:
+    """Every SMS kept for a number, oldest first."""
+    from models import SmsMessage
+
+    query = SmsMessage.select().where(SmsMessage.to == mobile_e164).order_by(SmsMessage.id)
+    return [message.body for message in query]
+
+
+def latest_code(mobile_e164: str) -> str:
+    import re
+
+    return re.search(r"\b([0-9]{6})\b", sms_to(mobile_e164)[-1]).group(1)
+
+
+def register(client, civil_id: str, mobile: str, **details):
+    """Post the registration form; the response is the redirect to the code page."""
+    use_outbox(client.application)
+    return form_post(client, "/register", {**REGISTRATION, "civil_id": civil_id, "mobile": mobile,
+                                           **details})
+
+
+def register_and_login(client, civil_id: str | None = None, mobile: str | None = None,
+                       password: str = PASSWORD, **details):
+    """Register, verify the mobile with the code from the outbox and choose a password:
+    the client ends logged in. Returns the User."""
+    from models import User
+
+    civil_id = civil_id or civil_id_for(1)
+    mobile = mobile or mobile_for(1)
+    assert register(client, civil_id, mobile, **details).status_code == 302
+    e164 = "+965" + mobile
+    assert form_post(client, "/register/code", {"code": latest_code(e164)}).status_code == 302
+    done = form_post(client, "/register/password", {"password": password, "confirm": password})
+    assert done.status_code == 302, done.text
+    return User.get(User.civil_id == civil_id)
+
+
+def login(client, civil_id: str, password: str = PASSWORD, **kwargs):
+    return form_post(client, "/login", {"civil_id": civil_id, "password": password}, **kwargs)
+
+
+class Clock:
+    """Stands in for models.now(): tests move time instead of sleeping."""
+
+    def __init__(self, start):
+        self.at = start
+
+    def __call__(self):
+        return self.at
+
+    def advance(self, **delta) -> None:
+        from datetime import timedelta
+
+        self.at += timedelta(**delta)
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    from datetime import datetime
+
+    import models
+
+    fake = Clock(datetime(2026, 1, 10, 8, 0, 0))
+    monkeypatch.setattr(models, "now", fake)
+    return fake

@@ -1,0 +1,1 @@
+"""Adapters to the world outside the app: SMS providers (and later the payment gateway)."""

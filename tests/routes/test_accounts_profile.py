@@ -1,0 +1,180 @@
+"""The account page: details, changing them, and a new mobile number confirmed by code."""
+import pytest
+
+from gateways.sms import SmsBackend, SmsNotSent
+from models import User
+from tests.conftest import (HX, form_post, latest_code, make_app, register_and_login, sms_to,
+                            use_outbox)
+
+OLD_MOBILE = "+96550012345"
+NEW_MOBILE = "+96599887766"
+
+
+@pytest.fixture
+def client(app):
+    use_outbox(app)
+    client = app.test_client()
+    register_and_login(client, "291030104196", "50012345")
+    return client
+
+
+def test_account_pages_need_login(app):
+    visitor = app.test_client()
+    for path in ("/account/", "/account/details", "/account/mobile", "/account/mobile/code"):
+        response = visitor.get(path)
+        assert response.status_code == 302
+        assert response.headers["Location"].startswith("/login?next=/account/")
+    assert form_post(visitor, "/account/details", {"email": "x@example.com"}).status_code == 302
+
+
+@pytest.mark.parametrize("path, text", [
+    ("/account/", "Your account"),
+    ("/account/details", "Change your details"),
+    ("/account/mobile", "Change your mobile number"),
+])
+@pytest.mark.parametrize("headers", [{}, HX], ids=["page", "htmx"])
+def test_account_pages_render(client, path, text, headers):
+    for lang in ("ar", "en"):
+        response = client.get(f"{path}?lang={lang}", headers=headers)
+        assert response.status_code == 200
+        assert ("<html" in response.text) == (not headers)
+    assert text in response.text
+
+
+def test_account_page_shows_the_details(client):
+    body = client.get("/account/?lang=en").text
+    for shown in ("291030104196", "سارة أحمد", "Sara Ahmed", "sara@example.com", "5001 2345",
+                  "Hawalli", "Female", "Personal", "English"):
+        assert shown in body
+
+
+def test_details_form_starts_filled_in(client):
+    body = client.get("/account/details?lang=en").text
+    assert 'value="Sara Ahmed"' in body and 'value="sara@example.com"' in body
+    assert 'value="KW-HA" checked' in body or 'checked value="KW-HA"' in body or \
+        ('value="KW-HA"' in body and body.count("checked") == 2)
+
+
+def test_change_details(client):
+    response = form_post(client, "/account/details?lang=en", {
+        "name_ar": "سارة محمد", "name_en": "Sara Mohammed", "user_name": "Sara M",
+        "email": "sara.m@example.com", "language": "ar", "governorate": "KW-JA"})
+    assert response.headers["Location"] == "/account/"
+    user = User.get()
+    assert (user.name_ar, user.name_en, user.user_name, user.email, user.language,
+            user.governorate) == ("سارة محمد", "Sara Mohammed", "Sara M", "sara.m@example.com",
+                                  "ar", "KW-JA")
+    assert user.civil_id == "291030104196" and user.mobile == OLD_MOBILE
+    assert "Your details have been saved." in client.get("/account/?lang=en").text
+
+
+def test_details_problems_keep_what_was_typed(client):
+    response = form_post(client, "/account/details?lang=en", {
+        "name_ar": "سارة محمد", "name_en": "Sara Mohammed", "user_name": "Sara M",
+        "email": "not an address", "language": "ar", "governorate": "KW-JA"})
+    assert response.status_code == 200
+    assert "<title>Error: Change your details" in response.text
+    assert 'href="#email"' in response.text and 'id="email-error"' in response.text
+    assert 'value="Sara Mohammed"' in response.text and 'value="not an address"' in response.text
+    assert User.get().name_en == "Sara Ahmed"
+
+
+def test_change_mobile_with_a_code_sent_to_the_new_number(client):
+    response = form_post(client, "/account/mobile", {"mobile": "٩٩٨٨ ٧٧٦٦"})
+    assert response.headers["Location"] == "/account/mobile/code"
+    assert len(sms_to(NEW_MOBILE)) == 1 and len(sms_to(OLD_MOBILE)) == 1  # the registration's
+    assert "mobile number" in sms_to(NEW_MOBILE)[0]
+    assert User.get().mobile == OLD_MOBILE  # not until the code is typed
+
+    page = client.get("/account/mobile/code?lang=en")
+    assert "We have sent a code by SMS to \u20669988 7766\u2069." in page.text
+    wrong = form_post(client, "/account/mobile/code?lang=en", {"code": "12345x"})
+    assert "The code has 6 digits" in wrong.text
+    response = form_post(client, "/account/mobile/code", {"code": latest_code(NEW_MOBILE)})
+    assert response.headers["Location"] == "/account/"
+    assert User.get().mobile == NEW_MOBILE
+    assert "Your mobile number is now \u20669988 7766\u2069." in client.get("/account/?lang=en").text
+
+
+@pytest.mark.parametrize("headers", [{}, HX], ids=["page", "htmx"])
+def test_mobile_code_page_renders(client, headers):
+    form_post(client, "/account/mobile", {"mobile": "99887766"})
+    response = client.get("/account/mobile/code?lang=en", headers=headers)
+    assert response.status_code == 200 and "Check your new phone" in response.text
+
+
+@pytest.mark.parametrize("mobile, message", [
+    ("50012345", "This is already the mobile number on your account"),
+    ("22123456", "This is a land line"),
+    ("", "Enter your mobile number"),
+])
+def test_mobile_problems(client, mobile, message):
+    response = form_post(client, "/account/mobile?lang=en", {"mobile": mobile})
+    assert response.status_code == 200
+    assert message in response.text and 'id="mobile-error"' in response.text
+    assert len(sms_to(OLD_MOBILE)) == 1
+
+
+def test_mobile_resend_waits_then_sends(client, clock):
+    form_post(client, "/account/mobile", {"mobile": "99887766"})
+    response = form_post(client, "/account/mobile/code/resend?lang=en")
+    assert "You can ask for a new code in 60 seconds." in response.text
+    clock.advance(seconds=60)
+    assert form_post(client, "/account/mobile/code/resend").headers["Location"] == "/account/mobile/code"
+    assert len(sms_to(NEW_MOBILE)) == 2
+
+
+def test_another_persons_code_is_not_yours(app, client):
+    form_post(client, "/account/mobile", {"mobile": "99887766"})
+    other = app.test_client()
+    register_and_login(other, "279040907388", "60011111")
+    with client.session_transaction() as mine:
+        pending = dict(mine["code"])
+    with other.session_transaction() as theirs:
+        theirs["code"] = pending
+    assert other.get("/account/mobile/code").headers["Location"] == "/account/mobile"
+
+
+class Failing(SmsBackend):
+    def send(self, to, text):
+        raise SmsNotSent("provider down")
+
+
+def test_sms_failure_keeps_the_form(app, client):
+    app.extensions["sms"].backend = Failing()
+    response = form_post(client, "/account/mobile?lang=en", {"mobile": "99887766"})
+    assert response.status_code == 200
+    assert "We could not send the SMS just now" in response.text
+    assert 'value="99887766"' in response.text
+    assert User.get().mobile == OLD_MOBILE
+
+
+def test_sms_failure_at_registration_keeps_the_form(app):
+    from tests.conftest import REGISTRATION
+
+    visitor = app.test_client()
+    app.extensions["sms"].backend = Failing()
+    response = form_post(visitor, "/register?lang=en",
+                         {**REGISTRATION, "civil_id": "288070804106", "mobile": "60012345"})
+    assert response.status_code == 200
+    assert "We could not send the SMS just now" in response.text
+    assert 'value="288070804106"' in response.text and 'value="Sara Ahmed"' in response.text
+    assert visitor.get("/register/code").headers["Location"] == "/register"
+
+
+# --- the development outbox ----------------------------------------------
+
+def test_outbox_lists_messages_in_development(tmp_path):
+    app = make_app(tmp_path, APP_ENV="development", SMS_BACKEND="outbox")
+    visitor = app.test_client()
+    register_and_login(visitor, "291030104196", "50012345")
+    page = visitor.get("/dev/outbox?lang=en")
+    assert page.status_code == 200
+    assert "5001 2345" in page.text and "your code to verify your mobile" in page.text
+    assert visitor.get("/dev/outbox", headers=HX).status_code == 200
+
+
+@pytest.mark.parametrize("env", ["testing", "production"])
+def test_outbox_does_not_exist_elsewhere(tmp_path, env):
+    app = make_app(tmp_path, APP_ENV=env, SECRET_KEY="p" * 64)
+    assert app.test_client().get("/dev/outbox").status_code == 404

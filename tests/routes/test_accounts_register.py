@@ -1,0 +1,361 @@
+"""Creating an account: the form, the SMS code, choosing a password."""
+import re
+
+import pytest
+
+from models import OneTimeCode, SmsMessage, User
+from tests.conftest import (HX, PASSWORD, REGISTRATION, civil_id_for, form_post, latest_code,
+                            mobile_for, register, register_and_login, sms_to, use_outbox)
+
+CIVIL_ID = "291030104196"
+MOBILE = "50012345"
+E164 = "+96550012345"
+
+
+@pytest.fixture
+def client(app):
+    use_outbox(app)
+    return app.test_client()
+
+
+def without_tokens(body: str) -> str:
+    return re.sub(r'name="csrf_token" value="[^"]+"', "", body)
+
+
+def field_value(body: str, name: str) -> str | None:
+    match = re.search(rf'<input[^>]*name="{name}"[^>]*value="([^"]*)"', body)
+    return match.group(1) if match else None
+
+
+# --- the form --------------------------------------------------------------
+
+@pytest.mark.parametrize("lang, heading", [("ar", "إنشاء حساب"), ("en", "Create an account")])
+@pytest.mark.parametrize("headers", [{}, HX], ids=["page", "htmx"])
+def test_register_page_renders(client, lang, heading, headers):
+    response = client.get(f"/register?lang={lang}", headers=headers)
+    assert response.status_code == 200
+    assert heading in response.text
+    assert ('<html' in response.text) == (not headers)
+    for name in ("civil_id", "name_ar", "name_en", "user_name", "mobile", "email"):
+        assert f'<label for="{name}">' in response.text
+    for name in ("gender", "language", "governorate", "account_kind"):
+        assert f'<fieldset id="{name}"' in response.text
+    assert "KW-MU" in response.text and "university" in response.text
+
+
+def test_arabic_indic_digits_are_accepted(client):
+    response = register(client, "٢٩١٠٣٠١٠٤١٩٦", "٥٠٠١ ٢٣٤٥")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/register/code"
+    user = User.get(User.civil_id == CIVIL_ID)
+    assert user.mobile == E164
+    assert user.password_hash is None and user.mobile_verified_at is None
+    assert re.search(r"\b[0-9]{6}\b", sms_to(E164)[0])
+
+
+def test_persian_digits_too(client):
+    assert register(client, "۲۹۱۰۳۰۱۰۴۱۹۶", "۵۰۰۱۲۳۴۵").status_code == 302
+    assert User.get(User.civil_id == CIVIL_ID).mobile == E164
+
+
+@pytest.mark.parametrize("language, words", [("ar", "رمزك"), ("en", "your code")])
+def test_the_code_comes_in_the_persons_language(client, language, words):
+    register(client, CIVIL_ID, MOBILE, language=language)
+    assert words in sms_to(E164)[0]
+
+
+def test_the_code_is_stored_hashed(client):
+    register(client, CIVIL_ID, MOBILE)
+    code = latest_code(E164)
+    row = OneTimeCode.get()
+    assert code not in row.code_hash
+    assert row.expires_at - row.created_at == OneTimeCode.LIFETIME
+
+
+CIVIL_ID_PROBLEMS = [
+    ("290011500180", "This civil ID number is not right: check it against your card"),  # check digit
+    ("291133104196", "does not hold a possible date of birth"),  # 13th month
+    ("290230100000", "does not hold a possible date of birth"),  # 30 February
+    ("191030104196", "A civil ID number starts with 2 or 3"),
+    ("2910301041", "12 digits"),
+    ("", "Enter your civil ID number"),
+]
+
+
+@pytest.mark.parametrize("civil_id, message", CIVIL_ID_PROBLEMS)
+def test_civil_id_problems_keep_every_answer(client, civil_id, message):
+    use_outbox(client.application)
+    response = form_post(client, "/register?lang=en",
+                         {**REGISTRATION, "civil_id": civil_id, "mobile": "٥٠٠١٢٣٤٥"})
+    body = response.text
+    assert response.status_code == 200
+    assert "<title>Error: Create an account" in body
+    summary = body[body.index('class="error-summary"'):body.index("</ul>")]
+    assert message in summary and 'href="#civil_id"' in summary
+    beside = body[body.index('id="civil_id-error"'):]
+    assert message in beside[:beside.index("</span>\n")]
+    assert 'aria-describedby="civil_id-hint civil_id-error"' in body
+    assert field_value(body, "name_en") == "Sara Ahmed"
+    assert field_value(body, "name_ar") == "سارة أحمد"
+    assert field_value(body, "mobile") == "50012345"
+    assert field_value(body, "civil_id") == civil_id
+    assert re.search(r'value="KW-HA"[^>]*checked|checked[^>]*value="KW-HA"', body)
+    assert User.select().count() == 0 and SmsMessage.select().count() == 0
+
+
+@pytest.mark.parametrize("mobile, message", [
+    ("22123456", "This is a land line"),
+    ("+966501234567", "Enter a Kuwaiti mobile number"),
+    ("1234", "Enter a Kuwaiti mobile number, like 5001 2345"),
+    ("", "Enter your mobile number"),
+])
+def test_mobile_problems(client, mobile, message):
+    response = form_post(client, "/register?lang=en", {**REGISTRATION, "civil_id": CIVIL_ID,
+                                                       "mobile": mobile})
+    assert response.status_code == 200
+    assert message in response.text
+    assert 'id="mobile-error"' in response.text
+    assert field_value(response.text, "civil_id") == CIVIL_ID
+    assert User.select().count() == 0
+
+
+@pytest.mark.parametrize("field, value, message", [
+    ("email", "not-an-address", "Enter an e-mail address like name@example.com"),
+    ("name_ar", "Sara", "Write your name in Arabic letters"),
+    ("name_en", "سارة", "Write your name in English letters"),
+    ("user_name", "S", "A user name has 2 to 40 characters"),
+    ("governorate", "KW-XX", "Choose the governorate you live in"),
+    ("account_kind", "", "Choose the kind of account"),
+    ("gender", "other", "Choose your gender"),
+])
+def test_other_fields_are_checked(client, field, value, message):
+    data = {**REGISTRATION, "civil_id": CIVIL_ID, "mobile": MOBILE, field: value}
+    response = form_post(client, "/register?lang=en", data)
+    assert response.status_code == 200
+    assert message in response.text
+    assert f'href="#{field}"' in response.text
+    assert field_value(response.text, "civil_id") == CIVIL_ID
+
+
+def test_registration_needs_the_csrf_token(client):
+    data = {**REGISTRATION, "civil_id": CIVIL_ID, "mobile": MOBILE}
+    assert client.post("/register", data=data).status_code == 400
+    assert client.post("/register", data={**data, "csrf_token": "forged"}).status_code == 400
+    assert User.select().count() == 0 and SmsMessage.select().count() == 0
+
+
+# --- a civil ID that already has an account ---------------------------------
+
+def test_duplicate_registration_warns_the_owner_and_tells_the_stranger_nothing(app, client):
+    owner = register_and_login(client, CIVIL_ID, MOBILE, language="ar")
+    stranger, newcomer = app.test_client(), app.test_client()
+    stranger_mobile, newcomer_mobile = "60012345", "60054321"
+
+    to_stranger = register(stranger, CIVIL_ID, stranger_mobile, name_en="Someone Else")
+    to_newcomer = register(newcomer, civil_id_for(7), newcomer_mobile)
+    assert to_stranger.status_code == to_newcomer.status_code == 302
+    assert to_stranger.headers["Location"] == to_newcomer.headers["Location"] == "/register/code"
+
+    def page(c, mobile):
+        body = c.get("/register/code?lang=en").text
+        return without_tokens(body).replace(mobile[:4] + " " + mobile[4:], "MOBILE")
+
+    assert page(stranger, stranger_mobile) == page(newcomer, newcomer_mobile)
+
+    assert sms_to("+965" + stranger_mobile) == []
+    warning = sms_to(owner.mobile)[-1]
+    assert "رقمك المدني" in warning  # in the owner's language
+    owner = User.get_by_id(owner.id)
+    assert owner.name_en == "Sara Ahmed" and owner.mobile == "+96550012345"
+
+    # Whatever the stranger types, the decoy code never lets them through.
+    for guess in ("000000", "123456", "999999"):
+        response = form_post(stranger, "/register/code?lang=en", {"code": guess})
+        assert response.status_code == 200 and "The code is not right" in response.text
+
+
+def test_owner_warnings_are_limited(app, client):
+    owner = register_and_login(client, CIVIL_ID, MOBILE)
+    for attempt in range(5):
+        register(app.test_client(), CIVIL_ID, mobile_for(100 + attempt))
+    warnings = [text for text in sms_to(owner.mobile) if "civil ID" in text]
+    assert len(warnings) == 3
+
+
+def test_an_unfinished_registration_is_taken_over(app, client):
+    register(client, CIVIL_ID, MOBILE)
+    first_code = latest_code(E164)
+    other = app.test_client()
+    register(other, CIVIL_ID, "60012345", name_en="Second Person")
+    # The first attempt's code no longer verifies anything.
+    response = form_post(client, "/register/code?lang=en", {"code": first_code})
+    assert "This code has expired" in response.text
+    assert form_post(other, "/register/code", {"code": latest_code("+96560012345")}).status_code == 302
+    assert User.get(User.civil_id == CIVIL_ID).name_en == "Second Person"
+
+
+# --- the code --------------------------------------------------------------
+
+def test_code_page_needs_a_registration_in_progress(client):
+    assert client.get("/register/code").headers["Location"] == "/register"
+    assert client.get("/register/password").headers["Location"] == "/register"
+
+
+@pytest.mark.parametrize("headers", [{}, HX], ids=["page", "htmx"])
+def test_code_page_renders(client, headers):
+    register(client, CIVIL_ID, MOBILE)
+    response = client.get("/register/code?lang=en", headers=headers)
+    assert response.status_code == 200
+    # The number is isolated left-to-right (U+2066..U+2069), so Arabic text keeps its order.
+    assert "We have sent a code by SMS to \u20665001 2345\u2069." in response.text
+    assert 'autocomplete="one-time-code"' in response.text
+    assert ("<html" in response.text) == (not headers)
+
+
+def test_wrong_code_then_right_code(client):
+    register(client, CIVIL_ID, MOBILE)
+    code = latest_code(E164)
+    wrong = "000000" if code != "000000" else "111111"
+    response = form_post(client, "/register/code?lang=en", {"code": wrong})
+    assert "The code is not right. You have 4 more tries." in response.text
+    assert "<title>Error: " in response.text
+    arabic_digits = code.translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"))
+    response = form_post(client, "/register/code", {"code": arabic_digits})
+    assert response.headers["Location"] == "/register/password"
+    assert User.get().mobile_verified_at is not None
+
+
+@pytest.mark.parametrize("code, message", [("12345", "The code has 6 digits"),
+                                           ("", "Enter the code from the SMS")])
+def test_code_format(client, code, message):
+    register(client, CIVIL_ID, MOBILE)
+    response = form_post(client, "/register/code?lang=en", {"code": code})
+    assert message in response.text and 'id="code-error"' in response.text
+
+
+def test_the_sixth_try_is_refused_even_when_right(client):
+    register(client, CIVIL_ID, MOBILE)
+    code = latest_code(E164)
+    wrong = "000000" if code != "000000" else "111111"
+    for tries_left in (4, 3, 2, 1):
+        response = form_post(client, "/register/code?lang=en", {"code": wrong})
+        assert f"You have {tries_left} more tr" in response.text
+    response = form_post(client, "/register/code?lang=en", {"code": wrong})
+    assert "You have typed a wrong code too many times" in response.text
+    response = form_post(client, "/register/code?lang=en", {"code": code})
+    assert response.status_code == 200
+    assert "You have typed a wrong code too many times" in response.text
+    assert User.get().mobile_verified_at is None
+
+
+def test_an_expired_code_is_refused(client, clock):
+    register(client, CIVIL_ID, MOBILE)
+    code = latest_code(E164)
+    clock.advance(minutes=10)
+    response = form_post(client, "/register/code?lang=en", {"code": code})
+    assert "This code has expired. Ask for a new code." in response.text
+    assert User.get().mobile_verified_at is None
+
+
+def test_a_code_just_before_expiry_works(client, clock):
+    register(client, CIVIL_ID, MOBILE)
+    clock.advance(minutes=9, seconds=59)
+    assert form_post(client, "/register/code", {"code": latest_code(E164)}).status_code == 302
+
+
+def test_resend_waits_a_minute(client, clock):
+    register(client, CIVIL_ID, MOBILE)
+    first = latest_code(E164)
+    clock.advance(seconds=20)
+    response = form_post(client, "/register/code/resend?lang=en")
+    assert response.status_code == 200
+    assert "You can ask for a new code in 40 seconds." in response.text
+    assert 'href="#resend"' in response.text
+    assert len(sms_to(E164)) == 1
+
+    clock.advance(seconds=40)
+    response = form_post(client, "/register/code/resend?lang=en")
+    assert response.headers["Location"] == "/register/code"
+    assert len(sms_to(E164)) == 2
+    second = latest_code(E164)
+    if first != second:  # one chance in a million that they are the same
+        stale = form_post(client, "/register/code?lang=en", {"code": first})
+        assert "The code is not right" in stale.text
+    assert OneTimeCode.get(OneTimeCode.id == 1).used_at is not None  # the first is retired
+    assert form_post(client, "/register/code", {"code": second}).status_code == 302
+
+
+def test_at_most_five_codes_per_number_per_hour(client, clock):
+    register(client, CIVIL_ID, MOBILE)
+    for _ in range(4):
+        clock.advance(seconds=61)
+        assert form_post(client, "/register/code/resend").status_code == 302
+    assert len(sms_to(E164)) == 5
+    clock.advance(seconds=61)
+    refused = form_post(client, "/register/code/resend?lang=en")
+    assert refused.status_code == 429
+    assert "Too many attempts" in refused.text
+    assert 0 < int(refused.headers["Retry-After"]) <= 3600
+    assert len(sms_to(E164)) == 5
+    # A new registration for the same number is capped too, for anyone.
+    other = register(client.application.test_client(), civil_id_for(3), MOBILE)
+    assert other.status_code == 429
+    clock.advance(seconds=int(refused.headers["Retry-After"]))
+    assert form_post(client, "/register/code/resend").status_code == 302
+
+
+# --- the password ----------------------------------------------------------
+
+@pytest.fixture
+def verified(client):
+    register(client, CIVIL_ID, MOBILE)
+    assert form_post(client, "/register/code", {"code": latest_code(E164)}).status_code == 302
+    return client
+
+
+@pytest.mark.parametrize("headers", [{}, HX], ids=["page", "htmx"])
+def test_password_page_renders(verified, headers):
+    response = verified.get("/register/password?lang=en", headers=headers)
+    assert response.status_code == 200
+    assert "Choose a password" in response.text
+    assert 'autocomplete="new-password"' in response.text
+
+
+@pytest.mark.parametrize("password, confirm, message", [
+    ("short1", "short1", "at least 8 characters"),
+    ("x" * 129, "x" * 129, "128 characters or fewer"),
+    ("password123", "password123", "list of common passwords"),
+    ("١٢٣٤٥٦٧٨٩", "١٢٣٤٥٦٧٨٩", "list of common passwords"),
+    ("my id 291030104196", "my id 291030104196", "must not contain your civil ID"),
+    ("a long enough passphrase", "a long enough passfrase", "The two passwords are not the same"),
+    ("", "", "Enter a password"),
+])
+def test_password_rules(verified, password, confirm, message):
+    response = form_post(verified, "/register/password?lang=en",
+                         {"password": password, "confirm": confirm})
+    assert response.status_code == 200
+    assert message in response.text
+    assert "<title>Error: " in response.text
+    assert User.get().password_hash is None
+
+
+def test_password_in_any_script_logs_the_person_in(verified):
+    verified.get("/?lang=en")  # the language cookie: the notice is written in English
+    response = form_post(verified, "/register/password",
+                         {"password": "كلمة سر طويلة", "confirm": "كلمة سر طويلة"})
+    assert response.headers["Location"] == "/account/"
+    user = User.get()
+    assert user.password_hash.startswith("$argon2id$")
+    page = verified.get("/account/?lang=en")
+    assert page.status_code == 200
+    assert "Your account is ready. You are logged in." in page.text
+    assert "Log out" in page.text
+    # The first password cannot be chosen twice.
+    assert verified.get("/register/password").headers["Location"] == "/register"
+
+
+def test_register_and_login_helper(client):
+    user = register_and_login(client)
+    assert user.can_log_in
+    assert client.get("/account/").status_code == 200
+    assert PASSWORD

@@ -1,0 +1,197 @@
+"""The forms of the account pages. Digits in any script become ASCII first (`ascii_digits`);
+the domain rules then check them with explicit [0-9] patterns."""
+import re
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField, RadioField, StringField, TelField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Email, InputRequired, Length, Regexp, StopValidation, ValidationError
+
+from domain.civil_id import InvalidCivilId, parse_civil_id
+from domain.passwords import MAX_LENGTH, WeakPassword, check_password
+from domain.phone import InvalidMobile, parse_kuwait_mobile
+from views.forms import ascii_digits
+
+GENDERS = [SelectChoice("female", _l("Female")), SelectChoice("male", _l("Male"))]
+# Each language is named in itself, so a person can find theirs whatever the page's language.
+LANGUAGES = [SelectChoice("ar", "العربية"), SelectChoice("en", "English")]
+GOVERNORATES = [
+    SelectChoice("KW-KU", _l("Capital (Al Asimah)")),
+    SelectChoice("KW-HA", _l("Hawalli")),
+    SelectChoice("KW-FA", _l("Farwaniya")),
+    SelectChoice("KW-AH", _l("Ahmadi")),
+    SelectChoice("KW-JA", _l("Jahra")),
+    SelectChoice("KW-MU", _l("Mubarak Al-Kabeer")),
+]
+ACCOUNT_KINDS = [
+    SelectChoice("personal", _l("Personal")),
+    SelectChoice("company", _l("Company")),
+    SelectChoice("government", _l("Government body")),
+    SelectChoice("university", _l("University")),
+]
+
+CIVIL_ID_PROBLEMS = {
+    "format": _l("Enter your civil ID number: 12 digits, as on your civil ID card"),
+    "century": _l("A civil ID number starts with 2 or 3"),
+    "birth_date": _l("This civil ID number does not hold a possible date of birth: "
+                     "check it against your card"),
+    "check_digit": _l("This civil ID number is not right: check it against your card"),
+}
+MOBILE_PROBLEMS = {
+    "format": _l("Enter a Kuwaiti mobile number, like 5001 2345"),
+    "not_kuwait": _l("Enter a Kuwaiti mobile number: other countries cannot receive our SMS"),
+    "landline": _l("This is a land line. Enter a mobile number that can receive SMS"),
+}
+PASSWORD_PROBLEMS = {
+    "too_short": _l("Your password must have at least 8 characters"),
+    "too_long": _l("Your password must have 128 characters or fewer"),
+    "common": _l("This password is on a list of common passwords that are easy to guess. Choose another"),
+    "personal": _l("Your password must not contain your civil ID or mobile number"),
+}
+_ARABIC_LETTER = re.compile(r"[\u0621-\u064a]")
+_ENGLISH_NAME = re.compile(r"[A-Za-z][A-Za-z .'\-]*\Z")
+
+
+def labels(choices: list[SelectChoice]) -> dict:
+    return {choice.value: choice.label for choice in choices}
+
+
+def stripped(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def civil_id_rule(form, field):
+    try:
+        field.parsed = parse_civil_id(field.data or "")
+    except InvalidCivilId as problem:
+        raise ValidationError(CIVIL_ID_PROBLEMS[problem.reason]) from problem
+
+
+def mobile_rule(form, field):
+    try:
+        field.parsed = parse_kuwait_mobile(field.data or "")
+    except InvalidMobile as problem:
+        raise ValidationError(MOBILE_PROBLEMS[problem.reason]) from problem
+
+
+def chosen(message):
+    def rule(form, field):
+        if field.data not in {choice.value for choice in field.choices}:
+            raise StopValidation(message)
+    return rule
+
+
+def arabic_name(form, field):
+    if not _ARABIC_LETTER.search(field.data):
+        raise ValidationError(_l("Write your name in Arabic letters"))
+
+
+def english_name(form, field):
+    if not _ENGLISH_NAME.match(field.data):
+        raise ValidationError(_l("Write your name in English letters"))
+
+
+def _civil_id_field():
+    return StringField(_l("Civil ID number"), filters=[ascii_digits],
+                       validators=[InputRequired(_l("Enter your civil ID number")), civil_id_rule])
+
+
+def _mobile_field(label=_l("Mobile number")):
+    return TelField(label, filters=[ascii_digits],
+                    validators=[InputRequired(_l("Enter your mobile number")), mobile_rule])
+
+
+def _language_field():
+    return RadioField(_l("Preferred language"), choices=LANGUAGES, validate_choice=False,
+                      validators=[chosen(_l("Choose the language for our messages to you"))])
+
+
+def _governorate_field():
+    return RadioField(_l("Governorate"), choices=GOVERNORATES, validate_choice=False,
+                      validators=[chosen(_l("Choose the governorate you live in"))])
+
+
+class NamesAndContact(FlaskForm):
+    name_ar = StringField(_l("Full name in Arabic"), filters=[stripped], validators=[
+        InputRequired(_l("Enter your full name in Arabic")),
+        Length(max=100, message=_l("Your name must be 100 characters or fewer")), arabic_name])
+    name_en = StringField(_l("Full name in English"), filters=[stripped], validators=[
+        InputRequired(_l("Enter your full name in English")),
+        Length(max=100, message=_l("Your name must be 100 characters or fewer")), english_name])
+    user_name = StringField(_l("User name"), filters=[stripped], validators=[
+        InputRequired(_l("Enter a user name")),
+        Length(min=2, max=40, message=_l("A user name has 2 to 40 characters"))])
+    email = EmailField(_l("E-mail address"), filters=[stripped], validators=[
+        InputRequired(_l("Enter your e-mail address")),
+        Length(max=254, message=_l("An e-mail address has 254 characters or fewer")),
+        Email(message=_l("Enter an e-mail address like name@example.com"))])
+
+
+class RegistrationForm(NamesAndContact):
+    civil_id = _civil_id_field()
+    mobile = _mobile_field()
+    gender = RadioField(_l("Gender"), choices=GENDERS, validate_choice=False,
+                        validators=[chosen(_l("Choose your gender"))])
+    language = _language_field()
+    governorate = _governorate_field()
+    account_kind = RadioField(_l("Kind of account"), choices=ACCOUNT_KINDS, validate_choice=False,
+                              validators=[chosen(_l("Choose the kind of account"))])
+
+    # The page order: civil ID first, as on the card.
+    FIELD_ORDER = ("civil_id", "name_ar", "name_en", "user_name", "mobile", "email", "gender",
+                   "language", "governorate", "account_kind")
+
+    def __iter__(self):
+        return iter([self[name] for name in self.FIELD_ORDER] + [self.csrf_token])
+
+
+class DetailsForm(NamesAndContact):
+    language = _language_field()
+    governorate = _governorate_field()
+
+
+class CodeForm(FlaskForm):
+    code = StringField(_l("Code"), filters=[ascii_digits, lambda v: v.replace(" ", "") if v else v],
+                       validators=[InputRequired(_l("Enter the code from the SMS")),
+                                   Regexp(r"[0-9]{6}\Z", message=_l("The code has 6 digits"))])
+
+
+class ResendForm(FlaskForm):
+    """A button alone; the form is there for its CSRF token."""
+
+
+class PasswordForm(FlaskForm):
+    password = PasswordField(_l("Password"), validators=[InputRequired(_l("Enter a password"))])
+    confirm = PasswordField(_l("Type the password again"),
+                            validators=[InputRequired(_l("Type the password again"))])
+
+    def __init__(self, personal: tuple[str, ...] = (), **kwargs):
+        super().__init__(**kwargs)
+        self.personal = personal
+
+    def validate_password(self, field):
+        try:
+            check_password(field.data, personal=self.personal)
+        except WeakPassword as problem:
+            raise ValidationError(PASSWORD_PROBLEMS[problem.reason]) from problem
+
+    def validate_confirm(self, field):
+        if self.password.data and field.data != self.password.data:
+            raise ValidationError(_l("The two passwords are not the same"))
+
+
+class LoginForm(FlaskForm):
+    civil_id = _civil_id_field()
+    password = PasswordField(_l("Password"), validators=[
+        InputRequired(_l("Enter your password")),
+        Length(max=MAX_LENGTH * 4, message=_l("Your password must have 128 characters or fewer"))])
+
+
+class ResetForm(FlaskForm):
+    civil_id = _civil_id_field()
+    mobile = _mobile_field(_l("Mobile number on your account"))
+
+
+class MobileForm(FlaskForm):
+    mobile = _mobile_field(_l("New mobile number"))

@@ -1,0 +1,89 @@
+"""The account holder's own page: their details, and changing them."""
+from flask import Blueprint, flash, g, redirect, url_for
+from flask_babel import gettext as _
+
+import models
+from models import OneTimeCode
+from views import code_steps, rate_limits
+from views.account_forms import (ACCOUNT_KINDS, GENDERS, GOVERNORATES, LANGUAGES, CodeForm,
+                                 DetailsForm, MobileForm, labels)
+from views.auth import login_required
+from views.rendering import render
+
+bp = Blueprint("profile", __name__, url_prefix="/account")
+
+LABELS = {"gender": labels(GENDERS), "language": labels(LANGUAGES),
+          "governorate": labels(GOVERNORATES), "account_kind": labels(ACCOUNT_KINDS)}
+
+
+@bp.get("/")
+@login_required
+def show():
+    return render("accounts/account.html", user=g.user, labels=LABELS)
+
+
+@bp.route("/details", methods=["GET", "POST"])
+@login_required
+def details():
+    form = DetailsForm(obj=g.user)
+    if form.validate_on_submit():
+        form.populate_obj(g.user)
+        g.user.save()
+        flash(_("Your details have been saved."))
+        return redirect(url_for(".show"))
+    return render("accounts/details.html", form=form)
+
+
+@bp.route("/mobile", methods=["GET", "POST"])
+@login_required
+def mobile():
+    form = MobileForm()
+    if form.validate_on_submit():
+        new_mobile = form.mobile.parsed
+        if new_mobile == g.user.mobile:
+            form.mobile.errors.append(_("This is already the mobile number on your account"))
+        else:
+            rate_limits.spend(rate_limits.CODES_PER_ADDRESS, rate_limits.client_address())
+            rate_limits.spend(rate_limits.CODES_PER_ACCOUNT, g.user.civil_id)
+            rate_limits.too_many_codes_for(new_mobile)
+            if code_steps.issue_and_send(OneTimeCode.CHANGE_MOBILE, new_mobile, g.user,
+                                         g.user.language):
+                return redirect(url_for(".mobile_code"))
+            form.mobile.errors.append(code_steps.sms_failed())
+    return render("accounts/mobile.html", form=form)
+
+
+@bp.route("/mobile/code", methods=["GET", "POST"])
+@login_required
+def mobile_code():
+    row = code_steps.pending(OneTimeCode.CHANGE_MOBILE, g.user)
+    if row is None:
+        return redirect(url_for(".mobile"))
+    form = CodeForm()
+    check = code_steps.check_code(row, form)
+    if check and check.status == "ok":
+        g.user.mark_mobile_verified(row.mobile, models.now())
+        g.user.save()
+        code_steps.forget_verified()
+        shown = code_steps.shown_mobile(g.user.mobile)
+        flash(_("Your mobile number is now %(mobile)s.", mobile=shown))
+        return redirect(url_for(".show"))
+    return code_steps.render_code_page(row, form, heading=_("Check your new phone"),
+                                       code_url=url_for(".mobile_code"),
+                                       resend_url=url_for(".mobile_resend"))
+
+
+@bp.post("/mobile/code/resend")
+@login_required
+def mobile_resend():
+    row = code_steps.pending(OneTimeCode.CHANGE_MOBILE, g.user)
+    if row is None:
+        return redirect(url_for(".mobile"))
+    problem = code_steps.resend(row)
+    if problem is None:
+        flash(_("We have sent a new code."))
+        return redirect(url_for(".mobile_code"))
+    return code_steps.render_code_page(row, CodeForm(formdata=None),
+                                       heading=_("Check your new phone"),
+                                       code_url=url_for(".mobile_code"),
+                                       resend_url=url_for(".mobile_resend"), resend_problem=problem)

@@ -1,0 +1,89 @@
+"""Limits on logging in, sending codes and resetting passwords, per account and per
+client address. The counters live in the database, so every server process shares them."""
+import hashlib
+import hmac
+import math
+from datetime import timedelta
+from typing import NamedTuple
+
+from flask import current_app, request
+from werkzeug.exceptions import TooManyRequests
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+import models
+from models import RateLimit
+
+
+class Limit(NamedTuple):
+    name: str
+    hits: int
+    window: timedelta
+
+
+LOGIN_FAILURES_PER_ACCOUNT = Limit("login-account", 5, timedelta(minutes=15))
+LOGIN_FAILURES_PER_ADDRESS = Limit("login-address", 20, timedelta(minutes=15))
+CODES_PER_ACCOUNT = Limit("codes-account", 10, timedelta(hours=1))
+CODES_PER_ADDRESS = Limit("codes-address", 20, timedelta(hours=1))
+RESETS_PER_ACCOUNT = Limit("reset-account", 5, timedelta(hours=1))
+RESETS_PER_ADDRESS = Limit("reset-address", 10, timedelta(hours=1))
+
+
+def client_address() -> str:
+    return request.remote_addr or "unknown"
+
+
+def _key(limit: Limit, subject: str) -> str:
+    # Keyed hash: the table holds no civil IDs or addresses in clear.
+    digest = hmac.new(current_app.secret_key.encode(), subject.encode(), hashlib.sha256)
+    return f"{limit.name}:{digest.hexdigest()[:40]}"
+
+
+def too_many(seconds: int):
+    error = TooManyRequests()
+    error.retry_after = max(1, math.ceil(seconds))
+    raise error
+
+
+def ensure_below(limit: Limit, subject: str) -> None:
+    """429 when `subject` has already used up `limit`; counts nothing."""
+    at = models.now()
+    row = RateLimit.current(_key(limit, subject), limit.window, at)
+    if row is not None and row.hits >= limit.hits:
+        too_many(row.seconds_left(limit.window, at))
+
+
+def count(limit: Limit, subject: str) -> None:
+    RateLimit.hit(_key(limit, subject), limit.window, models.now())
+
+
+def spend(limit: Limit, subject: str) -> None:
+    """Count one use, and 429 when it goes over the limit."""
+    at = models.now()
+    row = RateLimit.hit(_key(limit, subject), limit.window, at)
+    if row.hits > limit.hits:
+        too_many(row.seconds_left(limit.window, at))
+
+
+def take(limit: Limit, subject: str) -> bool:
+    """Count one use; False when it goes over the limit (for things skipped, not refused)."""
+    return RateLimit.hit(_key(limit, subject), limit.window, models.now()).hits <= limit.hits
+
+
+def forget(limit: Limit, subject: str) -> None:
+    RateLimit.forget(_key(limit, subject))
+
+
+def too_many_codes_for(mobile: str) -> None:
+    """429 when `mobile` has had its codes for this hour."""
+    at = models.now()
+    free_at = models.OneTimeCode.number_free_at(mobile, at)
+    if free_at is not None:
+        too_many((free_at - at).total_seconds())
+
+
+def init_app(app) -> None:
+    # Behind a reverse proxy every request comes from the proxy: trust its
+    # X-Forwarded-For for as many hops as the operator says, and no more.
+    hops = app.config["PROXY_HOPS"]
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)

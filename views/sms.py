@@ -1,0 +1,51 @@
+"""What the app says by SMS, in the person's language, through the configured gateway."""
+from flask import current_app
+from flask_babel import force_locale, gettext
+
+from gateways.sms import SmsGateway, SmsNotSent, backend_from_config
+from models import OneTimeCode, User
+
+
+def gateway() -> SmsGateway:
+    return current_app.extensions["sms"]
+
+
+def _code_text(purpose: str, code: str) -> str:
+    if purpose == OneTimeCode.RESET:
+        return gettext("Tameen: your code to reset your password is %(code)s. It expires in 10 "
+                       "minutes. Never share it with anyone.", code=code)
+    if purpose == OneTimeCode.CHANGE_MOBILE:
+        return gettext("Tameen: your code to change your mobile number is %(code)s. It expires "
+                       "in 10 minutes. Never share it with anyone.", code=code)
+    return gettext("Tameen: your code to verify your mobile is %(code)s. It expires in 10 "
+                   "minutes. Never share it with anyone.", code=code)
+
+
+def send_code(purpose: str, to: str, code: str, language: str) -> bool:
+    """True when the provider took the message."""
+    with force_locale(language):
+        text = _code_text(purpose, code)
+    try:
+        gateway().send(to, text)
+    except SmsNotSent:
+        return False
+    return True
+
+
+def warn_owner_of_registration_attempt(user: User) -> bool:
+    with force_locale(user.language):
+        text = gettext("Tameen: someone tried to create an account with your civil ID. If it "
+                       "was you, log in or reset your password. If not, you need do nothing.")
+    try:
+        gateway().send(user.mobile, text)
+    except SmsNotSent:
+        return False
+    return True
+
+
+def take_as_long_as_sending() -> None:
+    gateway().imitate_send()
+
+
+def init_app(app) -> None:
+    app.extensions["sms"] = SmsGateway(backend_from_config(app.config))

@@ -5,13 +5,17 @@ PY := $(VENV)/bin/python
 PO_FILES := $(wildcard translations/*/LC_MESSAGES/messages.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
+# The Nu HTML Checker for the browser tests, from the npm registry into a git-ignored cache.
+VNU_VERSION := 26.9.27
+VNU_JAR := .cache/vnu/vnu-jar-$(VNU_VERSION)/vnu.jar
+
 .PHONY: run test test-fast browsers messages bench clean
 
 run: $(VENV)/.runtime $(MO_FILES)
 	APP_ENV=$${APP_ENV:-development} $(PY) app.py
 
-test: $(VENV)/.test $(MO_FILES) browsers
-	$(PY) -m pytest $(PYTEST_ARGS)
+test: $(VENV)/.test $(MO_FILES) browsers $(VNU_JAR)
+	VNU_JAR=$(VNU_JAR) $(PY) -m pytest $(PYTEST_ARGS)
 
 # Unit and route tests only, no browser: quick feedback while coding.
 test-fast: $(VENV)/.test $(MO_FILES)
@@ -19,6 +23,19 @@ test-fast: $(VENV)/.test $(MO_FILES)
 
 browsers:
 	@bash scripts/ensure-chromium
+
+$(VNU_JAR):
+	@need=""; command -v java >/dev/null || need="default-jre-headless"; \
+	command -v npm >/dev/null || need="$$need npm"; \
+	if [ -n "$$need" ]; then \
+	  echo "Installing$$need for the Nu HTML Checker..."; \
+	  sudo=""; [ "$$(id -u)" -eq 0 ] || sudo=sudo; \
+	  $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq $$need; \
+	fi
+	mkdir -p $(@D)
+	cd $(@D) && npm pack --silent vnu-jar@$(VNU_VERSION) >/dev/null \
+		&& tar -xzf vnu-jar-$(VNU_VERSION).tgz --strip-components=3 package/build/dist/vnu.jar \
+		&& rm vnu-jar-$(VNU_VERSION).tgz
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -37,8 +54,10 @@ messages: $(VENV)/.runtime
 	$(VENV)/bin/pybabel extract -F babel.cfg --no-location --sort-output -k _l -k lazy_gettext -o translations/messages.pot .
 	$(VENV)/bin/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete
 
+# Loopback only, fixed time, bounded clients; prints figures, fails on any error.
 bench: $(VENV)/.test $(MO_FILES)
 	$(PY) bench/quote.py
+	$(PY) bench/load.py
 
 clean:
-	rm -rf $(VENV) $(MO_FILES)
+	rm -rf $(VENV) $(MO_FILES) .cache

@@ -10,9 +10,11 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.parse
 import urllib.request
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -54,6 +56,14 @@ class Result:
     errors: int = 0
     latencies: list[float] = field(default_factory=list)
     seconds: float = 0.0
+    kinds: dict[str, "Result"] = field(default_factory=dict)  # the same figures per kind
+
+    def add(self, other: "Result") -> None:
+        self.requests += other.requests
+        self.errors += other.errors
+        self.latencies.extend(other.latencies)
+        for name, part in other.kinds.items():
+            self.kinds.setdefault(name, Result()).add(part)
 
     @property
     def per_second(self) -> float:
@@ -70,8 +80,12 @@ class Result:
                 f"errors {self.errors}  ({self.requests} requests)")
 
 
-def drive(port: int, requests, seconds: float, clients: int) -> Result:
-    """`requests` is a function(client_index, n) -> (method, path, headers, body)."""
+def drive(port: int, requests, seconds: float, clients: int, kind=None) -> Result:
+    """`requests` is a function(client_index, n) -> (method, path, headers, body[, status]).
+
+    Without `status`, any answer below 400 counts as success; with it, only that status
+    (so a logged-in page that redirects to the login form counts as an error).
+    `kind(path)`, if given, names the kind of request, for figures per kind."""
     result = Result()
     lock = threading.Lock()
     deadline = time.monotonic() + seconds
@@ -80,7 +94,7 @@ def drive(port: int, requests, seconds: float, clients: int) -> Result:
         n = 0
         local = Result()
         while time.monotonic() < deadline:
-            method, path, headers, body = requests(index, n)
+            method, path, headers, body, *expected = requests(index, n)
             n += 1
             started = time.perf_counter()
             try:
@@ -89,16 +103,17 @@ def drive(port: int, requests, seconds: float, clients: int) -> Result:
                 response = connection.getresponse()
                 response.read()
                 connection.close()
-                ok = response.status < 400
+                ok = response.status == expected[0] if expected else response.status < 400
             except OSError:
                 ok = False
-            local.latencies.append(time.perf_counter() - started)
-            local.requests += 1
-            local.errors += 0 if ok else 1
+            latency = time.perf_counter() - started
+            parts = [local, local.kinds.setdefault(kind(path), Result())] if kind else [local]
+            for part in parts:
+                part.latencies.append(latency)
+                part.requests += 1
+                part.errors += 0 if ok else 1
         with lock:
-            result.requests += local.requests
-            result.errors += local.errors
-            result.latencies.extend(local.latencies)
+            result.add(local)
 
     started = time.monotonic()
     threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
@@ -107,4 +122,120 @@ def drive(port: int, requests, seconds: float, clients: int) -> Result:
     for thread in threads:
         thread.join()
     result.seconds = time.monotonic() - started
+    for part in result.kinds.values():
+        part.seconds = result.seconds
     return result
+
+
+# --- accounts ----------------------------------------------------------------
+
+ACCOUNT_PASSWORD = "a quiet bench passphrase"
+
+
+def create_account(database_url: str, serial: int = 1) -> tuple[str, str]:
+    """An account that can log in, written straight into the database (no SMS needed).
+
+    Runs in a child process so the caller's own database binding is left alone.
+    Returns (civil ID, password)."""
+    civil_id = _valid_civil_id(serial)
+    mobile = f"+9655{serial % 10_000_000:07d}"
+    subprocess.run([sys.executable, "-c", "import sys; from bench.harness import _store_account; "
+                    "_store_account(*sys.argv[1:])", database_url, civil_id, mobile,
+                    ACCOUNT_PASSWORD], cwd=ROOT, check=True)
+    return civil_id, ACCOUNT_PASSWORD
+
+
+def _valid_civil_id(serial: int) -> str:
+    from domain.civil_id import check_digit
+
+    while True:
+        first11 = f"2900101{serial % 10_000:04d}"
+        if (digit := check_digit(first11)) is not None:
+            return first11 + str(digit)
+        serial += 1
+
+
+def _store_account(database_url: str, civil_id: str, mobile: str, password: str) -> None:
+    import models
+    from domain.passwords import make_hasher
+
+    models.open_database(database_url)
+    models.create_tables()
+    with models.db.connection_context():
+        details = {"name_ar": "سارة أحمد", "name_en": "Sara Ahmed", "user_name": "Sara",
+                   "mobile": mobile, "email": "sara@example.com", "gender": "female",
+                   "language": "ar", "governorate": "KW-HA", "account_kind": "personal"}
+        user, _ = models.User.start_registration(civil_id, details)
+        user.mark_mobile_verified(mobile, models.now())
+        user.set_password(password, make_hasher())
+        user.save()
+
+
+class _FormReader(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.forms = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            self.forms.append({"method": (attrs.get("method") or "get").lower(),
+                               "action": attrs.get("action") or "", "inputs": []})
+        elif tag == "input" and self.forms:
+            self.forms[-1]["inputs"].append(attrs)
+
+
+def login_form(page: str) -> dict | None:
+    """The log-in form on a page, found by what it means, not by names:
+    {"action", "fields": hidden inputs, "username": name, "password": name}."""
+    reader = _FormReader()
+    reader.feed(page)
+    for form in reader.forms:
+        by_purpose = {i.get("autocomplete"): i.get("name") for i in form["inputs"]}
+        if form["method"] == "post" and "current-password" in by_purpose:
+            return {"action": form["action"], "username": by_purpose.get("username"),
+                    "password": by_purpose["current-password"],
+                    "fields": {i["name"]: i.get("value", "") for i in form["inputs"]
+                               if i.get("type") == "hidden" and i.get("name")}}
+    return None
+
+
+def log_in(port: int, civil_id: str, password: str, path: str = "/login") -> tuple[str, str]:
+    """Log in through the real form (CSRF token included).
+    Returns the Cookie header and the page the form sent us to."""
+    status, headers, page = fetch(port, "GET", path)
+    form = login_form(page)
+    if status != 200 or form is None:
+        raise RuntimeError(f"no log-in form at {path} (status {status})")
+    cookies = _cookies(headers)
+    body = urllib.parse.urlencode({**form["fields"], form["username"]: civil_id,
+                                   form["password"]: password})
+    status, headers, _ = fetch(port, "POST", form["action"] or path, body, {
+        "Cookie": _cookie_header(cookies), "Content-Type": "application/x-www-form-urlencoded"})
+    if status not in (302, 303):
+        raise RuntimeError(f"logging in answered {status}, not a redirect")
+    landing = urllib.parse.urlsplit(dict((k.lower(), v) for k, v in headers)["location"])
+    return _cookie_header(cookies | _cookies(headers)), landing.path
+
+
+def fetch(port: int, method: str, path: str, body: str | None = None, headers=None):
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        connection.request(method, path, body=body, headers=headers or {})
+        response = connection.getresponse()
+        return response.status, response.getheaders(), response.read().decode()
+    finally:
+        connection.close()
+
+
+def _cookies(headers) -> dict:
+    jar = {}
+    for name, value in headers:
+        if name.lower() == "set-cookie":
+            key, _, rest = value.partition("=")
+            jar[key.strip()] = rest.split(";", 1)[0]
+    return jar
+
+
+def _cookie_header(cookies: dict) -> str:
+    return "; ".join(f"{name}={value}" for name, value in cookies.items())

@@ -11,7 +11,7 @@ from flask_wtf.csrf import CSRFProtect
 import models
 from settings import ConfigError, load_settings
 from views import (accounts, assets, auth, compression, dev_outbox, errors, fees, forms, i18n,
-                   pages, profile, rate_limits, schedules, security, sms)
+                   pages, profile, rate_limits, request_steps, requests, schedules, security, sms)
 
 ROOT = Path(__file__).resolve().parent
 
@@ -52,7 +52,8 @@ def create_app(config: dict | None = None) -> Flask:
 
     app.jinja_env.trim_blocks = app.jinja_env.lstrip_blocks = True
     app.jinja_env.globals["asset_url"] = assets.asset_url
-    for blueprint in (assets.bp, pages.bp, fees.bp, accounts.bp, profile.bp, dev_outbox.bp):
+    for blueprint in (assets.bp, pages.bp, fees.bp, accounts.bp, profile.bp, dev_outbox.bp,
+                      requests.bp, request_steps.bp):
         app.register_blueprint(blueprint)
     _register_commands(app)
     return app

@@ -1,17 +1,20 @@
 """Storage: peewee models bound to the database named by DATABASE_URL."""
 import hashlib
 import hmac
+import json
 import math
 import secrets
 from datetime import datetime, timedelta, timezone
 from typing import NamedTuple
 
-from peewee import (Case, CharField, DatabaseProxy, DateTimeField, ForeignKeyField, IntegerField,
-                    Model, TextField)
+from peewee import (Case, CharField, DatabaseProxy, DateField, DateTimeField, ForeignKeyField,
+                    IntegerField, IntegrityError, Model, TextField)
 from playhouse.db_url import connect
 
 from domain import passwords
+from domain.civil_id import birth_date
 from domain.phone import national_format
+from domain.reference import new_reference
 
 db = DatabaseProxy()
 
@@ -273,3 +276,137 @@ def prune_security_records(at: datetime) -> int:
     removed += RateLimit.delete().where(RateLimit.window_started_at < day_ago).execute()
     removed += SmsMessage.delete().where(SmsMessage.sent_at < at - timedelta(days=7)).execute()
     return removed
+
+
+# --- insurance requests ----------------------------------------------------
+
+class InsuranceRequest(BaseModel):
+    """One payment request: who is covered, by whom sponsored, for how long.
+
+    Answers are saved step by step while a draft; once payment starts they are
+    frozen with the amounts quoted, and the amount charged is the amount quoted.
+    """
+
+    DRAFT = "draft"
+    AWAITING_PAYMENT = "awaiting_payment"
+    PAID = "paid"
+    REFUND_REQUESTED = "refund_requested"
+    REFUNDED = "refunded"
+    STATES = (DRAFT, AWAITING_PAYMENT, PAID, REFUND_REQUESTED, REFUNDED)
+
+    reference = CharField(max_length=12, unique=True)
+    owner = ForeignKeyField(User, backref="requests", on_delete="CASCADE")
+    state = CharField(max_length=20, default=DRAFT, index=True)
+    service_type = CharField(max_length=10, null=True)
+    # Rows of the people page as typed, kept even when not yet valid so nothing is lost.
+    people_draft = TextField(null=True)
+    sponsor_name = CharField(max_length=100, null=True)
+    sponsor_civil_id = CharField(max_length=12, null=True)
+    insurance_status = CharField(max_length=10, null=True)
+    current_cover_end = DateField(null=True)
+    years = IntegerField(null=True)
+    schedule_id = CharField(max_length=40, null=True)
+    total_fils = IntegerField(null=True)
+    confirmed_at = DateTimeField(null=True)
+    frozen_at = DateTimeField(null=True)
+    created_at = DateTimeField(default=lambda: now())
+    updated_at = DateTimeField(default=lambda: now())
+
+    @classmethod
+    def start(cls, owner: User) -> "InsuranceRequest":
+        for _attempt in range(5):
+            try:
+                with db.atomic():
+                    return cls.create(owner=owner, reference=new_reference())
+            except IntegrityError:  # the same reference twice: astronomically rare, try again
+                continue
+        raise RuntimeError("could not find a free request reference")
+
+    @classmethod
+    def of_owner(cls, owner: User, reference: str) -> "InsuranceRequest | None":
+        """The request only when `owner` holds it: anyone else gets None, so a 404."""
+        return cls.get_or_none((cls.owner == owner) & (cls.reference == reference))
+
+    @property
+    def is_draft(self) -> bool:
+        return self.state == self.DRAFT
+
+    def covered(self) -> list["InsuredPerson"]:
+        return list(self.people.order_by(InsuredPerson.position))
+
+    def draft_rows(self) -> list[dict] | None:
+        return json.loads(self.people_draft) if self.people_draft else None
+
+    def save_people(self, rows: list[dict], valid: list[dict] | None) -> None:
+        """Keep the rows as typed; when they are all valid, they become the people covered."""
+        with db.atomic():
+            self.people_draft = json.dumps(rows, ensure_ascii=False)
+            if valid is not None:
+                InsuredPerson.delete().where(InsuredPerson.request == self).execute()
+                for position, person in enumerate(valid):
+                    InsuredPerson.create(request=self, position=position, **person)
+            self.touch()
+
+    def first_unanswered_step(self) -> str:
+        if not self.service_type:
+            return "service"
+        if not self.people.exists():
+            return "people"
+        if not self.sponsor_civil_id:
+            return "sponsor"
+        if not self.insurance_status or not self.years:
+            return "cover"
+        return "check"
+
+    def choose_service_type(self, service_type: str) -> None:
+        self.service_type = service_type
+        self.touch()
+
+    def set_sponsor(self, name: str, civil_id: str) -> None:
+        self.sponsor_name, self.sponsor_civil_id = name, civil_id
+        self.touch()
+
+    def set_cover(self, status: str, years: int, current_cover_end) -> None:
+        self.insurance_status, self.years = status, years
+        self.current_cover_end = current_cover_end if status == "renewal" else None
+        self.touch()
+
+    def touch(self) -> None:
+        self.updated_at = now()
+        self.save()
+
+    def freeze(self, quote, schedule_id: str) -> bool:
+        """Fix the answers and amounts as quoted; False when it was no longer a draft."""
+        with db.atomic():
+            changed = (InsuranceRequest
+                       .update(state=self.AWAITING_PAYMENT, frozen_at=now(), confirmed_at=now(),
+                               schedule_id=schedule_id, total_fils=quote.total_fils, updated_at=now())
+                       .where((InsuranceRequest.id == self.id) & (InsuranceRequest.state == self.DRAFT))
+                       .execute())
+            if not changed:
+                return False
+            for person, line in zip(self.covered(), quote.lines):
+                person.annual_fils, person.subtotal_fils = line.annual_fils, line.subtotal_fils
+                person.save()
+        self.state = self.AWAITING_PAYMENT
+        self.total_fils = quote.total_fils
+        self.schedule_id = schedule_id
+        return True
+
+
+class InsuredPerson(BaseModel):
+    request = ForeignKeyField(InsuranceRequest, backref="people", on_delete="CASCADE")
+    position = IntegerField()
+    civil_id = CharField(max_length=12)
+    name = CharField(max_length=100)
+    category_code = CharField(max_length=40)
+    passport_number = CharField(max_length=20)
+    passport_expiry = DateField()
+    annual_fils = IntegerField(null=True)  # frozen with the request
+    subtotal_fils = IntegerField(null=True)
+
+    def birth_date(self):
+        return birth_date(self.civil_id)
+
+
+MODELS += [InsuranceRequest, InsuredPerson]

@@ -1,0 +1,256 @@
+"""The insurance request: question pages, saving, check answers, freezing, ownership."""
+import re
+from datetime import date, timedelta
+
+import pytest
+
+from models import InsuranceRequest, InsuredPerson
+from tests.conftest import HX, civil_id_for, form_post, mobile_for, register_and_login
+
+NEXT_YEARS = (date.today() + timedelta(days=365 * 4)).isoformat()
+ADULT = civil_id_for(11, born="850612")
+SECOND = civil_id_for(12, born="900315")
+CHILD = civil_id_for(13, born="200101", century="3")  # born 2020: 12 or under for years
+
+
+def person(i, civil_id, name="Person", category="worker", passport="A1234567", expiry=NEXT_YEARS):
+    return {f"people-{i}-civil_id": civil_id, f"people-{i}-name": name, f"people-{i}-category": category,
+            f"people-{i}-passport_number": passport, f"people-{i}-passport_expiry": expiry}
+
+
+@pytest.fixture
+def user(client):
+    return register_and_login(client, civil_id_for(1), mobile_for(1))
+
+
+def start_request(client) -> str:
+    response = form_post(client, "/requests/new")
+    assert response.status_code == 302
+    return re.search(r"/requests/(TM-[^/]+)/service", response.headers["Location"]).group(1)
+
+
+def fill_until_check(client, reference, people=None, service_type="group", years="2"):
+    assert form_post(client, f"/requests/{reference}/service", {"service_type": service_type}).status_code == 302
+    rows = people or {**person(0, ADULT, "Ali"), **person(1, SECOND, "Mona", "domestic_worker")}
+    response = form_post(client, f"/requests/{reference}/people", {**rows, "action": "continue"})
+    assert response.status_code == 302, response.text
+    response = form_post(client, f"/requests/{reference}/sponsor",
+                         {"sponsor_name": "Sponsor", "sponsor_civil_id": ADULT})
+    assert response.status_code == 302, response.text
+    response = form_post(client, f"/requests/{reference}/cover", {"insurance_status": "new", "years": years})
+    assert response.status_code == 302, response.text
+    assert response.headers["Location"].endswith(f"/requests/{reference}/check")
+
+
+def total_fils(body: str) -> int:
+    return int(re.search(r'data-total-fils="([0-9]+)"', body).group(1))
+
+
+def test_requests_need_login(client):
+    response = client.get("/requests")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+    assert form_post(client, "/requests/new").status_code == 302
+
+
+def test_start_a_request_with_a_readable_reference(client, user):
+    reference = start_request(client)
+    assert re.fullmatch(r"TM-[2-9A-Z]{4}-[2-9A-Z]{4}", reference)
+    page = client.get(f"/requests/{reference}/service?lang=en")
+    assert page.status_code == 200
+    assert reference in page.text
+    assert "<h1>Who is this payment for?</h1>" in page.text
+
+
+@pytest.mark.parametrize("headers", [{}, HX])
+def test_service_type_required(client, user, headers):
+    reference = start_request(client)
+    client.get("/?lang=en")
+    response = form_post(client, f"/requests/{reference}/service", {}, headers=headers)
+    assert response.status_code == 200
+    assert "Choose individual or group" in response.text
+    assert ("<html" in response.text) == (not headers)
+
+
+def test_full_journey_to_check_answers_and_the_quote_matches_the_schedule(client, user):
+    reference = start_request(client)
+    fill_until_check(client, reference)
+    page = client.get(f"/requests/{reference}/check?lang=en")
+    assert page.status_code == 200
+    assert total_fils(page.text) == (50_000 + 5_000) * 2
+    assert "Money is not refunded when the data you entered was wrong." in page.text
+    assert "Continue to payment" in page.text
+    assert page.text.count(">Change<") >= 5
+
+
+def test_each_step_is_saved_and_resume_goes_to_the_first_unanswered_question(client, user):
+    reference = start_request(client)
+    form_post(client, f"/requests/{reference}/service", {"service_type": "individual"})
+    # A dropped connection: the person comes back later, from the list.
+    listing = client.get("/requests?lang=en")
+    assert reference in listing.text and "Draft" in listing.text
+    resume = client.get(f"/requests/{reference}")
+    assert resume.headers["Location"].endswith(f"/requests/{reference}/people")
+
+
+def test_people_typed_but_not_valid_are_kept(client, user):
+    reference = start_request(client)
+    form_post(client, f"/requests/{reference}/service", {"service_type": "group"})
+    rows = {**person(0, ADULT, "Ali"), **person(1, "123", "Mona")}
+    response = form_post(client, f"/requests/{reference}/people", {**rows, "action": "continue"})
+    assert response.status_code == 200
+    assert 'id="people-1-civil_id-error"' in response.text
+    again = client.get(f"/requests/{reference}/people")
+    assert 'value="Mona"' in again.text and 'value="123"' in again.text
+
+
+def test_people_rules(client, user):
+    client.get("/?lang=en")
+    reference = start_request(client)
+    form_post(client, f"/requests/{reference}/service", {"service_type": "group"})
+    past = (date.today() - timedelta(days=1)).isoformat()
+    rows = {**person(0, ADULT, "Ali"), **person(1, ADULT, "Ali again", expiry=past),
+            **person(2, CHILD, "Little", category="family_first_degree")}
+    response = form_post(client, f"/requests/{reference}/people", {**rows, "action": "continue"})
+    body = response.text
+    assert "This person is already on this request" in body
+    assert "This passport has expired" in body
+    assert "aged 12 or under" in body
+    assert body.count('class="error-summary"') == 1
+    assert body.startswith("<!doctype html>") and "<title>Error:" in body
+
+
+def test_individual_request_covers_one_person(client, user):
+    client.get("/?lang=en")
+    reference = start_request(client)
+    form_post(client, f"/requests/{reference}/service", {"service_type": "individual"})
+    rows = {**person(0, ADULT, "Ali"), **person(1, SECOND, "Mona")}
+    response = form_post(client, f"/requests/{reference}/people", {**rows, "action": "continue"})
+    assert "An individual request covers one person" in response.text
+    page = client.get(f"/requests/{reference}/people")
+    assert 'value="add"' not in page.text
+
+
+def test_add_and_remove_people_without_javascript(client, user):
+    reference = start_request(client)
+    form_post(client, f"/requests/{reference}/service", {"service_type": "group"})
+    added = form_post(client, f"/requests/{reference}/people", {**person(0, ADULT), "action": "add"})
+    assert 'name="people-1-civil_id"' in added.text
+    assert 'class="error-summary"' not in added.text
+    two = {**person(0, ADULT, "Ali"), **person(1, SECOND, "Mona")}
+    removed = form_post(client, f"/requests/{reference}/people", {**two, "action": "remove-0"})
+    assert 'name="people-1-civil_id"' not in removed.text and 'value="Mona"' in removed.text
+
+
+def test_add_myself(client, user):
+    reference = start_request(client)
+    form_post(client, f"/requests/{reference}/service", {"service_type": "individual"})
+    response = form_post(client, f"/requests/{reference}/people", {"action": "add-me"})
+    assert f'value="{user.civil_id}"' in response.text
+    assert 'autofocus' in response.text
+
+
+def test_live_quote_on_the_people_page(client, user):
+    reference = start_request(client)
+    form_post(client, f"/requests/{reference}/service", {"service_type": "group"})
+    rows = {**person(0, ADULT), **person(1, SECOND, category="joining_wife")}
+    response = form_post(client, f"/requests/{reference}/quote", rows, headers=HX)
+    assert response.status_code == 200
+    assert "<html" not in response.text
+    assert total_fils(response.text) == 80_000
+    assert len(response.data) <= 2048
+    # What was typed is kept as the draft, even before the page is submitted.
+    assert 'value="joining_wife" selected' in client.get(f"/requests/{reference}/people").text
+
+
+def test_sponsor_shortcut_and_validation(client, user):
+    client.get("/?lang=en")
+    reference = start_request(client)
+    bad = form_post(client, f"/requests/{reference}/sponsor", {"sponsor_name": "X", "sponsor_civil_id": "290011500180"})
+    assert "is not right" in bad.text and 'value="X"' in bad.text
+    me = form_post(client, f"/requests/{reference}/sponsor", {"action": "me"})
+    assert me.status_code == 302
+    stored = InsuranceRequest.get(InsuranceRequest.reference == reference)
+    assert stored.sponsor_civil_id == user.civil_id and stored.sponsor_name == "Sara Ahmed"
+
+
+def test_years_limited_by_passport(client, user):
+    client.get("/?lang=en")
+    reference = start_request(client)
+    soon = (date.today() + timedelta(days=400)).isoformat()
+    fill_until_check(client, reference, people=person(0, ADULT, "Ali", expiry=soon), service_type="individual",
+                     years="1")
+    response = form_post(client, f"/requests/{reference}/cover", {"insurance_status": "new", "years": "3"})
+    assert response.status_code == 200
+    assert "passport expires on" in response.text and 'id="years-error"' in response.text
+
+
+def test_years_outside_the_schedule_are_refused(client, user):
+    client.get("/?lang=en")
+    reference = start_request(client)
+    fill_until_check(client, reference)
+    for years in ("0", "9", "abc", "٩"):
+        response = form_post(client, f"/requests/{reference}/cover", {"insurance_status": "new", "years": years})
+        assert "Choose between 1 and 5 years" in response.text
+
+
+def test_renewal_needs_the_current_cover_end(client, user):
+    client.get("/?lang=en")
+    reference = start_request(client)
+    fill_until_check(client, reference)
+    response = form_post(client, f"/requests/{reference}/cover", {"insurance_status": "renewal", "years": "1"})
+    assert "Enter the date the current insurance ends" in response.text
+    ok = form_post(client, f"/requests/{reference}/cover",
+                   {"insurance_status": "renewal", "years": "1", "current_cover_end": "٢٠٢٧-٠١-٣١"})
+    assert ok.status_code == 302
+
+
+def test_change_link_round_trip_returns_to_check(client, user):
+    reference = start_request(client)
+    fill_until_check(client, reference)
+    page = client.get(f"/requests/{reference}/cover?change=1")
+    assert f"/requests/{reference}/check" in page.text  # the way back
+    response = form_post(client, f"/requests/{reference}/cover?change=1", {"insurance_status": "new", "years": "1"})
+    assert response.headers["Location"].endswith(f"/requests/{reference}/check")
+    assert total_fils(client.get(f"/requests/{reference}/check").text) == 55_000
+
+
+def test_confirmation_required_then_amount_frozen(client, user):
+    client.get("/?lang=en")
+    reference = start_request(client)
+    fill_until_check(client, reference)
+    unconfirmed = form_post(client, f"/requests/{reference}/check", {})
+    assert unconfirmed.status_code == 200 and "Confirm that you have checked the details" in unconfirmed.text
+    confirmed = form_post(client, f"/requests/{reference}/check", {"confirm": "y"})
+    assert confirmed.status_code == 302
+    stored = InsuranceRequest.get(InsuranceRequest.reference == reference)
+    assert stored.state == "awaiting_payment" and stored.total_fils == 110_000
+    assert [p.subtotal_fils for p in stored.covered()] == [100_000, 10_000]
+    # Frozen: the question pages no longer change anything.
+    change = form_post(client, f"/requests/{reference}/cover", {"insurance_status": "new", "years": "5"})
+    assert change.status_code == 302 and change.headers["Location"].endswith(f"/requests/{reference}")
+    form_post(client, f"/requests/{reference}/people", {**person(0, ADULT, category="student"), "action": "continue"})
+    stored = InsuranceRequest.get(InsuranceRequest.reference == reference)
+    assert stored.years == 2 and stored.total_fils == 110_000
+    assert InsuredPerson.select().where(InsuredPerson.request == stored).count() == 2
+    page = client.get(f"/requests/{reference}")
+    assert total_fils(page.text) == 110_000 and reference in page.text
+
+
+def test_freezing_twice_is_harmless(client, user):
+    reference = start_request(client)
+    fill_until_check(client, reference)
+    assert form_post(client, f"/requests/{reference}/check", {"confirm": "y"}).status_code == 302
+    assert form_post(client, f"/requests/{reference}/check", {"confirm": "y"}).status_code == 302
+    assert InsuranceRequest.get(InsuranceRequest.reference == reference).total_fils == 110_000
+
+
+@pytest.mark.parametrize("path", ["", "/service", "/people", "/sponsor", "/cover", "/check"])
+def test_someone_elses_request_is_a_404(app, client, user, path):
+    reference = start_request(client)
+    fill_until_check(client, reference)
+    stranger = app.test_client()
+    register_and_login(stranger, civil_id_for(2), mobile_for(2))
+    assert stranger.get(f"/requests/{reference}{path}").status_code == 404
+    assert form_post(stranger, f"/requests/{reference}{path or '/check'}", {"confirm": "y"}).status_code == 404
+    assert stranger.get("/requests/TM-2222-2222").status_code == 404
+    assert reference not in stranger.get("/requests").text

@@ -1,0 +1,148 @@
+"""The question pages of a draft request, one group of questions per page.
+
+Every answer is saved when its page is submitted. With `?change=1` a page returns
+to "check your answers" instead of going on to the next question.
+"""
+from functools import wraps
+
+from flask import Blueprint, g, redirect, request, url_for
+
+from domain.dates import today_in_kuwait
+from domain.digits import parse_whole_number
+from domain.quote import max_years_for
+from models import InsuranceRequest
+from views.auth import login_required
+from views.i18n import select_locale
+from views.people_rows import apply_action, check_people, read_people, rows_of
+from views.rendering import render
+from views.request_forms import (STATUS_LABELS, SERVICE_TYPE_LABELS, ConfirmForm, CoverForm,
+                                 ServiceTypeForm, SponsorForm)
+from views.request_review import cover_problems, review
+from views.requests import owned_request
+from views.schedules import active_schedule
+
+bp = Blueprint("request_steps", __name__, url_prefix="/requests/<reference>")
+
+
+@bp.context_processor
+def labels():
+    return {"service_labels": SERVICE_TYPE_LABELS, "status_labels": STATUS_LABELS}
+
+
+def draft_step(view):
+    """Loads the signed-in person's request; a request past its draft can no longer change."""
+    @wraps(view)
+    @login_required
+    def wrapped(reference):
+        insurance_request = owned_request(reference)
+        if not insurance_request.is_draft:
+            return redirect(url_for("requests.show", reference=insurance_request.reference))
+        return view(insurance_request)
+    return wrapped
+
+
+def _go_on(insurance_request: InsuranceRequest, next_step: str):
+    step = "check" if request.args.get("change") else next_step
+    return redirect(url_for(f".{step}", reference=insurance_request.reference))
+
+
+def _page(template: str, insurance_request: InsuranceRequest, **context):
+    return render(template, insurance_request=insurance_request, schedule=active_schedule(),
+                  changing=bool(request.args.get("change")), **context)
+
+
+@bp.route("/service", methods=["GET", "POST"])
+@draft_step
+def service(insurance_request):
+    form = ServiceTypeForm(service_type=insurance_request.service_type)
+    if form.validate_on_submit():
+        insurance_request.choose_service_type(form.service_type.data)
+        return _go_on(insurance_request, "people")
+    return _page("requests/service.html", insurance_request, form=form)
+
+
+@bp.route("/people", methods=["GET", "POST"])
+@draft_step
+def people(insurance_request):
+    years = insurance_request.years or 1
+    if request.method == "GET":
+        rows = insurance_request.draft_rows() or rows_of(insurance_request)
+        checked = check_people(rows, insurance_request.service_type, active_schedule(), years,
+                               today_in_kuwait())
+        return _page("requests/people.html", insurance_request, checked=checked, errors={}, focus=None)
+
+    action = request.form.get("action", "continue")
+    rows, focus = apply_action(read_people(request.form), action, g.user, insurance_request.service_type)
+    checked = check_people(rows, insurance_request.service_type, active_schedule(), years,
+                           today_in_kuwait())
+    insurance_request.save_people(rows, checked.people)
+    if action == "continue" and checked.people is not None:
+        return _go_on(insurance_request, "sponsor")
+    errors = checked.errors if action == "continue" else {}
+    return _page("requests/people.html", insurance_request, checked=checked, errors=errors, focus=focus)
+
+
+@bp.route("/sponsor", methods=["GET", "POST"])
+@draft_step
+def sponsor(insurance_request):
+    if request.method == "POST" and request.form.get("action") == "me":
+        insurance_request.set_sponsor(g.user.full_name(select_locale()), g.user.civil_id)
+        return _go_on(insurance_request, "cover")
+    form = SponsorForm(sponsor_name=insurance_request.sponsor_name,
+                       sponsor_civil_id=insurance_request.sponsor_civil_id)
+    if form.validate_on_submit():
+        insurance_request.set_sponsor(form.sponsor_name.data, form.sponsor_civil_id.data)
+        return _go_on(insurance_request, "cover")
+    return _page("requests/sponsor.html", insurance_request, form=form)
+
+
+@bp.route("/cover", methods=["GET", "POST"])
+@draft_step
+def cover(insurance_request):
+    schedule, today = active_schedule(), today_in_kuwait()
+    max_years = max_years_for(schedule, [p.category_code for p in insurance_request.covered()])
+    form = CoverForm(max_years, insurance_status=insurance_request.insurance_status,
+                     years=str(insurance_request.years or 1),
+                     current_cover_end=(insurance_request.current_cover_end or "") and
+                     insurance_request.current_cover_end.isoformat())
+    if form.validate_on_submit():
+        problems = cover_problems(insurance_request, form.years.parsed, form.insurance_status.data,
+                                  form.current_cover_end.parsed, today)
+        if not problems:
+            insurance_request.set_cover(form.insurance_status.data, form.years.parsed,
+                                        form.current_cover_end.parsed)
+            return _go_on(insurance_request, "check")
+        form.years.errors.extend(problems)
+    rows = rows_of(insurance_request)
+    years = parse_whole_number(form.years.data or "") or insurance_request.years or 1
+    checked = check_people(rows, insurance_request.service_type, schedule, years, today)
+    return _page("requests/cover.html", insurance_request, form=form, checked=checked)
+
+
+@bp.post("/quote")
+@draft_step
+def quote(insurance_request):
+    """The live quote for whatever the page holds now; people rows typed so far are kept."""
+    schedule, today = active_schedule(), today_in_kuwait()
+    typed = any(key.startswith("people-") for key in request.form)
+    rows = read_people(request.form) if typed else rows_of(insurance_request)
+    if typed:
+        insurance_request.save_people(rows, None)
+    years = parse_whole_number(request.form.get("years", "")) or insurance_request.years or 1
+    checked = check_people(rows, insurance_request.service_type, schedule, years, today)
+    return render("partials/request_quote.html", checked=checked, schedule=schedule)
+
+
+@bp.route("/check", methods=["GET", "POST"])
+@draft_step
+def check(insurance_request):
+    next_step = insurance_request.first_unanswered_step()
+    if next_step != "check":
+        return redirect(url_for(f".{next_step}", reference=insurance_request.reference))
+    schedule = active_schedule()
+    result = review(insurance_request, schedule, today_in_kuwait())
+    form = ConfirmForm()
+    if form.validate_on_submit() and not result.problems:
+        insurance_request.freeze(result.quote, schedule.id)
+        return redirect(url_for("requests.show", reference=insurance_request.reference))
+    return _page("requests/check.html", insurance_request, form=form, review=result)

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Callable
 
 from bench.harness import create_account, log_in, login_form
+from tests.browser import request_steps
 from tests.browser.conftest import PHONE, ROOT
 
 LANGUAGES = ("ar", "en")
@@ -65,6 +66,11 @@ JOURNEY = [
     Stop("fees-with-errors", "/fees?years=1&people-0-category=family_first_degree"
                              "&people-0-born=2020-01-01&action=recalculate"),
     Stop("not-found", "/no-such-page", status=404),
+    # Request pages need a request: each stop starts one and answers up to its page.
+    Stop("request-service", "/requests", act=request_steps.start_request, signed_in=True),
+    Stop("request-people", "/requests", act=request_steps.reach_people, signed_in=True),
+    Stop("request-people-errors", "/requests", act=request_steps.reach_people_with_errors, signed_in=True),
+    Stop("request-check", "/requests", act=request_steps.reach_check, signed_in=True),
 ]
 FRAGMENTS = [
     Fragment("quote-partial", "/quote?years=2&people-0-category=worker"
@@ -275,6 +281,24 @@ class Transfer:
 
     def total(self) -> int:
         return sum(entry["bytes"] for entry in self.requests.values())
+
+    def final_page(self, empty_cache: bool) -> int:
+        """Bytes of the last page shown and what it loaded. A stop whose `act` walks
+        through several pages is measured on the page it ends at; with `empty_cache`,
+        assets that the walk had already fetched are counted as that page's own."""
+        entries = list(self.requests.values())
+        documents = [i for i, entry in enumerate(entries) if entry["type"] == "Document"]
+        final = entries[documents[-1] if documents else 0:]
+        if not empty_cache:
+            return sum(entry["bytes"] for entry in final)
+        fetched = ("Document", "XHR", "Fetch")
+        assets: dict[str, int] = {}
+        for entry in entries:
+            if entry["type"] not in fetched:
+                assets[entry["url"]] = max(assets.get(entry["url"], 0), entry["bytes"])
+        total = sum(entry["bytes"] for entry in final if entry["type"] in fetched)
+        total += sum(assets.values())
+        return total
 
     def entries(self) -> list[dict]:
         return [e for e in self.requests.values() if e["url"].startswith(("http:", "https:"))]

@@ -53,7 +53,7 @@ def tour(browser, site, lang):
         response = q.visit(page, site, stop, lang)
         transfer.settle()
         visits[stop.name] = {"status": response.status if response else None,
-                             "bytes": transfer.total(), "csp": list(csp),
+                             "bytes": transfer.final_page(empty_cache=False), "csp": list(csp),
                              "resources": q.resource_problems(transfer.entries(), site.url)}
         csp.clear()
         page.shots.take(page, q.slug(stop.name))
@@ -72,7 +72,7 @@ def first_visits(browser, site, lang):
         transfer = q.Transfer(page)
         q.visit(page, site, stop, lang)
         transfer.settle()
-        visits[stop.name] = {"bytes": transfer.total(), "csp": csp,
+        visits[stop.name] = {"bytes": transfer.final_page(empty_cache=True), "csp": csp,
                              "resources": q.resource_problems(transfer.entries(), site.url)}
         context.close()
     return visits

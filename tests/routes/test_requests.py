@@ -254,3 +254,24 @@ def test_someone_elses_request_is_a_404(app, client, user, path):
     assert form_post(stranger, f"/requests/{reference}{path or '/check'}", {"confirm": "y"}).status_code == 404
     assert stranger.get("/requests/TM-2222-2222").status_code == 404
     assert reference not in stranger.get("/requests").text
+
+
+@pytest.mark.parametrize("step, invalid", [
+    ("service", {"service_type": "both"}),
+    ("people", {**person(0, "2900", "A"), "action": "continue"}),
+    ("sponsor", {"sponsor_name": "", "sponsor_civil_id": ""}),
+    ("cover", {"insurance_status": "", "years": "1"}),
+    ("check", {}),
+])
+@pytest.mark.parametrize("headers", [{}, HX], ids=["page", "htmx"])
+def test_every_step_with_and_without_htmx(client, user, step, invalid, headers):
+    reference = start_request(client)
+    fill_until_check(client, reference)
+    page = client.get(f"/requests/{reference}/{step}", headers=headers)
+    assert page.status_code == 200
+    assert ("<html" in page.text) == (not headers)
+    assert reference in page.text
+    response = form_post(client, f"/requests/{reference}/{step}", invalid, headers=headers)
+    assert response.status_code == 200
+    assert ("<html" in response.text) == (not headers)
+    assert 'class="error-message"' in response.text or 'class="error-summary"' in response.text

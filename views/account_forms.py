@@ -11,7 +11,7 @@ from wtforms.validators import Email, InputRequired, Length, Regexp, StopValidat
 from domain.civil_id import InvalidCivilId, parse_civil_id
 from domain.passwords import MAX_LENGTH, WeakPassword, check_password
 from domain.phone import InvalidMobile, parse_kuwait_mobile
-from views.forms import ascii_digits
+from views.forms import ascii_digits, parsed_by, stripped
 
 GENDERS = [SelectChoice("female", _l("Female")), SelectChoice("male", _l("Male"))]
 # Each language is named in itself, so a person can find theirs whatever the page's language.
@@ -57,22 +57,8 @@ def labels(choices: list[SelectChoice]) -> dict:
     return {choice.value: choice.label for choice in choices}
 
 
-def stripped(value):
-    return value.strip() if isinstance(value, str) else value
-
-
-def civil_id_rule(form, field):
-    try:
-        field.parsed = parse_civil_id(field.data or "")
-    except InvalidCivilId as problem:
-        raise ValidationError(CIVIL_ID_PROBLEMS[problem.reason]) from problem
-
-
-def mobile_rule(form, field):
-    try:
-        field.parsed = parse_kuwait_mobile(field.data or "")
-    except InvalidMobile as problem:
-        raise ValidationError(MOBILE_PROBLEMS[problem.reason]) from problem
+civil_id_rule = parsed_by(parse_civil_id, InvalidCivilId, CIVIL_ID_PROBLEMS)
+mobile_rule = parsed_by(parse_kuwait_mobile, InvalidMobile, MOBILE_PROBLEMS)
 
 
 def chosen(message):

@@ -1,5 +1,5 @@
 """Bilingual error pages; a 500 never shows a traceback."""
-from flask import render_template, request
+from flask import render_template
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException

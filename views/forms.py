@@ -1,5 +1,6 @@
 """Helpers shared by every form: digit normalisation at the boundary and error listing."""
 from wtforms.fields.choices import SelectChoice
+from wtforms.validators import ValidationError
 
 from domain.digits import normalise_digits
 
@@ -7,6 +8,21 @@ from domain.digits import normalise_digits
 def ascii_digits(value):
     """WTForms filter: Arabic-Indic and Persian digits become ASCII before validation."""
     return normalise_digits(value) if isinstance(value, str) else value
+
+
+def stripped(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def parsed_by(parse, refusal: type[Exception], messages: dict):
+    """A validator that runs a domain parser: the canonical value lands in `field.parsed`,
+    a refusal becomes the translated message for its `reason`."""
+    def rule(form, field):
+        try:
+            field.parsed = parse(field.data or "")
+        except refusal as problem:
+            raise ValidationError(messages[problem.reason]) from problem
+    return rule
 
 
 def choices(pairs) -> list[SelectChoice]:

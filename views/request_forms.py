@@ -8,7 +8,7 @@ from domain.civil_id import InvalidCivilId, parse_civil_id
 from domain.cover import INSURANCE_STATUSES, SERVICE_TYPES
 from domain.dates import parse_date
 from domain.digits import parse_whole_number
-from views.forms import ascii_digits, choices
+from views.forms import ascii_digits, choices, parsed_by, stripped
 
 SERVICE_TYPE_LABELS = {
     "individual": _l("Individual: one person"),
@@ -35,15 +35,7 @@ def one_of(choices, message):
     return rule
 
 
-def valid_civil_id(form, field):
-    try:
-        field.data = parse_civil_id(field.data or "")
-    except InvalidCivilId as problem:
-        raise ValidationError(CIVIL_ID_PROBLEMS[problem.reason]) from problem
-
-
-def stripped(value):
-    return value.strip() if isinstance(value, str) else value
+valid_civil_id = parsed_by(parse_civil_id, InvalidCivilId, CIVIL_ID_PROBLEMS)
 
 
 class ServiceTypeForm(FlaskForm):

@@ -91,7 +91,7 @@ def sponsor(insurance_request):
     form = SponsorForm(sponsor_name=insurance_request.sponsor_name,
                        sponsor_civil_id=insurance_request.sponsor_civil_id)
     if form.validate_on_submit():
-        insurance_request.set_sponsor(form.sponsor_name.data, form.sponsor_civil_id.data)
+        insurance_request.set_sponsor(form.sponsor_name.data, form.sponsor_civil_id.parsed)
         return _go_on(insurance_request, "cover")
     return _page("requests/sponsor.html", insurance_request, form=form)
 

@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 from domain.digits import parse_whole_number
 from domain.fee_schedule import load_schedules
 from domain.quote import MAX_PEOPLE, PersonToQuote, Problem, max_years_for, quote
+from tests.unit.fee_tables import DECISION_306_FEES, SEED_FEES
 
 FEE_SCHEDULES = Path(__file__).resolve().parents[2] / "fee_schedules"
 SCHEDULES = load_schedules(FEE_SCHEDULES)
@@ -15,36 +16,6 @@ SEED = SCHEDULES["seed"]
 DECISION = SCHEDULES["decision-306-2025"]
 ON = date(2026, 1, 15)
 
-SEED_FEES = {
-    "commercial": 50000,
-    "family_first_degree": 50000,
-    "worker": 50000,
-    "student": 50000,
-    "joining_wife": 30000,
-    "domestic_worker": 5000,
-    "widow_divorcee_family": 5000,
-    "kuwaiti_wife": 5000,
-    "gcc_kuwaiti_family": 5000,
-    "self_sponsored": 5000,
-    "stateless": 5000,
-}
-DECISION_306_FEES = {
-    "worker": 100000,
-    "commercial": 100000,
-    "student": 100000,
-    "self_sponsored": 100000,
-    "family_first_degree": 100000,
-    "joining_wife": 100000,
-    "domestic_worker": 100000,
-    "farm_worker": 10000,
-    "domestic_worker_kuwaiti_4th": 10000,
-    "gcc_kuwaiti_family": 10000,
-    "kuwaiti_wife": 0,
-    "widow_divorcee_family": 0,
-    "kuwaiti_family": 0,
-    "domestic_worker_kuwaiti": 0,
-    "newborn": 0,
-}
 ADULT = date(1990, 5, 1)
 NEWBORN = date(2025, 12, 1)
 

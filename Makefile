@@ -9,7 +9,7 @@ MO_FILES := $(PO_FILES:.po=.mo)
 VNU_VERSION := 26.9.27
 VNU_JAR := .cache/vnu/vnu-jar-$(VNU_VERSION)/vnu.jar
 
-.PHONY: run test test-fast browsers messages bench clean
+.PHONY: run test test-fast test-postgres dist browsers messages bench clean
 
 run: $(VENV)/.runtime $(MO_FILES)
 	APP_ENV=$${APP_ENV:-development} $(PY) app.py
@@ -17,9 +17,20 @@ run: $(VENV)/.runtime $(MO_FILES)
 test: $(VENV)/.test $(MO_FILES) browsers $(VNU_JAR)
 	VNU_JAR=$(VNU_JAR) $(PY) -m pytest $(PYTEST_ARGS)
 
-# Unit and route tests only, no browser: quick feedback while coding.
+# Unit and route tests only, no browser and no build of the single file: quick feedback.
 test-fast: $(VENV)/.test $(MO_FILES)
-	$(PY) -m pytest -m "not browser" $(PYTEST_ARGS)
+	$(PY) -m pytest -m "not browser and not dist" $(PYTEST_ARGS)
+
+# The tests that touch the database, again on PostgreSQL (CI does this after `make test`).
+# TEST_DATABASE_URL=postgresql://user:password@host/database names a database the user may
+# create schemas in; scripts/test-postgres starts a local one and prints its URL.
+test-postgres: $(VENV)/.test $(MO_FILES)
+	@test -n "$(TEST_DATABASE_URL)" || { echo "Set TEST_DATABASE_URL=postgresql://... (see scripts/test-postgres)"; exit 2; }
+	TEST_DATABASE_URL="$(TEST_DATABASE_URL)" $(PY) -m pytest tests/routes -m "not browser and not dist" $(PYTEST_ARGS)
+
+# The single file: dist/tameen.pyz (app, dependencies, templates, static, compiled translations).
+dist: $(VENV)/.dist
+	$(PY) scripts/build_dist.py --output dist/tameen.pyz
 
 browsers:
 	@bash scripts/ensure-chromium
@@ -42,7 +53,11 @@ $(VENV)/.runtime: requirements.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	touch $@
 
-$(VENV)/.test: requirements-test.txt $(VENV)/.runtime
+$(VENV)/.dist: requirements-dist.txt $(VENV)/.runtime
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dist.txt
+	touch $@
+
+$(VENV)/.test: requirements-test.txt requirements-dist.txt $(VENV)/.runtime
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-test.txt
 	touch $@
 
@@ -60,4 +75,4 @@ bench: $(VENV)/.test $(MO_FILES)
 	$(PY) bench/load.py
 
 clean:
-	rm -rf $(VENV) $(MO_FILES) .cache
+	rm -rf $(VENV) $(MO_FILES) .cache dist

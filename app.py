@@ -8,10 +8,17 @@ from flask import Flask
 from flask_babel import Babel
 from flask_wtf.csrf import CSRFProtect
 
+import backup
+import logging_setup
+import migrations
 import models
 from settings import ConfigError, load_settings
 from views import (accounts, assets, auth, compression, dev_outbox, errors, fees, forms, i18n,
-                   pages, profile, rate_limits, request_steps, requests, schedules, security, sms)
+                   pages, payments, profile, rate_limits, receipts, request_steps, requests,
+                   sandbox_bank, schedules, security, sms)
+
+from views import request_log
+from views import desk, desk_admin, desk_login, desk_refunds, desk_search, desk_staff, refunds
 
 ROOT = Path(__file__).resolve().parent
 
@@ -34,6 +41,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.config["BABEL_DEFAULT_LOCALE"] = i18n.DEFAULT_LANGUAGE
     app.config["BABEL_DEFAULT_TIMEZONE"] = "Asia/Kuwait"
 
+    request_log.init_app(app)  # first: it times and logs every request, refused ones too
     babel.init_app(app, locale_selector=i18n.select_locale)
     csrf.init_app(app)
     i18n.init_app(app)
@@ -43,19 +51,25 @@ def create_app(config: dict | None = None) -> Flask:
     forms.init_app(app)
     schedules.init_app(app, ROOT / "fee_schedules")
     auth.init_app(app)
+    desk.init_app(app)  # after auth: staff are loaded apart from applicants
     sms.init_app(app)
     rate_limits.init_app(app)
+    payments.init_app(app)
 
     models.open_database(app.config["DATABASE_URL"])
-    models.create_tables()
+    app.extensions["migrations_run"] = models.create_tables()  # migrations, then new tables
     app.teardown_appcontext(_close_connection)
 
     app.jinja_env.trim_blocks = app.jinja_env.lstrip_blocks = True
     app.jinja_env.globals["asset_url"] = assets.asset_url
     for blueprint in (assets.bp, pages.bp, fees.bp, accounts.bp, profile.bp, dev_outbox.bp,
-                      requests.bp, request_steps.bp):
+                      requests.bp, request_steps.bp, payments.bp, receipts.bp, sandbox_bank.bp,
+                      refunds.bp, desk_login.bp, desk_search.bp, desk_refunds.bp, desk_admin.bp):
         app.register_blueprint(blueprint)
+    app.cli.add_command(desk_staff.create_staff)
     _register_commands(app)
+    migrations.init_app(app)
+    backup.init_app(app)
     return app
 
 
@@ -67,7 +81,7 @@ def _close_connection(_exception=None) -> None:
 def _register_commands(app: Flask) -> None:
     @app.cli.command("init-db")
     def init_db():
-        """Create the database tables that do not exist yet."""
+        """Create the database tables that do not exist yet (after pending migrations)."""
         models.create_tables()
         click.echo(f"Database ready: {app.config['DATABASE_URL']}")
 
@@ -78,9 +92,18 @@ def _register_commands(app: Flask) -> None:
             removed = models.prune_security_records(models.now())
         click.echo(f"Removed {removed} old records.")
 
+    @app.cli.command("reconcile-payments")
+    def reconcile_payments():
+        """Ask the gateway about payments left waiting (a closed tab, a lost return) and settle them."""
+        with models.db.connection_context():
+            counts = payments.reconcile()
+        click.echo("Payments asked about: " + (", ".join(f"{n} {state}" for state, n in
+                                                         sorted(counts.items())) or "none") + ".")
+
 
 def serve() -> None:
     os.environ.setdefault("APP_ENV", "development")
+    logging_setup.configure(werkzeug_request_lines=False)  # ours carry the request id
     try:
         app = create_app()
     except ConfigError as problem:

@@ -5,6 +5,7 @@ from urllib.parse import urlsplit
 
 ENVIRONMENTS = ("development", "production", "testing")
 SMS_BACKENDS = ("console", "outbox", "http")
+PAYMENT_GATEWAYS = ("sandbox", "knet")
 
 
 class ConfigError(RuntimeError):
@@ -53,6 +54,7 @@ def load_settings(environ: dict, instance_path: Path) -> dict:
         "PASSWORD_HASH_CHEAP": app_env == "testing",
         "PROXY_HOPS": _whole_number(environ, "PROXY_HOPS", "0", highest=5),
         **_sms_settings(environ, production),
+        **_payment_settings(environ, production),
     }
 
 
@@ -97,3 +99,39 @@ def _sms_settings(environ: dict, production: bool) -> dict:
         "SMS_HTTP_TIMEOUT": timeout,
         "SMS_HTTP_RETRIES": _whole_number(environ, "SMS_HTTP_RETRIES", "2", highest=5),
     }
+
+
+def _payment_settings(environ: dict, production: bool) -> dict:
+    gateway = environ.get("PAYMENT_GATEWAY") or ("knet" if production else "sandbox")
+    if gateway not in PAYMENT_GATEWAYS:
+        raise ConfigError(f"PAYMENT_GATEWAY must be one of {', '.join(PAYMENT_GATEWAYS)}, "
+                          f"not {gateway!r}.")
+    allow_sandbox = environ.get("ALLOW_SANDBOX_IN_PRODUCTION", "") == "1"
+    if production and gateway == "sandbox" and not allow_sandbox:
+        raise ConfigError(
+            "PAYMENT_GATEWAY=sandbox takes no real money; production needs a real gateway: set "
+            "PAYMENT_GATEWAY=knet and the KNET_ settings (or, for a demonstration site only, "
+            "ALLOW_SANDBOX_IN_PRODUCTION=1, which shows a sandbox banner on every page).")
+    knet = {name: environ.get(name, "") for name in
+            ("KNET_TRANPORTAL_ID", "KNET_PASSWORD", "KNET_RESOURCE_KEY", "KNET_GATEWAY_URL")}
+    if gateway == "knet":
+        missing = [name for name, value in knet.items() if not value]
+        if missing:
+            raise ConfigError(f"PAYMENT_GATEWAY=knet needs {', '.join(missing)} (from the bank).")
+        key = knet["KNET_RESOURCE_KEY"]
+        if len(key) != 16 or not key.isascii():
+            raise ConfigError("KNET_RESOURCE_KEY must be the bank's 16-character resource key.")
+        parts = urlsplit(knet["KNET_GATEWAY_URL"])
+        allowed = ("https",) if production else ("https", "http")
+        if parts.scheme not in allowed or not parts.netloc:
+            scheme = "https" if production else "http(s)"
+            raise ConfigError(f"KNET_GATEWAY_URL must be the bank's {scheme} address, such as "
+                              "https://www.kpay.com.kw/kpg.")
+    try:
+        timeout = float(environ.get("KNET_TIMEOUT") or 20)
+    except ValueError:
+        timeout = 0.0
+    if not 0 < timeout <= 60:
+        raise ConfigError("KNET_TIMEOUT must be a number of seconds above 0 and at most 60.")
+    return {"PAYMENT_GATEWAY": gateway, "ALLOW_SANDBOX_IN_PRODUCTION": allow_sandbox,
+            **knet, "KNET_TIMEOUT": timeout}

@@ -28,7 +28,10 @@ def production_env(folder: str) -> dict:
     # an SMS, and the .invalid name can never resolve.
     return {"APP_ENV": "production", "SECRET_KEY": "load-" + "k" * 59,
             "DATABASE_URL": f"sqlite:///{folder}/load.sqlite3", "INSTANCE_PATH": folder,
-            "SMS_BACKEND": "http", "SMS_HTTP_URL": "https://sms.invalid/send"}
+            "SMS_BACKEND": "http", "SMS_HTTP_URL": "https://sms.invalid/send",
+            # Likewise K-Net, the production gateway: no page in the mix pays.
+            "KNET_TRANPORTAL_ID": "100000", "KNET_PASSWORD": "placeholder",
+            "KNET_RESOURCE_KEY": "0123456789abcdef", "KNET_GATEWAY_URL": "https://knet.invalid/kpg"}
 
 
 def tameen_requests(sessions: list[tuple[str, str]]):

@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _l
 
 from models import InsuranceRequest
 from views.auth import login_required
-from views.schedules import active_schedule
+from views.schedules import active_schedule, schedule_of
 
 bp = Blueprint("requests", __name__, url_prefix="/requests")
 
@@ -51,4 +51,5 @@ def show(reference):
     if insurance_request.is_draft:
         return redirect(url_for(f"request_steps.{insurance_request.first_unanswered_step()}",
                                 reference=insurance_request.reference))
-    return render_template("requests/show.html", insurance_request=insurance_request)
+    return render_template("requests/show.html", insurance_request=insurance_request,
+                           schedule=schedule_of(insurance_request))

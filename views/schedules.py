@@ -26,3 +26,8 @@ def all_schedules() -> dict[str, FeeSchedule]:
 
 def active_schedule() -> FeeSchedule:
     return all_schedules()[current_app.config["FEE_SCHEDULE"]]
+
+
+def schedule_of(insurance_request) -> FeeSchedule:
+    """The schedule a request was quoted under (the active one while it is a draft)."""
+    return all_schedules().get(insurance_request.schedule_id) or active_schedule()

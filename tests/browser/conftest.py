@@ -32,11 +32,17 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+# The servers running, by address: a quality stop's `act` knows only its page's address,
+# and some (the desk's) need the server's database or settings to prepare their state.
+LIVE_SERVERS: dict[str, "LiveServer"] = {}
+
+
 class LiveServer:
     def __init__(self, folder: Path, **env):
         self.folder = folder
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
+        LIVE_SERVERS[self.url] = self
         self.database = folder / "live.sqlite3"
         self.env = {
             **os.environ,

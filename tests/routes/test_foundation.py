@@ -7,7 +7,7 @@ from peewee import SqliteDatabase
 
 import models
 from settings import ConfigError
-from tests.conftest import HX, make_app
+from tests.conftest import HX, make_app, requires_sqlite
 
 
 def html_tag(body: str) -> str:
@@ -109,6 +109,7 @@ def test_unknown_fee_schedule_is_refused(tmp_path):
         make_app(tmp_path, FEE_SCHEDULE="no-such-schedule")
 
 
+@requires_sqlite
 def test_database_is_created_with_wal_and_foreign_keys(app, tmp_path):
     assert (tmp_path / "test.sqlite3").exists()
     with models.db.connection_context():

@@ -4,8 +4,9 @@ from pathlib import Path
 import pytest
 
 from settings import ConfigError, load_settings
+from tests.conftest import PRODUCTION_KNET
 
-PRODUCTION = {"APP_ENV": "production", "SECRET_KEY": "k" * 40}
+PRODUCTION = {"APP_ENV": "production", "SECRET_KEY": "k" * 40, **PRODUCTION_KNET}
 
 
 def settings(tmp_path: Path, **environ):

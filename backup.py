@@ -1,0 +1,165 @@
+"""Online backups of the SQLite database, taken while the app keeps serving, and the copy
+of every row into another database (moving from SQLite to PostgreSQL).
+
+SQLite's backup API copies a consistent snapshot (WAL mode lets writers go on meanwhile)
+into a new file named with the time, under `instance/backups/` unless told otherwise.
+PostgreSQL has its own tool, pg_dump; `backup` says how to use it instead.
+"""
+import re
+import sqlite3
+from datetime import datetime, timezone
+from pathlib import Path
+
+from playhouse.db_url import parse
+
+PG_DUMP_ADVICE = """\
+DATABASE_URL points at PostgreSQL: back it up with PostgreSQL's own tool, for example
+  pg_dump --format=custom --file="tameen-$(date -u +%Y%m%dT%H%M%SZ).dump" "$DATABASE_URL"
+and restore into an empty database with
+  pg_restore --no-owner --dbname="$NEW_DATABASE_URL" tameen-....dump"""
+
+
+class BackupError(RuntimeError):
+    """The backup cannot be made; the message says why."""
+
+
+def sqlite_path(database_url: str) -> Path | None:
+    """The file of a SQLite DATABASE_URL; None for other databases."""
+    if not database_url.startswith("sqlite"):
+        return None
+    name = parse(database_url)["database"]
+    return None if name in ("", ":memory:") else Path(name)
+
+
+_NAME = re.compile(r"tameen-(\d{8}T\d{6})Z(?:-(\d+))?\.sqlite3")
+
+
+def _free_name(folder: Path, at: datetime) -> Path:
+    """tameen-YYYYMMDDTHHMMSSZ.sqlite3 (UTC), with -2, -3... for more in the same second."""
+    stamp = at.strftime("%Y%m%dT%H%M%SZ")
+    target, n = folder / f"tameen-{stamp}.sqlite3", 1
+    while target.exists():
+        n += 1
+        target = folder / f"tameen-{stamp}-{n}.sqlite3"
+    return target
+
+
+def _age(path: Path) -> tuple[str, int]:
+    stamp, n = _NAME.fullmatch(path.name).groups()
+    return stamp, int(n or 1)
+
+
+def backup_sqlite(source: Path, folder: Path, at: datetime | None = None) -> Path:
+    """Copy the database at `source` into a new timestamped file in `folder`; returns it."""
+    if not source.is_file():
+        raise BackupError(f"no database file at {source}")
+    folder.mkdir(parents=True, exist_ok=True)
+    target = _free_name(folder, at or datetime.now(timezone.utc))
+    partial = target.with_name(target.name + ".partial")
+    source_connection = sqlite3.connect(source, timeout=30)  # only reads
+    try:
+        target_connection = sqlite3.connect(partial)
+        try:
+            # pages=-1: one step, one snapshot, however busy the writers are.
+            source_connection.backup(target_connection, pages=-1)
+            # A standalone file: no -wal beside it to copy or to lose.
+            target_connection.execute("PRAGMA journal_mode=DELETE")
+            verdict = target_connection.execute("PRAGMA integrity_check").fetchone()[0]
+        finally:
+            target_connection.close()
+    finally:
+        source_connection.close()
+    if verdict != "ok":
+        partial.unlink(missing_ok=True)
+        raise BackupError(f"the copy failed its integrity check: {verdict}")
+    partial.rename(target)  # only whole, checked copies carry the final name
+    return target
+
+
+def prune(folder: Path, keep: int) -> list[Path]:
+    """Delete all but the newest `keep` backups in `folder`; returns what went."""
+    backups = sorted((p for p in folder.glob("tameen-*.sqlite3") if _NAME.fullmatch(p.name)),
+                     key=_age)
+    doomed = backups[:-keep] if keep else []
+    for path in doomed:
+        path.unlink()
+    return doomed
+
+
+def copy_database(source, target, models: list, batch: int = 500) -> dict[str, int]:
+    """Copy every row of `models` from the database `source` into `target`, which must hold
+    none of their tables yet: its schema is made first (tables, migrations recorded).
+    Returns the rows copied per table. Run it with the app stopped."""
+    import migrations
+    from peewee import AutoField, PostgresqlDatabase, sort_models
+
+    source = getattr(source, "obj", source)
+    with target.connection_context():
+        taken = sorted(set(target.get_tables()) & {m._meta.table_name for m in models})
+    if taken:
+        raise BackupError(f"the target database already has tables ({', '.join(taken)}): "
+                          "copy into an empty one.")
+    migrations.upgrade(target, models)
+    copied = {}
+    with source.connection_context(), target.connection_context(), target.atomic():
+        for model in sort_models(models):  # tables pointed at before the ones pointing
+            fields = model._meta.sorted_fields
+            with source.bind_ctx([model], bind_refs=False, bind_backrefs=False):
+                rows = list(model.select(*fields).order_by(*model._meta.get_primary_keys()
+                                                           or fields[:1]).tuples())
+            with target.bind_ctx([model], bind_refs=False, bind_backrefs=False):
+                for start in range(0, len(rows), batch):
+                    model.insert_many(rows[start:start + batch], fields=fields).execute()
+            copied[model._meta.table_name] = len(rows)
+            key = model._meta.primary_key
+            if isinstance(target, PostgresqlDatabase) and isinstance(key, AutoField):
+                # The next id continues after the copied ones.
+                table, column = model._meta.table_name, key.column_name
+                target.execute_sql(
+                    f"SELECT setval(pg_get_serial_sequence('\"{table}\"', '{column}'), "
+                    f'COALESCE(MAX("{column}"), 1), MAX("{column}") IS NOT NULL) FROM "{table}"')
+    return copied
+
+
+def init_app(app) -> None:
+    import click
+
+    @app.cli.command("backup")
+    @click.option("--to", "folder", type=click.Path(file_okay=False, path_type=Path),
+                  help="Folder for the copy (default: instance/backups).")
+    @click.option("--keep", type=click.IntRange(min=0), default=0, show_default=True,
+                  help="Keep only this many newest backups in the folder (0: keep all).")
+    def backup_command(folder: Path | None, keep: int):
+        """Copy the SQLite database, consistently, while the app keeps running."""
+        source = sqlite_path(app.config["DATABASE_URL"])
+        if source is None:
+            raise click.ClickException(PG_DUMP_ADVICE if "postgres" in app.config["DATABASE_URL"]
+                                       else "backup copies SQLite databases only.")
+        try:
+            target = backup_sqlite(source, folder or Path(app.instance_path) / "backups")
+        except BackupError as problem:
+            raise click.ClickException(str(problem)) from None
+        click.echo(f"Backup written: {target} ({target.stat().st_size} bytes)")
+        for gone in prune(target.parent, keep):
+            click.echo(f"Removed old backup: {gone}")
+
+    @app.cli.command("copy-database")
+    @click.option("--to", "target_url", required=True, metavar="URL", envvar="TARGET_DATABASE_URL",
+                  help="DATABASE_URL of the empty database to fill, e.g. postgresql://... "
+                       "(or TARGET_DATABASE_URL, kept out of the process list).")
+    def copy_database_command(target_url: str):
+        """Copy every row into another, empty database (moving to PostgreSQL). Stop the app
+        first; then point DATABASE_URL at the new database and start it."""
+        import models
+        from playhouse.db_url import connect
+
+        try:
+            options = {"pragmas": models.SQLITE_PRAGMAS} if target_url.startswith("sqlite") else {}
+            target = connect(target_url, unquote_user=True, unquote_password=True, **options)
+            copied = copy_database(models.db, target, models.MODELS)
+        except BackupError as problem:
+            raise click.ClickException(str(problem)) from None
+        for table, count in copied.items():
+            click.echo(f"{table:<24} {count} rows")
+        click.echo(f"Copied {sum(copied.values())} rows. Now set DATABASE_URL to the new "
+                   "database and start the app.")

@@ -1,0 +1,141 @@
+"""Logs: one JSON object per line, with personal numbers masked in every record.
+
+Civil IDs (12 digits), Kuwaiti phone numbers (+965 and 8-digit mobiles), Kuwaiti IBANs
+(KW + 28) and 6-digit codes are never written in full, whoever logs them: the app, Flask,
+Werkzeug, gunicorn or a driver's error message. Digits typed in Arabic-Indic or Persian
+script, and percent-encoded in a query string, are masked too.
+"""
+import json
+import logging
+import re
+import sys
+from datetime import datetime, timezone
+from urllib.parse import unquote
+
+# Percent-encoded digits (ASCII, Arabic-Indic, Persian), "+" and space, as in a query string.
+_ENCODED_DIGITS = re.compile(r"(?:%(?:3[0-9]|2B|20|D9%A[0-9]|DB%B[0-9]))+", re.IGNORECASE)
+_ALONE = r"(?<![^\W_])"  # not glued to a letter or digit before
+_END = r"(?![^\W_])"  # nor after
+_SEP = r"[ .+\-]?"  # "+" is a space in a query string
+_PATTERNS = [
+    # (pattern, characters left visible at the end)
+    (re.compile(_ALONE + r"KW\d{2}(?: ?[A-Z0-9]){26}" + _END, re.IGNORECASE), 4),  # IBAN
+    (re.compile(_ALONE + r"(?:\+|00)?965" + _SEP + r"[4569]\d{3}" + _SEP + r"\d{4}" + _END), 2),
+    (re.compile(_ALONE + r"\d{12}" + _END), 3),  # civil ID
+    (re.compile(_ALONE + r"[4569]\d{3}" + _SEP + r"\d{4}" + _END), 2),  # mobile, national form
+    (re.compile(_ALONE + r"\d{6}" + _END), 0),  # SMS code
+]
+
+
+def _hide(match: re.Match, visible: int) -> str:
+    text = match.group(0)
+    kept = text[len(text) - visible:] if visible else ""
+    return "*" * (len(text) - len(kept)) + kept
+
+
+def mask(text: str) -> str:
+    """`text` with every personal number it holds masked."""
+    if not any(ch.isdigit() for ch in text) and "%" not in text:
+        return text
+    text = _ENCODED_DIGITS.sub(lambda m: unquote(m.group(0)), text)
+    for pattern, visible in _PATTERNS:
+        text = pattern.sub(lambda m, v=visible: _hide(m, v), text)
+    return text
+
+
+def masked(value):
+    """`value` (text, or a dict or list holding text) with personal numbers masked. For
+    `extra` fields: logging attaches them after the record is made, so mask them first."""
+    if isinstance(value, str):
+        return mask(value)
+    if isinstance(value, dict):
+        return {key: masked(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(masked(item) for item in value)
+    return value
+
+
+class MaskingFilter(logging.Filter):
+    """Masks the message, its structured fields and any traceback of a record, in place.
+    Masking twice changes nothing, so it runs when a record is made (before `extra`
+    fields are attached) and again where it is written."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except Exception:  # a malformed call: keep what can be kept, masked
+            message = f"{record.msg} {record.args}"
+        record.msg, record.args = mask(message), ()
+        if isinstance(getattr(record, "fields", None), dict):
+            record.fields = masked(record.fields)
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = mask(record.exc_text)
+        if record.stack_info:
+            record.stack_info = mask(record.stack_info)
+        return True
+
+
+_FILTER = MaskingFilter()
+
+
+def install_masking() -> None:
+    """Mask every record when it is made, whichever logger and handler it goes to.
+    Safe to call more than once."""
+    factory = logging.getLogRecordFactory()
+    if getattr(factory, "masks_records", False):
+        return
+
+    def masked_record(*args, **kwargs):
+        record = factory(*args, **kwargs)
+        _FILTER.filter(record)
+        return record
+
+    masked_record.masks_records = True
+    logging.setLogRecordFactory(masked_record)
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line: time, level, logger, message, the record's `fields`."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        _FILTER.filter(record)  # `extra` fields, and records made before install_masking()
+        line = {
+            "time": datetime.fromtimestamp(record.created, timezone.utc)
+            .isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        line.update(getattr(record, "fields", None) or {})
+        if record.exc_text:
+            line["error"] = record.exc_text
+        return json.dumps(line, ensure_ascii=False, default=str)
+
+
+def _not_a_werkzeug_request_line(record: logging.LogRecord) -> bool:
+    return " - - [" not in record.getMessage()
+
+
+def configure(level: int = logging.INFO, stream=None,
+              werkzeug_request_lines: bool = True) -> logging.Handler:
+    """Send every log record to `stream` (standard error) as masked JSON lines.
+    Called by the servers (`python app.py`, `tameen.pyz serve`), not by the test suite.
+    The development server's own request lines can be left out: ours say more."""
+    install_masking()
+    if not werkzeug_request_lines:
+        werkzeug = logging.getLogger("werkzeug")
+        if _not_a_werkzeug_request_line not in werkzeug.filters:
+            werkzeug.addFilter(_not_a_werkzeug_request_line)
+    root = logging.getLogger()
+    for handler in root.handlers:
+        if getattr(handler, "tameen", False):
+            return handler
+    handler = logging.StreamHandler(stream or sys.stderr)
+    handler.tameen = True
+    handler.setFormatter(JsonFormatter())
+    handler.addFilter(_FILTER)
+    root.addHandler(handler)
+    root.setLevel(level)
+    return handler

@@ -1,0 +1,93 @@
+"""Paying in the browser: check your answers, the sandbox bank, the receipt and the
+public check behind its QR code, in Arabic and English, with JavaScript and without."""
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from bench.harness import ACCOUNT_PASSWORD, create_account
+from tests.browser import payment_steps
+
+JOURNEYS = {
+    # lang, JavaScript on?, serial of the account
+    "ar-js": ("ar", True, 210),
+    "en-js": ("en", True, 220),
+    "ar-no-js": ("ar", False, 230),
+}
+WORDS = {
+    "ar": {"pay": "ادفع", "approve": "الموافقة (تجربة)", "decline": "الرفض (تجربة)",
+           "received": "تم استلام الدفعة", "paid": "مدفوع", "declined": "رفض البنك عملية الدفع",
+           "banner": "بيئة تجربة"},
+    "en": {"pay": "Pay", "approve": "Approve (test)", "decline": "Decline (test)",
+           "received": "Payment received", "paid": "Paid", "declined": "The bank declined the payment",
+           "banner": "Sandbox"},
+}
+
+
+def log_in(page, base: str, civil_id: str, lang: str) -> None:
+    page.goto(f"{base}/login?lang={lang}")
+    page.fill("#civil_id", civil_id)
+    page.fill("#password", ACCOUNT_PASSWORD)
+    page.locator("main form button[type=submit]").first.click()
+    page.wait_for_url(re.compile(r".*/(requests|account)/?(\?.*)?$"))
+
+
+@pytest.mark.parametrize("journey", list(JOURNEYS))
+def test_check_answers_to_sandbox_bank_to_receipt_and_verification(live_server, new_page, journey):
+    lang, js, serial = JOURNEYS[journey]
+    words = WORDS[lang]
+    base = live_server.url
+    civil_id, _ = create_account(f"sqlite:///{live_server.database}", serial=serial)
+    page = new_page(js=js, locale="ar-KW" if lang == "ar" else "en-GB")
+    log_in(page, base, civil_id, lang)
+    reference = payment_steps.request_at_check(page.context.request, base)
+
+    # Check your answers, confirm: the request page offers to pay the frozen amount.
+    page.goto(f"{base}/requests/{reference}/check?lang={lang}")
+    assert page.locator("html").get_attribute("dir") == ("rtl" if lang == "ar" else "ltr")
+    expect(page.locator(".banner-sandbox")).to_contain_text(words["banner"])
+    page.check("#confirm")
+    page.shots.take(page, "check")
+    page.locator("main form button[type=submit]").last.click()
+    page.wait_for_url(f"**/requests/{reference}")
+    pay = page.locator("main form button.button-start")
+    expect(pay).to_contain_text(words["pay"])
+    expect(pay).to_contain_text("110")
+    page.shots.take(page, "request")
+
+    # First the bank declines; the request still waits, and Pay works again.
+    pay.click()
+    page.wait_for_url("**/sandbox-bank/pay/**")
+    expect(page.locator("main h1")).to_be_visible()
+    expect(page.locator(".sandbox-bank-name")).to_be_visible()
+    page.shots.take(page, "sandbox-bank")
+    page.get_by_role("button", name=words["decline"]).click()
+    page.wait_for_url(f"**/requests/{reference}")
+    expect(page.locator("main")).to_contain_text(words["declined"])
+    page.shots.take(page, "declined")
+
+    page.locator("main form button.button-start").click()
+    page.wait_for_url("**/sandbox-bank/pay/**")
+    page.get_by_role("button", name=words["approve"]).click()
+
+    # The receipt.
+    page.wait_for_url(f"**/requests/{reference}/receipt")
+    main = page.locator("main")
+    expect(main.locator("h1")).to_have_text(words["received"])
+    expect(main.locator(".big-reference")).to_have_text(reference)
+    expect(main).to_contain_text("Ali Hassan")
+    expect(main.locator("svg.qr-code")).to_be_visible()
+    page.shots.take(page, "receipt")
+    page.emulate_media(media="print")
+    expect(page.locator(".site-header")).to_be_hidden()
+    page.emulate_media(media="screen")
+
+    # The public check the QR code leads to, in a browser without the account's session.
+    verify_url = main.locator("a.verify-link").get_attribute("href")
+    stranger = new_page(js=js, locale="ar-KW" if lang == "ar" else "en-GB")
+    stranger.goto(f"{verify_url}?lang={lang}")
+    expect(stranger.locator(".verify-status")).to_have_text(words["paid"])
+    text = stranger.locator("main").inner_text()
+    assert "A•• H•••••" in text and "M••• S••••" in text
+    assert "Ali" not in text and reference not in text and payment_steps.ADULT not in text
+    stranger.shots.take(stranger, "verify")

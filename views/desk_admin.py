@@ -1,0 +1,133 @@
+"""Admins only: the audit log, CSV exports of payments and refunds, and the fee schedules."""
+import csv
+import io
+from datetime import timedelta, timezone
+
+from flask import Blueprint, Response, request
+from flask_babel import lazy_gettext as _l
+
+import models
+from domain.dates import KUWAIT
+from domain.money import fils_to_decimal
+from models import AuditEvent, InsuranceRequest, Payment, Refund, StaffMember, User
+from views.desk import admin_required, render
+from views.desk_forms import ExportForm
+from views.desk_search import kuwait_day_in_utc
+from views.desk_search import labels as desk_labels
+from views.schedules import active_schedule, all_schedules
+
+bp = Blueprint("desk_admin", __name__, url_prefix="/desk")
+bp.context_processor(desk_labels)
+
+PER_PAGE = 50
+LONGEST_EXPORT = timedelta(days=366)
+# Spreadsheets run a cell starting with one of these as a formula: written as text instead.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+@bp.get("/audit")
+@admin_required
+def audit_log():
+    page = request.args.get("page", "1")
+    page = int(page) if page.isascii() and page.isdigit() and 0 < int(page) < 100_000 else 1
+    reference = request.args.get("reference", "").strip().upper()[:20]
+    query = AuditEvent.select()
+    found = None
+    if reference:
+        found = InsuranceRequest.get_or_none(InsuranceRequest.reference == reference)
+        query = query.where(AuditEvent.request_id == (found.id if found else -1))
+    events = list(query.order_by(AuditEvent.id.desc()).paginate(page, PER_PAGE + 1))
+    models.audit("desk.audit_viewed", ("audit", "-"), after={"page": page, "reference": reference})
+    return render("desk/audit.html", events=events[:PER_PAGE], page=page,
+                  more=len(events) > PER_PAGE, reference=reference, found=found)
+
+
+def _cell(value) -> str:
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+
+
+def _kuwait_time(at) -> str:
+    if at is None:
+        return ""
+    return at.replace(tzinfo=timezone.utc).astimezone(KUWAIT).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _kwd(fils) -> str:
+    return "" if fils is None else f"{fils_to_decimal(fils):.3f}"
+
+
+def payment_rows(start, end):
+    yield ["track_id", "request_reference", "state", "amount_kwd", "gateway", "created_kuwait",
+           "paid_kuwait", "payment_id", "transaction_id", "auth_code", "reference_number",
+           "result_code", "applicant_civil_id", "applicant_name_ar", "applicant_name_en",
+           "sponsor_name", "note"]
+    query = (Payment.select(Payment, InsuranceRequest, User).join(InsuranceRequest).join(User)
+             .where((Payment.created_at >= start) & (Payment.created_at < end)).order_by(Payment.id))
+    for payment in query:
+        owner = payment.request.owner
+        yield [payment.track_id, payment.request.reference, payment.state, _kwd(payment.amount_fils),
+               payment.gateway, _kuwait_time(payment.created_at), _kuwait_time(payment.paid_at),
+               payment.payment_id, payment.transaction_id, payment.auth_code,
+               payment.reference_number, payment.result_code, owner.civil_id, owner.name_ar,
+               owner.name_en, payment.request.sponsor_name, payment.note]
+
+
+def refund_rows(start, end):
+    yield ["refund_id", "request_reference", "state", "amount_kwd", "reason", "details",
+           "requested_kuwait", "decided_kuwait", "completed_kuwait", "decided_by", "method",
+           "refund_reference", "decision_note", "iban", "account_holder", "track_id",
+           "applicant_civil_id", "applicant_name_ar", "applicant_name_en"]
+    query = (Refund.select(Refund, InsuranceRequest, User).join(InsuranceRequest).join(User)
+             .where((Refund.requested_at >= start) & (Refund.requested_at < end)).order_by(Refund.id))
+    staff = {member.id: member.login for member in StaffMember.select()}
+    for refund in query:
+        owner = refund.request.owner
+        payment = Payment.get_or_none(Payment.id == refund.payment_id)
+        yield [refund.id, refund.request.reference, refund.state, _kwd(refund.amount_fils),
+               refund.reason, refund.details, _kuwait_time(refund.requested_at),
+               _kuwait_time(refund.decided_at), _kuwait_time(refund.completed_at),
+               staff.get(refund.decided_by_id, ""), refund.method, refund.refund_reference,
+               refund.decision_note, refund.iban, refund.account_holder,
+               payment.track_id if payment else "", owner.civil_id, owner.name_ar, owner.name_en]
+
+
+def as_csv(rows) -> bytes:
+    """UTF-8 with a byte order mark, so spreadsheets show Arabic as Arabic."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    for row in rows:
+        writer.writerow([_cell(value) for value in row])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+@bp.get("/export")
+@admin_required
+def export():
+    form = ExportForm()
+    if request.args and form.validate():
+        first, last = form.date_from.parsed, form.date_to.parsed
+        if last - first > LONGEST_EXPORT:
+            form.date_to.errors.append(_l("Export at most a year at a time"))
+        else:
+            start, end = kuwait_day_in_utc(first)[0], kuwait_day_in_utc(last)[1]
+            rows = payment_rows if form.kind.data == "payments" else refund_rows
+            models.audit("desk.export", ("export", form.kind.data),
+                         after={"kind": form.kind.data, "from": first.isoformat(), "to": last.isoformat()})
+            name = f"tameen-{form.kind.data}-{first.isoformat()}-to-{last.isoformat()}.csv"
+            return Response(as_csv(rows(start, end)), mimetype="text/csv",
+                            headers={"Content-Disposition": f'attachment; filename="{name}"',
+                                     "Cache-Control": "no-store", "Vary": "HX-Request"})
+    elif not request.args:
+        form = ExportForm(formdata=None)
+    return render("desk/export.html", form=form)
+
+
+@bp.get("/schedules")
+@admin_required
+def schedules():
+    active = active_schedule()
+    others = [schedule for schedule_id, schedule in sorted(all_schedules().items())
+              if schedule_id != active.id]
+    return render("desk/schedules.html", active=active, others=others)
+

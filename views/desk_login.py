@@ -1,0 +1,61 @@
+"""Staff log in at /desk/login with a password and a TOTP code, under the same limits
+as applicants (views/rate_limits.py), and log out."""
+from flask import Blueprint, flash, g, redirect, request, url_for
+from flask_babel import gettext as _
+
+import models
+from domain.passwords import verify_password
+from models import StaffMember
+from views import rate_limits
+from views.auth import password_hasher, safe_next
+from views.desk import log_in_staff, log_out_staff, render
+from views.desk_forms import StaffLoginForm
+
+bp = Blueprint("desk_login", __name__, url_prefix="/desk")
+
+
+def _desk_page(target: str | None) -> str | None:
+    target = safe_next(target)
+    return target if target and target.startswith("/desk/") else None
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    form = StaffLoginForm()
+    next_page = _desk_page(request.args.get("next"))
+    if form.validate_on_submit():
+        name, address = form.login.data, rate_limits.client_address()
+        subject = "staff:" + name  # counted apart from applicants' civil IDs
+        rate_limits.ensure_below(rate_limits.LOGIN_FAILURES_PER_ACCOUNT, subject)
+        rate_limits.ensure_below(rate_limits.LOGIN_FAILURES_PER_ADDRESS, address)
+        staff = StaffMember.by_login(name)
+        hasher = password_hasher()
+        if staff is not None:
+            # The code is only spent once the password is right: a stranger cannot burn codes.
+            matches = (staff.check_password(form.password.data, hasher)
+                       and staff.use_totp(form.code.data, models.now()))
+        else:
+            verify_password(hasher, None, form.password.data)  # as slow as a real check
+            matches = False
+        if matches:
+            rate_limits.forget(rate_limits.LOGIN_FAILURES_PER_ACCOUNT, subject)
+            log_in_staff(staff)
+            StaffMember.update(last_login_at=models.now()).where(StaffMember.id == staff.id).execute()
+            models.audit("staff.login", staff, actor=models.actor_of(staff))
+            return redirect(next_page or url_for("desk_search.home"))
+        rate_limits.count(rate_limits.LOGIN_FAILURES_PER_ACCOUNT, subject)
+        rate_limits.count(rate_limits.LOGIN_FAILURES_PER_ADDRESS, address)
+        models.audit("staff.login_failed", ("staff", staff.id if staff else "-"),
+                     after={"login": name[:40], "address": address},
+                     actor=models.Actor("system", None, "desk login"))
+        form.login.errors.append(_("The user name, password or code is not right"))
+    return render("desk/login.html", form=form, next_page=next_page)
+
+
+@bp.post("/logout")
+def logout():
+    if g.get("staff") is not None:
+        models.audit("staff.logout", g.staff, actor=models.actor_of(g.staff))
+    log_out_staff()
+    flash(_("You have logged out of the desk."))
+    return redirect(url_for(".login"))

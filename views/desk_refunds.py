@@ -1,0 +1,141 @@
+"""The refund queue: a reviewer approves (the gateway gives the money back, or staff
+record the bank transfer they made) or rejects with a note the applicant reads.
+
+Approval claims the refund in one conditional UPDATE before the gateway is asked, so
+two reviewers, a double click or a replayed form make one refund at most; the model
+refuses part of the amount, more than was paid, a second refund, and a reviewer's own
+request (models.Refund.check_approvable)."""
+import logging
+
+from flask import Blueprint, abort, current_app, flash, g, redirect, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+import models
+from gateways import payments as gw
+from models import Refund, RefundRefused
+from views.desk import render, staff_required
+from views.desk_forms import ApproveForm, RejectForm
+from views.desk_search import labels as desk_labels
+from views.refunds import REASONS
+
+log = logging.getLogger("tameen.refunds")
+bp = Blueprint("desk_refunds", __name__, url_prefix="/desk/refunds")
+bp.context_processor(desk_labels)
+
+REFUSALS = {
+    "own_request": (403, _l("You cannot decide on this refund: the request is yours, you "
+                            "sponsor it or it covers you. Another reviewer must decide.")),
+    "not_waiting": (409, _l("This refund has already been decided.")),
+    "already": (409, _l("This request has already been refunded.")),
+    "not_paid": (409, _l("The payment of this request is not recorded as paid: nothing can be refunded.")),
+    "nothing_paid": (409, _l("Nothing was paid for this request: nothing can be refunded.")),
+    "partial": (409, _l("The refund is not the whole amount paid. Only the whole amount can be refunded.")),
+    "more_than_paid": (409, _l("The refund is more than was paid: refused.")),
+    "other_gateway": (409, _l("This payment was taken by another gateway than the one running "
+                              "now: refund it by bank transfer.")),
+}
+
+
+def _refund(refund_id: int) -> Refund:
+    refund = Refund.get_or_none(Refund.id == refund_id)
+    if refund is None:
+        abort(404)
+    return refund
+
+
+def _page(refund: Refund, approve=None, reject=None, problem=None, status=200):
+    insurance_request = refund.request
+    return render("desk/refund.html", status=status, refund=refund,
+                  insurance_request=insurance_request, payment=refund.payment,
+                  approve=approve or ApproveForm(formdata=None),
+                  reject=reject or RejectForm(formdata=None), problem=problem,
+                  own=not g.staff.may_decide_on(insurance_request), reasons=REASONS)
+
+
+def _refused(refund: Refund, refusal: RefundRefused, **forms):
+    status, message = REFUSALS[refusal.reason]
+    return _page(Refund.get_by_id(refund.id), problem=message, status=status, **forms)
+
+
+@bp.get("")
+@staff_required
+def queue():
+    decided = list(Refund.select().where(Refund.state.not_in((Refund.REQUESTED, Refund.PROCESSING)))
+                   .order_by(Refund.id.desc()).limit(20))
+    return render("desk/refunds.html", waiting=Refund.queue(), decided=decided)
+
+
+@bp.get("/<int:refund_id>")
+@staff_required
+def show(refund_id):
+    refund = _refund(refund_id)
+    models.audit("desk.refund_viewed", refund)
+    return _page(refund)
+
+
+@bp.post("/<int:refund_id>/approve")
+@staff_required
+def approve(refund_id):
+    refund = _refund(refund_id)
+    if not g.staff.may_decide_on(refund.request):
+        return _refused(refund, RefundRefused("own_request"))
+    form = ApproveForm()
+    if not form.validate_on_submit():
+        return _page(refund, approve=form)
+    try:
+        done = make_refund(refund, g.staff, form.method.data, form.bank_reference.data, form.note.data)
+    except RefundRefused as refusal:
+        return _refused(refund, refusal, approve=form)
+    if done:
+        flash(_("Refund made. The applicant can see it on their request."))
+    else:
+        flash(_("The gateway did not make the refund. It is back in the queue: see the error."))
+    return redirect(url_for(".show", refund_id=refund.id), 303)
+
+
+@bp.post("/<int:refund_id>/reject")
+@staff_required
+def reject(refund_id):
+    refund = _refund(refund_id)
+    if not g.staff.may_decide_on(refund.request):
+        return _refused(refund, RefundRefused("own_request"))
+    form = RejectForm()
+    if not form.validate_on_submit():
+        return _page(refund, reject=form)
+    try:
+        if not refund.reject(g.staff, form.reason.data):
+            raise RefundRefused("not_waiting")
+    except RefundRefused as refusal:
+        return _refused(refund, refusal, reject=form)
+    flash(_("Refund rejected. The applicant can see your note."))
+    return redirect(url_for(".show", refund_id=refund.id), 303)
+
+
+def make_refund(refund: Refund, staff, method: str, bank_reference: str, note: str) -> bool:
+    """Give the money back once; True when it went back, False when the gateway
+    declined or could not be reached (the refund is back in the queue with why).
+    RefundRefused when it must not be made at all."""
+    payment = refund.check_approvable(staff)
+    gateway = current_app.extensions["payment_gateway"]
+    if method == Refund.GATEWAY and payment.gateway != gateway.name:
+        raise RefundRefused("other_gateway")
+    if not refund.claim(staff):
+        raise RefundRefused("not_waiting")
+    if method == Refund.BANK_TRANSFER:
+        return refund.complete(staff, Refund.BANK_TRANSFER, bank_reference, note)
+    try:
+        result = gateway.refund(payment.track_id, payment.transaction_id or "", refund.amount_fils)
+    except gw.PaymentError as problem:
+        log.warning("refund %s: the gateway could not be asked: %s", refund.id, problem)
+        refund.release(staff, f"The gateway could not be reached ({type(problem).__name__}). "
+                              "Check with the bank before trying again.")
+        return False
+    if not result.done:
+        log.warning("refund %s: the gateway declined: %s", refund.id, result.result_code)
+        refund.release(staff, f"The gateway declined the refund: {result.result_code or 'no reason given'}.")
+        return False
+    log.info("refund %s made through %s: %s", refund.id, gateway.name, result.reference_number)
+    return refund.complete(staff, Refund.GATEWAY, result.reference_number or result.result_code, note,
+                           {"result_code": result.result_code,
+                            "reference_number": result.reference_number, **result.raw})

@@ -1,0 +1,62 @@
+"""One structured log line per request, tied together by a request id.
+
+The id comes from the reverse proxy's `X-Request-Id` when it is well formed (so the
+proxy's log and ours match), otherwise it is made here; the response carries it back.
+Personal numbers in the path or query are masked by `logging_setup`, like everywhere.
+"""
+import logging
+import re
+import time
+import uuid
+
+from flask import g, request
+
+from logging_setup import install_masking, masked
+
+logger = logging.getLogger("tameen.request")
+HEADER = "X-Request-Id"
+_WELL_FORMED = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{7,99}")
+
+
+def request_id() -> str:
+    return getattr(g, "request_id", "")
+
+
+def _start() -> None:
+    g.request_started = time.perf_counter()
+    incoming = request.headers.get(HEADER, "")
+    g.request_id = incoming if _WELL_FORMED.fullmatch(incoming) else uuid.uuid4().hex
+
+
+def _finish(response):
+    response.headers[HEADER] = request_id()
+    g.response_status = response.status_code
+    return response
+
+
+def _log(_exception=None) -> None:
+    """After the response is complete (errors included): one line per request."""
+    started = g.pop("request_started", None)
+    if started is None:
+        return
+    status = g.pop("response_status", None)
+    logger.info("request", extra={"fields": masked({
+        "request_id": request_id(),
+        "method": request.method,
+        "path": request.path,
+        "query": request.query_string.decode("utf-8", "replace"),
+        "status": status,
+        "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+        "ip": request.remote_addr,
+    })})
+
+
+def init_app(app) -> None:
+    """Call first in create_app: before_request functions run in the order registered (so
+    the clock starts before CSRF checks can refuse a request), after_request functions in
+    the reverse order (so the status logged is the one sent)."""
+    install_masking()
+    logger.setLevel(logging.INFO)
+    app.before_request(_start)
+    app.after_request(_finish)
+    app.teardown_request(_log)

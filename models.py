@@ -77,7 +77,25 @@ def _new_session_version() -> str:
     return secrets.token_urlsafe(16)
 
 
-class User(BaseModel):
+class PasswordHolder:
+    """Password checks shared by applicants and staff: argon2 through the app's hasher,
+    re-hashed when the parameters change; a new password signs out every browser."""
+
+    def set_password(self, password: str, hasher) -> None:
+        self.password_hash = passwords.hash_password(hasher, password)
+        self.rotate_session_version()
+
+    def check_password(self, password: str, hasher) -> bool:
+        if not passwords.verify_password(hasher, self.password_hash, password):
+            return False
+        if hasher.check_needs_rehash(self.password_hash):
+            self.password_hash = passwords.hash_password(hasher, password)
+            model = type(self)
+            model.update(password_hash=self.password_hash).where(model.id == self.id).execute()
+        return True
+
+
+class User(PasswordHolder, BaseModel):
     """An account holder. The civil ID is the login name; the account can log in once
     the mobile is verified and a password chosen."""
 
@@ -126,18 +144,6 @@ class User(BaseModel):
     @property
     def can_log_in(self) -> bool:
         return self.password_hash is not None and self.mobile_verified_at is not None
-
-    def set_password(self, password: str, hasher) -> None:
-        self.password_hash = passwords.hash_password(hasher, password)
-        self.rotate_session_version()
-
-    def check_password(self, password: str, hasher) -> bool:
-        if not passwords.verify_password(hasher, self.password_hash, password):
-            return False
-        if hasher.check_needs_rehash(self.password_hash):
-            self.password_hash = passwords.hash_password(hasher, password)
-            self.save(only=[User.password_hash])
-        return True
 
     def mark_mobile_verified(self, mobile: str, at: datetime) -> None:
         self.mobile = mobile
@@ -834,7 +840,7 @@ def guard_audit_log() -> None:
                                "BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END")
 
 
-class StaffMember(BaseModel):
+class StaffMember(PasswordHolder, BaseModel):
     """Someone who works the desk for the operator: not an applicant account. Logs in
     with a login name (a civil ID or a user name), a password and a TOTP code; the civil
     ID is always kept, so nobody decides on a refund of their own request."""
@@ -863,19 +869,6 @@ class StaffMember(BaseModel):
     @classmethod
     def by_login(cls, login: str) -> "StaffMember | None":
         return cls.get_or_none((cls.login == login.strip().lower()) & (cls.active == True))  # noqa: E712
-
-    def set_password(self, password: str, hasher) -> None:
-        self.password_hash = passwords.hash_password(hasher, password)
-        self.rotate_session_version()
-
-    def check_password(self, password: str, hasher) -> bool:
-        if not passwords.verify_password(hasher, self.password_hash, password):
-            return False
-        if hasher.check_needs_rehash(self.password_hash):
-            self.password_hash = passwords.hash_password(hasher, password)
-            StaffMember.update(password_hash=self.password_hash).where(
-                StaffMember.id == self.id).execute()
-        return True
 
     def use_totp(self, code: str, at: datetime) -> bool:
         """True once for a right code: its time step is claimed in one conditional

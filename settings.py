@@ -65,6 +65,25 @@ def _whole_number(environ: dict, name: str, default: str, highest: int) -> int:
     return int(text)
 
 
+def _require_service_url(url: str, production: bool, message: str) -> None:
+    """An outside service's address: https in production (http allowed elsewhere).
+    The address is not echoed in the message: it may carry credentials."""
+    parts = urlsplit(url)
+    allowed = ("https",) if production else ("https", "http")
+    if parts.scheme not in allowed or not parts.netloc:
+        raise ConfigError(message.format(scheme="https" if production else "http(s)"))
+
+
+def _timeout(environ: dict, name: str, default: float) -> float:
+    try:
+        timeout = float(environ.get(name) or default)
+    except ValueError:
+        timeout = 0.0
+    if not 0 < timeout <= 60:
+        raise ConfigError(f"{name} must be a number of seconds above 0 and at most 60.")
+    return timeout
+
+
 def _sms_settings(environ: dict, production: bool) -> dict:
     backend = environ.get("SMS_BACKEND") or ("http" if production else "console")
     if backend not in SMS_BACKENDS:
@@ -76,19 +95,9 @@ def _sms_settings(environ: dict, production: bool) -> dict:
         )
     url = environ.get("SMS_HTTP_URL", "")
     if backend == "http":
-        parts = urlsplit(url)
-        allowed = ("https",) if production else ("https", "http")
-        if parts.scheme not in allowed or not parts.netloc:
-            # The address is not echoed: it may carry credentials.
-            scheme = "https" if production else "http(s)"
-            raise ConfigError(f"SMS_HTTP_URL must be the provider's {scheme} address "
-                              "when SMS_BACKEND=http.")
-    try:
-        timeout = float(environ.get("SMS_HTTP_TIMEOUT") or 10)
-    except ValueError:
-        timeout = 0.0
-    if not 0 < timeout <= 60:
-        raise ConfigError("SMS_HTTP_TIMEOUT must be a number of seconds above 0 and at most 60.")
+        _require_service_url(url, production, "SMS_HTTP_URL must be the provider's {scheme} address "
+                                              "when SMS_BACKEND=http.")
+    timeout = _timeout(environ, "SMS_HTTP_TIMEOUT", 10)
     return {
         "SMS_BACKEND": backend,
         "SMS_HTTP_URL": url,
@@ -121,17 +130,9 @@ def _payment_settings(environ: dict, production: bool) -> dict:
         key = knet["KNET_RESOURCE_KEY"]
         if len(key) != 16 or not key.isascii():
             raise ConfigError("KNET_RESOURCE_KEY must be the bank's 16-character resource key.")
-        parts = urlsplit(knet["KNET_GATEWAY_URL"])
-        allowed = ("https",) if production else ("https", "http")
-        if parts.scheme not in allowed or not parts.netloc:
-            scheme = "https" if production else "http(s)"
-            raise ConfigError(f"KNET_GATEWAY_URL must be the bank's {scheme} address, such as "
-                              "https://www.kpay.com.kw/kpg.")
-    try:
-        timeout = float(environ.get("KNET_TIMEOUT") or 20)
-    except ValueError:
-        timeout = 0.0
-    if not 0 < timeout <= 60:
-        raise ConfigError("KNET_TIMEOUT must be a number of seconds above 0 and at most 60.")
+        _require_service_url(knet["KNET_GATEWAY_URL"], production,
+                             "KNET_GATEWAY_URL must be the bank's {scheme} address, such as "
+                             "https://www.kpay.com.kw/kpg.")
+    timeout = _timeout(environ, "KNET_TIMEOUT", 20)
     return {"PAYMENT_GATEWAY": gateway, "ALLOW_SANDBOX_IN_PRODUCTION": allow_sandbox,
             **knet, "KNET_TIMEOUT": timeout}

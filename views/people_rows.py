@@ -120,12 +120,12 @@ def _cover_message(problem: cover.PersonProblem) -> tuple[str, str]:
     return "people", _("An individual request covers one person. Choose group to add more people")
 
 
-def rows_of(insurance_request) -> list[dict[str, str]]:
-    """The stored people as form rows."""
+def rows_of(people) -> list[dict[str, str]]:
+    """Stored people (InsuredPerson rows) as form rows."""
     rows = [
         {"civil_id": p.civil_id, "name": p.name, "category": p.category_code,
          "passport_number": p.passport_number, "passport_expiry": p.passport_expiry.isoformat()}
-        for p in insurance_request.covered()
+        for p in people
     ]
     return rows or [empty_row()]
 

@@ -23,10 +23,10 @@ def cover_start(status: str | None, current_cover_end: date | None, today: date)
     return today
 
 
-def cover_problems(insurance_request, years: int, status: str | None, current_cover_end: date | None,
+def cover_problems(people, years: int, status: str | None, current_cover_end: date | None,
                    today: date) -> list[str]:
-    """Messages for passports that would expire before the cover ends."""
-    people = insurance_request.covered()
+    """Messages for the people (InsuredPerson rows) whose passport would expire before
+    the cover ends."""
     start = cover_start(status, current_cover_end, today)
     covered = [cover.CoveredPerson(p.civil_id, p.passport_expiry) for p in people]
     last_day = cover.cover_end(start, years)
@@ -40,16 +40,17 @@ def cover_problems(insurance_request, years: int, status: str | None, current_co
 
 
 def review(insurance_request, schedule: FeeSchedule, today: date) -> Review:
-    checked = check_people(rows_of(insurance_request), insurance_request.service_type, schedule,
+    people = insurance_request.covered()
+    checked = check_people(rows_of(people), insurance_request.service_type, schedule,
                            insurance_request.years, today)
     problems = [("people", message) for message in checked.errors.values()]
     years = insurance_request.years
-    most = max_years_for(schedule, [p.category_code for p in insurance_request.covered()])
+    most = max_years_for(schedule, [p.category_code for p in people])
     if years is None or not 1 <= years <= most:
         problems.append(("cover", _("Choose between %(min)d and %(max)d years.", min=1, max=most)))
     else:
         problems += [("cover", message) for message in cover_problems(
-            insurance_request, years, insurance_request.insurance_status,
+            people, years, insurance_request.insurance_status,
             insurance_request.current_cover_end, today)]
     if not insurance_request.sponsor_civil_id:
         problems.append(("sponsor", _("Enter the sponsor's civil ID number")))

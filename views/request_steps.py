@@ -66,7 +66,7 @@ def service(insurance_request):
 def people(insurance_request):
     years = insurance_request.years or 1
     if request.method == "GET":
-        rows = insurance_request.draft_rows() or rows_of(insurance_request)
+        rows = insurance_request.draft_rows() or rows_of(insurance_request.covered())
         checked = check_people(rows, insurance_request.service_type, active_schedule(), years,
                                today_in_kuwait())
         return _page("requests/people.html", insurance_request, checked=checked, errors={}, focus=None)
@@ -100,20 +100,21 @@ def sponsor(insurance_request):
 @draft_step
 def cover(insurance_request):
     schedule, today = active_schedule(), today_in_kuwait()
-    max_years = max_years_for(schedule, [p.category_code for p in insurance_request.covered()])
+    people = insurance_request.covered()
+    max_years = max_years_for(schedule, [p.category_code for p in people])
     form = CoverForm(max_years, insurance_status=insurance_request.insurance_status,
                      years=str(insurance_request.years or 1),
                      current_cover_end=(insurance_request.current_cover_end or "") and
                      insurance_request.current_cover_end.isoformat())
     if form.validate_on_submit():
-        problems = cover_problems(insurance_request, form.years.parsed, form.insurance_status.data,
+        problems = cover_problems(people, form.years.parsed, form.insurance_status.data,
                                   form.current_cover_end.parsed, today)
         if not problems:
             insurance_request.set_cover(form.insurance_status.data, form.years.parsed,
                                         form.current_cover_end.parsed)
             return _go_on(insurance_request, "check")
         form.years.errors.extend(problems)
-    rows = rows_of(insurance_request)
+    rows = rows_of(people)
     years = parse_whole_number(form.years.data or "") or insurance_request.years or 1
     checked = check_people(rows, insurance_request.service_type, schedule, years, today)
     return _page("requests/cover.html", insurance_request, form=form, checked=checked)
@@ -125,7 +126,7 @@ def quote(insurance_request):
     """The live quote for whatever the page holds now; people rows typed so far are kept."""
     schedule, today = active_schedule(), today_in_kuwait()
     typed = any(key.startswith("people-") for key in request.form)
-    rows = read_people(request.form) if typed else rows_of(insurance_request)
+    rows = read_people(request.form) if typed else rows_of(insurance_request.covered())
     if typed:
         insurance_request.save_people(rows, None)
     years = parse_whole_number(request.form.get("years", "")) or insurance_request.years or 1

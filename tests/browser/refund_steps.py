@@ -81,6 +81,14 @@ def _log_in_applicant(api, base: str, civil_id: str) -> None:
     assert response.status == 302, response.status
 
 
+def fill_desk_login(page, base: str, lang: str, login: str, secret: str) -> None:
+    """The desk's log-in form filled in the browser (password and current TOTP code), not yet sent."""
+    page.goto(f"{base}/desk/login?lang={lang}")
+    page.fill("#login", login)
+    page.fill("#password", STAFF_PASSWORD)
+    page.fill("#code", current_code(secret))
+
+
 def log_in_staff(api, base: str, login: str, secret: str) -> None:
     token = CSRF.search(api.get(f"{base}/desk/login").text()).group(1)
     response = api.post(f"{base}/desk/login", max_redirects=0, form={

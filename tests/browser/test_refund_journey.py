@@ -68,10 +68,7 @@ def test_ask_for_a_refund_reviewer_approves_in_the_sandbox_applicant_sees_it(liv
     login = f"reviewer-{journey}"
     secret = refund_steps.create_staff(live_server, login, serial=staff_serial)
     desk = new_page(js=js, locale=locale)
-    desk.goto(f"{base}/desk/login?lang={lang}")
-    desk.fill("#login", login)
-    desk.fill("#password", refund_steps.STAFF_PASSWORD)
-    desk.fill("#code", refund_steps.current_code(secret))
+    refund_steps.fill_desk_login(desk, base, lang, login, secret)
     desk.locator("main form button[type=submit]").click()
     desk.wait_for_url(re.compile(r".*/desk/(\?.*)?$"))
     desk.locator(".site-nav").get_by_role("link", name=words["refunds"]).click()

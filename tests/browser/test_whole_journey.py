@@ -113,10 +113,7 @@ def test_the_whole_journey(live_server, new_page, journey):
     login = f"whole-{journey}"
     secret = refund_steps.create_staff(live_server, login, serial=staff_serial)
     desk = new_page(js=js, locale=locale)
-    desk.goto(f"{base}/desk/login?lang={lang}")
-    desk.fill("#login", login)
-    desk.fill("#password", refund_steps.STAFF_PASSWORD)
-    desk.fill("#code", refund_steps.current_code(secret))
+    refund_steps.fill_desk_login(desk, base, lang, login, secret)
     press(desk, "main form button[type=submit]")
     desk.goto(f"{base}/desk/refunds")
     press(desk, f"tr:has-text('{reference}') a")

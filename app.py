@@ -13,12 +13,18 @@ import logging_setup
 import migrations
 import models
 from settings import ConfigError, load_settings
-from views import (accounts, assets, auth, compression, dev_outbox, errors, fees, forms, i18n,
-                   pages, payments, profile, rate_limits, receipts, request_steps, requests,
-                   sandbox_bank, schedules, security, sms)
-
-from views import request_log
-from views import desk, desk_admin, desk_login, desk_refunds, desk_search, desk_staff, refunds
+from services import messages
+from views import fees, pages
+from views.accounts import dev_outbox, journeys, profile
+from views.desk import admin as desk_admin
+from views.desk import login as desk_login
+from views.desk import refunds as desk_refunds
+from views.desk import search as desk_search
+from views.desk import staff_command
+from views.payments import pay, receipts, sandbox_bank
+from views.requests import my_requests, questions, refund
+from web import (applicant_session, assets, compression, error_pages, fee_schedules, form_fields,
+                 language, rate_limits, request_log, security, staff_session)
 
 ROOT = Path(__file__).resolve().parent
 
@@ -29,7 +35,7 @@ csrf = CSRFProtect()
 def create_app(config: dict | None = None) -> Flask:
     instance_path = Path((config or {}).get("INSTANCE_PATH") or os.environ.get("INSTANCE_PATH")
                          or ROOT / "instance")
-    # Static files are served by views/assets.py (compressed, versioned), not Flask's route.
+    # Static files are served by web/assets.py (compressed, versioned), not Flask's route.
     app = Flask(__name__, instance_path=str(instance_path), static_folder=None)
     app.url_map.strict_slashes = False
     instance_path.mkdir(parents=True, exist_ok=True)
@@ -38,23 +44,23 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(config or {})
     app.config.update(load_settings({**os.environ, **(config or {})}, instance_path))
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(ROOT / "translations")
-    app.config["BABEL_DEFAULT_LOCALE"] = i18n.DEFAULT_LANGUAGE
+    app.config["BABEL_DEFAULT_LOCALE"] = language.DEFAULT_LANGUAGE
     app.config["BABEL_DEFAULT_TIMEZONE"] = "Asia/Kuwait"
 
     request_log.init_app(app)  # first: it times and logs every request, refused ones too
-    babel.init_app(app, locale_selector=i18n.select_locale)
+    babel.init_app(app, locale_selector=language.select_locale)
     csrf.init_app(app)
-    i18n.init_app(app)
+    language.init_app(app)
     security.init_app(app)
     compression.init_app(app)
-    errors.init_app(app)
-    forms.init_app(app)
-    schedules.init_app(app, ROOT / "fee_schedules")
-    auth.init_app(app)
-    desk.init_app(app)  # after auth: staff are loaded apart from applicants
-    sms.init_app(app)
+    error_pages.init_app(app)
+    form_fields.init_app(app)
+    fee_schedules.init_app(app, ROOT / "fee_schedules")
+    applicant_session.init_app(app)
+    staff_session.init_app(app)  # after applicant_session: staff are loaded apart from applicants
+    messages.init_app(app)
     rate_limits.init_app(app)
-    payments.init_app(app)
+    pay.init_app(app)
 
     models.open_database(app.config["DATABASE_URL"])
     app.extensions["migrations_run"] = models.create_tables()  # migrations, then new tables
@@ -62,11 +68,11 @@ def create_app(config: dict | None = None) -> Flask:
 
     app.jinja_env.trim_blocks = app.jinja_env.lstrip_blocks = True
     app.jinja_env.globals["asset_url"] = assets.asset_url
-    for blueprint in (assets.bp, pages.bp, fees.bp, accounts.bp, profile.bp, dev_outbox.bp,
-                      requests.bp, request_steps.bp, payments.bp, receipts.bp, sandbox_bank.bp,
-                      refunds.bp, desk_login.bp, desk_search.bp, desk_refunds.bp, desk_admin.bp):
+    for blueprint in (assets.bp, pages.bp, fees.bp, journeys.bp, profile.bp, dev_outbox.bp,
+                      my_requests.bp, questions.bp, pay.bp, receipts.bp, sandbox_bank.bp,
+                      refund.bp, desk_login.bp, desk_search.bp, desk_refunds.bp, desk_admin.bp):
         app.register_blueprint(blueprint)
-    app.cli.add_command(desk_staff.create_staff)
+    app.cli.add_command(staff_command.create_staff)
     _register_commands(app)
     migrations.init_app(app)
     backup.init_app(app)
@@ -96,7 +102,7 @@ def _register_commands(app: Flask) -> None:
     def reconcile_payments():
         """Ask the gateway about payments left waiting (a closed tab, a lost return) and settle them."""
         with models.db.connection_context():
-            counts = payments.reconcile()
+            counts = pay.reconcile()
         click.echo("Payments asked about: " + (", ".join(f"{n} {state}" for state, n in
                                                          sorted(counts.items())) or "none") + ".")
 

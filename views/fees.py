@@ -3,9 +3,9 @@ from flask import Blueprint, request
 
 from domain.dates import today_in_kuwait
 from domain.quote import MAX_PEOPLE
-from views.htmx import render_page_or_partial
-from views.quote_form import apply_action, check, read_answers
-from views.schedules import active_schedule
+from web.htmx import render_page_or_partial
+from views.calculator_answers import apply_action, check, read_answers
+from web.fee_schedules import active_schedule
 
 bp = Blueprint("fees", __name__)
 

@@ -2,7 +2,7 @@
 from flask import Blueprint, render_template
 
 from models import database_is_up
-from views.schedules import active_schedule
+from web.fee_schedules import active_schedule
 
 bp = Blueprint("pages", __name__)
 

@@ -33,7 +33,7 @@ def test_refund_form_repeats_the_wrong_data_rule(client, reference, headers):
     assert page.status_code == 200
     assert "Money is not refunded when the data you entered was wrong." in page.text
     assert "KWD\u00a0110.000" in page.text
-    assert ("<!doctype html>" in page.text) == (not headers)
+    assert "<!doctype html>" in page.text
     assert "<title>Ask for a refund – Tameen</title>" in page.text
     assert 'name="iban"' in page.text and 'name="account_holder"' in page.text
     assert page.text.count('name="reason"') == len(Refund.REASONS)
@@ -76,7 +76,7 @@ def test_iban_problems_are_shown_and_nothing_changes(client, reference, iban, me
     assert response.status_code == 200
     assert message in response.text and 'id="iban-error"' in response.text
     assert "<title>Error: Ask for a refund – Tameen</title>" in response.text
-    assert ("<!doctype html>" in response.text) == (not headers)
+    assert "<!doctype html>" in response.text
     assert f'value="{iban}"' in response.text  # what was typed stays
     assert stored(reference).state == InsuranceRequest.PAID
     assert not Refund.select().exists()

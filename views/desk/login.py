@@ -1,15 +1,15 @@
 """Staff log in at /desk/login with a password and a TOTP code, under the same limits
 as applicants (views/rate_limits.py), and log out."""
-from flask import Blueprint, flash, g, redirect, request, url_for
+from flask import render_template, Blueprint, flash, g, redirect, request, url_for
 from flask_babel import gettext as _
 
 import models
 from domain.passwords import verify_password
 from models import StaffMember
-from views import rate_limits
-from views.auth import password_hasher, safe_next
-from views.desk import log_in_staff, log_out_staff, render
-from views.desk_forms import StaffLoginForm
+from web import rate_limits
+from web.applicant_session import password_hasher, safe_next
+from web.staff_session import log_in_staff, log_out_staff
+from views.desk.forms import StaffLoginForm
 
 bp = Blueprint("desk_login", __name__, url_prefix="/desk")
 
@@ -49,7 +49,7 @@ def login():
                      after={"login": name[:40], "address": address},
                      actor=models.Actor("system", None, "desk login"))
         form.login.errors.append(_("The user name, password or code is not right"))
-    return render("desk/login.html", form=form, next_page=next_page)
+    return render_template("desk/login.html", form=form, next_page=next_page)
 
 
 @bp.post("/logout")

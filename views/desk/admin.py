@@ -3,18 +3,18 @@ import csv
 import io
 from datetime import timedelta, timezone
 
-from flask import Blueprint, Response, request
+from flask import render_template, Blueprint, Response, request
 from flask_babel import lazy_gettext as _l
 
 import models
 from domain.dates import KUWAIT
 from domain.money import fils_to_decimal
 from models import AuditEvent, InsuranceRequest, Payment, Refund, StaffMember, User
-from views.desk import admin_required, render
-from views.desk_forms import ExportForm
-from views.desk_search import kuwait_day_in_utc
-from views.desk_search import labels as desk_labels
-from views.schedules import active_schedule, all_schedules
+from web.staff_session import admin_required
+from views.desk.forms import ExportForm
+from views.desk.search import kuwait_day_in_utc
+from views.desk.search import labels as desk_labels
+from web.fee_schedules import active_schedule, all_schedules
 
 bp = Blueprint("desk_admin", __name__, url_prefix="/desk")
 bp.context_processor(desk_labels)
@@ -38,7 +38,7 @@ def audit_log():
         query = query.where(AuditEvent.request_id == (found.id if found else -1))
     events = list(query.order_by(AuditEvent.id.desc()).paginate(page, PER_PAGE + 1))
     models.audit("desk.audit_viewed", ("audit", "-"), after={"page": page, "reference": reference})
-    return render("desk/audit.html", events=events[:PER_PAGE], page=page,
+    return render_template("desk/audit.html", events=events[:PER_PAGE], page=page,
                   more=len(events) > PER_PAGE, reference=reference, found=found)
 
 
@@ -120,7 +120,7 @@ def export():
                                      "Cache-Control": "no-store", "Vary": "HX-Request"})
     elif not request.args:
         form = ExportForm(formdata=None)
-    return render("desk/export.html", form=form)
+    return render_template("desk/export.html", form=form)
 
 
 @bp.get("/schedules")
@@ -129,5 +129,5 @@ def schedules():
     active = active_schedule()
     others = [schedule for schedule_id, schedule in sorted(all_schedules().items())
               if schedule_id != active.id]
-    return render("desk/schedules.html", active=active, others=others)
+    return render_template("desk/schedules.html", active=active, others=others)
 

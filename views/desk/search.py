@@ -2,16 +2,16 @@
 request's whole story: answers, payments, receipt, refunds and history."""
 from datetime import datetime, time, timedelta, timezone
 
-from flask import Blueprint, abort, g
+from flask import render_template, Blueprint, abort, g
 from flask_babel import lazy_gettext as _l
 
 import models
 from domain.dates import KUWAIT
 from models import AuditEvent, InsuranceRequest, InsuredPerson, Payment, Refund, User
-from views.desk import render, staff_required
-from views.desk_forms import SearchForm
-from views.schedules import all_schedules
-from views.requests import STATE_LABELS
+from web.staff_session import staff_required
+from views.desk.forms import SearchForm
+from web.fee_schedules import all_schedules
+from views.requests.my_requests import STATE_LABELS
 
 bp = Blueprint("desk_search", __name__, url_prefix="/desk")
 RESULTS = 100
@@ -98,7 +98,7 @@ def home():
     waiting = Refund.select().where(Refund.state == Refund.REQUESTED).count()
     mismatches = list(Payment.select().where(Payment.state == Payment.MISMATCH)
                       .order_by(Payment.id.desc()).limit(20))
-    return render("desk/home.html", form=SearchForm(formdata=None), waiting=waiting,
+    return render_template("desk/home.html", form=SearchForm(formdata=None), waiting=waiting,
                   mismatches=mismatches)
 
 
@@ -113,7 +113,7 @@ def payments():
         models.audit("desk.search", ("search", "-"),
                      after={"q": form.q.data or "", "on": day.isoformat() if day else "",
                             "found": len(results)})
-    return render("desk/payments.html", form=form, results=results, limit=RESULTS)
+    return render_template("desk/payments.html", form=form, results=results, limit=RESULTS)
 
 
 @bp.get("/requests/<reference>")
@@ -123,7 +123,7 @@ def request_detail(reference):
     if insurance_request is None:
         abort(404)
     models.audit("desk.request_viewed", insurance_request)
-    return render("desk/request.html", insurance_request=insurance_request,
+    return render_template("desk/request.html", insurance_request=insurance_request,
                   payments=list(insurance_request.payments.order_by(Payment.id)),
                   receipt=insurance_request.receipt(),
                   refunds=list(insurance_request.refunds.order_by(Refund.id)),

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from flask import Blueprint, abort, current_app, request, url_for
 
-from views.compression import chosen_encoding, compress
+from web.compression import chosen_encoding, compress
 
 bp = Blueprint("assets", __name__)
 

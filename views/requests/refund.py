@@ -1,6 +1,6 @@
 """The applicant's side of refunds: ask for one on a paid request (reason, Kuwaiti IBAN,
 account holder), and withdraw it while it waits. Its status shows on the request's page."""
-from flask import Blueprint, flash, redirect, url_for
+from flask import render_template, Blueprint, flash, redirect, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -10,10 +10,9 @@ from wtforms.validators import InputRequired, Length, ValidationError
 
 from domain.iban import InvalidIban, parse_kuwait_iban
 from models import InsuranceRequest, Refund, RefundRefused
-from views.account_forms import chosen, stripped
-from views.auth import login_required
-from views.rendering import render
-from views.requests import owned_request
+from views.accounts.forms import chosen, stripped
+from web.applicant_session import login_required
+from views.requests.my_requests import owned_request
 
 bp = Blueprint("refunds", __name__, url_prefix="/requests")
 
@@ -75,7 +74,7 @@ def ask(reference):
         else:
             flash(_("We have your refund request. Our staff will review it; this page shows its status."))
         return redirect(url_for("requests.show", reference=insurance_request.reference), 303)
-    return render("refunds/ask.html", form=form, insurance_request=insurance_request,
+    return render_template("refunds/ask.html", form=form, insurance_request=insurance_request,
                   receipt=insurance_request.receipt())
 
 

@@ -7,7 +7,7 @@ from flask_babel import format_date, gettext as _
 from domain import cover
 from domain.quote import Quote, max_years_for
 from domain.fee_schedule import FeeSchedule
-from views.people_rows import check_people, rows_of
+from views.requests.people_rows import check_people, rows_of
 
 
 @dataclass

@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from views.htmx import is_htmx
+from web.htmx import is_htmx
 
 MESSAGES = {
     400: (_l("Something in the request was not right"),

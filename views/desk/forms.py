@@ -10,8 +10,8 @@ from wtforms.validators import InputRequired, Length, Optional, Regexp, Validati
 
 from domain.dates import parse_date
 from domain.passwords import MAX_LENGTH
-from views.account_forms import chosen, stripped
-from views.forms import ascii_digits
+from views.accounts.forms import chosen, stripped
+from web.form_fields import ascii_digits
 
 
 def login_name(value):

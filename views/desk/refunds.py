@@ -7,17 +7,17 @@ refuses part of the amount, more than was paid, a second refund, and a reviewer'
 request (models.Refund.check_approvable)."""
 import logging
 
-from flask import Blueprint, abort, current_app, flash, g, redirect, url_for
+from flask import render_template, Blueprint, abort, current_app, flash, g, redirect, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 import models
 from gateways import payments as gw
 from models import Refund, RefundRefused
-from views.desk import render, staff_required
-from views.desk_forms import ApproveForm, RejectForm
-from views.desk_search import labels as desk_labels
-from views.refunds import REASONS
+from web.staff_session import staff_required
+from views.desk.forms import ApproveForm, RejectForm
+from views.desk.search import labels as desk_labels
+from views.requests.refund import REASONS
 
 log = logging.getLogger("tameen.refunds")
 bp = Blueprint("desk_refunds", __name__, url_prefix="/desk/refunds")
@@ -46,11 +46,12 @@ def _refund(refund_id: int) -> Refund:
 
 def _page(refund: Refund, approve=None, reject=None, problem=None, status=200):
     insurance_request = refund.request
-    return render("desk/refund.html", status=status, refund=refund,
-                  insurance_request=insurance_request, payment=refund.payment,
-                  approve=approve or ApproveForm(formdata=None),
-                  reject=reject or RejectForm(formdata=None), problem=problem,
-                  own=not g.staff.may_decide_on(insurance_request), reasons=REASONS)
+    return render_template("desk/refund.html", refund=refund,
+                           insurance_request=insurance_request, payment=refund.payment,
+                           approve=approve or ApproveForm(formdata=None),
+                           reject=reject or RejectForm(formdata=None), problem=problem,
+                           own=not g.staff.may_decide_on(insurance_request),
+                           reasons=REASONS), status
 
 
 def _refused(refund: Refund, refusal: RefundRefused, **forms):
@@ -63,7 +64,7 @@ def _refused(refund: Refund, refusal: RefundRefused, **forms):
 def queue():
     decided = list(Refund.select().where(Refund.state.not_in((Refund.REQUESTED, Refund.PROCESSING)))
                    .order_by(Refund.id.desc()).limit(20))
-    return render("desk/refunds.html", waiting=Refund.queue(), decided=decided)
+    return render_template("desk/refunds.html", waiting=Refund.queue(), decided=decided)
 
 
 @bp.get("/<int:refund_id>")

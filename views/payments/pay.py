@@ -20,10 +20,10 @@ from domain.money import format_fils
 from gateways import payments as gw
 from gateways.sms import SmsNotSent
 from models import InsuranceRequest, Payment
-from views import sms
-from views.auth import login_required
-from views.i18n import select_locale
-from views.requests import owned_request
+from services import messages as sms
+from web.applicant_session import login_required
+from web.language import select_locale
+from views.requests.my_requests import owned_request
 
 log = logging.getLogger("tameen.payments")
 bp = Blueprint("payments", __name__)

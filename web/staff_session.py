@@ -1,8 +1,8 @@
 """The operator's desk, shared plumbing: who is at the desk (`g.staff`), kept under
-session keys of its own, the decorators that guard desk pages, and their rendering.
+session keys of its own, and the decorators that guard desk pages.
 
 Applicants and staff never share a session: an applicant's `user_id` is not looked at
-here, and `staff_id` is not looked at by views/auth.py; logging in as either starts a
+here, and `staff_id` is not looked at by web/applicant_session.py; logging in as either starts a
 new session. Every web request also says who is acting, for the audit log.
 """
 import hmac
@@ -10,12 +10,11 @@ import secrets
 from datetime import timedelta, timezone
 from functools import wraps
 
-from flask import abort, g, make_response, redirect, render_template, request, session, url_for
+from flask import abort, g, redirect, request, session, url_for
 
 import models
 from domain.iban import grouped, masked
 from models import StaffMember
-from views.htmx import is_htmx
 
 # A desk session ends after this long, active or not: staff sign in each working day.
 STAFF_SESSION_LIFETIME = timedelta(hours=12)
@@ -85,12 +84,9 @@ def admin_required(view):
     return staff_required(wrapped)
 
 
-def render(template: str, status: int = 200, **context):
-    """A desk page whole, or its main content alone for an htmx request."""
-    layout = "accounts/_fragment.html" if is_htmx() else "desk/_layout.html"
-    response = make_response(render_template(template, layout=layout, **context), status)
-    response.vary.add("HX-Request")
-    response.headers["X-Robots-Tag"] = "noindex"
+def _not_for_search_engines(response):
+    if request.blueprint and request.blueprint.startswith("desk_"):
+        response.headers["X-Robots-Tag"] = "noindex"
     return response
 
 
@@ -118,6 +114,7 @@ def init_app(app) -> None:
     app.before_request(load_staff)
     app.before_request(_act_for_this_request)
     app.teardown_request(_stop_acting)
+    app.after_request(_not_for_search_engines)
     app.jinja_env.filters["iban"] = grouped
     app.jinja_env.filters["masked_iban"] = masked
 

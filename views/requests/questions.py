@@ -5,21 +5,20 @@ to "check your answers" instead of going on to the next question.
 """
 from functools import wraps
 
-from flask import Blueprint, g, redirect, request, url_for
+from flask import render_template, Blueprint, g, redirect, request, url_for
 
 from domain.dates import today_in_kuwait
 from domain.digits import parse_whole_number
 from domain.quote import max_years_for
 from models import InsuranceRequest
-from views.auth import login_required
-from views.i18n import select_locale
-from views.people_rows import apply_action, check_people, read_people, rows_of
-from views.rendering import render
-from views.request_forms import (STATUS_LABELS, SERVICE_TYPE_LABELS, ConfirmForm, CoverForm,
+from web.applicant_session import login_required
+from web.language import select_locale
+from views.requests.people_rows import apply_action, check_people, read_people, rows_of
+from views.requests.forms import (STATUS_LABELS, SERVICE_TYPE_LABELS, ConfirmForm, CoverForm,
                                  ServiceTypeForm, SponsorForm)
-from views.request_review import cover_problems, review
-from views.requests import owned_request
-from views.schedules import active_schedule
+from views.requests.review import cover_problems, review
+from views.requests.my_requests import owned_request
+from web.fee_schedules import active_schedule
 
 bp = Blueprint("request_steps", __name__, url_prefix="/requests/<reference>")
 
@@ -47,7 +46,7 @@ def _go_on(insurance_request: InsuranceRequest, next_step: str):
 
 
 def _page(template: str, insurance_request: InsuranceRequest, **context):
-    return render(template, insurance_request=insurance_request, schedule=active_schedule(),
+    return render_template(template, insurance_request=insurance_request, schedule=active_schedule(),
                   changing=bool(request.args.get("change")), **context)
 
 
@@ -131,7 +130,7 @@ def quote(insurance_request):
         insurance_request.save_people(rows, None)
     years = parse_whole_number(request.form.get("years", "")) or insurance_request.years or 1
     checked = check_people(rows, insurance_request.service_type, schedule, years, today)
-    return render("partials/request_quote.html", checked=checked, schedule=schedule)
+    return render_template("partials/request_quote.html", checked=checked, schedule=schedule)
 
 
 @bp.route("/check", methods=["GET", "POST"])

@@ -11,7 +11,7 @@ from wtforms.validators import Email, InputRequired, Length, Regexp, StopValidat
 from domain.civil_id import InvalidCivilId, parse_civil_id
 from domain.passwords import MAX_LENGTH, WeakPassword, check_password
 from domain.phone import InvalidMobile, parse_kuwait_mobile
-from views.forms import ascii_digits, parsed_by, stripped
+from web.form_fields import ascii_digits, parsed_by, stripped
 
 GENDERS = [SelectChoice("female", _l("Female")), SelectChoice("male", _l("Male"))]
 # Each language is named in itself, so a person can find theirs whatever the page's language.

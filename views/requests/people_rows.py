@@ -10,10 +10,10 @@ from domain.civil_id import InvalidCivilId, birth_date, parse_civil_id
 from domain.dates import parse_date
 from domain.digits import normalise_digits
 from domain.fee_schedule import FeeSchedule
-from views.quote_form import problem_message
-from views.request_forms import CIVIL_ID_PROBLEMS
-from views.i18n import select_locale
-from views.rows import read_rows, removed_row
+from views.calculator_answers import problem_message
+from views.requests.forms import CIVIL_ID_PROBLEMS
+from web.language import select_locale
+from web.form_rows import read_rows, removed_row
 
 FIELDS = ("civil_id", "name", "category", "passport_number", "passport_expiry")
 _PASSPORT_NUMBER = re.compile(r"[A-Z0-9]{5,20}")

@@ -14,8 +14,8 @@ from domain.civil_id import InvalidCivilId, birth_date, parse_civil_id
 from domain.dates import parse_date
 from domain.digits import normalise_digits, parse_whole_number
 from domain.fee_schedule import FeeSchedule
-from views.i18n import select_locale
-from views.rows import read_rows, removed_row
+from web.language import select_locale
+from web.form_rows import read_rows, removed_row
 
 
 

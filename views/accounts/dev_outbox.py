@@ -1,10 +1,9 @@
 """The development outbox: SMS the `outbox` backend kept, so a developer can read codes.
 Only with APP_ENV=development; anywhere else the page does not exist."""
-from flask import Blueprint, abort, current_app
+from flask import render_template, Blueprint, abort, current_app
 
 from domain.phone import national_format
 from models import SmsMessage
-from views.rendering import render
 
 bp = Blueprint("dev_outbox", __name__)
 
@@ -14,5 +13,5 @@ def outbox():
     if current_app.config["APP_ENV"] != "development":
         abort(404)
     messages = list(SmsMessage.select().order_by(SmsMessage.id.desc()).limit(50))
-    return render("accounts/outbox.html", messages=messages, national_format=national_format,
+    return render_template("accounts/outbox.html", messages=messages, national_format=national_format,
                   backend=current_app.config["SMS_BACKEND"])

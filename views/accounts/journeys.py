@@ -1,17 +1,18 @@
 """Creating an account, logging in and out, and choosing a new password."""
 from datetime import timedelta
 
-from flask import Blueprint, flash, redirect, request, url_for
+from flask import render_template, Blueprint, flash, redirect, request, url_for
 from flask_babel import gettext as _
 
 import models
 from domain.passwords import verify_password
 from models import OneTimeCode, User
-from views import code_steps, rate_limits, sms
-from views.account_forms import CodeForm, LoginForm, PasswordForm, RegistrationForm, ResetForm
-from views.auth import log_in, log_out, password_hasher, safe_next
-from views.i18n import select_locale
-from views.rendering import render
+from services import messages as sms
+from views.accounts import code_step as code_steps
+from web import rate_limits
+from views.accounts.forms import CodeForm, LoginForm, PasswordForm, RegistrationForm, ResetForm
+from web.applicant_session import log_in, log_out, password_hasher, safe_next
+from web.language import select_locale
 
 bp = Blueprint("accounts", __name__)
 
@@ -38,7 +39,7 @@ def register():
         if sent:
             return redirect(url_for(".register_code"))
         form.mobile.errors.append(code_steps.sms_failed())
-    return render("accounts/register.html", form=form)
+    return render_template("accounts/register.html", form=form)
 
 
 def _warn_owner(owner: User) -> bool:
@@ -99,7 +100,7 @@ def login():
         rate_limits.count(rate_limits.LOGIN_FAILURES_PER_ACCOUNT, civil_id)
         rate_limits.count(rate_limits.LOGIN_FAILURES_PER_ADDRESS, address)
         form.civil_id.errors.append(_("The civil ID number or the password is not right"))
-    return render("accounts/login.html", form=form, next_page=next_page)
+    return render_template("accounts/login.html", form=form, next_page=next_page)
 
 
 @bp.post("/logout")
@@ -126,7 +127,7 @@ def reset():
         code_steps.issue_and_send(OneTimeCode.RESET, mobile, owner,
                                   owner.language if owner else "ar", report_failure=False)
         return redirect(url_for(".reset_code"))
-    return render("accounts/reset.html", form=form)
+    return render_template("accounts/reset.html", form=form)
 
 
 @bp.route("/reset/code", methods=["GET", "POST"])
@@ -189,4 +190,4 @@ def _choose_password(purpose: str, start: str, done: str):
         log_in(user)
         flash(done)
         return redirect(url_for("profile.show"))
-    return render("accounts/password.html", form=form, reset=purpose == OneTimeCode.RESET)
+    return render_template("accounts/password.html", form=form, reset=purpose == OneTimeCode.RESET)

@@ -6,17 +6,17 @@ tells whether an account exists.
 """
 from datetime import timedelta
 
-from flask import current_app, session
+from flask import render_template, current_app, session
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
 import models
 from domain.phone import national_format
 from models import OneTimeCode, User
-from views import rate_limits, sms
-from views.account_forms import CodeForm
-from views.forms import form_errors
-from views.rendering import render
+from services import messages as sms
+from web import rate_limits
+from views.accounts.forms import CodeForm
+from web.form_fields import form_errors
 
 PENDING = "code"
 VERIFIED = "verified"
@@ -109,7 +109,7 @@ def shown_mobile(e164: str) -> str:
 def render_code_page(row: OneTimeCode, form, *, heading: str, code_url: str, resend_url: str,
                      resend_problem: str | None = None, **context):
     problems = form_errors(form) + ([("resend", resend_problem)] if resend_problem else [])
-    return render("accounts/code.html", form=form, heading=heading, problems=problems,
+    return render_template("accounts/code.html", form=form, heading=heading, problems=problems,
                   mobile=shown_mobile(row.mobile), code_url=code_url, resend_url=resend_url,
                   resend_problem=resend_problem, **context)
 

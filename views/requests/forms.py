@@ -8,7 +8,7 @@ from domain.civil_id import InvalidCivilId, parse_civil_id
 from domain.cover import INSURANCE_STATUSES, SERVICE_TYPES
 from domain.dates import parse_date
 from domain.digits import parse_whole_number
-from views.forms import ascii_digits, choices, parsed_by, stripped
+from web.form_fields import ascii_digits, choices, parsed_by, stripped
 
 SERVICE_TYPE_LABELS = {
     "individual": _l("Individual: one person"),

@@ -12,7 +12,7 @@ from domain.civil_id import InvalidCivilId, parse_civil_id
 from domain.digits import normalise_digits
 from domain.passwords import WeakPassword, check_password
 from models import StaffMember
-from views.auth import password_hasher
+from web.applicant_session import password_hasher
 
 _USER_NAME = re.compile(r"[a-z][a-z0-9._-]{1,39}")
 

@@ -1,14 +1,14 @@
 """The account holder's own page: their details, and changing them."""
-from flask import Blueprint, flash, g, redirect, url_for
+from flask import render_template, Blueprint, flash, g, redirect, url_for
 from flask_babel import gettext as _
 
 import models
 from models import OneTimeCode
-from views import code_steps, rate_limits
-from views.account_forms import (ACCOUNT_KINDS, GENDERS, GOVERNORATES, LANGUAGES, CodeForm,
+from views.accounts import code_step as code_steps
+from web import rate_limits
+from views.accounts.forms import (ACCOUNT_KINDS, GENDERS, GOVERNORATES, LANGUAGES, CodeForm,
                                  DetailsForm, MobileForm, labels)
-from views.auth import login_required
-from views.rendering import render
+from web.applicant_session import login_required
 
 bp = Blueprint("profile", __name__, url_prefix="/account")
 
@@ -19,7 +19,7 @@ LABELS = {"gender": labels(GENDERS), "language": labels(LANGUAGES),
 @bp.get("/")
 @login_required
 def show():
-    return render("accounts/account.html", user=g.user, labels=LABELS)
+    return render_template("accounts/account.html", user=g.user, labels=LABELS)
 
 
 @bp.route("/details", methods=["GET", "POST"])
@@ -31,7 +31,7 @@ def details():
         g.user.save()
         flash(_("Your details have been saved."))
         return redirect(url_for(".show"))
-    return render("accounts/details.html", form=form)
+    return render_template("accounts/details.html", form=form)
 
 
 @bp.route("/mobile", methods=["GET", "POST"])
@@ -50,7 +50,7 @@ def mobile():
                                          g.user.language):
                 return redirect(url_for(".mobile_code"))
             form.mobile.errors.append(code_steps.sms_failed())
-    return render("accounts/mobile.html", form=form)
+    return render_template("accounts/mobile.html", form=form)
 
 
 @bp.route("/mobile/code", methods=["GET", "POST"])

@@ -7,9 +7,9 @@ import segno
 from flask import Blueprint, abort, redirect, render_template, url_for
 
 from models import InsuranceRequest, Receipt
-from views.auth import login_required
-from views.requests import STATE_LABELS, owned_request
-from views.schedules import schedule_of
+from web.applicant_session import login_required
+from views.requests.my_requests import STATE_LABELS, owned_request
+from web.fee_schedules import schedule_of
 
 bp = Blueprint("receipts", __name__)
 

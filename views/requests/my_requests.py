@@ -3,8 +3,8 @@ from flask import Blueprint, abort, g, redirect, render_template, url_for
 from flask_babel import lazy_gettext as _l
 
 from models import InsuranceRequest
-from views.auth import login_required
-from views.schedules import active_schedule, schedule_of
+from web.applicant_session import login_required
+from web.fee_schedules import active_schedule, schedule_of
 
 bp = Blueprint("requests", __name__, url_prefix="/requests")
 

@@ -2,8 +2,10 @@
 from flask import current_app
 from flask_babel import force_locale, gettext
 
+from domain.money import format_fils
+
 from gateways.sms import SmsGateway, SmsNotSent, backend_from_config
-from models import OneTimeCode, User
+from models import InsuranceRequest, OneTimeCode, User
 
 
 def gateway() -> SmsGateway:
@@ -40,6 +42,19 @@ def warn_owner_of_registration_attempt(user: User) -> bool:
         gateway().send(user.mobile, text)
     except SmsNotSent:
         return False
+    return True
+
+
+def send_paid_sms(insurance_request: InsuranceRequest, amount_fils: int) -> bool:
+    owner = insurance_request.owner
+    with force_locale(owner.language):
+        text = gettext("Tameen: we received %(amount)s for request %(reference)s. Your receipt "
+                       "is under My requests.", amount=format_fils(amount_fils, owner.language),
+                       reference=insurance_request.reference)
+    try:
+        gateway().send(owner.mobile, text)
+    except SmsNotSent:
+        return False  # the payment stands; the receipt is on the site
     return True
 
 

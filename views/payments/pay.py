@@ -13,12 +13,9 @@ from collections import Counter
 from datetime import timedelta
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
-from flask_babel import force_locale, gettext
 
 import models
-from domain.money import format_fils
 from gateways import payments as gw
-from gateways.sms import SmsNotSent
 from models import InsuranceRequest, Payment
 from services import messages as sms
 from web.applicant_session import login_required
@@ -161,7 +158,7 @@ def _paid(payment, claimed, inquiry, details) -> str:
                                   f"inquiry's {inquiry.payment_id}.", details)
     if payment.mark_paid(details) == "paid":
         log.info("payment %s paid: request %s", payment.track_id, payment.request_id)
-        send_paid_sms(InsuranceRequest.get_by_id(payment.request_id), payment.amount_fils)
+        sms.send_paid_sms(InsuranceRequest.get_by_id(payment.request_id), payment.amount_fils)
     return payment.state
 
 
@@ -169,19 +166,6 @@ def _mismatch(payment: Payment, note: str, details: dict) -> str:
     if payment.mark_mismatch(note, details):
         log.warning("payment %s recorded as a mismatch: %s", payment.track_id, note)
     return Payment.get_by_id(payment.id).state
-
-
-def send_paid_sms(insurance_request: InsuranceRequest, amount_fils: int) -> bool:
-    owner = insurance_request.owner
-    with force_locale(owner.language):
-        text = gettext("Tameen: we received %(amount)s for request %(reference)s. Your receipt "
-                       "is under My requests.", amount=format_fils(amount_fils, owner.language),
-                       reference=insurance_request.reference)
-    try:
-        sms.gateway().send(owner.mobile, text)
-    except SmsNotSent:
-        return False  # the payment stands; the receipt is on the site
-    return True
 
 
 def reconcile() -> Counter:

@@ -3,7 +3,6 @@ from flask import current_app
 from flask_babel import force_locale, gettext
 
 from domain.money import format_fils
-
 from gateways.sms import SmsGateway, SmsNotSent, backend_from_config
 from models import InsuranceRequest, OneTimeCode, User
 

@@ -26,7 +26,7 @@ test-fast: $(VENV)/.test $(MO_FILES)
 # create schemas in; scripts/test-postgres starts a local one and prints its URL.
 test-postgres: $(VENV)/.test $(MO_FILES)
 	@test -n "$(TEST_DATABASE_URL)" || { echo "Set TEST_DATABASE_URL=postgresql://... (see scripts/test-postgres)"; exit 2; }
-	TEST_DATABASE_URL="$(TEST_DATABASE_URL)" $(PY) -m pytest tests/routes -m "not browser and not dist" $(PYTEST_ARGS)
+	TEST_DATABASE_URL="$(TEST_DATABASE_URL)" $(PY) -m pytest tests/routes tests/ops -m "not browser and not dist" $(PYTEST_ARGS)
 
 # The single file: dist/tameen.pyz (app, dependencies, templates, static, compiled translations).
 dist: $(VENV)/.dist

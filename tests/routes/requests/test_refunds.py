@@ -4,9 +4,9 @@ import pytest
 
 from models import AuditEvent, InsuranceRequest, Refund
 from tests.conftest import HX, civil_id_for, form_post, mobile_for, register_and_login
-from tests.routes.refund_helpers import (GOOD_IBAN, PAID_TOTAL, ask_refund, paid_request,
+from tests.routes.requests.refund_helpers import (GOOD_IBAN, PAID_TOTAL, ask_refund, paid_request,
                                          stored)
-from tests.routes.test_requests import fill_until_check, start_request
+from tests.routes.requests.test_requests import fill_until_check, start_request
 
 
 @pytest.fixture
@@ -137,7 +137,7 @@ def test_no_refund_before_payment(client, user):
 
 
 def test_nothing_to_refund_when_nothing_was_paid(client, user):
-    from tests.routes.test_requests import ADULT, person
+    from tests.routes.requests.test_requests import ADULT, person
 
     reference = start_request(client)
     fill_until_check(client, reference, people=person(0, ADULT, "Ali", "stateless"), service_type="individual")

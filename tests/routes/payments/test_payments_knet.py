@@ -8,7 +8,7 @@ from gateways.payments.knet import decrypt_trandata, parse_pairs
 from models import InsuranceRequest, Payment, Receipt
 from tests.conftest import civil_id_for, form_post, make_app, mobile_for, register_and_login, sms_to
 from tests.knet_fake import PASSWORD, RESOURCE_KEY, TRANPORTAL_ID, FakeKnet, error_url_params
-from tests.routes.test_payments import TOTAL, frozen_request, stored
+from tests.routes.payments.test_payments import TOTAL, frozen_request, stored
 
 
 @pytest.fixture

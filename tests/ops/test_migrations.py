@@ -11,7 +11,7 @@ import migrations
 import models
 from domain.passwords import hash_password, make_hasher
 from tests.conftest import PASSWORD, civil_id_for, database_url_for, login, make_app
-from tests.routes import baseline_schema as old
+from tests.ops import baseline_schema as old
 
 AT = datetime(2025, 12, 1, 9, 30, 0)
 

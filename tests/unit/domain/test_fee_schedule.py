@@ -9,9 +9,9 @@ from domain.fee_schedule import (
     load_schedule,
     load_schedules,
 )
-from tests.unit.fee_tables import DECISION_306_FEES, SEED_FEES
+from tests.unit.domain.fee_tables import DECISION_306_FEES, SEED_FEES
 
-FEE_SCHEDULES = Path(__file__).resolve().parents[2] / "fee_schedules"
+FEE_SCHEDULES = Path(__file__).resolve().parents[3] / "fee_schedules"
 
 # Written from domain.md and fees-2025.md, not read from the data files.
 ARTICLES = {

@@ -9,7 +9,7 @@ import pytest
 
 from models import InsuranceRequest, Payment, Receipt, SandboxPayment
 from tests.conftest import civil_id_for, form_post, make_app, mobile_for, register_and_login, sms_to
-from tests.routes.test_requests import ADULT, fill_until_check, person, start_request
+from tests.routes.requests.test_requests import ADULT, fill_until_check, person, start_request
 
 TOTAL = 110_000  # fill_until_check: a worker and a domestic worker, two years
 

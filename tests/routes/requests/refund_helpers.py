@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 from domain import totp
 from models import InsuranceRequest, Refund, StaffMember
 from tests.conftest import civil_id_for, form_post
-from tests.routes.test_requests import fill_until_check, start_request
+from tests.routes.requests.test_requests import fill_until_check, start_request
 
 GOOD_IBAN = "KW81CBKU0000000000001234560101"
 PAID_TOTAL = 110_000  # fill_until_check: a worker and a domestic worker, two years

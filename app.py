@@ -1,16 +1,14 @@
-"""Tameen: the application factory, operator commands, and `python app.py` to serve."""
+"""Tameen: the application factory, and `python app.py` to serve."""
 import os
 import sys
 from pathlib import Path
 
-import click
 from flask import Flask
 from flask_babel import Babel
 from flask_wtf.csrf import CSRFProtect
 
-import backup
+import commands
 import logging_setup
-import migrations
 import models
 from settings import ConfigError, load_settings
 from services import messages
@@ -20,7 +18,6 @@ from views.desk import admin as desk_admin
 from views.desk import login as desk_login
 from views.desk import refunds as desk_refunds
 from views.desk import search as desk_search
-from views.desk import staff_command
 from views.payments import pay, receipts, sandbox_bank
 from views.requests import my_requests, questions, refund
 from web import (applicant_session, assets, compression, error_pages, fee_schedules, form_fields,
@@ -72,39 +69,13 @@ def create_app(config: dict | None = None) -> Flask:
                       my_requests.bp, questions.bp, pay.bp, receipts.bp, sandbox_bank.bp,
                       refund.bp, desk_login.bp, desk_search.bp, desk_refunds.bp, desk_admin.bp):
         app.register_blueprint(blueprint)
-    app.cli.add_command(staff_command.create_staff)
-    _register_commands(app)
-    migrations.init_app(app)
-    backup.init_app(app)
+    commands.init_app(app)
     return app
 
 
 def _close_connection(_exception=None) -> None:
     if not models.db.is_closed():
         models.db.close()
-
-
-def _register_commands(app: Flask) -> None:
-    @app.cli.command("init-db")
-    def init_db():
-        """Create the database tables that do not exist yet (after pending migrations)."""
-        models.create_tables()
-        click.echo(f"Database ready: {app.config['DATABASE_URL']}")
-
-    @app.cli.command("prune-security-records")
-    def prune_security_records():
-        """Delete SMS codes, rate-limit counters and outbox messages nobody can use any more."""
-        with models.db.connection_context():
-            removed = models.prune_security_records(models.now())
-        click.echo(f"Removed {removed} old records.")
-
-    @app.cli.command("reconcile-payments")
-    def reconcile_payments():
-        """Ask the gateway about payments left waiting (a closed tab, a lost return) and settle them."""
-        with models.db.connection_context():
-            counts = pay.reconcile()
-        click.echo("Payments asked about: " + (", ".join(f"{n} {state}" for state, n in
-                                                         sorted(counts.items())) or "none") + ".")
 
 
 def serve() -> None:

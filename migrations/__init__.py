@@ -87,23 +87,3 @@ def _one_process_at_a_time(database):
     else:
         yield
 
-
-def init_app(app) -> None:
-    import click
-
-    from models import db
-
-    @app.cli.command("migrate")
-    def migrate_command():
-        """Apply pending schema migrations (the app also does this whenever it starts)."""
-        ran = list(app.extensions.get("migrations_run", [])) + upgrade(db, _models())
-        for name, applied in status(db):
-            mark = "done now" if name in ran else ("done" if applied else "PENDING")
-            click.echo(f"{name:<40} {mark}")
-        click.echo("Schema up to date.")
-
-
-def _models():
-    import models
-
-    return models.MODELS

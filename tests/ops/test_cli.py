@@ -3,8 +3,9 @@ the built file)."""
 import pytest
 from click.testing import CliRunner
 
+import commands
 import tameen_cli
-from tests.conftest import database_url_for
+from tests.helpers import database_url_for
 
 
 @pytest.fixture(autouse=True)
@@ -43,21 +44,6 @@ def test_app_commands_run_through_the_file(cli_env):
     assert "0001_baseline" in result.output
 
 
-def test_a_command_of_a_later_version_says_so(cli_env, monkeypatch):
-    monkeypatch.setitem(tameen_cli.LATER, "issue-visas", "Visas arrive with a later version.")
-    result = invoke("issue-visas", "--all")
-    assert result.exit_code == 1
-    assert "Visas arrive with a later version." in result.output
-    assert "`tameen.pyz issue-visas` runs it" in result.output
-    assert "issue-visas" in invoke("--help").output
-
-
-def test_the_real_command_wins_over_the_placeholder_once_the_app_has_it(cli_env, monkeypatch):
-    monkeypatch.setitem(tameen_cli.LATER, "migrate", "placeholder")
-    result = invoke("migrate")
-    assert result.exit_code == 0 and "Schema up to date." in result.output
-
-
 def test_a_configuration_problem_stops_an_app_command_with_the_reason(cli_env, monkeypatch):
     monkeypatch.setenv("APP_ENV", "staging")
     result = invoke("init-db")
@@ -89,9 +75,9 @@ class _Recorder:
 
 @pytest.mark.parametrize("setting, expected", [("", 2 * 4 + 1), ("3", 3)])
 def test_workers_from_the_core_count_or_web_concurrency(monkeypatch, setting, expected):
-    monkeypatch.setattr(tameen_cli.os, "cpu_count", lambda: 4)
+    monkeypatch.setattr(commands.os, "cpu_count", lambda: 4)
     monkeypatch.setenv("WEB_CONCURRENCY", setting)
-    assert tameen_cli.workers() == expected
+    assert commands.workers() == expected
 
 
 def test_web_concurrency_must_be_a_small_whole_number(monkeypatch):
@@ -99,4 +85,4 @@ def test_web_concurrency_must_be_a_small_whole_number(monkeypatch):
 
     monkeypatch.setenv("WEB_CONCURRENCY", "lots")
     with pytest.raises(click.ClickException, match="WEB_CONCURRENCY"):
-        tameen_cli.workers()
+        commands.workers()

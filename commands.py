@@ -1,0 +1,242 @@
+"""Every operator command, registered on the app in one place: `flask --app app COMMAND`,
+or `python3 tameen.pyz COMMAND` from the single file. Commands parse what the operator
+typed and call a service, a migration or a backup; they never call a view."""
+import math
+import os
+import re
+import sys
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+import backup
+import logging_setup
+import migrations
+import models
+from domain import totp
+from domain.civil_id import InvalidCivilId, parse_civil_id
+from domain.digits import normalise_digits
+from domain.passwords import WeakPassword
+from models import StaffMember
+from services import staff
+from settings import ConfigError
+
+_USER_NAME = re.compile(r"[a-z][a-z0-9._-]{1,39}")
+operator = AppGroup("tameen")  # its commands run inside the app's context
+
+
+def init_app(app) -> None:
+    for command in operator.commands.values():
+        app.cli.add_command(command)
+
+
+@operator.command("init-db")
+def init_db():
+    """Create the database tables that do not exist yet (after pending migrations)."""
+    models.create_tables()
+    click.echo(f"Database ready: {current_app.config['DATABASE_URL']}")
+
+
+@operator.command("migrate")
+def migrate():
+    """Apply pending schema migrations (the app also does this whenever it starts)."""
+    ran = list(current_app.extensions.get("migrations_run", [])) + \
+        migrations.upgrade(models.db, models.MODELS)
+    for name, applied in migrations.status(models.db):
+        mark = "done now" if name in ran else ("done" if applied else "PENDING")
+        click.echo(f"{name:<40} {mark}")
+    click.echo("Schema up to date.")
+
+
+@operator.command("backup")
+@click.option("--to", "folder", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for the copy (default: instance/backups).")
+@click.option("--keep", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Keep only this many newest backups in the folder (0: keep all).")
+def backup_database(folder: Path | None, keep: int):
+    """Copy the SQLite database, consistently, while the app keeps running."""
+    database_url = current_app.config["DATABASE_URL"]
+    source = backup.sqlite_path(database_url)
+    if source is None:
+        raise click.ClickException(backup.PG_DUMP_ADVICE if "postgres" in database_url
+                                   else "backup copies SQLite databases only.")
+    try:
+        target = backup.backup_sqlite(source, folder or Path(current_app.instance_path) / "backups")
+    except backup.BackupError as problem:
+        raise click.ClickException(str(problem)) from None
+    click.echo(f"Backup written: {target} ({target.stat().st_size} bytes)")
+    for gone in backup.prune(target.parent, keep):
+        click.echo(f"Removed old backup: {gone}")
+
+
+@operator.command("copy-database")
+@click.option("--to", "target_url", required=True, metavar="URL", envvar="TARGET_DATABASE_URL",
+              help="DATABASE_URL of the empty database to fill, e.g. postgresql://... "
+                   "(or TARGET_DATABASE_URL, kept out of the process list).")
+def copy_database(target_url: str):
+    """Copy every row into another, empty database (moving to PostgreSQL). Stop the app
+    first; then point DATABASE_URL at the new database and start it."""
+    from playhouse.db_url import connect
+
+    try:
+        options = {"pragmas": models.SQLITE_PRAGMAS} if target_url.startswith("sqlite") else {}
+        target = connect(target_url, unquote_user=True, unquote_password=True, **options)
+        copied = backup.copy_database(models.db, target, models.MODELS)
+    except backup.BackupError as problem:
+        raise click.ClickException(str(problem)) from None
+    for table, count in copied.items():
+        click.echo(f"{table:<24} {count} rows")
+    click.echo(f"Copied {sum(copied.values())} rows. Now set DATABASE_URL to the new "
+               "database and start the app.")
+
+
+def staff_login_and_civil_id(login: str, civil_id: str | None) -> tuple[str, str]:
+    """(login name, civil ID) from what the operator typed; click.BadParameter otherwise."""
+    login = normalise_digits(login).strip().lower()
+    given = normalise_digits(civil_id).strip() if civil_id else None
+    if login.isdigit():
+        try:
+            login = parse_civil_id(login)
+        except InvalidCivilId as problem:
+            raise click.BadParameter(f"{login} is not a valid civil ID: {problem}") from problem
+        if given and given != login:
+            raise click.BadParameter("--civil-id differs from the civil ID used as the login")
+        return login, login
+    if not _USER_NAME.fullmatch(login):
+        raise click.BadParameter("a user name is 2 to 40 of a-z 0-9 . _ - and starts with a letter")
+    if not given:
+        raise click.BadParameter("--civil-id is required with a user name: it stops staff "
+                                 "deciding on their own requests")
+    try:
+        return login, parse_civil_id(given)
+    except InvalidCivilId as problem:
+        raise click.BadParameter(f"--civil-id is not a valid civil ID: {problem}") from problem
+
+
+@operator.command("create-staff")
+@click.argument("login")
+@click.option("--name", required=True, help="The staff member's full name, as colleagues know it.")
+@click.option("--role", type=click.Choice(StaffMember.ROLES), default=StaffMember.REVIEWER,
+              show_default=True, help="reviewer: payments and refunds; admin: also the audit "
+                                      "log, exports and fee schedules.")
+@click.option("--civil-id", help="Their civil ID; required when LOGIN is a user name.")
+@click.option("--password-stdin", is_flag=True,
+              help="Read the password from the first line of standard input instead of asking.")
+def create_staff(login, name, role, civil_id, password_stdin):
+    """Create a desk account: LOGIN is a civil ID or a user name. Prints the TOTP secret
+    and its otpauth:// address once."""
+    login, civil_id = staff_login_and_civil_id(login, civil_id)
+    name = name.strip()
+    if not 2 <= len(name) <= 100:
+        raise click.BadParameter("the name has 2 to 100 characters", param_hint="--name")
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        with models.db.connection_context():
+            _, secret = staff.create_staff_member(
+                login, civil_id, name, role, password, current_app.extensions["password_hasher"],
+                created_by="flask create-staff")
+    except WeakPassword as problem:
+        raise click.ClickException(f"password refused: {problem}") from problem
+    except staff.StaffExists:
+        raise click.ClickException(f"a staff member with the login {login} exists already") from None
+    click.echo(f"Staff member created: {login} ({role}).")
+    click.echo("Add this secret to their authenticator app now; it is not shown again.")
+    click.echo(f"TOTP secret: {secret}")
+    click.echo(f"Provisioning URI: {totp.provisioning_uri(secret, login)}")
+
+
+@operator.command("reconcile-payments")
+def reconcile_payments():
+    """Ask the gateway about payments left waiting (a closed tab, a lost return) and settle them."""
+    from views.payments.pay import reconcile  # until services/payments.py lands
+
+    with models.db.connection_context():
+        counts = reconcile()
+    click.echo("Payments asked about: " + (", ".join(f"{n} {state}" for state, n in
+                                                     sorted(counts.items())) or "none") + ".")
+
+
+@operator.command("prune-security-records")
+def prune_security_records():
+    """Delete SMS codes, rate-limit counters and outbox messages nobody can use any more."""
+    with models.db.connection_context():
+        removed = models.prune_security_records(models.now())
+    click.echo(f"Removed {removed} old records.")
+
+
+def workers() -> int:
+    """WEB_CONCURRENCY when set, otherwise gunicorn's rule of thumb: 2 per core, plus 1."""
+    configured = os.environ.get("WEB_CONCURRENCY", "").strip()
+    if configured:
+        if not configured.isdigit() or not 1 <= int(configured) <= 64:
+            raise click.ClickException("WEB_CONCURRENCY must be a whole number from 1 to 64.")
+        return int(configured)
+    return 2 * (os.cpu_count() or 1) + 1
+
+
+@click.command("serve")
+def serve():
+    """Run the production server (gunicorn) on HOST:PORT, after migrating the database."""
+    from app import create_app  # the app registers these commands: import it late
+
+    logging_setup.configure()
+    try:
+        app = create_app()
+    except ConfigError as problem:
+        raise click.ClickException(f"Tameen cannot start: {problem}") from None
+    server, json_logger = _gunicorn_classes()
+    host, port = app.config["HOST"], app.config["PORT"]
+    bind = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+    # A request may wait for the SMS provider through every retry, or for a payment
+    # gateway (any *_TIMEOUT setting): let it finish before gunicorn calls the worker stuck.
+    waits = [app.config["SMS_HTTP_TIMEOUT"] * (app.config["SMS_HTTP_RETRIES"] + 1)]
+    waits += [value for key, value in app.config.items()
+              if key.endswith("_TIMEOUT") and isinstance(value, (int, float))]
+    options = {
+        "bind": bind,
+        "workers": workers(),
+        "timeout": max(60, math.ceil(max(waits)) + 20),
+        "graceful_timeout": 30,
+        "preload_app": True,
+        "accesslog": None,  # our request lines (web/request_log.py) replace it
+        "errorlog": "-",
+        "loglevel": "info",
+        "logger_class": json_logger,
+        "proc_name": "tameen",
+        "control_socket_disable": True,  # nothing uses it; it would be one per user, shared
+    }
+    click.echo(f"Tameen serving on http://{bind} with {options['workers']} workers "
+               f"({app.config['APP_ENV']}).", err=True)
+    server(app, options).run()
+
+
+def _gunicorn_classes():
+    from gunicorn.app.base import BaseApplication
+    from gunicorn.glogging import Logger
+
+    class Server(BaseApplication):
+        def __init__(self, application, options):
+            self.application, self.options = application, options
+            super().__init__()
+
+        def load_config(self):
+            for key, value in self.options.items():
+                self.cfg.set(key, value)
+
+        def load(self):
+            return self.application
+
+    class JsonLogger(Logger):
+        """gunicorn's own messages (workers starting, timeouts) as masked JSON lines too."""
+
+        def setup(self, cfg):
+            super().setup(cfg)
+            for handler in self.error_log.handlers:
+                handler.setFormatter(logging_setup.JsonFormatter())
+
+    return Server, JsonLogger

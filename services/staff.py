@@ -1,0 +1,28 @@
+"""Desk accounts: the only way a staff member comes to be."""
+import models
+from domain import totp
+from domain.passwords import check_password
+from models import StaffMember
+
+
+class StaffExists(ValueError):
+    """A staff member with that login is on file already."""
+
+
+def create_staff_member(login: str, civil_id: str, name: str, role: str, password: str,
+                        hasher, created_by: str) -> tuple[StaffMember, str]:
+    """The new staff member and their TOTP secret, which is shown once and never again.
+    domain.passwords.WeakPassword or StaffExists when it must not be made."""
+    check_password(password, personal=(civil_id,))
+    with models.db.atomic():
+        if StaffMember.get_or_none(StaffMember.login == login) is not None:
+            raise StaffExists(login)
+        secret = totp.new_secret()
+        staff = StaffMember(login=login, civil_id=civil_id, name=name, role=role,
+                            totp_secret=secret, password_hash="")
+        staff.set_password(password, hasher)
+        staff.save()
+        models.audit("staff.created", staff, after={"login": login, "role": role, "name": name},
+                     actor=models.Actor("system", None, created_by))
+    return staff, secret
+

@@ -1,6 +1,6 @@
 """Throughput of the quote partial against a bare Flask "hello", served the same way.
 
-Run with `make bench-quote` (or `.venv/bin/python bench/quote.py [seconds] [clients]`).
+Run by `make bench` (or alone: `.venv/bin/python bench/quote.py [seconds] [clients]`).
 Prints requests per second for each and the ratio; the aim is 50% or more of hello's.
 """
 import sys

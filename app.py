@@ -12,8 +12,8 @@ import logging_setup
 import models
 from settings import ConfigError, load_settings
 from services import messages
-from views import fees, pages
-from views.accounts import dev_outbox, journeys, profile
+from views import accounts, fees, pages
+from views.accounts import dev_outbox, profile
 from views.desk import admin as desk_admin
 from views.desk import login as desk_login
 from views.desk import refunds as desk_refunds
@@ -65,7 +65,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     app.jinja_env.trim_blocks = app.jinja_env.lstrip_blocks = True
     app.jinja_env.globals["asset_url"] = assets.asset_url
-    for blueprint in (assets.bp, pages.bp, fees.bp, journeys.bp, profile.bp, dev_outbox.bp,
+    for blueprint in (assets.bp, pages.bp, fees.bp, accounts.bp, profile.bp, dev_outbox.bp,
                       my_requests.bp, questions.bp, pay.bp, receipts.bp, sandbox_bank.bp,
                       refund.bp, desk_login.bp, desk_search.bp, desk_refunds.bp, desk_admin.bp):
         app.register_blueprint(blueprint)

@@ -1,21 +1,21 @@
 """The step every account journey shares: a code sent by SMS, typed back, then done.
 
-The code in progress is remembered in the session by its row id. A decoy code (no
-user) walks through the same steps as a real one, so that what a stranger sees never
-tells whether an account exists.
+services/codes.py issues, checks and resends codes. Here the code in progress is kept
+in the session by its row id, sending is limited per client address, and the code page
+shows the outcome in the person's language.
 """
 from datetime import timedelta
 
-from flask import render_template, current_app, session
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
 import models
 from domain.phone import national_format
-from models import OneTimeCode, User
-from services import messages as sms
-from web import rate_limits
+from models import CodeCheck, OneTimeCode, User
+from services import codes
 from views.accounts.forms import CodeForm
+from web import rate_limits
 from web.form_fields import form_errors
 
 PENDING = "code"
@@ -23,34 +23,19 @@ VERIFIED = "verified"
 VERIFIED_FOR = timedelta(minutes=15)
 
 
-def _secret() -> bytes:
+def secret() -> bytes:
     return current_app.secret_key.encode()
 
 
-def issue_and_send(purpose: str, mobile: str, user: User | None, language: str, *,
-                   instead_of_decoy=None, report_failure: bool = True) -> bool:
-    """Issue a code for `mobile` and send it; False when the SMS failed and that is to
-    be reported (the code is then withdrawn).
+def limit_sending(mobile: str, civil_id: str | None = None) -> None:
+    """429 when this address, this account or this number has had its codes for now."""
+    rate_limits.spend(rate_limits.CODES_PER_ADDRESS, rate_limits.client_address())
+    if civil_id is not None:
+        rate_limits.spend(rate_limits.CODES_PER_ACCOUNT, civil_id)
+    rate_limits.too_many_codes_for(mobile)
 
-    With no `user` the code is a decoy: nothing is sent (or `instead_of_decoy()` is
-    run), taking about as long as a real send.
-    """
-    row, code = OneTimeCode.issue(purpose, mobile, user, _secret(), models.now())
-    # No transaction around the provider call: a slow provider must not hold the
-    # database's write lock.
-    if user is not None:
-        sent = sms.send_code(purpose, mobile, code, language)
-    elif instead_of_decoy is not None:
-        sent = instead_of_decoy()
-    else:
-        sms.take_as_long_as_sending()
-        sent = True
-    if not sent and report_failure:
-        row.delete_instance()
-        return False
-    remember(row)
-    return True
 
+# --- the code in progress, and then the verified one -----------------------
 
 def remember(row: OneTimeCode) -> None:
     session[PENDING] = {"purpose": row.purpose, "id": row.id}
@@ -65,6 +50,11 @@ def pending(purpose: str, user: User | None = None) -> OneTimeCode | None:
     if row is None or (user is not None and row.user_id != user.id):
         return None
     return row
+
+
+def mark_verified(purpose: str, user: User) -> None:
+    session.pop(PENDING, None)
+    session[VERIFIED] = {"purpose": purpose, "user_id": user.id, "at": models.now().timestamp()}
 
 
 def verified_user(purpose: str) -> User | None:
@@ -83,22 +73,51 @@ def verified_user(purpose: str) -> User | None:
     return user
 
 
-def mark_verified(purpose: str, user: User) -> None:
-    session.pop(PENDING, None)
-    session[VERIFIED] = {"purpose": purpose, "user_id": user.id, "at": models.now().timestamp()}
-
-
 def forget_verified() -> None:
     session.pop(VERIFIED, None)
 
 
-def _problem(check) -> str:
-    if check.status == "wrong":
-        return ngettext("The code is not right. You have %(num)d more try.",
-                        "The code is not right. You have %(num)d more tries.", check.tries_left)
-    if check.status == "exhausted":
-        return _("You have typed a wrong code too many times. Ask for a new code.")
-    return _("This code has expired. Ask for a new code.")
+# --- the code page ---------------------------------------------------------
+
+def check_code(row: OneTimeCode, form: CodeForm) -> CodeCheck | None:
+    """The result of the typed code, or None when the form itself is not valid."""
+    if not form.validate_on_submit():
+        return None
+    check = codes.check(row, form.code.data, secret(), models.now())
+    if check.status != "ok":
+        form.code.errors.append(_problem(check))
+    return check
+
+
+def render_code_page(row: OneTimeCode, form, *, heading: str, code_url: str, resend_url: str,
+                     resend_problem: str | None = None, **context):
+    problems = form_errors(form) + ([("resend", resend_problem)] if resend_problem else [])
+    return render_template("accounts/code.html", form=form, heading=heading, problems=problems,
+                           mobile=shown_mobile(row.mobile), code_url=code_url,
+                           resend_url=resend_url, resend_problem=resend_problem, **context)
+
+
+def resend(purpose: str, *, start: str, code_page: str, heading: str, user: User | None = None,
+           **context):
+    """The answer to "Send a new code": the code page again, with a new code or a problem."""
+    row = pending(purpose, user)
+    if row is None:
+        return redirect(url_for(start))
+    try:
+        codes.ensure_resend_due(row, models.now())
+        limit_sending(row.mobile)
+        remember(codes.resend(row, secret(), models.now()))
+    except codes.ResendTooSoon as wait:
+        problem = ngettext("You can ask for a new code in %(num)d second.",
+                           "You can ask for a new code in %(num)d seconds.", wait.seconds)
+    except codes.CodeNotSent:
+        problem = sms_failed()
+    else:
+        flash(_("We have sent a new code."))
+        return redirect(url_for(code_page))
+    return render_code_page(row, CodeForm(formdata=None), heading=heading,
+                            code_url=url_for(code_page), resend_url=url_for(request.endpoint),
+                            resend_problem=problem, **context)
 
 
 def shown_mobile(e164: str) -> str:
@@ -106,41 +125,14 @@ def shown_mobile(e164: str) -> str:
     return f"\u2066{national_format(e164)}\u2069"
 
 
-def render_code_page(row: OneTimeCode, form, *, heading: str, code_url: str, resend_url: str,
-                     resend_problem: str | None = None, **context):
-    problems = form_errors(form) + ([("resend", resend_problem)] if resend_problem else [])
-    return render_template("accounts/code.html", form=form, heading=heading, problems=problems,
-                  mobile=shown_mobile(row.mobile), code_url=code_url, resend_url=resend_url,
-                  resend_problem=resend_problem, **context)
-
-
-def check_code(row: OneTimeCode, form: CodeForm):
-    """The result of the typed code, or None when the form itself is not valid."""
-    if not form.validate_on_submit():
-        return None
-    check = row.verify(form.code.data, _secret(), models.now())
-    if check.status != "ok":
-        form.code.errors.append(_problem(check))
-    return check
-
-
-def resend(row: OneTimeCode):
-    """A new code to the same number; returns a problem to show, or None when sent."""
-    wait = row.seconds_until_resend(models.now())
-    if wait:
-        return ngettext("You can ask for a new code in %(num)d second.",
-                        "You can ask for a new code in %(num)d seconds.", wait)
-    rate_limits.spend(rate_limits.CODES_PER_ADDRESS, rate_limits.client_address())
-    rate_limits.too_many_codes_for(row.mobile)
-    user = row.user
-    # A failed reset SMS is not reported: the answer would tell that the account exists.
-    if not issue_and_send(row.purpose, row.mobile, user, user.language if user else "ar",
-                          report_failure=row.purpose != OneTimeCode.RESET):
-        return sms_failed()
-    row.retire(models.now())
-    return None
-
-
 def sms_failed() -> str:
     return _("We could not send the SMS just now. Check the number and try again in a few minutes.")
 
+
+def _problem(check: CodeCheck) -> str:
+    if check.status == "wrong":
+        return ngettext("The code is not right. You have %(num)d more try.",
+                        "The code is not right. You have %(num)d more tries.", check.tries_left)
+    if check.status == "exhausted":
+        return _("You have typed a wrong code too many times. Ask for a new code.")
+    return _("This code has expired. Ask for a new code.")

@@ -4,10 +4,10 @@ from flask_babel import gettext as _
 
 import models
 from models import OneTimeCode
-from views.accounts import code_step as code_steps
-from web import rate_limits
+from services import codes
+from views.accounts import code_step
 from views.accounts.forms import (ACCOUNT_KINDS, GENDERS, GOVERNORATES, LANGUAGES, CodeForm,
-                                 DetailsForm, MobileForm, labels)
+                                  DetailsForm, MobileForm, labels)
 from web.applicant_session import login_required
 
 bp = Blueprint("profile", __name__, url_prefix="/account")
@@ -43,47 +43,38 @@ def mobile():
         if new_mobile == g.user.mobile:
             form.mobile.errors.append(_("This is already the mobile number on your account"))
         else:
-            rate_limits.spend(rate_limits.CODES_PER_ADDRESS, rate_limits.client_address())
-            rate_limits.spend(rate_limits.CODES_PER_ACCOUNT, g.user.civil_id)
-            rate_limits.too_many_codes_for(new_mobile)
-            if code_steps.issue_and_send(OneTimeCode.CHANGE_MOBILE, new_mobile, g.user,
-                                         g.user.language):
+            code_step.limit_sending(new_mobile, g.user.civil_id)
+            try:
+                row = codes.issue(OneTimeCode.CHANGE_MOBILE, new_mobile, g.user,
+                                  code_step.secret(), models.now())
+            except codes.CodeNotSent:
+                form.mobile.errors.append(code_step.sms_failed())
+            else:
+                code_step.remember(row)
                 return redirect(url_for(".mobile_code"))
-            form.mobile.errors.append(code_steps.sms_failed())
     return render_template("accounts/mobile.html", form=form)
 
 
 @bp.route("/mobile/code", methods=["GET", "POST"])
 @login_required
 def mobile_code():
-    row = code_steps.pending(OneTimeCode.CHANGE_MOBILE, g.user)
+    row = code_step.pending(OneTimeCode.CHANGE_MOBILE, g.user)
     if row is None:
         return redirect(url_for(".mobile"))
     form = CodeForm()
-    check = code_steps.check_code(row, form)
+    check = code_step.check_code(row, form)
     if check and check.status == "ok":
-        g.user.mark_mobile_verified(row.mobile, models.now())
-        g.user.save()
-        code_steps.forget_verified()
-        shown = code_steps.shown_mobile(g.user.mobile)
+        code_step.forget_verified()
+        shown = code_step.shown_mobile(row.mobile)
         flash(_("Your mobile number is now %(mobile)s.", mobile=shown))
         return redirect(url_for(".show"))
-    return code_steps.render_code_page(row, form, heading=_("Check your new phone"),
-                                       code_url=url_for(".mobile_code"),
-                                       resend_url=url_for(".mobile_resend"))
+    return code_step.render_code_page(row, form, heading=_("Check your new phone"),
+                                      code_url=url_for(".mobile_code"),
+                                      resend_url=url_for(".mobile_resend"))
 
 
 @bp.post("/mobile/code/resend")
 @login_required
 def mobile_resend():
-    row = code_steps.pending(OneTimeCode.CHANGE_MOBILE, g.user)
-    if row is None:
-        return redirect(url_for(".mobile"))
-    problem = code_steps.resend(row)
-    if problem is None:
-        flash(_("We have sent a new code."))
-        return redirect(url_for(".mobile_code"))
-    return code_steps.render_code_page(row, CodeForm(formdata=None),
-                                       heading=_("Check your new phone"),
-                                       code_url=url_for(".mobile_code"),
-                                       resend_url=url_for(".mobile_resend"), resend_problem=problem)
+    return code_step.resend(OneTimeCode.CHANGE_MOBILE, start=".mobile", code_page=".mobile_code",
+                            heading=_("Check your new phone"), user=g.user)

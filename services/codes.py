@@ -1,0 +1,91 @@
+"""SMS codes: issue one and send it, check what the person typed, send a new one.
+
+A code without a user is a decoy. It stands where a real code would when the details
+match no account: it sends nothing, takes as long as a send, and never verifies, so a
+stranger's answers and their timing never tell whether an account exists.
+"""
+from datetime import datetime
+
+from models import CodeCheck, OneTimeCode, User
+from services import messages
+
+# A right code for these proves that the person holds the number.
+PROVES_THE_MOBILE = (OneTimeCode.REGISTER, OneTimeCode.CHANGE_MOBILE)
+
+
+class CodeNotSent(Exception):
+    """The SMS provider did not take the message; the code was withdrawn."""
+
+
+class ResendTooSoon(Exception):
+    """The last code is too recent for another; `seconds` until one may go."""
+
+    def __init__(self, seconds: int):
+        super().__init__(seconds)
+        self.seconds = seconds
+
+
+def issue(purpose: str, mobile: str, user: User | None, secret: bytes, at: datetime, *,
+          report_failure: bool = True) -> OneTimeCode:
+    """A new code for `mobile`, sent by SMS in the user's language; with no user, a decoy.
+    CodeNotSent when the provider refused it, unless the failure is not to be reported."""
+    row, code = OneTimeCode.issue(purpose, mobile, user, secret, at)
+    # No transaction around the provider call: a slow provider must not hold the
+    # database's write lock.
+    if user is None:
+        messages.take_as_long_as_sending()
+        return row
+    if not messages.send_code(purpose, mobile, code, user.language) and report_failure:
+        row.delete_instance()
+        raise CodeNotSent(mobile)
+    return row
+
+
+def issue_for_taken_civil_id(mobile: str, owner: User, secret: bytes, at: datetime, *,
+                             warn_owner: bool) -> OneTimeCode:
+    """Someone registers a civil ID that already has an account: they get a decoy code, the
+    same next step as anyone, and the owner hears of it by SMS instead (when `warn_owner`,
+    so that the warnings have an end). CodeNotSent when the warning was refused."""
+    row, _code = OneTimeCode.issue(OneTimeCode.REGISTER, mobile, None, secret, at)
+    if not warn_owner:
+        messages.take_as_long_as_sending()
+    elif not messages.warn_owner_of_registration_attempt(owner):
+        row.delete_instance()
+        raise CodeNotSent(owner.mobile)
+    return row
+
+
+def issue_for_reset(civil_id: str, mobile: str, secret: bytes, at: datetime) -> OneTimeCode:
+    """A reset code for the account with this civil ID and mobile, or a decoy when there is
+    none. A failed SMS is not reported: either answer would tell whether the account exists."""
+    user = User.get_or_none(User.civil_id == civil_id)
+    owner = user if user is not None and user.can_log_in and user.mobile == mobile else None
+    return issue(OneTimeCode.RESET, mobile, owner, secret, at, report_failure=False)
+
+
+def check(row: OneTimeCode, typed: str, secret: bytes, at: datetime) -> CodeCheck:
+    """How the typed code fares. A right code for registering or for a new number makes
+    that number the account's verified mobile."""
+    result = row.verify(typed, secret, at)
+    if result.status == "ok" and row.purpose in PROVES_THE_MOBILE:
+        row.user.mark_mobile_verified(row.mobile, at)
+        row.user.save()
+    return result
+
+
+def ensure_resend_due(row: OneTimeCode, at: datetime) -> None:
+    """ResendTooSoon while `row` is too recent for another code to follow it."""
+    wait = row.seconds_until_resend(at)
+    if wait:
+        raise ResendTooSoon(wait)
+
+
+def resend(row: OneTimeCode, secret: bytes, at: datetime) -> OneTimeCode:
+    """A new code to the same number, for the same purpose and person; `row` no longer
+    verifies once it is out. ResendTooSoon or CodeNotSent as for `issue`, except that a
+    failed reset SMS is not reported, since the answer would tell that the account exists."""
+    ensure_resend_due(row, at)
+    new = issue(row.purpose, row.mobile, row.user, secret, at,
+                report_failure=row.purpose != OneTimeCode.RESET)
+    row.retire(at)
+    return new

@@ -1,0 +1,56 @@
+"""A forgotten password: civil ID and mobile, a code by SMS, then a new password.
+
+Unknown details get a decoy code and the same pages, so a reset never tells whether an
+account exists.
+"""
+from flask import redirect, render_template, url_for
+from flask_babel import gettext as _
+
+import models
+from models import OneTimeCode
+from services import codes
+from views.accounts import bp, code_step
+from views.accounts.forms import CodeForm, ResetForm
+from views.accounts.new_password import choose_password
+from web import rate_limits
+
+
+@bp.route("/reset", methods=["GET", "POST"])
+def reset():
+    form = ResetForm()
+    if form.validate_on_submit():
+        civil_id, mobile = form.civil_id.parsed, form.mobile.parsed
+        rate_limits.spend(rate_limits.RESETS_PER_ADDRESS, rate_limits.client_address())
+        rate_limits.spend(rate_limits.RESETS_PER_ACCOUNT, civil_id)
+        code_step.limit_sending(mobile, civil_id)
+        code_step.remember(codes.issue_for_reset(civil_id, mobile, code_step.secret(),
+                                                 models.now()))
+        return redirect(url_for(".reset_code"))
+    return render_template("accounts/reset.html", form=form)
+
+
+@bp.route("/reset/code", methods=["GET", "POST"])
+def reset_code():
+    row = code_step.pending(OneTimeCode.RESET)
+    if row is None:
+        return redirect(url_for(".reset"))
+    form = CodeForm()
+    check = code_step.check_code(row, form)
+    if check and check.status == "ok":
+        code_step.mark_verified(OneTimeCode.RESET, row.user)
+        return redirect(url_for(".reset_password"))
+    return code_step.render_code_page(row, form, heading=_("Check your phone"),
+                                      code_url=url_for(".reset_code"),
+                                      resend_url=url_for(".reset_resend"), reset=True)
+
+
+@bp.post("/reset/code/resend")
+def reset_resend():
+    return code_step.resend(OneTimeCode.RESET, start=".reset", code_page=".reset_code",
+                            heading=_("Check your phone"), reset=True)
+
+
+@bp.route("/reset/password", methods=["GET", "POST"])
+def reset_password():
+    return choose_password(OneTimeCode.RESET, start=".reset",
+                           done=_("Your password has been changed. You are logged in."))

@@ -1,0 +1,69 @@
+"""Creating an account: the form, the code sent to the mobile, then a password."""
+from datetime import timedelta
+
+from flask import redirect, render_template, url_for
+from flask_babel import gettext as _
+
+import models
+from models import OneTimeCode, User
+from services import codes
+from views.accounts import bp, code_step
+from views.accounts.forms import CodeForm, RegistrationForm
+from views.accounts.new_password import choose_password
+from web import rate_limits
+from web.language import select_locale
+
+# The real owner hears of attempts to register their civil ID, but not without end.
+OWNER_WARNINGS = rate_limits.Limit("owner-warnings", 3, timedelta(days=1))
+
+
+@bp.route("/register", methods=["GET", "POST"])
+def register():
+    form = RegistrationForm(language=select_locale())
+    if form.validate_on_submit():
+        civil_id, mobile = form.civil_id.parsed, form.mobile.parsed
+        code_step.limit_sending(mobile, civil_id)
+        details = {name: form[name].data for name in User.DETAILS} | {"mobile": mobile}
+        user, duplicate = User.start_registration(civil_id, details)
+        try:
+            if duplicate:
+                # The stranger sees the same next step; the owner gets the news instead.
+                row = codes.issue_for_taken_civil_id(
+                    mobile, user, code_step.secret(), models.now(),
+                    warn_owner=rate_limits.take(OWNER_WARNINGS, user.civil_id))
+            else:
+                row = codes.issue(OneTimeCode.REGISTER, mobile, user, code_step.secret(),
+                                  models.now())
+        except codes.CodeNotSent:
+            form.mobile.errors.append(code_step.sms_failed())
+        else:
+            code_step.remember(row)
+            return redirect(url_for(".register_code"))
+    return render_template("accounts/register.html", form=form)
+
+
+@bp.route("/register/code", methods=["GET", "POST"])
+def register_code():
+    row = code_step.pending(OneTimeCode.REGISTER)
+    if row is None:
+        return redirect(url_for(".register"))
+    form = CodeForm()
+    check = code_step.check_code(row, form)
+    if check and check.status == "ok":
+        code_step.mark_verified(OneTimeCode.REGISTER, row.user)
+        return redirect(url_for(".register_password"))
+    return code_step.render_code_page(row, form, heading=_("Check your phone"),
+                                      code_url=url_for(".register_code"),
+                                      resend_url=url_for(".register_resend"))
+
+
+@bp.post("/register/code/resend")
+def register_resend():
+    return code_step.resend(OneTimeCode.REGISTER, start=".register", code_page=".register_code",
+                            heading=_("Check your phone"), reset=False)
+
+
+@bp.route("/register/password", methods=["GET", "POST"])
+def register_password():
+    return choose_password(OneTimeCode.REGISTER, start=".register",
+                           done=_("Your account is ready. You are logged in."))

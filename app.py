@@ -13,12 +13,12 @@ import models
 from settings import ConfigError, load_settings
 from services import messages
 from views import accounts, fees, pages
+from views import payments as payment_pages
 from views.accounts import dev_outbox, profile
 from views.desk import admin as desk_admin
 from views.desk import login as desk_login
 from views.desk import refunds as desk_refunds
 from views.desk import search as desk_search
-from views.payments import pay, receipts, sandbox_bank
 from views.requests import my_requests, questions, refund
 from web import (applicant_session, assets, compression, error_pages, fee_schedules, form_fields,
                  language, rate_limits, request_log, security, staff_session)
@@ -57,7 +57,7 @@ def create_app(config: dict | None = None) -> Flask:
     staff_session.init_app(app)  # after applicant_session: staff are loaded apart from applicants
     messages.init_app(app)
     rate_limits.init_app(app)
-    pay.init_app(app)
+    payment_pages.init_app(app)
 
     models.open_database(app.config["DATABASE_URL"])
     app.extensions["migrations_run"] = models.create_tables()  # migrations, then new tables
@@ -66,7 +66,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.jinja_env.trim_blocks = app.jinja_env.lstrip_blocks = True
     app.jinja_env.globals["asset_url"] = assets.asset_url
     for blueprint in (assets.bp, pages.bp, fees.bp, accounts.bp, profile.bp, dev_outbox.bp,
-                      my_requests.bp, questions.bp, pay.bp, receipts.bp, sandbox_bank.bp,
+                      my_requests.bp, questions.bp, *payment_pages.BLUEPRINTS,
                       refund.bp, desk_login.bp, desk_search.bp, desk_refunds.bp, desk_admin.bp):
         app.register_blueprint(blueprint)
     commands.init_app(app)

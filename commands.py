@@ -20,7 +20,7 @@ from domain.civil_id import InvalidCivilId, parse_civil_id
 from domain.digits import normalise_digits
 from domain.passwords import WeakPassword
 from models import StaffMember
-from services import staff
+from services import payments, staff
 from settings import ConfigError
 
 _USER_NAME = re.compile(r"[a-z][a-z0-9._-]{1,39}")
@@ -153,10 +153,8 @@ def create_staff(login, name, role, civil_id, password_stdin):
 @operator.command("reconcile-payments")
 def reconcile_payments():
     """Ask the gateway about payments left waiting (a closed tab, a lost return) and settle them."""
-    from views.payments.pay import reconcile  # until services/payments.py lands
-
     with models.db.connection_context():
-        counts = reconcile()
+        counts = payments.reconcile()
     click.echo("Payments asked about: " + (", ".join(f"{n} {state}" for state, n in
                                                      sorted(counts.items())) or "none") + ".")
 

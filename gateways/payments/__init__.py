@@ -7,8 +7,8 @@
   AES-encrypted `trandata` of the public K-Net integration kits.
 
 A gateway never decides that a request is paid: it says what a returned result claims
-(`verify`) and what the bank says when asked (`inquire`); views/payments.py compares
-both with the frozen amount before anything is marked paid.
+(`verify`) and what the bank says when asked (`inquire`); services/payments.py
+compares both with the frozen amount before anything is marked paid.
 """
 from dataclasses import dataclass, field
 

@@ -1,7 +1,8 @@
 """The sandbox: a test bank inside the app, so the whole payment journey can be walked
-without a bank contract and without money. Its pages live in views/sandbox_bank.py;
-its record of payments is the SandboxPayment table, separate from the app's own
-Payment rows, as a bank's books are separate from the merchant's.
+without a bank contract and without money. Its pages live in
+views/payments/sandbox_bank.py; its record of payments is the SandboxPayment table,
+separate from the app's own Payment rows, as a bank's books are separate from the
+merchant's.
 
 Results travel back through the browser as query parameters signed with HMAC-SHA256,
 keyed from SECRET_KEY, so a changed amount or result is refused like a real gateway's.
@@ -88,7 +89,7 @@ class SandboxGateway(PaymentGateway):
         return RefundResult(done=done, result_code=CAPTURED if done else NOT_CAPTURED,
                             reference_number=f"RF{secrets.randbelow(10 ** 10):010d}" if done else "")
 
-    # --- the bank's side (views/sandbox_bank.py) --------------------------------
+    # --- the bank's side (views/payments/sandbox_bank.py) -----------------------
 
     def sign(self, values: dict) -> str:
         return hmac.new(self.key, _canonical(values), hashlib.sha256).hexdigest()

@@ -111,7 +111,7 @@ def test_decryptable_but_malformed_results_are_refused(knet, plain):
 
 
 def test_wrong_amount_is_reported_as_it_is(knet, bank):
-    """The adapter reports; views/payments.py compares with the frozen amount."""
+    """The adapter reports; services/payments.py compares with the frozen amount."""
     started(knet)
     result = knet.verify(bank.complete("2601100800001234", amt="1.000"))
     assert result.amount_fils == 1_000

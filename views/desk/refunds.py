@@ -1,25 +1,17 @@
-"""The refund queue: a reviewer approves (the gateway gives the money back, or staff
-record the bank transfer they made) or rejects with a note the applicant reads.
-
-Approval claims the refund in one conditional UPDATE before the gateway is asked, so
-two reviewers, a double click or a replayed form make one refund at most; the model
-refuses part of the amount, more than was paid, a second refund, and a reviewer's own
-request (models.Refund.check_approvable)."""
-import logging
-
-from flask import render_template, Blueprint, abort, current_app, flash, g, redirect, url_for
+"""The refund queue at the desk: a reviewer opens a refund, then approves or rejects it
+(services/refunds.py does either); a refusal shows as a message with its status."""
+from flask import render_template, Blueprint, abort, flash, g, redirect, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 import models
-from gateways import payments as gw
 from models import Refund, RefundRefused
+from services import refunds
 from web.staff_session import staff_required
 from views.desk.forms import ApproveForm, RejectForm
 from views.desk.search import labels as desk_labels
 from views.requests.refund import REASONS
 
-log = logging.getLogger("tameen.refunds")
 bp = Blueprint("desk_refunds", __name__, url_prefix="/desk/refunds")
 bp.context_processor(desk_labels)
 
@@ -85,7 +77,8 @@ def approve(refund_id):
     if not form.validate_on_submit():
         return _page(refund, approve=form)
     try:
-        done = make_refund(refund, g.staff, form.method.data, form.bank_reference.data, form.note.data)
+        done = refunds.approve(refund, g.staff, form.method.data, form.bank_reference.data,
+                               form.note.data)
     except RefundRefused as refusal:
         return _refused(refund, refusal, approve=form)
     if done:
@@ -105,38 +98,9 @@ def reject(refund_id):
     if not form.validate_on_submit():
         return _page(refund, reject=form)
     try:
-        if not refund.reject(g.staff, form.reason.data):
-            raise RefundRefused("not_waiting")
+        refunds.reject(refund, g.staff, form.reason.data)
     except RefundRefused as refusal:
         return _refused(refund, refusal, reject=form)
     flash(_("Refund rejected. The applicant can see your note."))
     return redirect(url_for(".show", refund_id=refund.id), 303)
 
-
-def make_refund(refund: Refund, staff, method: str, bank_reference: str, note: str) -> bool:
-    """Give the money back once; True when it went back, False when the gateway
-    declined or could not be reached (the refund is back in the queue with why).
-    RefundRefused when it must not be made at all."""
-    payment = refund.check_approvable(staff)
-    gateway = current_app.extensions["payment_gateway"]
-    if method == Refund.GATEWAY and payment.gateway != gateway.name:
-        raise RefundRefused("other_gateway")
-    if not refund.claim(staff):
-        raise RefundRefused("not_waiting")
-    if method == Refund.BANK_TRANSFER:
-        return refund.complete(staff, Refund.BANK_TRANSFER, bank_reference, note)
-    try:
-        result = gateway.refund(payment.track_id, payment.transaction_id or "", refund.amount_fils)
-    except gw.PaymentError as problem:
-        log.warning("refund %s: the gateway could not be asked: %s", refund.id, problem)
-        refund.release(staff, f"The gateway could not be reached ({type(problem).__name__}). "
-                              "Check with the bank before trying again.")
-        return False
-    if not result.done:
-        log.warning("refund %s: the gateway declined: %s", refund.id, result.result_code)
-        refund.release(staff, f"The gateway declined the refund: {result.result_code or 'no reason given'}.")
-        return False
-    log.info("refund %s made through %s: %s", refund.id, gateway.name, result.reference_number)
-    return refund.complete(staff, Refund.GATEWAY, result.reference_number or result.result_code, note,
-                           {"result_code": result.result_code,
-                            "reference_number": result.reference_number, **result.raw})

@@ -9,7 +9,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, ValidationError
 
 from domain.iban import InvalidIban, parse_kuwait_iban
-from models import InsuranceRequest, Refund, RefundRefused
+from models import InsuranceRequest, RefundRefused
+from services import refunds
 from views.accounts.forms import chosen, stripped
 from web.applicant_session import login_required
 from views.requests.my_requests import owned_request
@@ -67,8 +68,8 @@ def ask(reference):
     form = RefundForm()
     if form.validate_on_submit():
         try:
-            Refund.ask(insurance_request, reason=form.reason.data, details=form.details.data,
-                       iban_text=form.iban.parsed, account_holder=form.account_holder.data)
+            refunds.ask(insurance_request, reason=form.reason.data, details=form.details.data,
+                        iban=form.iban.parsed, account_holder=form.account_holder.data)
         except RefundRefused:
             pass  # a second tab got there first: the request page says where it stands
         else:
@@ -82,7 +83,6 @@ def ask(reference):
 @login_required
 def withdraw(reference):
     insurance_request = owned_request(reference)
-    refund = insurance_request.latest_refund()
-    if refund is not None and refund.withdraw():  # CSRFProtect has checked the token
+    if refunds.withdraw(insurance_request):  # CSRFProtect has checked the token
         flash(_("You have withdrawn your refund request. The request stays paid."))
     return redirect(url_for("requests.show", reference=insurance_request.reference), 303)

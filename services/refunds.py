@@ -1,0 +1,69 @@
+"""Refunds: the applicant asks for one on a paid request or withdraws it while it waits;
+a reviewer approves it (the gateway gives the money back, or staff record the bank
+transfer they made) or rejects it with a note the applicant reads.
+
+Approval claims the refund in one conditional UPDATE before the gateway is asked, so
+two reviewers, a double click or a replayed form make one refund at most; the model
+refuses part of the amount, more than was paid, a second refund, and a reviewer's own
+request (models.Refund.check_approvable). Every refusal is a models.RefundRefused
+whose `reason` says why.
+"""
+import logging
+
+from flask import current_app
+
+from gateways import payments as gw
+from models import InsuranceRequest, Refund, RefundRefused, StaffMember
+
+log = logging.getLogger("tameen.refunds")
+
+
+def ask(insurance_request: InsuranceRequest, *, reason: str, details: str | None, iban: str,
+        account_holder: str) -> Refund:
+    """The applicant asks for the whole amount paid back (`iban` already checked);
+    RefundRefused when the request is not paid, or a refund is open already."""
+    return Refund.ask(insurance_request, reason=reason, details=details, iban_text=iban,
+                      account_holder=account_holder)
+
+
+def withdraw(insurance_request: InsuranceRequest) -> bool:
+    """The applicant takes back the refund that waits: True when there was one to take
+    back, and the request is paid again."""
+    refund = insurance_request.latest_refund()
+    return refund is not None and refund.withdraw()
+
+
+def approve(refund: Refund, staff: StaffMember, method: str, bank_reference: str, note: str) -> bool:
+    """Give the money back once; True when it went back, False when the gateway
+    declined or could not be reached (the refund is back in the queue with why).
+    RefundRefused when it must not be made at all."""
+    payment = refund.check_approvable(staff)
+    gateway = current_app.extensions["payment_gateway"]
+    if method == Refund.GATEWAY and payment.gateway != gateway.name:
+        raise RefundRefused("other_gateway")
+    if not refund.claim(staff):
+        raise RefundRefused("not_waiting")
+    if method == Refund.BANK_TRANSFER:
+        return refund.complete(staff, Refund.BANK_TRANSFER, bank_reference, note)
+    try:
+        result = gateway.refund(payment.track_id, payment.transaction_id or "", refund.amount_fils)
+    except gw.PaymentError as problem:
+        log.warning("refund %s: the gateway could not be asked: %s", refund.id, problem)
+        refund.release(staff, f"The gateway could not be reached ({type(problem).__name__}). "
+                              "Check with the bank before trying again.")
+        return False
+    if not result.done:
+        log.warning("refund %s: the gateway declined: %s", refund.id, result.result_code)
+        refund.release(staff, f"The gateway declined the refund: {result.result_code or 'no reason given'}.")
+        return False
+    log.info("refund %s made through %s: %s", refund.id, gateway.name, result.reference_number)
+    return refund.complete(staff, Refund.GATEWAY, result.reference_number or result.result_code, note,
+                           {"result_code": result.result_code,
+                            "reference_number": result.reference_number, **result.raw})
+
+
+def reject(refund: Refund, staff: StaffMember, note: str) -> None:
+    """Refuse the refund with a note the applicant reads; the request is paid again.
+    RefundRefused when it is the reviewer's own request or it was decided already."""
+    if not refund.reject(staff, note):
+        raise RefundRefused("not_waiting")

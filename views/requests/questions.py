@@ -11,6 +11,7 @@ from domain.dates import today_in_kuwait
 from domain.digits import parse_whole_number
 from domain.quote import max_years_for
 from models import InsuranceRequest
+from services.requests import freeze_request
 from web.applicant_session import login_required
 from web.language import select_locale
 from views.requests.people_rows import apply_action, check_people, read_people, rows_of
@@ -143,6 +144,6 @@ def check(insurance_request):
     result = review(insurance_request, schedule, today_in_kuwait())
     form = ConfirmForm()
     if form.validate_on_submit() and not result.problems:
-        insurance_request.freeze(result.quote, schedule.id)
+        freeze_request(insurance_request, result.quote, schedule.id)
         return redirect(url_for("requests.show", reference=insurance_request.reference))
     return _page("requests/check.html", insurance_request, form=form, review=result)

@@ -1,0 +1,279 @@
+"""services/codes.py: issuing, checking and resending SMS codes, with no request at all.
+
+The SMS gateway is replaced by a phone that records what goes out, so each test can say
+who got what, and where a send was only imitated (a decoy must take as long as a send).
+"""
+import re
+
+import pytest
+
+import models
+from gateways.sms import SmsGateway, SmsNotSent
+from models import OneTimeCode, User
+from services import codes
+
+SECRET = b"k" * 32
+OWNER_MOBILE = "+96550012345"
+STRANGER_MOBILE = "+96560054321"
+
+
+class Phone(SmsGateway):
+    def __init__(self):
+        super().__init__(backend=None)
+        self.sent: list[tuple[str, str]] = []
+        self.imitated = 0
+        self.refuses = False
+
+    def send(self, to: str, text: str) -> None:
+        if self.refuses:
+            raise SmsNotSent("provider down")
+        self.sent.append((to, text))
+
+    def imitate_send(self) -> None:
+        self.imitated += 1
+
+    def code_sent_to(self, mobile: str) -> str:
+        texts = [text for to, text in self.sent if to == mobile]
+        return re.search(r"\b([0-9]{6})\b", texts[-1]).group(1)
+
+
+@pytest.fixture
+def phone(app):
+    phone = app.extensions["sms"] = Phone()
+    # An application context only: the service needs the configured gateway and the
+    # translations, never a request or a session.
+    with app.app_context():
+        yield phone
+
+
+def make_user(civil_id="291030104196", mobile=OWNER_MOBILE, language="en", finished=True) -> User:
+    at = models.now()
+    return User.create(civil_id=civil_id, name_ar="سارة", name_en="Sara", user_name="Sara",
+                       mobile=mobile, email="sara@example.com", gender="female",
+                       language=language, governorate="KW-HA", account_kind="personal",
+                       password_hash="not checked here" if finished else None,
+                       mobile_verified_at=at if finished else None)
+
+
+def wrong(code: str) -> str:
+    return "000000" if code != "000000" else "111111"
+
+
+def reloaded(row):
+    return type(row).get_by_id(row.id)
+
+
+# --- issue -----------------------------------------------------------------
+
+def test_a_code_goes_to_the_number_in_the_persons_language(phone, clock):
+    user = make_user(language="ar", finished=False)
+    row = codes.issue(OneTimeCode.REGISTER, OWNER_MOBILE, user, SECRET, models.now())
+    [(to, text)] = phone.sent
+    assert to == OWNER_MOBILE and text.startswith("تأمين: رمزك للتحقق")
+    code = phone.code_sent_to(OWNER_MOBILE)
+    assert code not in row.code_hash
+    assert (row.purpose, row.mobile, row.user_id) == (OneTimeCode.REGISTER, OWNER_MOBILE, user.id)
+    assert row.expires_at == models.now() + OneTimeCode.LIFETIME
+    assert phone.imitated == 0
+
+
+@pytest.mark.parametrize("purpose, words", [
+    (OneTimeCode.REGISTER, "to verify your mobile"),
+    (OneTimeCode.RESET, "to reset your password"),
+    (OneTimeCode.CHANGE_MOBILE, "to change your mobile number"),
+])
+def test_the_text_says_what_the_code_is_for(phone, clock, purpose, words):
+    codes.issue(purpose, OWNER_MOBILE, make_user(), SECRET, models.now())
+    assert words in phone.sent[0][1]
+
+
+def test_a_decoy_sends_nothing_but_takes_as_long_and_never_verifies(phone, clock):
+    row = codes.issue(OneTimeCode.RESET, STRANGER_MOBILE, None, SECRET, models.now())
+    assert phone.sent == [] and phone.imitated == 1
+    assert row.user_id is None and row.mobile == STRANGER_MOBILE
+    for guess in ("000000", "123456", "999999"):
+        assert codes.check(row, guess, SECRET, models.now()).status == "wrong"
+
+
+def test_a_refused_sms_withdraws_the_code(phone, clock):
+    phone.refuses = True
+    with pytest.raises(codes.CodeNotSent):
+        codes.issue(OneTimeCode.CHANGE_MOBILE, OWNER_MOBILE, make_user(), SECRET, models.now())
+    assert OneTimeCode.select().count() == 0
+
+
+def test_a_refusal_not_to_be_reported_keeps_the_code(phone, clock):
+    phone.refuses = True
+    row = codes.issue(OneTimeCode.RESET, OWNER_MOBILE, make_user(), SECRET, models.now(),
+                      report_failure=False)
+    assert OneTimeCode.get_by_id(row.id).mobile == OWNER_MOBILE
+
+
+# --- registering a civil ID that has an account -----------------------------
+
+def test_a_taken_civil_id_warns_the_owner_and_gives_the_stranger_a_decoy(phone, clock):
+    owner = make_user(language="ar")
+    row = codes.issue_for_taken_civil_id(STRANGER_MOBILE, owner, SECRET, models.now(),
+                                         warn_owner=True)
+    [(to, text)] = phone.sent
+    assert to == OWNER_MOBILE and "رقمك المدني" in text
+    assert (row.purpose, row.mobile, row.user_id) == (OneTimeCode.REGISTER, STRANGER_MOBILE, None)
+    assert codes.check(row, "123456", SECRET, models.now()).status == "wrong"
+
+
+def test_past_the_warnings_a_taken_civil_id_only_takes_as_long(phone, clock):
+    row = codes.issue_for_taken_civil_id(STRANGER_MOBILE, make_user(), SECRET, models.now(),
+                                         warn_owner=False)
+    assert phone.sent == [] and phone.imitated == 1
+    assert row.user_id is None
+
+
+def test_a_refused_warning_is_reported_like_a_refused_code(phone, clock):
+    phone.refuses = True
+    with pytest.raises(codes.CodeNotSent):
+        codes.issue_for_taken_civil_id(STRANGER_MOBILE, make_user(), SECRET, models.now(),
+                                       warn_owner=True)
+    assert OneTimeCode.select().count() == 0
+
+
+# --- reset -----------------------------------------------------------------
+
+def test_a_reset_code_goes_to_the_account_with_both_details(phone, clock):
+    user = make_user()
+    row = codes.issue_for_reset(user.civil_id, OWNER_MOBILE, SECRET, models.now())
+    assert row.user_id == user.id and [to for to, _ in phone.sent] == [OWNER_MOBILE]
+    code = phone.code_sent_to(OWNER_MOBILE)
+    assert codes.check(row, code, SECRET, models.now()).status == "ok"
+
+
+@pytest.mark.parametrize("civil_id, mobile, finished", [
+    ("288070804106", OWNER_MOBILE, True),  # no such account
+    ("291030104196", STRANGER_MOBILE, True),  # not the account's number
+    ("291030104196", OWNER_MOBILE, False),  # a registration never finished
+], ids=["unknown civil ID", "another number", "unfinished account"])
+def test_details_that_match_no_account_get_a_decoy(phone, clock, civil_id, mobile, finished):
+    make_user(finished=finished)
+    row = codes.issue_for_reset(civil_id, mobile, SECRET, models.now())
+    assert row.user_id is None and row.mobile == mobile and row.purpose == OneTimeCode.RESET
+    assert phone.sent == [] and phone.imitated == 1
+
+
+def test_a_refused_reset_sms_is_not_reported(phone, clock):
+    phone.refuses = True
+    user = make_user()
+    row = codes.issue_for_reset(user.civil_id, OWNER_MOBILE, SECRET, models.now())
+    assert row.user_id == user.id
+
+
+# --- check -----------------------------------------------------------------
+
+def test_a_right_registration_code_verifies_the_mobile(phone, clock):
+    user = make_user(finished=False)
+    row = codes.issue(OneTimeCode.REGISTER, OWNER_MOBILE, user, SECRET, models.now())
+    clock.advance(minutes=2)
+    assert codes.check(row, phone.code_sent_to(OWNER_MOBILE), SECRET, models.now()).status == "ok"
+    assert reloaded(user).mobile_verified_at == models.now()
+
+
+def test_a_right_code_for_a_new_number_makes_it_the_accounts(phone, clock):
+    user = make_user()
+    row = codes.issue(OneTimeCode.CHANGE_MOBILE, STRANGER_MOBILE, user, SECRET, models.now())
+    clock.advance(minutes=1)
+    assert codes.check(row, phone.code_sent_to(STRANGER_MOBILE), SECRET, models.now()).status == "ok"
+    user = reloaded(user)
+    assert user.mobile == STRANGER_MOBILE and user.mobile_verified_at == models.now()
+
+
+def test_a_right_reset_code_leaves_the_account_as_it_is(phone, clock):
+    user = make_user()
+    verified_at = user.mobile_verified_at
+    row = codes.issue_for_reset(user.civil_id, OWNER_MOBILE, SECRET, models.now())
+    clock.advance(minutes=1)
+    assert codes.check(row, phone.code_sent_to(OWNER_MOBILE), SECRET, models.now()).status == "ok"
+    assert reloaded(user).mobile_verified_at == verified_at
+
+
+def test_wrong_codes_count_down_then_even_the_right_one_is_refused(phone, clock):
+    user = make_user(finished=False)
+    row = codes.issue(OneTimeCode.REGISTER, OWNER_MOBILE, user, SECRET, models.now())
+    code = phone.code_sent_to(OWNER_MOBILE)
+    left = [codes.check(row, wrong(code), SECRET, models.now()) for _ in range(5)]
+    assert left == [("wrong", 4), ("wrong", 3), ("wrong", 2), ("wrong", 1), ("exhausted", 0)]
+    assert codes.check(row, code, SECRET, models.now()).status == "exhausted"
+    assert reloaded(user).mobile_verified_at is None
+
+
+def test_a_code_works_until_it_expires_and_only_once(phone, clock):
+    user = make_user(finished=False)
+    first = codes.issue(OneTimeCode.REGISTER, OWNER_MOBILE, user, SECRET, models.now())
+    code = phone.code_sent_to(OWNER_MOBILE)
+    clock.advance(minutes=10)
+    assert codes.check(first, code, SECRET, models.now()).status == "expired"
+
+    second = codes.issue(OneTimeCode.REGISTER, OWNER_MOBILE, user, SECRET, models.now())
+    code = phone.code_sent_to(OWNER_MOBILE)
+    clock.advance(minutes=9, seconds=59)
+    assert codes.check(second, code, SECRET, models.now()).status == "ok"
+    assert codes.check(reloaded(second), code, SECRET, models.now()).status == "expired"
+
+
+def test_a_code_checks_only_under_the_secret_it_was_made_with(phone, clock):
+    row = codes.issue(OneTimeCode.REGISTER, OWNER_MOBILE, make_user(), SECRET, models.now())
+    code = phone.code_sent_to(OWNER_MOBILE)
+    assert codes.check(row, code, b"another secret", models.now()).status == "wrong"
+
+
+# --- resend ----------------------------------------------------------------
+
+def test_a_new_code_waits_a_minute_after_the_last(phone, clock):
+    row = codes.issue(OneTimeCode.REGISTER, OWNER_MOBILE, make_user(), SECRET, models.now())
+    clock.advance(seconds=20)
+    with pytest.raises(codes.ResendTooSoon) as too_soon:
+        codes.ensure_resend_due(row, models.now())
+    assert too_soon.value.seconds == 40
+    with pytest.raises(codes.ResendTooSoon):
+        codes.resend(row, SECRET, models.now())
+    assert len(phone.sent) == 1 and OneTimeCode.select().count() == 1
+    clock.advance(seconds=40)
+    codes.ensure_resend_due(row, models.now())
+
+
+def test_a_new_code_retires_the_old_one(phone, clock):
+    user = make_user(finished=False)
+    old = codes.issue(OneTimeCode.REGISTER, OWNER_MOBILE, user, SECRET, models.now())
+    old_code = phone.code_sent_to(OWNER_MOBILE)
+    clock.advance(seconds=60)
+    new = codes.resend(old, SECRET, models.now())
+    assert (new.purpose, new.mobile, new.user_id) == (old.purpose, old.mobile, user.id)
+    assert new.id != old.id and len(phone.sent) == 2
+    assert codes.check(reloaded(old), old_code, SECRET, models.now()).status == "expired"
+    assert codes.check(new, phone.code_sent_to(OWNER_MOBILE), SECRET, models.now()).status == "ok"
+
+
+def test_a_decoy_is_followed_by_a_decoy(phone, clock):
+    old = codes.issue(OneTimeCode.RESET, STRANGER_MOBILE, None, SECRET, models.now())
+    clock.advance(seconds=61)
+    new = codes.resend(old, SECRET, models.now())
+    assert new.user_id is None and phone.sent == [] and phone.imitated == 2
+    assert reloaded(old).used_at == models.now()
+
+
+def test_a_refused_new_code_keeps_the_old_one(phone, clock):
+    user = make_user(finished=False)
+    old = codes.issue(OneTimeCode.REGISTER, OWNER_MOBILE, user, SECRET, models.now())
+    code = phone.code_sent_to(OWNER_MOBILE)
+    clock.advance(seconds=60)
+    phone.refuses = True
+    with pytest.raises(codes.CodeNotSent):
+        codes.resend(old, SECRET, models.now())
+    assert OneTimeCode.select().count() == 1
+    assert codes.check(reloaded(old), code, SECRET, models.now()).status == "ok"
+
+
+def test_a_refused_new_reset_code_is_not_reported(phone, clock):
+    user = make_user()
+    old = codes.issue_for_reset(user.civil_id, OWNER_MOBILE, SECRET, models.now())
+    clock.advance(seconds=60)
+    phone.refuses = True
+    new = codes.resend(old, SECRET, models.now())
+    assert new.user_id == user.id and reloaded(old).used_at == models.now()

@@ -12,8 +12,8 @@ import pytest
 
 import backup
 import models
-from tests.conftest import (PASSWORD, civil_id_for, login, make_app, register_and_login,
-                            requires_sqlite)
+from tests.helpers import (PASSWORD, civil_id_for, csrf_token_for, database_url_for, login, make_app,
+                           register_and_login, requires_sqlite)
 
 NAME = re.compile(r"tameen-\d{8}T\d{6}Z(-\d+)?\.sqlite3")
 
@@ -123,8 +123,6 @@ def test_sqlite_path_of_urls():
 def test_copy_database_moves_every_row_into_an_empty_database(tmp_path):
     """SQLite to the test database (PostgreSQL when TEST_DATABASE_URL is set): the README's
     way of moving to PostgreSQL."""
-    from tests.conftest import csrf_token_for, database_url_for
-
     source = make_app(tmp_path, DATABASE_URL=f"sqlite:///{tmp_path / 'source.sqlite3'}")
     client = source.test_client()
     register_and_login(client)

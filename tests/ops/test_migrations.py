@@ -10,7 +10,8 @@ from playhouse.db_url import connect
 import migrations
 import models
 from domain.passwords import hash_password, make_hasher
-from tests.conftest import PASSWORD, civil_id_for, database_url_for, login, make_app
+from tests.helpers import (PASSWORD, civil_id_for, csrf_token_for, database_url_for, login, make_app,
+                           register_and_login)
 from tests.ops import baseline_schema as old
 
 AT = datetime(2025, 12, 1, 9, 30, 0)
@@ -167,12 +168,10 @@ import migrations  # noqa: E402
 def test_a_migration_that_rebuilds_a_table_keeps_the_rows_that_point_at_it(tmp_path, clock):
     """SQLite rebuilds a table to change a column's type; with foreign keys enforced, dropping
     the old table would delete every code and request of every user (ON DELETE CASCADE)."""
-    from tests.conftest import register_and_login
-
     app = make_app(tmp_path)
     client = app.test_client()
     user = register_and_login(client)
-    assert client.post("/requests/new", data={"csrf_token": _token(client)}).status_code == 302
+    assert client.post("/requests/new", data={"csrf_token": csrf_token_for(client)}).status_code == 302
     tables = [m._meta.table_name for m in models.MODELS]
     with models.db.connection_context():
         before = snapshot(models.db, tables)
@@ -193,12 +192,6 @@ def test_a_migration_that_rebuilds_a_table_keeps_the_rows_that_point_at_it(tmp_p
             assert models.db.execute_sql("PRAGMA foreign_key_check").fetchall() == []
             assert models.db.execute_sql("PRAGMA foreign_keys").fetchone()[0] == 1
         assert models.User.get_by_id(user.id).civil_id == user.civil_id
-
-
-def _token(client) -> str:
-    from tests.conftest import csrf_token_for
-
-    return csrf_token_for(client)
 
 
 def test_migrate_command_lists_the_migrations(app):

@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 
 from settings import ConfigError, load_settings
-from tests.conftest import PRODUCTION_KNET
+from tests.helpers import PRODUCTION_KNET
 
 PRODUCTION = {"APP_ENV": "production", "SECRET_KEY": "k" * 40, **PRODUCTION_KNET}
 

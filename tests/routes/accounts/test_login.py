@@ -1,20 +1,12 @@
 """Logging in and out, the limits on guessing, and answers that do not tell who has an account."""
-import re
-
 import pytest
 from argon2 import PasswordHasher
 
 from models import RateLimit, User
-from tests.conftest import (HX, PASSWORD, civil_id_for, form_post, login, make_app, mobile_for,
-                            register, register_and_login, use_outbox)
+from tests.helpers import (HX, PASSWORD, civil_id_for, form_post, login, make_app, mobile_for,
+                           register, register_and_login, use_outbox, without_tokens)
 
 CIVIL_ID = "279040907388"
-
-
-@pytest.fixture
-def client(app):
-    use_outbox(app)
-    return app.test_client()
 
 
 @pytest.fixture
@@ -24,10 +16,6 @@ def account(app):
     setup = app.test_client()
     register_and_login(setup, CIVIL_ID, "90012345")
     return CIVIL_ID
-
-
-def without_tokens(body: str) -> str:
-    return re.sub(r'name="csrf_token" value="[^"]+"', "", body)
 
 
 @pytest.mark.parametrize("headers", [{}, HX], ids=["page", "htmx"])

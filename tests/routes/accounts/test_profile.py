@@ -3,8 +3,8 @@ import pytest
 
 from gateways.sms import SmsBackend, SmsNotSent
 from models import User
-from tests.conftest import (HX, form_post, latest_code, make_app, register_and_login, sms_to,
-                            use_outbox)
+from tests.helpers import (HX, REGISTRATION, form_post, latest_code, make_app, register_and_login, sms_to,
+                           use_outbox)
 
 OLD_MOBILE = "+96550012345"
 NEW_MOBILE = "+96599887766"
@@ -150,8 +150,6 @@ def test_sms_failure_keeps_the_form(app, client):
 
 
 def test_sms_failure_at_registration_keeps_the_form(app):
-    from tests.conftest import REGISTRATION
-
     visitor = app.test_client()
     app.extensions["sms"].backend = Failing()
     response = form_post(visitor, "/register?lang=en",

@@ -4,22 +4,13 @@ import re
 import pytest
 
 from models import OneTimeCode, SmsMessage, User
-from tests.conftest import (HX, PASSWORD, REGISTRATION, civil_id_for, form_post, latest_code,
-                            mobile_for, register, register_and_login, sms_to, use_outbox)
+from tests.helpers import (HX, PASSWORD, REGISTRATION, civil_id_for, form_post, latest_code,
+                           mobile_for, register, register_and_login, sms_to, use_outbox,
+                           without_tokens)
 
 CIVIL_ID = "291030104196"
 MOBILE = "50012345"
 E164 = "+96550012345"
-
-
-@pytest.fixture
-def client(app):
-    use_outbox(app)
-    return app.test_client()
-
-
-def without_tokens(body: str) -> str:
-    return re.sub(r'name="csrf_token" value="[^"]+"', "", body)
 
 
 def field_value(body: str, name: str) -> str | None:

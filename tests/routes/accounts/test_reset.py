@@ -1,23 +1,15 @@
 """Forgotten password: civil ID and mobile, a code by SMS, a new password; no hint of who has an account."""
-import re
-
 import pytest
 
 from gateways.sms import SmsBackend, SmsNotSent
 from models import OneTimeCode, User
-from tests.conftest import (HX, PASSWORD, civil_id_for, form_post, latest_code, login, mobile_for,
-                            register_and_login, sms_to, use_outbox)
+from tests.helpers import (HX, PASSWORD, civil_id_for, form_post, latest_code, login, mobile_for,
+                           register_and_login, sms_to, use_outbox, without_tokens)
 
 CIVIL_ID = "288070804106"
 MOBILE = "65012345"
 E164 = "+96565012345"
 NEW_PASSWORD = "another long passphrase"
-
-
-@pytest.fixture
-def client(app):
-    use_outbox(app)
-    return app.test_client()
 
 
 @pytest.fixture
@@ -29,10 +21,6 @@ def account(app):
 
 def ask_for_reset(client, civil_id=CIVIL_ID, mobile=MOBILE, **kwargs):
     return form_post(client, "/reset", {"civil_id": civil_id, "mobile": mobile}, **kwargs)
-
-
-def without_tokens(body: str) -> str:
-    return re.sub(r'name="csrf_token" value="[^"]+"', "", body)
 
 
 @pytest.mark.parametrize("headers", [{}, HX], ids=["page", "htmx"])

@@ -3,7 +3,7 @@ import re
 
 import pytest
 
-from tests.conftest import HX, form_post
+from tests.helpers import HX, form_post, make_app
 
 ARABIC_DIGITS = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
 PERSIAN_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
@@ -163,7 +163,6 @@ def test_fifty_people_are_refused_with_a_clear_error(client):
 
 
 def test_exempt_category_shows_zero_with_the_reason(tmp_path):
-    from tests.conftest import make_app
     client = make_app(tmp_path, FEE_SCHEDULE="decision-306-2025").test_client()
     client.get("/?lang=en")
     response = client.get("/quote", query_string=query("1", "kuwaiti_wife"), headers=HX)
@@ -173,7 +172,6 @@ def test_exempt_category_shows_zero_with_the_reason(tmp_path):
 
 
 def test_start_page_fee_table_comes_from_the_active_schedule(tmp_path):
-    from tests.conftest import make_app
     seed = make_app(tmp_path / "a").test_client().get("/?lang=en").text
     assert "Commercial residency" in seed and "KWD\u00a050.000" in seed
     decision = make_app(tmp_path / "b", FEE_SCHEDULE="decision-306-2025").test_client().get("/?lang=en").text

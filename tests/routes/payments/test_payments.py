@@ -8,28 +8,8 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import pytest
 
 from models import InsuranceRequest, Payment, Receipt, SandboxPayment
-from tests.conftest import civil_id_for, form_post, make_app, mobile_for, register_and_login, sms_to
-from tests.routes.requests.test_requests import ADULT, fill_until_check, person, start_request
-
-TOTAL = 110_000  # fill_until_check: a worker and a domestic worker, two years
-
-
-@pytest.fixture
-def user(client):
-    user = register_and_login(client, civil_id_for(1), mobile_for(1))
-    client.get("/?lang=en")
-    return user
-
-
-def frozen_request(client, **kwargs) -> str:
-    reference = start_request(client)
-    fill_until_check(client, reference, **kwargs)
-    assert form_post(client, f"/requests/{reference}/check", {"confirm": "y"}).status_code == 302
-    return reference
-
-
-def stored(reference) -> InsuranceRequest:
-    return InsuranceRequest.get(InsuranceRequest.reference == reference)
+from tests.helpers import (ADULT, PAID_TOTAL, civil_id_for, form_post, frozen_request, make_app,
+                           mobile_for, paid_request, person, register_and_login, sms_to, stored)
 
 
 def pay(client, reference) -> str:
@@ -58,15 +38,9 @@ def come_back(client, result_url: str, status: int = 303):
 def signed_result(app, **changes) -> dict:
     """A result with fields changed and signed with the sandbox bank's own key."""
     bank = app.extensions["payment_gateway"]
-    fields = {"track_id": "", "payment_id": "", "result": "CAPTURED", "amount_fils": str(TOTAL),
+    fields = {"track_id": "", "payment_id": "", "result": "CAPTURED", "amount_fils": str(PAID_TOTAL),
               "auth": "123456", "ref": "000000000001", "tran_id": "1", **changes}
     return {**fields, "signature": bank.sign(fields)}
-
-
-def paid_request(client):
-    reference = frozen_request(client)
-    come_back(client, choose(client, pay(client, reference), "approve"))
-    return reference
 
 
 def test_request_page_offers_to_pay_the_frozen_amount(client, user):
@@ -93,7 +67,7 @@ def test_approve_marks_paid_with_receipt_and_sms(client, user):
     request = stored(reference)
     assert request.state == "paid"
     payment = Payment.get(Payment.request == request)
-    assert payment.state == "paid" and payment.amount_fils == TOTAL and payment.open_for is None
+    assert payment.state == "paid" and payment.amount_fils == PAID_TOTAL and payment.open_for is None
     assert payment.result_code == "CAPTURED" and payment.auth_code and payment.payment_id
     assert payment.reference_number and payment.transaction_id and payment.paid_at
     assert "signature" not in payment.raw_result
@@ -165,10 +139,10 @@ def test_bank_books_with_another_amount_are_a_mismatch(client, user):
     """The signed result and our record agree, but the bank's inquiry does not."""
     reference = frozen_request(client)
     result_url = choose(client, pay(client, reference), "approve")
-    SandboxPayment.update(amount_fils=TOTAL - 1).execute()
+    SandboxPayment.update(amount_fils=PAID_TOTAL - 1).execute()
     come_back(client, result_url)
     payment = Payment.get(Payment.request == stored(reference))
-    assert payment.state == "mismatch" and str(TOTAL - 1) in payment.note
+    assert payment.state == "mismatch" and str(PAID_TOTAL - 1) in payment.note
     assert stored(reference).state == "awaiting_payment" and Receipt.select().count() == 0
 
 

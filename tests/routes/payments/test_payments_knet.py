@@ -6,9 +6,8 @@ import pytest
 
 from gateways.payments.knet import decrypt_trandata, parse_pairs
 from models import InsuranceRequest, Payment, Receipt
-from tests.conftest import civil_id_for, form_post, make_app, mobile_for, register_and_login, sms_to
+from tests.helpers import PAID_TOTAL, form_post, frozen_request, make_app, sms_to, stored
 from tests.knet_fake import PASSWORD, RESOURCE_KEY, TRANPORTAL_ID, FakeKnet, error_url_params
-from tests.routes.payments.test_payments import TOTAL, frozen_request, stored
 
 
 @pytest.fixture
@@ -22,13 +21,6 @@ def bank():
 def app(tmp_path, bank):
     return make_app(tmp_path, PAYMENT_GATEWAY="knet", KNET_TRANPORTAL_ID=TRANPORTAL_ID,
                     KNET_PASSWORD=PASSWORD, KNET_RESOURCE_KEY=RESOURCE_KEY, KNET_GATEWAY_URL=bank.url)
-
-
-@pytest.fixture
-def user(client):
-    user = register_and_login(client, civil_id_for(1), mobile_for(1))
-    client.get("/?lang=en")
-    return user
 
 
 def pay_at_bank(client, reference) -> str:
@@ -102,7 +94,7 @@ def test_wrong_amount(client, user, bank):
     bank.payments[track_id]["amt"] = "1.000"  # the bank took less than the request's total
     client.post("/payments/return", data=bank.complete(track_id))
     payment = Payment.get()
-    assert payment.state == "mismatch" and f"{TOTAL} fils" in payment.note
+    assert payment.state == "mismatch" and f"{PAID_TOTAL} fils" in payment.note
     assert stored(reference).state == "awaiting_payment"
 
 

@@ -3,17 +3,9 @@ holder), the status on the request's page, withdrawing while it waits."""
 import pytest
 
 from models import AuditEvent, InsuranceRequest, Refund
-from tests.conftest import HX, civil_id_for, form_post, mobile_for, register_and_login
-from tests.routes.requests.refund_helpers import (GOOD_IBAN, PAID_TOTAL, ask_refund, paid_request,
-                                         stored)
-from tests.routes.requests.test_requests import fill_until_check, start_request
-
-
-@pytest.fixture
-def user(client):
-    user = register_and_login(client, civil_id_for(1), mobile_for(1))
-    client.get("/?lang=en")
-    return user
+from tests.helpers import (ADULT, GOOD_IBAN, HX, PAID_TOTAL, ask_refund, civil_id_for, fill_until_check,
+                           form_post, mobile_for, paid_request, person, register_and_login, start_request,
+                           stored)
 
 
 @pytest.fixture
@@ -137,8 +129,6 @@ def test_no_refund_before_payment(client, user):
 
 
 def test_nothing_to_refund_when_nothing_was_paid(client, user):
-    from tests.routes.requests.test_requests import ADULT, person
-
     reference = start_request(client)
     fill_until_check(client, reference, people=person(0, ADULT, "Ali", "stateless"), service_type="individual")
     # An exempt request would need a zero schedule line: force it instead through the model.

@@ -5,41 +5,10 @@ from datetime import date, timedelta
 import pytest
 
 from models import InsuranceRequest, InsuredPerson
-from tests.conftest import HX, civil_id_for, form_post, mobile_for, register_and_login
+from tests.helpers import (ADULT, HX, SECOND, civil_id_for, fill_until_check, form_post, mobile_for,
+                           person, register_and_login, start_request)
 
-NEXT_YEARS = (date.today() + timedelta(days=365 * 4)).isoformat()
-ADULT = civil_id_for(11, born="850612")
-SECOND = civil_id_for(12, born="900315")
 CHILD = civil_id_for(13, born="200101", century="3")  # born 2020: 12 or under for years
-
-
-def person(i, civil_id, name="Person", category="worker", passport="A1234567", expiry=NEXT_YEARS):
-    return {f"people-{i}-civil_id": civil_id, f"people-{i}-name": name, f"people-{i}-category": category,
-            f"people-{i}-passport_number": passport, f"people-{i}-passport_expiry": expiry}
-
-
-@pytest.fixture
-def user(client):
-    return register_and_login(client, civil_id_for(1), mobile_for(1))
-
-
-def start_request(client) -> str:
-    response = form_post(client, "/requests/new")
-    assert response.status_code == 302
-    return re.search(r"/requests/(TM-[^/]+)/service", response.headers["Location"]).group(1)
-
-
-def fill_until_check(client, reference, people=None, service_type="group", years="2"):
-    assert form_post(client, f"/requests/{reference}/service", {"service_type": service_type}).status_code == 302
-    rows = people or {**person(0, ADULT, "Ali"), **person(1, SECOND, "Mona", "domestic_worker")}
-    response = form_post(client, f"/requests/{reference}/people", {**rows, "action": "continue"})
-    assert response.status_code == 302, response.text
-    response = form_post(client, f"/requests/{reference}/sponsor",
-                         {"sponsor_name": "Sponsor", "sponsor_civil_id": ADULT})
-    assert response.status_code == 302, response.text
-    response = form_post(client, f"/requests/{reference}/cover", {"insurance_status": "new", "years": years})
-    assert response.status_code == 302, response.text
-    assert response.headers["Location"].endswith(f"/requests/{reference}/check")
 
 
 def total_fils(body: str) -> int:

@@ -7,7 +7,7 @@ from peewee import SqliteDatabase
 
 import models
 from settings import ConfigError
-from tests.conftest import HX, make_app, requires_sqlite
+from tests.helpers import HX, form_post, make_app, requires_sqlite
 
 
 def html_tag(body: str) -> str:
@@ -204,7 +204,6 @@ def test_error_for_htmx_is_a_fragment(client):
 
 
 def test_csrf_token_required_on_post(failing_app):
-    from tests.conftest import form_post
     client = failing_app.test_client()
     assert client.post("/test/post", data={"x": "1"}).status_code == 400
     assert client.post("/test/post", data={"csrf_token": "forged"}).status_code == 400

@@ -7,7 +7,7 @@ import re
 import pytest
 
 import logging_setup
-from tests.conftest import form_post
+from tests.helpers import form_post
 
 CIVIL_ID = "290010112345"
 MOBILE = "+96550012345"

@@ -9,7 +9,7 @@ from domain.fee_schedule import (
     load_schedule,
     load_schedules,
 )
-from tests.unit.domain.fee_tables import DECISION_306_FEES, SEED_FEES
+from tests.helpers import DECISION_306_FEES, SEED_FEES
 
 FEE_SCHEDULES = Path(__file__).resolve().parents[3] / "fee_schedules"
 

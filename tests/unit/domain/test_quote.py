@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from domain.digits import parse_whole_number
 from domain.fee_schedule import load_schedules
 from domain.quote import MAX_PEOPLE, PersonToQuote, Problem, max_years_for, quote
-from tests.unit.domain.fee_tables import DECISION_306_FEES, SEED_FEES
+from tests.helpers import DECISION_306_FEES, SEED_FEES
 
 FEE_SCHEDULES = Path(__file__).resolve().parents[3] / "fee_schedules"
 SCHEDULES = load_schedules(FEE_SCHEDULES)

@@ -4,7 +4,6 @@ Each test module gets its own server and database; each test gets a fresh browse
 context (phone-sized, JavaScript on or off) and saves screenshots under test-output/.
 """
 import os
-import re
 import socket
 import subprocess
 import sys
@@ -14,10 +13,9 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.browser.steps import LIVE_SERVERS, PHONE, ROOT, Screenshots
+
 CHROMIUM = "/usr/bin/chromium"
-SCREENSHOTS = ROOT / "test-output" / "screenshots"
-PHONE = {"width": 360, "height": 740}
 
 
 def pytest_collection_modifyitems(items):
@@ -30,11 +28,6 @@ def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-# The servers running, by address: a quality stop's `act` knows only its page's address,
-# and some (the desk's) need the server's database or settings to prepare their state.
-LIVE_SERVERS: dict[str, "LiveServer"] = {}
 
 
 class LiveServer:
@@ -117,14 +110,3 @@ def new_page(browser, request):
     yield make
     for context in contexts:
         context.close()
-
-
-class Screenshots:
-    def __init__(self, test_name: str):
-        self.folder = SCREENSHOTS / re.sub(r"[^A-Za-z0-9_.-]+", "_", test_name)
-        self.folder.mkdir(parents=True, exist_ok=True)
-        self.count = 0
-
-    def take(self, page, step: str) -> None:
-        self.count += 1
-        page.screenshot(path=str(self.folder / f"{self.count:02d}-{step}.png"), full_page=True)

@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import Callable
 
 from bench.harness import create_account, log_in, login_form
-from tests.browser import payment_steps, refund_steps, request_steps
-from tests.browser.conftest import PHONE, ROOT
+from tests.browser import steps
+from tests.browser.steps import PHONE, ROOT
 
 LANGUAGES = ("ar", "en")
 LOCALES = {"ar": "ar-KW", "en": "en-GB"}
@@ -65,7 +65,7 @@ def _payment_page(reach: Callable) -> Callable:
         parts = urllib.parse.urlsplit(page.url)
         lang = dict(urllib.parse.parse_qsl(parts.query)).get("lang", LANGUAGES[0])
         target = reach(page.context.request, f"{parts.scheme}://{parts.netloc}")
-        return page.goto(payment_steps.in_language(target, lang))
+        return page.goto(steps.in_language(target, lang))
     return act
 
 
@@ -88,44 +88,44 @@ JOURNEY = [
     Stop("not-found", "/no-such-page", status=404),
     Stop("payment-result-refused", "/payments/return?track_id=1&result=CAPTURED", status=400),
     # Request pages need a request: each stop starts one and answers up to its page.
-    Stop("request-service", "/requests", act=request_steps.start_request, signed_in=True),
-    Stop("request-people", "/requests", act=request_steps.reach_people, signed_in=True),
-    Stop("request-people-errors", "/requests", act=request_steps.reach_people_with_errors, signed_in=True),
-    Stop("request-check", "/requests", act=request_steps.reach_check, signed_in=True),
+    Stop("request-service", "/requests", act=steps.start_request, signed_in=True),
+    Stop("request-people", "/requests", act=steps.reach_people, signed_in=True),
+    Stop("request-people-errors", "/requests", act=steps.reach_people_with_errors, signed_in=True),
+    Stop("request-check", "/requests", act=steps.reach_check, signed_in=True),
     # Payment pages: the stop opens /healthz (a tiny answer) only because a stop needs an
     # address; the act prepares the request over HTTP and opens the page itself.
-    Stop("request-to-pay", "/healthz", act=_payment_page(payment_steps.request_to_pay),
+    Stop("request-to-pay", "/healthz", act=_payment_page(steps.request_to_pay),
          signed_in=True),
-    Stop("sandbox-bank", "/healthz", act=_payment_page(payment_steps.sandbox_bank_page),
+    Stop("sandbox-bank", "/healthz", act=_payment_page(steps.sandbox_bank_page),
          signed_in=True),
     Stop("request-payment-declined", "/healthz",
-         act=_payment_page(payment_steps.request_declined), signed_in=True),
-    Stop("receipt", "/healthz", act=_payment_page(payment_steps.receipt_page), signed_in=True),
-    Stop("receipt-verification", "/healthz", act=_payment_page(payment_steps.verify_page),
+         act=_payment_page(steps.request_declined), signed_in=True),
+    Stop("receipt", "/healthz", act=_payment_page(steps.receipt_page), signed_in=True),
+    Stop("receipt-verification", "/healthz", act=_payment_page(steps.verify_page),
          signed_in=True),
     # Refunds: the applicant's form and status (a request paid in the sandbox first).
-    Stop("refund-form", "/healthz", act=_payment_page(refund_steps.refund_form_page), signed_in=True),
-    Stop("refund-form-errors", "/healthz", act=_then(_payment_page(refund_steps.refund_form_page),
+    Stop("refund-form", "/healthz", act=_payment_page(steps.refund_form_page), signed_in=True),
+    Stop("refund-form-errors", "/healthz", act=_then(_payment_page(steps.refund_form_page),
                                                    lambda page: submit_blank(page)), signed_in=True),
-    Stop("refund-waiting", "/healthz", act=_payment_page(refund_steps.refund_waiting_page), signed_in=True),
+    Stop("refund-waiting", "/healthz", act=_payment_page(steps.refund_waiting_page), signed_in=True),
     # The desk: not linked from the public pages, so every page is listed. Staff log in once
     # per server (a TOTP code works once); the acts reuse that session.
-    Stop("desk-login", "/healthz", act=refund_steps.desk_page("/desk/login", signed_in=False)),
+    Stop("desk-login", "/healthz", act=steps.desk_page("/desk/login", signed_in=False)),
     Stop("desk-login-errors", "/healthz",
-         act=refund_steps.desk_page("/desk/login", then=lambda page: submit_blank(page), signed_in=False)),
-    Stop("desk-home", "/healthz", act=refund_steps.desk_page("/desk/")),
-    Stop("desk-search", "/healthz", act=refund_steps.desk_page(lambda d: f"/desk/payments?q={d.reference}")),
-    Stop("desk-search-errors", "/healthz", act=refund_steps.desk_page("/desk/payments?on=2026-02-30")),
-    Stop("desk-request", "/healthz", act=refund_steps.desk_page(lambda d: f"/desk/requests/{d.reference}")),
-    Stop("desk-refunds", "/healthz", act=refund_steps.desk_page("/desk/refunds")),
-    Stop("desk-refund", "/healthz", act=refund_steps.desk_page(lambda d: f"/desk/refunds/{d.refund_id}")),
-    Stop("desk-refund-errors", "/healthz", act=refund_steps.desk_page(
+         act=steps.desk_page("/desk/login", then=lambda page: submit_blank(page), signed_in=False)),
+    Stop("desk-home", "/healthz", act=steps.desk_page("/desk/")),
+    Stop("desk-search", "/healthz", act=steps.desk_page(lambda d: f"/desk/payments?q={d.reference}")),
+    Stop("desk-search-errors", "/healthz", act=steps.desk_page("/desk/payments?on=2026-02-30")),
+    Stop("desk-request", "/healthz", act=steps.desk_page(lambda d: f"/desk/requests/{d.reference}")),
+    Stop("desk-refunds", "/healthz", act=steps.desk_page("/desk/refunds")),
+    Stop("desk-refund", "/healthz", act=steps.desk_page(lambda d: f"/desk/refunds/{d.refund_id}")),
+    Stop("desk-refund-errors", "/healthz", act=steps.desk_page(
         lambda d: f"/desk/refunds/{d.refund_id}", then=lambda page: submit_blank(page))),
-    Stop("desk-audit", "/healthz", act=refund_steps.desk_page("/desk/audit")),
-    Stop("desk-export", "/healthz", act=refund_steps.desk_page("/desk/export")),
+    Stop("desk-audit", "/healthz", act=steps.desk_page("/desk/audit")),
+    Stop("desk-export", "/healthz", act=steps.desk_page("/desk/export")),
     Stop("desk-export-errors", "/healthz",
-         act=refund_steps.desk_page("/desk/export?kind=&date_from=2026-13-01&date_to=")),
-    Stop("desk-schedules", "/healthz", act=refund_steps.desk_page("/desk/schedules")),
+         act=steps.desk_page("/desk/export?kind=&date_from=2026-13-01&date_to=")),
+    Stop("desk-schedules", "/healthz", act=steps.desk_page("/desk/schedules")),
 ]
 FRAGMENTS = [
     Fragment("quote-partial", "/quote?years=2&people-0-category=worker"

@@ -4,7 +4,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import civil_id_for
+from tests.browser.steps import code_from_outbox
+from tests.helpers import civil_id_for
 
 JOURNEYS = {
     # lang, JavaScript on?, serial for the civil ID and mobile (apart: civil_id_for
@@ -23,16 +24,6 @@ ARABIC_DIGITS = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
 
 def submit(page):
     page.locator("main form button[type=submit]").first.click()
-
-
-def code_from_outbox(page, base_url: str, national: str) -> str:
-    outbox = page.context.new_page()
-    outbox.goto(base_url + "/dev/outbox")
-    row = outbox.locator("tr.outbox-message", has=outbox.locator(".outbox-to", has_text=national)).first
-    text = row.locator(".outbox-body").inner_text()
-    page.shots.take(outbox, "outbox")
-    outbox.close()
-    return re.search(r"\b([0-9]{6})\b", text).group(1)
 
 
 @pytest.mark.parametrize("journey", list(JOURNEYS))

@@ -1,12 +1,10 @@
 """Paying in the browser: check your answers, the sandbox bank, the receipt and the
 public check behind its QR code, in Arabic and English, with JavaScript and without."""
-import re
-
 import pytest
 from playwright.sync_api import expect
 
-from bench.harness import ACCOUNT_PASSWORD, create_account
-from tests.browser import payment_steps
+from bench.harness import create_account
+from tests.browser import steps
 
 JOURNEYS = {
     # lang, JavaScript on?, serial of the account
@@ -24,14 +22,6 @@ WORDS = {
 }
 
 
-def log_in(page, base: str, civil_id: str, lang: str) -> None:
-    page.goto(f"{base}/login?lang={lang}")
-    page.fill("#civil_id", civil_id)
-    page.fill("#password", ACCOUNT_PASSWORD)
-    page.locator("main form button[type=submit]").first.click()
-    page.wait_for_url(re.compile(r".*/(requests|account)/?(\?.*)?$"))
-
-
 @pytest.mark.parametrize("journey", list(JOURNEYS))
 def test_check_answers_to_sandbox_bank_to_receipt_and_verification(live_server, new_page, journey):
     lang, js, serial = JOURNEYS[journey]
@@ -39,8 +29,8 @@ def test_check_answers_to_sandbox_bank_to_receipt_and_verification(live_server, 
     base = live_server.url
     civil_id, _ = create_account(f"sqlite:///{live_server.database}", serial=serial)
     page = new_page(js=js, locale="ar-KW" if lang == "ar" else "en-GB")
-    log_in(page, base, civil_id, lang)
-    reference = payment_steps.request_at_check(page.context.request, base)
+    steps.log_in(page, base, civil_id, lang)
+    reference = steps.request_at_check(page.context.request, base)
 
     # Check your answers, confirm: the request page offers to pay the frozen amount.
     page.goto(f"{base}/requests/{reference}/check?lang={lang}")
@@ -89,5 +79,5 @@ def test_check_answers_to_sandbox_bank_to_receipt_and_verification(live_server, 
     expect(stranger.locator(".verify-status")).to_have_text(words["paid"])
     text = stranger.locator("main").inner_text()
     assert "A•• H•••••" in text and "M••• S••••" in text
-    assert "Ali" not in text and reference not in text and payment_steps.ADULT not in text
+    assert "Ali" not in text and reference not in text and steps.ADULT not in text
     stranger.shots.take(stranger, "verify")

@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser import quality as q
-from tests.browser.conftest import ROOT, Screenshots
+from tests.browser.steps import ROOT, Screenshots
 
 REPORTS = ROOT / "test-output" / "quality"
 TOTAL = "#quote-region output[data-total-fils]"

@@ -7,8 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from bench.harness import create_account
-from tests.browser import payment_steps, refund_steps
-from tests.browser.test_payment_journey import log_in
+from tests.browser import steps
 
 JOURNEYS = {
     # lang, JavaScript on?, serial of the applicant's account, of the reviewer
@@ -37,8 +36,8 @@ def test_ask_for_a_refund_reviewer_approves_in_the_sandbox_applicant_sees_it(liv
     # The applicant pays through the sandbox bank, in the browser.
     civil_id, _ = create_account(f"sqlite:///{live_server.database}", serial=serial)
     page = new_page(js=js, locale=locale)
-    log_in(page, base, civil_id, lang)
-    reference = payment_steps.request_at_check(page.context.request, base)
+    steps.log_in(page, base, civil_id, lang)
+    reference = steps.request_at_check(page.context.request, base)
     page.goto(f"{base}/requests/{reference}/check?lang={lang}")
     page.check("#confirm")
     page.locator("main form button[type=submit]").last.click()
@@ -55,7 +54,7 @@ def test_ask_for_a_refund_reviewer_approves_in_the_sandbox_applicant_sees_it(liv
     expect(page.locator("main .warning")).to_contain_text(words["rule"])
     page.shots.take(page, "refund-form")
     page.get_by_label(words["left"]).check()
-    page.fill("#iban", refund_steps.IBAN_TYPED)
+    page.fill("#iban", steps.IBAN_TYPED)
     page.fill("#account_holder", "سارة أحمد")
     page.locator("main form button[type=submit]").click()
     page.wait_for_url(f"**/requests/{reference}")
@@ -66,9 +65,9 @@ def test_ask_for_a_refund_reviewer_approves_in_the_sandbox_applicant_sees_it(liv
 
     # A reviewer, made as an operator would, logs in with password and TOTP code.
     login = f"reviewer-{journey}"
-    secret = refund_steps.create_staff(live_server, login, serial=staff_serial)
+    secret = steps.create_staff(live_server, login, serial=staff_serial)
     desk = new_page(js=js, locale=locale)
-    refund_steps.fill_desk_login(desk, base, lang, login, secret)
+    steps.fill_desk_login(desk, base, lang, login, secret)
     desk.locator("main form button[type=submit]").click()
     desk.wait_for_url(re.compile(r".*/desk/(\?.*)?$"))
     desk.locator(".site-nav").get_by_role("link", name=words["refunds"]).click()

@@ -5,7 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from bench.harness import create_account
-from tests.browser import request_steps as steps
+from tests.browser import steps
 
 WORDS = {
     "ar": {"check": "راجع إجاباتك قبل الدفع", "warning": "لا يُسترد المبلغ"},

@@ -7,10 +7,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser import refund_steps
-from tests.browser import request_steps as steps
-from tests.browser.test_accounts_journey import code_from_outbox
-from tests.conftest import civil_id_for
+from tests.browser import steps
+from tests.helpers import civil_id_for
 
 JOURNEYS = {
     # lang, JavaScript on?, serial for the applicant, serial for the reviewer
@@ -60,7 +58,7 @@ def test_the_whole_journey(live_server, new_page, journey):
     press(page, "main form button[type=submit]")
     page.shots.take(page, "registration-sent")
     page.wait_for_url("**/register/code")
-    page.fill("#code", code_from_outbox(page, base, f"{mobile[:4]} {mobile[4:]}"))
+    page.fill("#code", steps.code_from_outbox(page, base, f"{mobile[:4]} {mobile[4:]}"))
     press(page, "main form button[type=submit]")
     page.wait_for_url("**/register/password")
     page.fill("#password", "a sea breeze in the evening")
@@ -104,16 +102,16 @@ def test_the_whole_journey(live_server, new_page, journey):
     page.goto(f"{base}/requests/{reference}")
     press(page, f"main a:has-text('{words['ask']}')")
     page.get_by_label(words["left"]).check()
-    page.fill("#iban", refund_steps.IBAN_TYPED)
+    page.fill("#iban", steps.IBAN_TYPED)
     page.fill("#account_holder", "نورة سالم")
     press(page, "main form button[type=submit]")
     page.shots.take(page, "refund-asked")
 
     # A reviewer approves it at the desk, with password and TOTP code.
     login = f"whole-{journey}"
-    secret = refund_steps.create_staff(live_server, login, serial=staff_serial)
+    secret = steps.create_staff(live_server, login, serial=staff_serial)
     desk = new_page(js=js, locale=locale)
-    refund_steps.fill_desk_login(desk, base, lang, login, secret)
+    steps.fill_desk_login(desk, base, lang, login, secret)
     press(desk, "main form button[type=submit]")
     desk.goto(f"{base}/desk/refunds")
     press(desk, f"tr:has-text('{reference}') a")

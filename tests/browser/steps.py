@@ -1,0 +1,348 @@
+"""What the browser tests share that is not a fixture: the journey steps, the screenshots,
+and the registry of live servers.
+
+One module for every feature's steps, as tests/helpers.py is one module for the route
+tests: a journey crosses features (an applicant pays, then asks for a refund that staff
+approve), so steps split by feature would import one another. It is apart from
+tests/helpers.py because these steps drive a real browser, or a browser context's own HTTP
+client, against a live server, where helpers.py drives Flask's test client. The quality
+harness (quality.py) builds its list of pages from these steps; the fixtures that start
+the server and the browser are in conftest.py.
+
+Two kinds of step:
+- on a `page`: what a person does (fill, press, wait for the next page);
+- on `api` (a browser context's `request`: the same cookies, real forms and CSRF tokens):
+  getting a signed-in context to a page quickly, so a test or a quality stop spends its
+  page loads on the pages it is about.
+"""
+import re
+import subprocess
+import sys
+import time
+import urllib.parse
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from urllib.parse import parse_qsl, urlencode, urlsplit
+
+from bench.harness import ACCOUNT_PASSWORD, create_account
+from domain import totp
+from tests.helpers import civil_id_for
+
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = ROOT / "test-output" / "screenshots"
+PHONE = {"width": 360, "height": 740}
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+PASSPORT_EXPIRY = (date.today() + timedelta(days=5 * 366)).isoformat()
+
+# The servers running, by address: a quality stop's `act` knows only its page's address,
+# and some (the desk's) need the server's database or settings to prepare their state.
+# conftest.LiveServer adds itself here.
+LIVE_SERVERS: dict[str, object] = {}
+
+
+class Screenshots:
+    """Numbered full-page screenshots of one test, under test-output/screenshots/."""
+
+    def __init__(self, test_name: str):
+        self.folder = SCREENSHOTS / re.sub(r"[^A-Za-z0-9_.-]+", "_", test_name)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.count = 0
+
+    def take(self, page, step: str) -> None:
+        self.count += 1
+        page.screenshot(path=str(self.folder / f"{self.count:02d}-{step}.png"), full_page=True)
+
+
+# --- accounts -------------------------------------------------------------------------
+
+def code_from_outbox(page, base_url: str, national: str) -> str:
+    """The code last sent to `national` ("5xxx xxxx"), read in the development outbox."""
+    outbox = page.context.new_page()
+    outbox.goto(base_url + "/dev/outbox")
+    row = outbox.locator("tr.outbox-message", has=outbox.locator(".outbox-to", has_text=national)).first
+    text = row.locator(".outbox-body").inner_text()
+    page.shots.take(outbox, "outbox")
+    outbox.close()
+    return re.search(r"\b([0-9]{6})\b", text).group(1)
+
+
+def log_in(page, base: str, civil_id: str, lang: str) -> None:
+    """Log in through the form with bench.harness.create_account's password."""
+    page.goto(f"{base}/login?lang={lang}")
+    page.fill("#civil_id", civil_id)
+    page.fill("#password", ACCOUNT_PASSWORD)
+    page.locator("main form button[type=submit]").first.click()
+    page.wait_for_url(re.compile(r".*/(requests|account)/?(\?.*)?$"))
+
+
+def in_language(url: str, lang: str) -> str:
+    parts = urlsplit(url)
+    query = [(k, v) for k, v in parse_qsl(parts.query) if k != "lang"] + [("lang", lang)]
+    return parts._replace(query=urlencode(query)).geturl()
+
+
+# --- the request's question pages, in the browser -----------------------------------------
+# Each step returns the response of the page it ends on; the request journey and the
+# quality stops reach each question page through these, with or without JavaScript.
+
+SECOND_PERSON = civil_id_for(501, born="880704")
+
+
+def submit(page, value: str | None = None):
+    """Press a submit button of the page's main form (by value) and wait for the next page."""
+    button = (page.locator(f"main button[type=submit][value='{value}']") if value
+              else page.locator("main form button[type=submit]").last)
+    with page.expect_navigation() as navigation:
+        button.first.click()
+    return navigation.value
+
+
+def start_request(page):
+    """From "My requests", start a new one."""
+    with page.expect_navigation() as navigation:
+        page.locator("main form[action$='/requests/new'] button").click()
+    return navigation.value
+
+
+def choose_group(page):
+    page.check("input[name=service_type][value=group]")
+    return submit(page)
+
+
+def fill_person(page, index: int, civil_id: str, name: str, category: str):
+    page.fill(f"#people-{index}-civil_id", civil_id)
+    page.fill(f"#people-{index}-name", name)
+    page.select_option(f"#people-{index}-category", category)
+    page.fill(f"#people-{index}-passport_number", f"P{index}234567")
+    page.fill(f"#people-{index}-passport_expiry", PASSPORT_EXPIRY)
+
+
+def add_two_people(page):
+    """Myself as a worker, and a domestic worker."""
+    submit(page, "add-me")
+    page.select_option("#people-0-category", "worker")
+    page.fill("#people-0-passport_number", "P0234567")
+    page.fill("#people-0-passport_expiry", PASSPORT_EXPIRY)
+    submit(page, "add")
+    fill_person(page, 1, SECOND_PERSON, "Joy Santos", "domestic_worker")
+
+
+def reach_people(page):
+    start_request(page)
+    return choose_group(page)
+
+
+def reach_people_with_errors(page):
+    reach_people(page)
+    return submit(page, "continue")
+
+
+def reach_check(page):
+    reach_people(page)
+    add_two_people(page)
+    submit(page, "continue")
+    submit(page, "me")
+    page.check("input[name=insurance_status][value=new]")
+    page.select_option("#years", "2")
+    return submit(page)
+
+
+# --- requests and payments, over the context's HTTP client ----------------------------------
+
+ADULT = civil_id_for(11, born="850612")
+SECOND = civil_id_for(12, born="900315")
+PEOPLE = {"Ali Hassan": (ADULT, "worker"), "Mona Saleh": (SECOND, "domestic_worker")}
+
+
+def _post(api, url: str, form: dict) -> str:
+    token = CSRF.search(api.get(url).text()).group(1)
+    response = api.post(url, form={"csrf_token": token, **form}, max_redirects=0)
+    assert response.status in (302, 303), f"{url}: {response.status}"
+    return response.headers["location"]
+
+
+def request_at_check(api, base: str) -> str:
+    """A new request answered up to "check your answers": two people, two years; its reference."""
+    token = CSRF.search(api.get(base + "/requests").text()).group(1)
+    started = api.post(base + "/requests/new", form={"csrf_token": token}, max_redirects=0)
+    reference = re.search(r"/requests/(TM-[^/]+)/", started.headers["location"]).group(1)
+    at = f"{base}/requests/{reference}"
+    _post(api, f"{at}/service", {"service_type": "group"})
+    people = {"action": "continue"}
+    for i, (name, (civil_id, category)) in enumerate(PEOPLE.items()):
+        people.update({f"people-{i}-civil_id": civil_id, f"people-{i}-name": name,
+                       f"people-{i}-category": category, f"people-{i}-passport_number": f"P{i}123456",
+                       f"people-{i}-passport_expiry": PASSPORT_EXPIRY})
+    _post(api, f"{at}/people", people)
+    _post(api, f"{at}/sponsor", {"action": "me"})
+    _post(api, f"{at}/cover", {"insurance_status": "new", "years": "2"})
+    return reference
+
+
+def awaiting_payment(api, base: str) -> str:
+    reference = request_at_check(api, base)
+    _post(api, f"{base}/requests/{reference}/check", {"confirm": "y"})
+    return reference
+
+
+def sandbox_bank_page(api, base: str) -> str:
+    """A request awaiting payment, Pay pressed: the sandbox bank's page address."""
+    return press_pay(api, base, awaiting_payment(api, base))
+
+
+def press_pay(api, base: str, reference: str) -> str:
+    token = CSRF.search(api.get(f"{base}/requests/{reference}").text()).group(1)
+    response = api.post(f"{base}/requests/{reference}/pay", form={"csrf_token": token},
+                        max_redirects=0)
+    assert response.status == 303, response.status
+    return base + response.headers["location"]
+
+
+def receipt_page(api, base: str) -> str:
+    """A request paid in the sandbox bank: its receipt's address."""
+    bank = sandbox_bank_page(api, base)
+    back = _post(api, bank, {"choice": "approve"})
+    response = api.get(back if back.startswith("http") else base + back, max_redirects=0)
+    assert response.status == 303, response.status
+    return base + response.headers["location"]
+
+
+def verify_page(api, base: str) -> str:
+    return re.search(r'class="verify-link">([^<]+)<', api.get(receipt_page(api, base)).text()).group(1)
+
+
+def request_to_pay(api, base: str) -> str:
+    """A request awaiting payment: its page, with the Pay button."""
+    return f"{base}/requests/{awaiting_payment(api, base)}"
+
+
+def request_declined(api, base: str) -> str:
+    """A request whose payment the bank declined: its page says so and offers Pay again."""
+    back = _post(api, sandbox_bank_page(api, base), {"choice": "decline"})
+    response = api.get(back if back.startswith("http") else base + back, max_redirects=0)
+    assert response.status == 303, response.status
+    return base + response.headers["location"]
+
+
+# --- refunds and the desk -----------------------------------------------------------------
+# Requests are paid through the real sandbox flow (above); staff are made with
+# `flask create-staff`, as an operator would, and log in through the desk's form with a
+# TOTP code computed from the printed secret.
+
+STAFF_PASSWORD = "desk passphrase for the browser tests"
+IBAN_TYPED = "KW٨١ CBKU ٠٠٠٠ ٠٠٠٠ ٠٠٠٠ ١٢٣٤ ٥٦٠١ ٠١"  # Arabic-Indic digits, spaces
+
+
+def create_staff(server, login: str, role: str = "reviewer", serial: int = 960) -> str:
+    """A staff member made with the operator's command against the server's database;
+    the TOTP secret it printed."""
+    done = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "app", "create-staff", login, "--name", f"Staff {login}",
+         "--role", role, "--civil-id", civil_id_for(serial, born="750505"), "--password-stdin"],
+        cwd=ROOT, env=server.env, input=STAFF_PASSWORD + "\n", capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return re.search(r"TOTP secret: ([A-Z2-7]+)", done.stdout).group(1)
+
+
+def current_code(secret: str) -> str:
+    return totp.code_at(secret, time.time())
+
+
+def ask_for_refund(api, base: str, reference: str) -> str:
+    """The refund form sent through the context's HTTP client; the request's address."""
+    at = f"{base}/requests/{reference}"
+    token = CSRF.search(api.get(f"{at}/refund").text()).group(1)
+    response = api.post(f"{at}/refund", max_redirects=0, form={
+        "csrf_token": token, "reason": "left_kuwait", "details": "", "iban": IBAN_TYPED,
+        "account_holder": "سارة أحمد"})
+    assert response.status == 303, response.status
+    return at
+
+
+def _paid(api, base: str) -> str:
+    receipt = receipt_page(api, base)
+    return re.search(r"/requests/(TM-[^/]+)/receipt", receipt).group(1)
+
+
+def refund_form_page(api, base: str) -> str:
+    return f"{base}/requests/{_paid(api, base)}/refund"
+
+
+def refund_waiting_page(api, base: str) -> str:
+    return ask_for_refund(api, base, _paid(api, base))
+
+
+@dataclass
+class Desk:
+    """Per live server: an admin's desk session (cookies) and a refund waiting for review."""
+    cookies: list
+    reference: str
+    refund_id: int
+
+
+_desks: dict[str, Desk] = {}
+
+
+def _log_in_applicant(api, base: str, civil_id: str) -> None:
+    token = CSRF.search(api.get(f"{base}/login").text()).group(1)
+    response = api.post(f"{base}/login", max_redirects=0,
+                        form={"csrf_token": token, "civil_id": civil_id, "password": ACCOUNT_PASSWORD})
+    assert response.status == 302, response.status
+
+
+def fill_desk_login(page, base: str, lang: str, login: str, secret: str) -> None:
+    """The desk's log-in form filled in the browser (password and current TOTP code), not yet sent."""
+    page.goto(f"{base}/desk/login?lang={lang}")
+    page.fill("#login", login)
+    page.fill("#password", STAFF_PASSWORD)
+    page.fill("#code", current_code(secret))
+
+
+def log_in_staff(api, base: str, login: str, secret: str) -> None:
+    token = CSRF.search(api.get(f"{base}/desk/login").text()).group(1)
+    response = api.post(f"{base}/desk/login", max_redirects=0, form={
+        "csrf_token": token, "login": login, "password": STAFF_PASSWORD, "code": current_code(secret)})
+    assert response.status == 302, f"desk log-in: {response.status}"
+
+
+def desk_for(page, base: str) -> Desk:
+    """Made once per server: an applicant pays and asks for a refund (in a context of
+    its own), an admin is created and logs in; their session is kept for every stop, as
+    a TOTP code is good only once."""
+    if base not in _desks:
+        server = LIVE_SERVERS[base]
+        browser = page.context.browser
+        applicant = browser.new_context()
+        civil_id, _ = create_account(f"sqlite:///{server.database}", serial=940)
+        _log_in_applicant(applicant.request, base, civil_id)
+        reference = _paid(applicant.request, base)
+        ask_for_refund(applicant.request, base, reference)
+        applicant.close()
+        staff = browser.new_context()
+        log_in_staff(staff.request, base, "quality-admin", create_staff(server, "quality-admin", "admin"))
+        cookies = staff.cookies(base)
+        queue = staff.request.get(f"{base}/desk/requests/{reference}").text()
+        refund_id = int(re.search(r"/desk/refunds/([0-9]+)", queue).group(1))
+        staff.close()
+        _desks[base] = Desk(cookies, reference, refund_id)
+    return _desks[base]
+
+
+def _where(page) -> tuple[str, str]:
+    parts = urllib.parse.urlsplit(page.url)
+    lang = dict(urllib.parse.parse_qsl(parts.query)).get("lang", "ar")
+    return f"{parts.scheme}://{parts.netloc}", lang
+
+
+def desk_page(path, then=None, signed_in: bool = True):
+    """An act: the desk page at `path` (or `path(desk)`), as the admin, then `then(page)`."""
+    def act(page):
+        base, lang = _where(page)
+        desk = desk_for(page, base) if signed_in or callable(path) else None
+        if signed_in:
+            page.context.add_cookies(desk.cookies)
+        address = path(desk) if callable(path) else path
+        response = page.goto(in_language(base + address, lang))
+        return then(page) if then else response
+    return act

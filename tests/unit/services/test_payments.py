@@ -1,0 +1,223 @@
+"""services/payments.py without the pages: starting a payment, receiving a result,
+settling it once whatever arrives, and reconciling payments nobody came back from.
+Against the sandbox bank, and against the local fake K-Net bank."""
+import urllib.request
+from collections import Counter
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from gateways import payments as gw
+from gateways.payments.knet import KnetGateway
+from models import InsuranceRequest, Payment, Receipt, SandboxPayment, SmsMessage
+from services import payments
+from tests.knet_fake import PASSWORD, RESOURCE_KEY, TRANPORTAL_ID, FakeKnet, error_url_params
+
+RETURN_URL = "https://tameen.example/payments/return"
+
+
+def start(insurance_request, language="en") -> str:
+    return payments.start(insurance_request, language=language, return_url=RETURN_URL)
+
+
+def started(insurance_request) -> Payment:
+    """Start paying; the payment in progress."""
+    assert start(insurance_request) is not None
+    return Payment.get(Payment.open_for == insurance_request.id)
+
+
+def person_chooses(bank, payment: Payment, choice: str) -> dict:
+    """The person's choice on the sandbox bank's page; the signed result the browser brings back."""
+    row = SandboxPayment.get(SandboxPayment.track_id == payment.track_id)
+    row.decide({"approve": "CAPTURED", "decline": "NOT CAPTURED", "cancel": "CANCELED"}[choice])
+    return {key: values[0] for key, values in parse_qs(urlsplit(bank.result_url(row)).query).items()}
+
+
+def fresh(record):
+    return type(record).get_by_id(record.id)
+
+
+def test_start_sends_the_person_to_the_bank_page_in_their_language(awaiting):
+    page = start(awaiting, language="ar")
+    payment = Payment.get(Payment.request == awaiting)
+    assert page.startswith("/sandbox-bank/pay/") and page.endswith("?lang=ar")
+    assert (payment.state, payment.amount_fils, payment.gateway) == \
+        (Payment.AWAITING, awaiting.total_fils, "sandbox")
+    assert SandboxPayment.get(SandboxPayment.track_id == payment.track_id).response_url == RETURN_URL
+
+
+def test_a_second_start_takes_the_payment_in_progress(awaiting):
+    assert start(awaiting) == start(awaiting)
+    assert Payment.select().count() == 1
+
+
+def test_nothing_due_is_paid_without_the_bank(awaiting):
+    InsuranceRequest.update(total_fils=0).where(InsuranceRequest.id == awaiting.id).execute()
+    assert start(fresh(awaiting)) is None
+    assert fresh(awaiting).state == InsuranceRequest.PAID
+    assert Receipt.of(awaiting).payment is None and Payment.select().count() == 0
+
+
+def test_a_draft_is_not_started(draft):
+    assert start(draft) is None
+    assert Payment.select().count() == 0
+
+
+def test_a_paid_request_is_not_started_again(awaiting, bank):
+    payment = started(awaiting)
+    payments.receive(person_chooses(bank, payment, "approve"))
+    assert start(fresh(awaiting)) is None
+    assert Payment.select().count() == 1
+
+
+def test_a_gateway_that_cannot_start_is_payment_unavailable(awaiting, bank, monkeypatch):
+    def down(*args, **kwargs):
+        raise gw.GatewayUnavailable("connection refused")
+
+    monkeypatch.setattr(bank, "start", down)
+    with pytest.raises(payments.PaymentUnavailable):
+        start(awaiting)
+    assert fresh(awaiting).state == InsuranceRequest.AWAITING_PAYMENT
+
+
+def test_an_approved_result_pays_the_request_once_with_one_sms(awaiting, bank):
+    result = person_chooses(bank, started(awaiting), "approve")
+    payment = payments.receive(result)
+    assert payment.state == Payment.PAID and payment.result_code == "CAPTURED"
+    assert fresh(awaiting).state == InsuranceRequest.PAID
+    assert Receipt.of(awaiting).payment_id == payment.id
+    assert payments.receive(result).state == Payment.PAID  # the notice, or a replay
+    texts = [message.body for message in SmsMessage.select().where(SmsMessage.to == "+96550000001")]
+    assert len(texts) == 1 and awaiting.reference in texts[0]
+    assert Receipt.select().count() == 1
+
+
+@pytest.mark.parametrize("choice, state", [("decline", Payment.FAILED), ("cancel", Payment.CANCELLED)])
+def test_a_refusal_leaves_the_request_awaiting(awaiting, bank, choice, state):
+    payment = payments.receive(person_chooses(bank, started(awaiting), choice))
+    assert payment.state == state and payment.open_for is None
+    assert fresh(awaiting).state == InsuranceRequest.AWAITING_PAYMENT
+    assert start(fresh(awaiting)) is not None  # a new try, with a new payment
+    assert Payment.select().count() == 2
+
+
+def test_results_that_cannot_be_trusted_change_nothing(awaiting, bank):
+    payment = started(awaiting)
+    result = person_chooses(bank, payment, "approve")
+    assert payments.receive({**result, "signature": "0" * 64}) is None
+    forged = {**result, "track_id": "99999999999999999999"}
+    assert payments.receive({**forged, "signature": bank.sign(forged)}) is None  # not ours
+    assert fresh(payment).state == Payment.AWAITING
+    assert fresh(awaiting).state == InsuranceRequest.AWAITING_PAYMENT
+
+
+def test_a_result_for_another_amount_is_a_mismatch(awaiting, bank):
+    payment = started(awaiting)
+    result = {**person_chooses(bank, payment, "approve"), "amount_fils": "1000"}
+    result.pop("signature")
+    settled = payments.receive({**result, "signature": bank.sign(result)})
+    assert settled.state == Payment.MISMATCH and "1000 fils" in settled.note
+    assert fresh(awaiting).state == InsuranceRequest.AWAITING_PAYMENT
+
+
+def test_settle_asks_the_gateway_before_paying(awaiting, bank):
+    """A signed "approved" result the bank does not confirm is kept for staff."""
+    payment = started(awaiting)
+    claimed = bank.verify(person_chooses(bank, payment, "approve"))
+    SandboxPayment.update(result="NOT CAPTURED").where(SandboxPayment.track_id == payment.track_id).execute()
+    assert payments.settle(payment, claimed) == Payment.MISMATCH
+    assert fresh(awaiting).state == InsuranceRequest.AWAITING_PAYMENT
+
+
+def test_settle_leaves_the_payment_awaiting_while_the_gateway_cannot_be_asked(awaiting, bank, monkeypatch):
+    payment = started(awaiting)
+    person_chooses(bank, payment, "approve")
+
+    def down(*args):
+        raise gw.GatewayUnavailable("timed out")
+
+    monkeypatch.setattr(bank, "inquire", down)
+    assert payments.settle(payment, None) == Payment.AWAITING
+    monkeypatch.undo()
+    assert payments.settle(fresh(payment), None) == Payment.PAID
+
+
+def test_reconcile_settles_what_the_browser_never_brought_back(clock, awaiting, bank):
+    payment = started(awaiting)
+    person_chooses(bank, payment, "approve")  # and the tab closes
+    assert payments.reconcile() == Counter()  # too fresh: the browser may still come back
+    clock.advance(minutes=4)
+    assert payments.reconcile() == Counter({Payment.PAID: 1})
+    assert fresh(awaiting).state == InsuranceRequest.PAID
+    assert payments.reconcile() == Counter()  # idempotent, safe from cron
+
+
+def test_reconcile_closes_payments_nobody_finished(clock, awaiting):
+    started(awaiting)
+    clock.advance(minutes=4)
+    assert payments.reconcile() == Counter({Payment.AWAITING: 1})  # perhaps still on the bank's page
+    clock.advance(hours=1)
+    assert payments.reconcile() == Counter({Payment.CANCELLED: 1})
+    assert fresh(awaiting).state == InsuranceRequest.AWAITING_PAYMENT
+
+
+def test_an_old_payment_in_progress_is_asked_about_before_reuse(clock, awaiting, bank):
+    payment = started(awaiting)
+    person_chooses(bank, payment, "approve")  # paid at the bank; the return was lost
+    clock.advance(minutes=16)
+    assert start(fresh(awaiting)) is None
+    assert fresh(payment).state == Payment.PAID and fresh(awaiting).state == InsuranceRequest.PAID
+
+
+def test_an_old_unfinished_payment_gives_way_to_a_new_one(clock, awaiting):
+    first = started(awaiting)
+    clock.advance(minutes=16)
+    assert start(fresh(awaiting)) is not None
+    assert fresh(first).state == Payment.CANCELLED
+    assert Payment.get(Payment.open_for == awaiting.id).id != first.id
+
+
+# --- the same service against K-Net -------------------------------------------------
+
+@pytest.fixture
+def knet(context, monkeypatch):
+    """The app paying through the K-Net adapter, against the local fake bank."""
+    fake = FakeKnet()
+    adapter = KnetGateway(tranportal_id=TRANPORTAL_ID, password=PASSWORD, resource_key=RESOURCE_KEY,
+                          gateway_url=fake.url, timeout=5)
+    monkeypatch.setitem(context.extensions, "payment_gateway", adapter)
+    yield fake
+    fake.stop()
+
+
+def at_knet(insurance_request) -> Payment:
+    """Start paying and open the bank's page; the payment."""
+    with urllib.request.urlopen(start(insurance_request), timeout=5) as page:
+        assert page.status == 200
+    return Payment.get(Payment.open_for == insurance_request.id)
+
+
+def test_knet_capture_is_confirmed_by_inquiry(awaiting, knet):
+    payment = at_knet(awaiting)
+    assert payment.gateway == "knet"
+    settled = payments.receive(knet.complete(payment.track_id))
+    assert settled.state == Payment.PAID
+    assert settled.payment_id == knet.payments[payment.track_id]["paymentid"]
+    assert knet.inquiries[-1]["transid"] == payment.track_id
+    assert fresh(awaiting).state == InsuranceRequest.PAID
+
+
+def test_knet_cancel_on_the_error_url_is_checked_with_the_bank(awaiting, knet):
+    payment = at_knet(awaiting)
+    assert payments.receive(error_url_params(payment.track_id)).state == Payment.CANCELLED
+    assert knet.inquiries[-1]["transid"] == payment.track_id
+
+
+def test_knet_down_then_reconciled(clock, awaiting, knet):
+    payment = at_knet(awaiting)
+    result = knet.complete(payment.track_id)
+    knet.down = True
+    assert payments.receive(result).state == Payment.AWAITING
+    knet.down = False
+    clock.advance(minutes=5)
+    assert payments.reconcile() == Counter({Payment.PAID: 1})

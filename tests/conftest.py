@@ -61,5 +61,5 @@ def clock(monkeypatch):
     import models
 
     fake = Clock(datetime(2026, 1, 10, 8, 0, 0))
-    monkeypatch.setattr(models, "now", fake)
+    monkeypatch.setattr(models.clock, "now", fake)
     return fake

@@ -68,7 +68,7 @@ def fetch(port: int, path: str, headers: dict | None = None):
 def test_the_file_carries_the_app_its_data_and_compiled_translations(pyz):
     with zipfile.ZipFile(pyz) as archive:
         names = set(archive.namelist())
-    for needed in ("tameen_cli.py", "app.py", "models.py", "templates/base.html",
+    for needed in ("tameen_cli.py", "app.py", "models/__init__.py", "templates/base.html",
                    "static/js/htmx-2.0.11.min.js", "fee_schedules/seed.toml",
                    "migrations/0001_baseline.py", "translations/ar/LC_MESSAGES/messages.mo",
                    "translations/en/LC_MESSAGES/messages.mo", "domain/data/common-passwords.txt.gz",

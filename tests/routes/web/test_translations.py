@@ -5,7 +5,7 @@ from babel.messages.extract import extract_from_dir, extract_from_file
 from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parents[3]
-SOURCES = ["app.py", "settings.py", "models.py", "views", "templates", "domain", "gateways"]
+SOURCES = ["app.py", "settings.py", "models", "views", "templates", "domain", "gateways"]
 METHOD_MAP = [("**.py", "python"), ("**.html", "jinja2")]
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "_l": None,
             "lazy_ngettext": (1, 2)}

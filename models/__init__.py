@@ -1,0 +1,28 @@
+"""Storage: peewee models bound to the database named by DATABASE_URL.
+
+`import models` reaches every name below, whichever module holds it: `database` (the
+connection), `clock`, `accounts` (applicants, SMS codes, rate limits, the SMS outbox),
+`staff`, `requests` (and the people covered), `payments` (and receipts, and the sandbox
+bank's books), `refunds`, `audit`, and `schema` (every table, and migrating to it).
+"""
+from datetime import datetime
+
+from peewee import IntegrityError  # peewee's, for callers catching a unique column's refusal
+
+from models import clock
+from models.accounts import (CodeCheck, OneTimeCode, PasswordHolder, RateLimit,
+                             SmsMessage, User, prune_security_records)
+from models.audit import (SYSTEM, Actor, AuditEvent, AuditLogIsAppendOnly, acting_as,
+                          actor_of, audit, current_actor, guard_audit_log, stop_acting)
+from models.database import SQLITE_PRAGMAS, BaseModel, database_is_up, db, open_database
+from models.payments import Payment, Receipt, SandboxPayment, payment_snapshot
+from models.refunds import Refund, RefundRefused
+from models.requests import InsuranceRequest, InsuredPerson
+from models.schema import MODELS, create_tables
+from models.staff import StaffMember
+
+
+def now() -> datetime:
+    """The current UTC time, naive as stored: `models.clock.now`, looked up at each call
+    so that a test replacing it moves this clock too."""
+    return clock.now()

@@ -1,0 +1,37 @@
+"""The connection: a proxy bound at start-up to the database named by DATABASE_URL, and
+the base class of every table."""
+from peewee import DatabaseProxy, Model
+from playhouse.db_url import connect
+
+db = DatabaseProxy()
+
+SQLITE_PRAGMAS = {
+    "journal_mode": "wal",
+    "foreign_keys": 1,
+    "busy_timeout": 5000,
+    "synchronous": 1,  # NORMAL: safe with WAL, far fewer fsyncs than FULL
+}
+
+
+class BaseModel(Model):
+    class Meta:
+        database = db
+
+
+def open_database(url: str):
+    """Bind the proxy to the database at `url` and return it. Any URL playhouse.db_url
+    knows: sqlite:///path, postgresql://user:password@host/name (user and password
+    percent-encoded), postgresql+pool://..."""
+    options = {"pragmas": SQLITE_PRAGMAS} if url.startswith("sqlite") else {}
+    database = connect(url, unquote_user=True, unquote_password=True, **options)
+    db.initialize(database)
+    return database
+
+
+def database_is_up() -> bool:
+    try:
+        with db.connection_context():
+            db.execute_sql("SELECT 1").fetchone()
+        return True
+    except Exception:  # any driver error means "not reachable" to a health check
+        return False

@@ -1,0 +1,228 @@
+"""Paying a request: each try at paying (one track id each), the receipt of a paid
+request, and the sandbox bank's own books."""
+import json
+import secrets
+from datetime import datetime
+
+from peewee import CharField, DateTimeField, ForeignKeyField, IntegerField, IntegrityError, TextField
+
+from models import clock
+from models.audit import SYSTEM, audit
+from models.database import BaseModel, db
+from models.requests import InsuranceRequest
+
+
+def payment_snapshot(values: dict) -> dict:
+    """A payment's columns worth keeping in the audit log (no raw gateway answer)."""
+    return {name: values.get(name) for name in
+            ("state", "track_id", "amount_fils", "gateway", "result_code", "payment_id",
+             "reference_number", "note")}
+
+
+def _new_track_id() -> str:
+    # Digits only: every K-Net kit accepts them. Time first, so they sort; random after.
+    return clock.now().strftime("%y%m%d%H%M%S") + f"{secrets.randbelow(10 ** 8):08d}"
+
+
+class Payment(BaseModel):
+    """One try at paying a request, with one track id. Its state changes once, by a
+    conditional UPDATE, so a repeated or racing result cannot settle it twice."""
+
+    AWAITING = "awaiting"
+    PAID = "paid"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+    MISMATCH = "mismatch"  # the gateway's answers and ours disagree: staff must look
+    STATES = (AWAITING, PAID, FAILED, CANCELLED, MISMATCH)
+
+    request = ForeignKeyField(InsuranceRequest, backref="payments")
+    track_id = CharField(max_length=40, unique=True)
+    # The request's id while awaiting, NULL once settled: a unique column, so the
+    # database itself keeps a request to one payment in progress at a time.
+    open_for = IntegerField(null=True, unique=True)
+    gateway = CharField(max_length=20)
+    amount_fils = IntegerField()
+    state = CharField(max_length=12, default=AWAITING, index=True)
+    result_code = CharField(max_length=60, null=True)
+    payment_id = CharField(max_length=64, null=True)
+    transaction_id = CharField(max_length=64, null=True)
+    auth_code = CharField(max_length=32, null=True)
+    reference_number = CharField(max_length=32, null=True)
+    note = TextField(null=True)
+    raw_result = TextField(null=True)  # JSON of the gateway's fields, card data left out
+    created_at = DateTimeField(default=lambda: clock.now())
+    updated_at = DateTimeField(default=lambda: clock.now())
+    paid_at = DateTimeField(null=True)
+
+    @classmethod
+    def open_for_request(cls, insurance_request: InsuranceRequest) -> "Payment | None":
+        return cls.get_or_none(cls.open_for == insurance_request.id)
+
+    @classmethod
+    def begin(cls, insurance_request: InsuranceRequest, gateway: str) -> "Payment":
+        """The request's payment in progress, or a new one for the frozen total.
+        Two clicks at once make one payment: the second insert breaks the unique
+        `open_for` and takes the first one's row."""
+        for _attempt in range(5):
+            existing = cls.open_for_request(insurance_request)
+            if existing is not None:
+                return existing
+            try:
+                with db.atomic():
+                    payment = cls.create(request=insurance_request, open_for=insurance_request.id,
+                                         track_id=_new_track_id(), gateway=gateway,
+                                         amount_fils=insurance_request.total_fils)
+                    audit("payment.started", payment, after=payment_snapshot(payment.__data__))
+                    return payment
+            except IntegrityError:
+                continue
+        raise RuntimeError("could not start a payment")
+
+    @classmethod
+    def by_track_id(cls, track_id: str) -> "Payment | None":
+        return cls.get_or_none(cls.track_id == str(track_id)[:40])
+
+    @classmethod
+    def left_waiting(cls, older_than: datetime) -> list["Payment"]:
+        return list(cls.select().where((cls.state == cls.AWAITING) & (cls.created_at < older_than))
+                    .order_by(cls.id))
+
+    def _settle(self, state: str, from_states: tuple, details: dict) -> bool:
+        at = clock.now()
+        values = {"state": state, "open_for": None, "updated_at": at, **details}
+        before = payment_snapshot(self.__data__)
+        changed = (Payment.update(**values)
+                   .where((Payment.id == self.id) & Payment.state.in_(from_states)).execute())
+        if changed:
+            for name, value in values.items():
+                setattr(self, name, value)
+            audit(f"payment.{state}", self, before=before, after=payment_snapshot(self.__data__), actor=SYSTEM)
+        return bool(changed)
+
+    def mark_paid(self, details: dict) -> str:
+        """Record the money as taken and the request as paid, in one transaction.
+
+        "paid" when this call settled it; "already" when an earlier one had (a replay, or
+        the gateway's notice and the browser racing); "twice" when the money was taken
+        but the request was already paid by another payment (kept as a mismatch, to refund).
+        A payment closed as failed or cancelled may still be captured late: that counts."""
+        at = clock.now()
+        with db.atomic():
+            if not self._settle(self.PAID, (self.AWAITING, self.FAILED, self.CANCELLED),
+                                {**details, "paid_at": at}):
+                return "already"
+            insurance_request = InsuranceRequest.get_by_id(self.request_id)
+            if not insurance_request.mark_paid(at, payment=self):
+                Payment.update(state=self.MISMATCH, note="The money was taken but the request was "
+                               "already paid or no longer awaiting payment: refund this payment.",
+                               ).where(Payment.id == self.id).execute()
+                audit("payment.mismatch", self, before={"state": self.PAID},
+                      after={"state": self.MISMATCH}, actor=SYSTEM)
+                self.state = self.MISMATCH
+                return "twice"
+        return "paid"
+
+    def mark_unpaid(self, state: str, details: dict) -> bool:
+        """Failed or cancelled, only from awaiting: a late or replayed failure never
+        undoes a payment."""
+        return self._settle(state, (self.AWAITING,), details)
+
+    def mark_mismatch(self, note: str, details: dict) -> bool:
+        return self._settle(self.MISMATCH, (self.AWAITING, self.FAILED, self.CANCELLED),
+                            {**details, "note": note})
+
+    @staticmethod
+    def details_of(result, inquiry=None) -> dict:
+        """The columns to store from a gateway's result (and inquiry), card data already left out."""
+        best = inquiry or result
+        raw = {"result": getattr(result, "raw", None), "inquiry": getattr(inquiry, "raw", None)}
+        return {
+            "result_code": (best.result_code or "")[:60] or None,
+            "payment_id": best.payment_id or (result.payment_id if result else "") or None,
+            "transaction_id": best.transaction_id or (result.transaction_id if result else "") or None,
+            "auth_code": best.auth_code or (result.auth_code if result else "") or None,
+            "reference_number": best.reference_number or (result.reference_number if result else "") or None,
+            "raw_result": json.dumps({k: v for k, v in raw.items() if v is not None}, ensure_ascii=False),
+        }
+
+
+def _new_verify_code() -> str:
+    return secrets.token_urlsafe(16)
+
+
+class Receipt(BaseModel):
+    """A paid request's proof: made once, when the request becomes paid (with its
+    payment, or without one when nothing was due). `verify_code` is the random,
+    unguessable part of the public verification address in the QR code."""
+
+    request = ForeignKeyField(InsuranceRequest, unique=True, backref="receipts")
+    payment = ForeignKeyField(Payment, null=True)
+    amount_fils = IntegerField()
+    paid_at = DateTimeField()
+    verify_code = CharField(max_length=32, unique=True, default=_new_verify_code)
+
+    @classmethod
+    def of(cls, insurance_request: InsuranceRequest) -> "Receipt | None":
+        return cls.get_or_none(cls.request == insurance_request)
+
+
+class SandboxPayment(BaseModel):
+    """The sandbox bank's own books (gateways/payments/sandbox.py): what it was asked
+    to take, what the person chose on its page, what it refunded."""
+
+    track_id = CharField(max_length=40, unique=True)
+    payment_id = CharField(max_length=40, unique=True)
+    amount_fils = IntegerField()
+    description = CharField(max_length=100, default="")
+    response_url = TextField()
+    result = CharField(max_length=20, null=True)  # CAPTURED, NOT CAPTURED, CANCELED
+    auth = CharField(max_length=12, null=True)
+    ref = CharField(max_length=20, null=True)
+    tran_id = CharField(max_length=20, null=True)
+    refunded_fils = IntegerField(default=0)
+    created_at = DateTimeField(default=lambda: clock.now())
+    decided_at = DateTimeField(null=True)
+
+    @classmethod
+    def open(cls, track_id: str, amount_fils: int, response_url: str, description: str):
+        """The bank's record for `track_id`, made on the first start; a second start
+        of the same track id (a double click) lands on the same page."""
+        row = cls.get_or_none(cls.track_id == track_id)
+        if row is None:
+            try:
+                with db.atomic():
+                    row = cls.create(track_id=track_id, payment_id=secrets.token_urlsafe(18),
+                                     amount_fils=amount_fils, response_url=response_url,
+                                     description=description[:100])
+            except IntegrityError:
+                row = cls.get(cls.track_id == track_id)
+        if row.amount_fils != amount_fils:
+            raise ValueError("this track id was started for another amount")
+        return row
+
+    def decide(self, result: str) -> bool:
+        """The person's choice, once: the first click counts, later ones change nothing."""
+        changed = (SandboxPayment
+                   .update(result=result, decided_at=clock.now(),
+                           auth=f"{secrets.randbelow(10 ** 6):06d}" if result == "CAPTURED" else None,
+                           ref=f"{secrets.randbelow(10 ** 12):012d}",
+                           tran_id=f"{secrets.randbelow(10 ** 15):015d}")
+                   .where((SandboxPayment.id == self.id) & SandboxPayment.result.is_null())
+                   .execute())
+        fresh = SandboxPayment.get_by_id(self.id)
+        self.__data__.update(fresh.__data__)
+        return bool(changed)
+
+    def result_fields(self) -> dict:
+        return {"track_id": self.track_id, "payment_id": self.payment_id,
+                "result": self.result or "", "amount_fils": str(self.amount_fils),
+                "auth": self.auth or "", "ref": self.ref or "", "tran_id": self.tran_id or ""}
+
+    @classmethod
+    def refund(cls, track_id: str, amount_fils: int) -> bool:
+        if amount_fils <= 0:
+            return False
+        return bool(cls.update(refunded_fils=cls.refunded_fils + amount_fils)
+                    .where((cls.track_id == track_id) & (cls.result == "CAPTURED")
+                           & (cls.refunded_fils + amount_fils <= cls.amount_fils))
+                    .execute())

@@ -1,0 +1,24 @@
+"""Every table the app keeps, and bringing a database's schema up to date."""
+import migrations
+from models.accounts import OneTimeCode, RateLimit, SmsMessage, User
+from models.audit import AuditEvent, guard_audit_log
+from models.database import BaseModel, db
+from models.payments import Payment, Receipt, SandboxPayment
+from models.refunds import Refund
+from models.requests import InsuranceRequest, InsuredPerson
+from models.staff import StaffMember
+
+MODELS: list[type[BaseModel]] = [
+    User, OneTimeCode, RateLimit, SmsMessage,
+    InsuranceRequest, InsuredPerson,
+    Payment, Receipt, SandboxPayment,
+    AuditEvent, StaffMember, Refund,
+]
+
+
+def create_tables() -> list[str]:
+    """Apply pending schema migrations, then create the tables of new models; returns the
+    migrations recorded. The rule for changing a table is in migrations/__init__.py."""
+    done = migrations.upgrade(db, MODELS)
+    guard_audit_log()
+    return done

@@ -1,0 +1,62 @@
+"""The people who work the desk for the operator."""
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING
+
+from peewee import BooleanField, CharField, DateTimeField, IntegerField
+
+from domain import totp
+from models import clock
+from models.accounts import PasswordHolder, new_session_version
+from models.database import BaseModel
+
+if TYPE_CHECKING:
+    from models.requests import InsuranceRequest
+
+
+class StaffMember(PasswordHolder, BaseModel):
+    """Someone who works the desk for the operator: not an applicant account. Logs in
+    with a login name (a civil ID or a user name), a password and a TOTP code; the civil
+    ID is always kept, so nobody decides on a refund of their own request."""
+
+    REVIEWER = "reviewer"
+    ADMIN = "admin"
+    ROLES = (REVIEWER, ADMIN)
+
+    login = CharField(max_length=40, unique=True)
+    civil_id = CharField(max_length=12, index=True)
+    name = CharField(max_length=100)
+    role = CharField(max_length=10)
+    password_hash = CharField(max_length=255)
+    totp_secret = CharField(max_length=64)
+    # The last TOTP time step accepted: a code is good once, never again (RFC 6238 §5.2).
+    totp_last_step = IntegerField(default=0)
+    session_version = CharField(max_length=32, default=new_session_version)
+    active = BooleanField(default=True)
+    created_at = DateTimeField(default=lambda: clock.now())
+    last_login_at = DateTimeField(null=True)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == self.ADMIN
+
+    @classmethod
+    def by_login(cls, login: str) -> "StaffMember | None":
+        return cls.get_or_none((cls.login == login.strip().lower()) & (cls.active == True))  # noqa: E712
+
+    def use_totp(self, code: str, at: datetime) -> bool:
+        """True once for a right code: its time step is claimed in one conditional
+        UPDATE, so the same code (or an older one) is refused afterwards, even when two
+        log-ins race."""
+        step = totp.matching_step(self.totp_secret, code, at.replace(tzinfo=timezone.utc).timestamp())
+        if step is None:
+            return False
+        claimed = (StaffMember.update(totp_last_step=step)
+                   .where((StaffMember.id == self.id) & (StaffMember.totp_last_step < step))
+                   .execute())
+        if claimed:
+            self.totp_last_step = step
+        return bool(claimed)
+
+    def may_decide_on(self, insurance_request: "InsuranceRequest") -> bool:
+        """Nobody decides on a request they hold, sponsor or are covered by."""
+        return self.civil_id not in insurance_request.related_civil_ids()

@@ -82,8 +82,8 @@ def ensure_resend_due(row: OneTimeCode, at: datetime) -> None:
 
 def resend(row: OneTimeCode, secret: bytes, at: datetime) -> OneTimeCode:
     """A new code to the same number, for the same purpose and person; `row` no longer
-    verifies once it is out. ResendTooSoon or CodeNotSent as for `issue`, except that a
-    failed reset SMS is not reported, since the answer would tell that the account exists."""
+    verifies once it is out. ResendTooSoon when `row` is too recent; CodeNotSent when the
+    provider refused, except for a reset, whose answer would tell that the account exists."""
     ensure_resend_due(row, at)
     new = issue(row.purpose, row.mobile, row.user, secret, at,
                 report_failure=row.purpose != OneTimeCode.RESET)

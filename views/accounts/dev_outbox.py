@@ -1,6 +1,6 @@
 """The development outbox: SMS the `outbox` backend kept, so a developer can read codes.
 Only with APP_ENV=development; anywhere else the page does not exist."""
-from flask import render_template, Blueprint, abort, current_app
+from flask import Blueprint, abort, current_app, render_template
 
 from domain.phone import national_format
 from models import SmsMessage
@@ -13,5 +13,6 @@ def outbox():
     if current_app.config["APP_ENV"] != "development":
         abort(404)
     messages = list(SmsMessage.select().order_by(SmsMessage.id.desc()).limit(50))
-    return render_template("accounts/outbox.html", messages=messages, national_format=national_format,
-                  backend=current_app.config["SMS_BACKEND"])
+    return render_template("accounts/outbox.html", messages=messages,
+                           national_format=national_format,
+                           backend=current_app.config["SMS_BACKEND"])

@@ -1,5 +1,5 @@
 """The account holder's own page: their details, and changing them."""
-from flask import render_template, Blueprint, flash, g, redirect, url_for
+from flask import Blueprint, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 import models

@@ -1,5 +1,5 @@
 """Staff log in at /desk/login with a password and a TOTP code, under the same limits
-as applicants (views/rate_limits.py), and log out."""
+as applicants (web/rate_limits.py), and log out."""
 from flask import render_template, Blueprint, flash, g, redirect, request, url_for
 from flask_babel import gettext as _
 

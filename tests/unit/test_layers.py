@@ -7,7 +7,8 @@ too) is checked against what its layer may not import.
     gateways/  the outside services (SMS, the bank): no pages, no workflows
 
 A payment's path reads top to bottom, view -> service -> model and gateway, and these
-rules keep it from turning back.
+rules keep it from turning back. The tests have a rule of their own: no test module
+imports another, nor a conftest.py.
 """
 import ast
 from pathlib import Path
@@ -41,8 +42,9 @@ def dotted_name(path: str) -> str:
     return ".".join(parts)
 
 
-def imports_in(source: str, path: str) -> list[tuple[int, str]]:
-    """(line, absolute name) of every module `source` imports, wherever the statement is."""
+def imports_in(source: str, path: str, members: bool = False) -> list[tuple[int, str]]:
+    """(line, absolute name) of every module `source` imports, wherever the statement is;
+    with `members`, what `from x import y` takes too (x.y, maybe a module)."""
     module = dotted_name(path)
     package = module if Path(path).name == "__init__.py" else module.rpartition(".")[0]
     found = []
@@ -56,6 +58,8 @@ def imports_in(source: str, path: str) -> list[tuple[int, str]]:
             else:
                 name = node.module
             found.append((node.lineno, name))
+            if members:
+                found += [(node.lineno, f"{name}.{alias.name}") for alias in node.names]
     return sorted(found)
 
 
@@ -75,6 +79,23 @@ def test_each_layer_imports_only_what_it_may(layer):
         relative = str(path.relative_to(ROOT))
         broken += broken_rules(path.read_text(encoding="utf-8"), relative, layer)
     assert not broken, "imports across the layers:\n" + "\n".join(broken)
+
+
+def shared_test_code_broken(source: str, path: str) -> list[str]:
+    """One line per import of a test module or a conftest.py."""
+    return [f"{path}:{line} imports {name}"
+            for line, name in imports_in(source, path, members=True)
+            if name.startswith("tests.") and name.rpartition(".")[2].startswith(("test_", "conftest"))]
+
+
+def test_no_test_module_imports_another_and_no_conftest_is_imported():
+    """Shared test code is a fixture (conftest.py) or lives in tests/helpers.py (browser
+    steps in tests/browser/steps.py), so a test module can move without breaking another."""
+    broken = []
+    for path in sorted((ROOT / "tests").rglob("*.py")):
+        relative = str(path.relative_to(ROOT))
+        broken += shared_test_code_broken(path.read_text(encoding="utf-8"), relative)
+    assert not broken, "test modules importing test modules or conftest:\n" + "\n".join(broken)
 
 
 # --- the checker itself ------------------------------------------------------------------
@@ -112,3 +133,15 @@ def test_allowed_imports_pass():
         assert broken_rules(source, f"{layer}/sample.py", layer) == []
     assert broken_rules("from flask import current_app\nimport models\n", "services/sample.py",
                         "services") == []
+
+
+@pytest.mark.parametrize("source", [
+    "from tests.routes.requests.test_requests import ADULT\n",
+    "from tests.routes.requests import test_requests\n",
+    "from . import conftest\n",
+    "def helper():\n    from tests.conftest import form_post\n",
+])
+def test_the_checker_finds_a_test_module_or_conftest_imported(source):
+    (broken,) = shared_test_code_broken(source, "tests/routes/desk/test_sample.py")
+    assert broken.startswith("tests/routes/desk/test_sample.py:")
+    assert shared_test_code_broken("from tests.helpers import form_post\n", "tests/unit/test_x.py") == []

@@ -25,10 +25,15 @@ CSRF_MESSAGE = (_l("This form has expired"),
 
 
 def render_error(code: int, title, detail, retry_after: int | None = None):
-    template = "partials/error.html" if is_htmx() else "error.html"
-    response = render_template(template, code=code, title=title, detail=detail,
-                               retry_after=retry_after)
     headers = {"Retry-After": str(retry_after)} if retry_after else {}
+    in_place = is_htmx()
+    if in_place:
+        # The pages' htmx-config swaps error answers into the request's target, so the
+        # message shows where the answer was awaited; an error is no address to go back to.
+        headers["HX-Push-Url"] = "false"
+    response = render_template("partials/error.html" if in_place else "error.html", code=code,
+                               title=title, detail=detail, retry_after=retry_after,
+                               in_place=in_place)
     return response, code, headers
 
 

@@ -1,7 +1,9 @@
 """The question pages of a draft request, one group of questions per page.
 
 Every answer is saved when its page is submitted. With `?change=1` a page returns
-to "check your answers" instead of going on to the next question.
+to "check your answers" instead of going on to the next question. The people and cover
+pages post their form to their own address as it changes, under htmx, and get back
+their live quote.
 """
 from functools import wraps
 
@@ -13,6 +15,7 @@ from domain.quote import max_years_for
 from models import InsuranceRequest
 from services.requests import freeze_request
 from web.applicant_session import login_required
+from web.htmx import is_htmx
 from web.language import select_locale
 from views.requests.people_rows import apply_action, check_people, read_people, rows_of
 from views.requests.forms import (STATUS_LABELS, SERVICE_TYPE_LABELS, ConfirmForm, CoverForm,
@@ -64,6 +67,8 @@ def service(insurance_request):
 @bp.route("/people", methods=["GET", "POST"])
 @draft_step
 def people(insurance_request):
+    if request.method == "POST" and is_htmx():
+        return _live_quote(insurance_request)
     years = insurance_request.years or 1
     if request.method == "GET":
         rows = insurance_request.draft_rows() or rows_of(insurance_request.covered())
@@ -99,6 +104,8 @@ def sponsor(insurance_request):
 @bp.route("/cover", methods=["GET", "POST"])
 @draft_step
 def cover(insurance_request):
+    if request.method == "POST" and is_htmx():
+        return _live_quote(insurance_request)
     schedule, today = active_schedule(), today_in_kuwait()
     people = insurance_request.covered()
     max_years = max_years_for(schedule, [p.category_code for p in people])
@@ -120,10 +127,9 @@ def cover(insurance_request):
     return _page("requests/cover.html", insurance_request, form=form, checked=checked)
 
 
-@bp.post("/quote")
-@draft_step
-def quote(insurance_request):
-    """The live quote for whatever the page holds now; people rows typed so far are kept."""
+def _live_quote(insurance_request: InsuranceRequest):
+    """The quote for whatever the page holds now; people rows typed so far are kept as the
+    draft, and nothing else is saved until the page is submitted."""
     schedule, today = active_schedule(), today_in_kuwait()
     typed = any(key.startswith("people-") for key in request.form)
     rows = read_people(request.form) if typed else rows_of(insurance_request.covered())

@@ -1,6 +1,6 @@
 """Dates as people type them: ISO or day/month/year, in any digit script."""
 import re
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from domain.digits import normalise_digits
@@ -25,3 +25,10 @@ def parse_date(text: str) -> date | None:
         return date(int(match["year"]), int(match["month"]), int(match["day"]))
     except ValueError:
         return None
+
+
+def kuwait_day_in_utc(day) -> tuple[datetime, datetime]:
+    """The UTC instants (naive, as stored) where a Kuwait calendar day starts and ends."""
+    start = datetime.combine(day, time(), tzinfo=KUWAIT).astimezone(timezone.utc).replace(tzinfo=None)
+    end = datetime.combine(day + timedelta(days=1), time(), tzinfo=KUWAIT).astimezone(timezone.utc)
+    return start, end.replace(tzinfo=None)

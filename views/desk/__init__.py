@@ -1,0 +1,9 @@
+"""The operator's desk, as pages: login.py (password and TOTP), home.py (the front page),
+search.py (payment search), request_page.py (a request's whole story), refunds.py (the
+refund queue and decisions), audit.py, export.py and schedules.py (admins only).
+labels.py names every state and audit action for the desk's templates."""
+from views.desk import (audit, blueprints, export, home, login, refunds, request_page,  # noqa: F401
+                        schedules, search)
+
+# The modules above add their pages to these blueprints when they are imported.
+BLUEPRINTS = (login.bp, blueprints.desk_search, refunds.bp, blueprints.desk_admin)

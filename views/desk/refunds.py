@@ -9,7 +9,7 @@ from models import Refund, RefundRefused
 from services import refunds
 from web.staff_session import staff_required
 from views.desk.forms import ApproveForm, RejectForm
-from views.desk.search import labels as desk_labels
+from views.desk.labels import labels as desk_labels
 from views.requests.refund import REASONS
 
 bp = Blueprint("desk_refunds", __name__, url_prefix="/desk/refunds")

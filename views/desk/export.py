@@ -1,45 +1,23 @@
-"""Admins only: the audit log, CSV exports of payments and refunds, and the fee schedules."""
+"""Admins only: CSV exports of payments and refunds over a period, safe to open in a
+spreadsheet (a byte order mark for Arabic; no cell runs as a formula)."""
 import csv
 import io
 from datetime import timedelta, timezone
 
-from flask import render_template, Blueprint, Response, request
+from flask import Response, render_template, request
 from flask_babel import lazy_gettext as _l
 
 import models
-from domain.dates import KUWAIT
+from domain.dates import KUWAIT, kuwait_day_in_utc
 from domain.money import fils_to_decimal
-from models import AuditEvent, InsuranceRequest, Payment, Refund, StaffMember, User
-from web.staff_session import admin_required
+from models import InsuranceRequest, Payment, Refund, StaffMember, User
+from views.desk.blueprints import desk_admin as bp
 from views.desk.forms import ExportForm
-from views.desk.search import kuwait_day_in_utc
-from views.desk.search import labels as desk_labels
-from web.fee_schedules import active_schedule, all_schedules
+from web.staff_session import admin_required
 
-bp = Blueprint("desk_admin", __name__, url_prefix="/desk")
-bp.context_processor(desk_labels)
-
-PER_PAGE = 50
 LONGEST_EXPORT = timedelta(days=366)
 # Spreadsheets run a cell starting with one of these as a formula: written as text instead.
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-@bp.get("/audit")
-@admin_required
-def audit_log():
-    page = request.args.get("page", "1")
-    page = int(page) if page.isascii() and page.isdigit() and 0 < int(page) < 100_000 else 1
-    reference = request.args.get("reference", "").strip().upper()[:20]
-    query = AuditEvent.select()
-    found = None
-    if reference:
-        found = InsuranceRequest.get_or_none(InsuranceRequest.reference == reference)
-        query = query.where(AuditEvent.request_id == (found.id if found else -1))
-    events = list(query.order_by(AuditEvent.id.desc()).paginate(page, PER_PAGE + 1))
-    models.audit("desk.audit_viewed", ("audit", "-"), after={"page": page, "reference": reference})
-    return render_template("desk/audit.html", events=events[:PER_PAGE], page=page,
-                  more=len(events) > PER_PAGE, reference=reference, found=found)
 
 
 def _cell(value) -> str:
@@ -121,13 +99,3 @@ def export():
     elif not request.args:
         form = ExportForm(formdata=None)
     return render_template("desk/export.html", form=form)
-
-
-@bp.get("/schedules")
-@admin_required
-def schedules():
-    active = active_schedule()
-    others = [schedule for schedule_id, schedule in sorted(all_schedules().items())
-              if schedule_id != active.id]
-    return render_template("desk/schedules.html", active=active, others=others)
-

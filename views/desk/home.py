@@ -1,0 +1,17 @@
+"""The desk's front page: refunds waiting, payments that need a look, and the search form."""
+from flask import render_template
+
+from models import Payment, Refund
+from views.desk.blueprints import desk_search as bp
+from views.desk.forms import SearchForm
+from web.staff_session import staff_required
+
+
+@bp.get("/")
+@staff_required
+def home():
+    waiting = Refund.select().where(Refund.state == Refund.REQUESTED).count()
+    mismatches = list(Payment.select().where(Payment.state == Payment.MISMATCH)
+                      .order_by(Payment.id.desc()).limit(20))
+    return render_template("desk/home.html", form=SearchForm(formdata=None), waiting=waiting,
+                           mismatches=mismatches)

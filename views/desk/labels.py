@@ -1,0 +1,57 @@
+"""What the desk calls each payment and refund state, each actor, record and audit action.
+Every desk blueprint adds `labels` as a context processor."""
+from flask_babel import lazy_gettext as _l
+
+from models import Payment, Refund
+from views.requests.my_requests import STATE_LABELS
+
+PAYMENT_STATES = {
+    Payment.AWAITING: _l("Awaiting the bank"),
+    Payment.PAID: _l("Paid"),
+    Payment.FAILED: _l("Failed"),
+    Payment.CANCELLED: _l("Cancelled"),
+    Payment.MISMATCH: _l("Mismatch: needs a look"),
+}
+REFUND_STATES = {
+    Refund.REQUESTED: _l("Waiting for review"),
+    Refund.PROCESSING: _l("Being refunded"),
+    Refund.REFUNDED: _l("Refunded"),
+    Refund.REJECTED: _l("Rejected"),
+    Refund.WITHDRAWN: _l("Withdrawn by the applicant"),
+}
+ACTORS = {"staff": _l("Staff"), "applicant": _l("Applicant"), "system": _l("System")}
+RECORDS = {"request": _l("Request"), "payment": _l("Payment"), "refund": _l("Refund"),
+           "staff": _l("Staff account")}
+ACTIONS = {
+    "request.frozen": _l("Answers confirmed, awaiting payment"),
+    "request.paid": _l("Request marked paid"),
+    "request.refund_requested": _l("Request waiting for a refund"),
+    "request.refunded": _l("Request refunded"),
+    "payment.started": _l("Payment started"),
+    "payment.paid": _l("Payment captured"),
+    "payment.failed": _l("Payment failed"),
+    "payment.cancelled": _l("Payment cancelled"),
+    "payment.mismatch": _l("Payment recorded as a mismatch"),
+    "refund.requested": _l("Refund asked for"),
+    "refund.withdrawn": _l("Refund withdrawn"),
+    "refund.approved": _l("Refund approved"),
+    "refund.refunded": _l("Refund made"),
+    "refund.failed": _l("Refund failed at the gateway"),
+    "refund.rejected": _l("Refund rejected"),
+    "staff.created": _l("Staff account created"),
+    "staff.login": _l("Staff log-in"),
+    "staff.login_failed": _l("Failed staff log-in"),
+    "staff.logout": _l("Staff log-out"),
+    "desk.search": _l("Payments searched"),
+    "desk.request_viewed": _l("Request viewed"),
+    "desk.refund_viewed": _l("Refund viewed"),
+    "desk.export": _l("Export downloaded"),
+    "desk.audit_viewed": _l("Audit log viewed"),
+}
+
+
+def labels():
+    """Every desk page's labels for states, actors, records and audit actions."""
+    return {"payment_states": PAYMENT_STATES, "refund_states": REFUND_STATES,
+            "state_labels": STATE_LABELS, "actor_labels": ACTORS, "record_labels": RECORDS,
+            "action_labels": ACTIONS}

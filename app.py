@@ -15,10 +15,7 @@ from services import messages
 from views import accounts, fees, pages
 from views import payments as payment_pages
 from views.accounts import dev_outbox, profile
-from views.desk import admin as desk_admin
-from views.desk import login as desk_login
-from views.desk import refunds as desk_refunds
-from views.desk import search as desk_search
+from views import desk
 from views.requests import my_requests, questions, refund
 from web import (applicant_session, assets, compression, error_pages, fee_schedules, form_fields,
                  language, rate_limits, request_log, security, staff_session)
@@ -67,7 +64,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.jinja_env.globals["asset_url"] = assets.asset_url
     for blueprint in (assets.bp, pages.bp, fees.bp, accounts.bp, profile.bp, dev_outbox.bp,
                       my_requests.bp, questions.bp, *payment_pages.BLUEPRINTS,
-                      refund.bp, desk_login.bp, desk_search.bp, desk_refunds.bp, desk_admin.bp):
+                      refund.bp, *desk.BLUEPRINTS):
         app.register_blueprint(blueprint)
     commands.init_app(app)
     return app

@@ -21,12 +21,12 @@ test: $(VENV)/.test $(MO_FILES) browsers $(VNU_JAR)
 test-fast: $(VENV)/.test $(MO_FILES)
 	$(PY) -m pytest -m "not browser and not dist" $(PYTEST_ARGS)
 
-# The tests that touch the database, again on PostgreSQL (CI does this after `make test`).
+# The tests that touch the database (routes, services, ops), again on PostgreSQL (CI does this after `make test`).
 # TEST_DATABASE_URL=postgresql://user:password@host/database names a database the user may
 # create schemas in; scripts/test-postgres starts a local one and prints its URL.
 test-postgres: $(VENV)/.test $(MO_FILES)
 	@test -n "$(TEST_DATABASE_URL)" || { echo "Set TEST_DATABASE_URL=postgresql://... (see scripts/test-postgres)"; exit 2; }
-	TEST_DATABASE_URL="$(TEST_DATABASE_URL)" $(PY) -m pytest tests/routes tests/ops -m "not browser and not dist" $(PYTEST_ARGS)
+	TEST_DATABASE_URL="$(TEST_DATABASE_URL)" $(PY) -m pytest tests/routes tests/ops tests/unit/services -m "not browser and not dist" $(PYTEST_ARGS)
 
 # The single file: dist/tameen.pyz (app, dependencies, templates, static, compiled translations).
 dist: $(VENV)/.dist

@@ -1,4 +1,6 @@
 """Language choice: `?lang=ar|en` on any page, remembered in a cookie, Arabic by default."""
+from urllib.parse import urlencode
+
 from flask import current_app, g, request, url_for
 
 from domain.money import format_fils
@@ -44,11 +46,17 @@ def other_language() -> str:
 
 
 def switch_language_url() -> str:
-    """The current page in the other language; a plain link, so it works without JavaScript."""
+    """The current page in the other language; a plain link, so it works without JavaScript.
+
+    Only the address's own arguments go through url_for: the query is the visitor's, and
+    url_for would obey keywords in it (`_method`, `_anchor`, `_external`, `_scheme`), so
+    it is copied as text, without them."""
     if request.endpoint is None or request.method != "GET":
         return url_for("pages.start", lang=other_language())
-    args = {**request.view_args, **request.args.to_dict(), "lang": other_language()}
-    return url_for(request.endpoint, **args)
+    query = [(key, value) for key, value in request.args.items(multi=True)
+             if key != "lang" and not key.startswith("_")]
+    query.append(("lang", other_language()))
+    return f"{url_for(request.endpoint, **(request.view_args or {}))}?{urlencode(query)}"
 
 
 def money(fils: int) -> str:

@@ -1,5 +1,8 @@
-"""Bilingual error pages; a 500 never shows a traceback."""
-from flask import render_template
+"""Bilingual error pages; a 500 never shows a traceback, and every 5xx leaves one error
+line with its traceback in the log."""
+import logging
+
+from flask import current_app, g, has_request_context, render_template
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -15,6 +18,8 @@ MESSAGES = {
           _l("Check the address, or start again from the home page.")),
     405: (_l("That action is not allowed here"),
           _l("Go back and use the buttons on the page.")),
+    413: (_l("What you sent is too large"),
+          _l("Go back, shorten your answers and try again.")),
     429: (_l("Too many attempts"),
           _l("For your security, please wait before trying again.")),
     500: (_l("Sorry, something went wrong on our side"),
@@ -38,13 +43,43 @@ def render_error(code: int, title, detail, retry_after: int | None = None):
 
 
 def handle_http_error(error: HTTPException):
-    code = error.code if error.code in MESSAGES else 500
-    title, detail = CSRF_MESSAGE if isinstance(error, CSRFError) else MESSAGES[code]
+    code = error.code
+    if code >= 500 and getattr(error, "original_exception", None) is None:
+        # Flask logs the exceptions it turns into a 500 itself; not those raised as HTTP errors.
+        current_app.log_exception((type(error), error, error.__traceback__))
+    if isinstance(error, CSRFError):
+        title, detail = CSRF_MESSAGE
+    else:
+        title, detail = MESSAGES.get(code) or MESSAGES[500 if code >= 500 else 400]
     retry_after = getattr(error, "retry_after", None)
     return render_error(code, title, detail, retry_after)
+
+
+class OneLinePerFault(logging.Filter):
+    """Drops an error record whose exception was already logged in this request: the
+    same exception raised at the same place. An after-request hook that fails on the page
+    fails again on the error page, and Flask logs each failure."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not record.exc_info or not record.exc_info[1] or not has_request_context():
+            return True
+        _kind, error, trace = record.exc_info
+        while trace is not None and trace.tb_next is not None:
+            trace = trace.tb_next
+        place = (trace.tb_frame.f_code.co_filename, trace.tb_lineno) if trace else None
+        fault = (type(error), str(error), place)
+        logged = g.setdefault("logged_faults", set())
+        if fault in logged:
+            return False
+        logged.add(fault)
+        return True
+
+
+_ONE_LINE_PER_FAULT = OneLinePerFault()  # one for every app: apps share the "app" logger
 
 
 def init_app(app) -> None:
     # Unhandled exceptions reach this handler as InternalServerError once Flask has
     # logged them, so a 500 shows this page and never a traceback.
     app.register_error_handler(HTTPException, handle_http_error)
+    app.logger.addFilter(_ONE_LINE_PER_FAULT)

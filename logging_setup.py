@@ -2,8 +2,10 @@
 
 Civil IDs (12 digits), Kuwaiti phone numbers (+965 and 8-digit mobiles), Kuwaiti IBANs
 (KW + 28) and 6-digit codes are never written in full, whoever logs them: the app, Flask,
-Werkzeug, gunicorn or a driver's error message. Digits typed in Arabic-Indic or Persian
-script, and percent-encoded in a query string, are masked too.
+Werkzeug, gunicorn or a driver's error message. Nor is a receipt's verification code in a
+`/verify/<code>` address: it opens the receipt's public check. Digits typed in Arabic-Indic
+or Persian script, grouped with spaces or dashes, or percent-encoded in a query string, are
+masked too.
 """
 import json
 import logging
@@ -12,30 +14,42 @@ import sys
 from datetime import datetime, timezone
 from urllib.parse import unquote
 
-# Percent-encoded digits (ASCII, Arabic-Indic, Persian), "+" and space, as in a query string.
-_ENCODED_DIGITS = re.compile(r"(?:%(?:3[0-9]|2B|20|D9%A[0-9]|DB%B[0-9]))+", re.IGNORECASE)
+# Percent-encoded digits (ASCII, Arabic-Indic, Persian), "+", "-" and space, as in a query
+# string.
+_ENCODED_DIGITS = re.compile(r"(?:%(?:3[0-9]|2B|2D|20|D9%A[0-9]|DB%B[0-9]))+", re.IGNORECASE)
 _ALONE = r"(?<![^\W_])"  # not glued to a letter or digit before
 _END = r"(?![^\W_])"  # nor after
 _SEP = r"[ .+\-]?"  # "+" is a space in a query string
+_GROUP_SEP = r"[ +\-]?"  # between groups of a civil ID or an IBAN as people write them
 _PATTERNS = [
     # (pattern, characters left visible at the end)
-    (re.compile(_ALONE + r"KW\d{2}(?: ?[A-Z0-9]){26}" + _END, re.IGNORECASE), 4),  # IBAN
+    (re.compile(r"(?<=/verify/)[A-Za-z0-9_\-]+"), 0),  # a receipt's verification code
+    (re.compile(_ALONE + r"KW\d{2}(?:" + _GROUP_SEP + r"[A-Z\d]){26}" + _END, re.IGNORECASE), 4),
     (re.compile(_ALONE + r"(?:\+|00)?965" + _SEP + r"[4569]\d{3}" + _SEP + r"\d{4}" + _END), 2),
     (re.compile(_ALONE + r"\d{12}" + _END), 3),  # civil ID
+    # A civil ID in groups (2 910301 04196, 291-030-104196): exactly 12 digits in the run,
+    # so dates and longer numbers written in groups stay readable.
+    (re.compile(_ALONE + r"(?<!\d[ +\-])\d(?:" + _GROUP_SEP + r"\d){11}(?!" + _GROUP_SEP + r"\d)"
+                + _END), 3),
     (re.compile(_ALONE + r"[4569]\d{3}" + _SEP + r"\d{4}" + _END), 2),  # mobile, national form
     (re.compile(_ALONE + r"\d{6}" + _END), 0),  # SMS code
 ]
 
 
 def _hide(match: re.Match, visible: int) -> str:
+    """Every character starred but the last `visible` letters or digits (and any
+    separator between them)."""
     text = match.group(0)
-    kept = text[len(text) - visible:] if visible else ""
-    return "*" * (len(text) - len(kept)) + kept
+    start = len(text)
+    while visible and start:
+        start -= 1
+        visible -= text[start].isalnum()
+    return "*" * start + text[start:]
 
 
 def mask(text: str) -> str:
     """`text` with every personal number it holds masked."""
-    if not any(ch.isdigit() for ch in text) and "%" not in text:
+    if not any(ch.isdigit() for ch in text) and "%" not in text and "/verify/" not in text:
         return text
     text = _ENCODED_DIGITS.sub(lambda m: unquote(m.group(0)), text)
     for pattern, visible in _PATTERNS:

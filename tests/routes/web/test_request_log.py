@@ -91,8 +91,64 @@ def test_personal_numbers_in_the_query_are_masked(client, caplog):
 
 def test_personal_numbers_in_the_path_are_masked(client, caplog):
     caplog.set_level(logging.INFO)
-    client.get(f"/verify/{CIVIL_ID}")
-    assert request_lines(caplog)[0]["path"] == "/verify/*********345"
+    client.get(f"/requests/{CIVIL_ID}")
+    assert request_lines(caplog)[0]["path"] == "/requests/*********345"
+
+
+@pytest.fixture
+def production_log():
+    """What the servers write (logging_setup.configure): JSON lines, here into a buffer."""
+    import io
+
+    stream = io.StringIO()
+    handler = logging_setup.configure(stream=stream)
+    try:
+        yield stream
+    finally:
+        logging.getLogger().removeHandler(handler)
+
+
+SPACED_CIVIL_ID = "2 910301 04196"
+# Every way a civil ID, an IBAN or a receipt's code can reach a logged address: the
+# secret, and how many of its letters and digits may stay readable (a civil ID's last 3,
+# an IBAN's last 4, nothing of a receipt's code).
+WRITTEN_FORMS = [
+    (f"/fees?civil_id={SPACED_CIVIL_ID.replace(' ', '+')}", "291030104196", 3),
+    (f"/fees?civil_id={SPACED_CIVIL_ID.replace(' ', '%20')}", "291030104196", 3),
+    ("/fees?civil_id=291-030-104196", "291030104196", 3),
+    ("/requests/291-030-104196", "291030104196", 3),
+    ("/requests/2%20910301%2004196", "291030104196", 3),
+    ("/fees?civil_id=%D9%A2+%D9%A9%D9%A1%D9%A0%D9%A3%D9%A0%D9%A1+%D9%A0%D9%A4%D9%A1%D9%A9%D9%A6",
+     "٢٩١٠٣٠١٠٤١٩٦", 3),
+    ("/fees?iban=KW81-CBKU-0000-0000-0000-1234-5601-01", "KW81CBKU0000000000001234560101", 4),
+    ("/fees?iban=KW81+CBKU+0000+0000+0000+1234+5601+01", "KW81CBKU0000000000001234560101", 4),
+    ("/fees?iban=kw81%20cbku%200000%200000%200000%201234%205601%2001",
+     "kw81cbku0000000000001234560101", 4),
+    ("/verify/Zx8_kP2-qL5mN7rT9vW1yA", "Zx8_kP2-qL5mN7rT9vW1yA", 0),
+    ("/verify/Zx8_kP2-qL5mN7rT9vW1yA?lang=en", "Zx8_kP2-qL5mN7rT9vW1yA", 0),
+]
+_LABELS = re.compile(r"^/(fees|requests|verify)/?|civil_id=|iban=|lang=en")
+
+
+@pytest.mark.parametrize("address, secret, readable", WRITTEN_FORMS)
+def test_every_written_form_is_masked_in_what_a_request_logs(client, production_log, address,
+                                                            secret, readable):
+    client.get(address)
+    written_lines = production_log.getvalue()
+    line = json.loads([text for text in written_lines.splitlines() if "tameen.request" in text][-1])
+    logged = _LABELS.sub("", f"{line['path']}?{line['query']}")
+    assert len(re.findall(r"[^\W_]", logged)) <= readable, logged
+    compact = re.sub(r"[\s+\-]|%20", "", written_lines)
+    assert secret.lower()[:-readable or None] not in compact.lower(), written_lines
+
+
+def test_the_readable_part_of_a_masked_iban_and_a_logged_receipt_address(client, production_log):
+    client.get("/fees?iban=KW81-CBKU-0000-0000-0000-1234-5601-01")
+    client.get("/verify/Zx8_kP2-qL5mN7rT9vW1yA")
+    lines = [json.loads(line) for line in production_log.getvalue().splitlines()
+             if "tameen.request" in line]
+    assert lines[0]["query"] == "iban=" + "*" * 32 + "01-01"
+    assert lines[1]["path"] == "/verify/" + "*" * 22
 
 
 def test_every_logger_is_masked_messages_arguments_and_tracebacks(app, caplog):
@@ -125,6 +181,8 @@ def test_form_bodies_are_never_logged(client, caplog):
     "request 7871fc3ec207414aa6fe0171cd7c3b88 took 12.5 ms",
     "reference TM-7K3Q-9XP4, status 200, at 2026-01-10T08:00:00Z",
     "payment 100000000012345678 for 50.000 KWD",  # longer digit runs are not civil IDs
+    "export from 2026-01-10 2026-01-31",  # nor 16 digits in groups
+    "client 192.168.100.200 at 2026-01-10 08:00:00.123",
 ])
 def test_ordinary_numbers_and_ids_stay_readable(text):
     assert logging_setup.mask(text) == text

@@ -18,6 +18,7 @@ import models
 from domain import totp
 from domain.civil_id import InvalidCivilId, parse_civil_id
 from domain.digits import normalise_digits
+from domain.names import InvalidName, check_name
 from domain.passwords import WeakPassword
 from models import StaffMember
 from services import payments, staff
@@ -131,6 +132,11 @@ def create_staff(login, name, role, civil_id, password_stdin):
     name = name.strip()
     if not 2 <= len(name) <= 100:
         raise click.BadParameter("the name has 2 to 100 characters", param_hint="--name")
+    try:
+        check_name(name)
+    except InvalidName as problem:
+        raise click.BadParameter(f"{problem}: type the name instead of pasting it",
+                                 param_hint="--name") from problem
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:

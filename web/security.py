@@ -1,19 +1,29 @@
 """Headers every response carries."""
+import re
+from urllib.parse import urlsplit
 
-CONTENT_SECURITY_POLICY = "; ".join(
-    [
-        "default-src 'self'",
-        "script-src 'self'",
-        "style-src 'self'",
-        "img-src 'self' data:",
-        "connect-src 'self'",
-        "font-src 'none'",
-        "object-src 'none'",
-        "base-uri 'none'",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
-    ]
-)
+_ORIGIN = re.compile(r"https?://[a-z0-9.-]+(:[0-9]{1,5})?")
+
+
+def content_security_policy(form_targets: tuple[str, ...] = ()) -> str:
+    """The policy; `form_targets` are the other origins a form may lead to."""
+    return "; ".join(
+        [
+            "default-src 'self'",
+            "script-src 'self'",
+            "style-src 'self'",
+            "img-src 'self' data:",
+            "connect-src 'self'",
+            "font-src 'none'",
+            "object-src 'none'",
+            "base-uri 'none'",
+            " ".join(["form-action 'self'", *form_targets]),
+            "frame-ancestors 'none'",
+        ]
+    )
+
+
+CONTENT_SECURITY_POLICY = content_security_policy()
 
 HEADERS = {
     "Content-Security-Policy": CONTENT_SECURITY_POLICY,
@@ -25,16 +35,31 @@ HEADERS = {
 }
 
 
-def add_security_headers(response):
-    for name, value in HEADERS.items():
-        response.headers.setdefault(name, value)
-    if response.mimetype == "text/html":
-        # Pages may hold personal data: keep them out of shared caches.
-        response.headers.setdefault("Cache-Control", "no-store")
-    return response
+def payment_gateway_origin(config) -> str | None:
+    """The origin of the bank's payment page, when the gateway is one outside the app.
+
+    The Pay button is a form posted to the app, which answers with a redirect to the
+    bank; Chromium holds that redirect to the form page's form-action, so the bank's
+    origin must be in it or the browser never reaches the bank."""
+    if config.get("PAYMENT_GATEWAY") != "knet":
+        return None
+    parts = urlsplit(config.get("KNET_GATEWAY_URL") or "")
+    origin = f"{parts.scheme}://{parts.netloc}".lower()
+    return origin if _ORIGIN.fullmatch(origin) else None
 
 
 def init_app(app) -> None:
+    bank = payment_gateway_origin(app.config)
+    headers = {**HEADERS, "Content-Security-Policy": content_security_policy((bank,) if bank else ())}
+
+    def add_security_headers(response):
+        for name, value in headers.items():
+            response.headers.setdefault(name, value)
+        if response.mimetype == "text/html":
+            # Pages may hold personal data: keep them out of shared caches.
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
     app.after_request(add_security_headers)
     if app.config["APP_ENV"] == "production":
         app.after_request(_strict_transport)

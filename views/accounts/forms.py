@@ -9,6 +9,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, InputRequired, Length, Regexp, StopValidation, ValidationError
 
 from domain.civil_id import InvalidCivilId, parse_civil_id
+from domain.names import InvalidName, check_name
 from domain.passwords import MAX_LENGTH, WeakPassword, check_password
 from domain.phone import InvalidMobile, parse_kuwait_mobile
 from web.form_fields import ascii_digits, parsed_by, stripped
@@ -49,6 +50,10 @@ PASSWORD_PROBLEMS = {
     "common": _l("This password is on a list of common passwords that are easy to guess. Choose another"),
     "personal": _l("Your password must not contain your civil ID or mobile number"),
 }
+NAME_PROBLEMS = {
+    "hidden_character": _l("The name has an invisible character that changes how text is shown, "
+                           "perhaps from copying it. Type the name instead of pasting it"),
+}
 _ARABIC_LETTER = re.compile(r"[\u0621-\u064a]")
 _ENGLISH_NAME = re.compile(r"[A-Za-z][A-Za-z .'\-]*\Z")
 
@@ -59,6 +64,8 @@ def labels(choices: list[SelectChoice]) -> dict:
 
 civil_id_rule = parsed_by(parse_civil_id, InvalidCivilId, CIVIL_ID_PROBLEMS)
 mobile_rule = parsed_by(parse_kuwait_mobile, InvalidMobile, MOBILE_PROBLEMS)
+# Every name field: what shows at the desk and on a receipt is what was typed.
+plain_name = parsed_by(check_name, InvalidName, NAME_PROBLEMS)
 
 
 def chosen(message):
@@ -101,13 +108,15 @@ def _governorate_field():
 class NamesAndContact(FlaskForm):
     name_ar = StringField(_l("Full name in Arabic"), filters=[stripped], validators=[
         InputRequired(_l("Enter your full name in Arabic")),
-        Length(max=100, message=_l("Your name must be 100 characters or fewer")), arabic_name])
+        Length(max=100, message=_l("Your name must be 100 characters or fewer")), plain_name,
+        arabic_name])
     name_en = StringField(_l("Full name in English"), filters=[stripped], validators=[
         InputRequired(_l("Enter your full name in English")),
-        Length(max=100, message=_l("Your name must be 100 characters or fewer")), english_name])
+        Length(max=100, message=_l("Your name must be 100 characters or fewer")), plain_name,
+        english_name])
     user_name = StringField(_l("User name"), filters=[stripped], validators=[
         InputRequired(_l("Enter a user name")),
-        Length(min=2, max=40, message=_l("A user name has 2 to 40 characters"))])
+        Length(min=2, max=40, message=_l("A user name has 2 to 40 characters")), plain_name])
     email = EmailField(_l("E-mail address"), filters=[stripped], validators=[
         InputRequired(_l("Enter your e-mail address")),
         Length(max=254, message=_l("An e-mail address has 254 characters or fewer")),

@@ -8,6 +8,7 @@ from domain.civil_id import InvalidCivilId, parse_civil_id
 from domain.cover import INSURANCE_STATUSES, SERVICE_TYPES
 from domain.dates import parse_date
 from domain.digits import parse_whole_number
+from views.accounts.forms import plain_name
 from web.form_fields import ascii_digits, choices, parsed_by, stripped
 
 SERVICE_TYPE_LABELS = {
@@ -47,7 +48,7 @@ class ServiceTypeForm(FlaskForm):
 class SponsorForm(FlaskForm):
     sponsor_name = StringField(_l("Sponsor's full name"), filters=[stripped], validators=[
         InputRequired(_l("Enter the sponsor's full name")),
-        Length(max=100, message=_l("The name must be 100 characters or fewer"))])
+        Length(max=100, message=_l("The name must be 100 characters or fewer")), plain_name])
     sponsor_civil_id = StringField(_l("Sponsor's civil ID number"), filters=[ascii_digits], validators=[
         InputRequired(_l("Enter the sponsor's civil ID number")), valid_civil_id])
 

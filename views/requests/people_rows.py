@@ -10,6 +10,8 @@ from domain.civil_id import InvalidCivilId, birth_date, parse_civil_id
 from domain.dates import parse_date
 from domain.digits import normalise_digits
 from domain.fee_schedule import FeeSchedule
+from domain.names import InvalidName, check_name
+from views.accounts.forms import NAME_PROBLEMS
 from views.calculator_answers import problem_message
 from views.requests.forms import CIVIL_ID_PROBLEMS
 from web.language import select_locale
@@ -88,6 +90,11 @@ def _check_row(index: int, row: dict[str, str], schedule: FeeSchedule, today: da
         errors[f"{prefix}-name"] = _("Enter the person's full name")
     elif len(row["name"]) > 100:
         errors[f"{prefix}-name"] = _("The name must be 100 characters or fewer")
+    else:
+        try:
+            check_name(row["name"])
+        except InvalidName as problem:
+            errors[f"{prefix}-name"] = str(NAME_PROBLEMS[problem.reason])
 
     if not row["category"]:
         errors[f"{prefix}-category"] = _("Choose the residency category.")

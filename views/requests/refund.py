@@ -11,7 +11,7 @@ from wtforms.validators import InputRequired, Length, ValidationError
 from domain.iban import InvalidIban, parse_kuwait_iban
 from models import InsuranceRequest, RefundRefused
 from services import refunds
-from views.accounts.forms import chosen, stripped
+from views.accounts.forms import chosen, plain_name, stripped
 from web.applicant_session import login_required
 from views.requests.my_requests import owned_request
 
@@ -48,7 +48,7 @@ class RefundForm(FlaskForm):
                        validators=[InputRequired(_l("Enter the IBAN of the account to pay into")), iban_rule])
     account_holder = StringField(_l("Name of the account holder"), filters=[stripped], validators=[
         InputRequired(_l("Enter the name of the account holder, as the bank has it")),
-        Length(min=2, max=100, message=_l("The name has 2 to 100 characters"))])
+        Length(min=2, max=100, message=_l("The name has 2 to 100 characters")), plain_name])
 
     def validate_details(self, field):
         if self.reason.data == "other" and not field.data:

@@ -97,3 +97,89 @@ def test_every_5xx_writes_its_exception_to_the_log_once(failing_app, caplog, nam
     assert len(errors) == 1, [record.getMessage() for record in errors]
     assert errors[0].exc_info and text in errors[0].exc_text and "Traceback" in errors[0].exc_text
     assert f"/test/{name}" in errors[0].getMessage()
+
+
+# --- names: no hidden characters, and shown isolated ----------------------------------
+
+OVERRIDE = "\u202e"  # RIGHT-TO-LEFT OVERRIDE: what follows shows reversed
+HIDDEN_MESSAGE = "The name has an invisible character that changes how text is shown"
+
+
+@pytest.mark.parametrize("field, value", [
+    ("name_ar", "سارة\u2067 أحمد"),
+    ("name_en", f"Sara {OVERRIDE}Ahmed"),
+    ("user_name", "Sara\u200b"),
+])
+def test_registration_refuses_names_with_hidden_characters(client, field, value):
+    from models import User
+    from tests.helpers import APPLICANT, mobile_for, register
+
+    client.get("/?lang=en")
+    response = register(client, APPLICANT, mobile_for(1), **{field: value})
+    assert response.status_code == 200 and HIDDEN_MESSAGE in response.text
+    assert not User.select().exists()
+
+
+def test_request_pages_refuse_people_and_sponsor_names_with_hidden_characters(client, user):
+    from tests.helpers import ADULT, form_post, person, start_request, stored
+
+    reference = start_request(client)
+    form_post(client, f"/requests/{reference}/service", {"service_type": "individual"})
+    people = form_post(client, f"/requests/{reference}/people",
+                       {**person(0, ADULT, f"Ali {OVERRIDE}Hassan"), "action": "continue"})
+    assert people.status_code == 200 and HIDDEN_MESSAGE in people.text
+    assert not list(stored(reference).covered())
+    sponsor = form_post(client, f"/requests/{reference}/sponsor",
+                        {"sponsor_name": "Sponsor\ufeff", "sponsor_civil_id": ADULT})
+    assert sponsor.status_code == 200 and HIDDEN_MESSAGE in sponsor.text
+    assert stored(reference).sponsor_name in (None, "")
+
+
+def test_a_refund_refuses_an_account_holder_with_hidden_characters(client, user):
+    from models import Refund
+    from tests.helpers import ask_refund, paid_request
+
+    reference = paid_request(client)
+    response = ask_refund(client, reference, account_holder=f"سارة {OVERRIDE}أحمد")
+    assert response.status_code == 200 and HIDDEN_MESSAGE in response.text
+    assert not Refund.select().exists()
+
+
+def test_create_staff_refuses_a_name_with_hidden_characters(app):
+    from models import StaffMember
+    from tests.helpers import STAFF_PASSWORD
+
+    result = app.test_cli_runner().invoke(args=[
+        "create-staff", "staffer", "--name", f"Noura {OVERRIDE}Ali", "--civil-id", "291030104196",
+        "--password-stdin"], input=STAFF_PASSWORD + "\n")
+    assert result.exit_code != 0 and "U+202E" in result.output
+    assert not StaffMember.select().exists()
+
+
+def test_names_and_identifiers_show_isolated_on_check_receipt_and_desk(app, client, user):
+    from tests.helpers import (ADULT, ask_refund, fill_until_check, make_staff, paid_request,
+                               staff_login, start_request, stored)
+
+    reference = start_request(client)
+    fill_until_check(client, reference)
+    check = client.get(f"/requests/{reference}/check").text
+    assert "<bdi>Ali</bdi>" in check and "<bdi>Mona</bdi>" in check
+    assert "<bdi>Sponsor</bdi>" in check and f'<bdi dir="ltr">{ADULT}</bdi>' in check
+    assert '<bdi dir="ltr">A1234567</bdi>' in check
+
+    paid = paid_request(client)
+    receipt = client.get(f"/requests/{paid}/receipt").text
+    assert "<bdi>Ali</bdi>" in receipt and "<bdi>Sponsor</bdi>" in receipt
+    assert f'<bdi dir="ltr">{ADULT}</bdi>' in receipt
+    assert ask_refund(client, paid).status_code == 303
+
+    staff = make_staff(app)
+    desk = app.test_client()
+    desk.get("/desk/login?lang=en")
+    assert staff_login(desk, staff).status_code == 302
+    assert "<bdi>Staff reviewer1</bdi>" in desk.get("/desk/").text
+    request_page = desk.get(f"/desk/requests/{paid}").text
+    assert "<bdi>سارة أحمد</bdi>" in request_page and '<bdi lang="en" dir="ltr">Sara Ahmed</bdi>' in request_page
+    assert "<bdi>Sponsor</bdi>" in request_page and "<bdi>Ali</bdi>" in request_page
+    refund = stored(paid).refunds.get()
+    assert "<bdi>سارة أحمد</bdi>" in desk.get(f"/desk/refunds/{refund.id}").text

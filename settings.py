@@ -6,6 +6,12 @@ from urllib.parse import urlsplit
 ENVIRONMENTS = ("development", "production", "testing")
 SMS_BACKENDS = ("console", "outbox", "http")
 PAYMENT_GATEWAYS = ("sandbox", "knet")
+# How K-Net brings a result back: "server", its server posts it to /payments/notify (every
+# merchant since September 2023); "browser", it sends the browser with it (the older flow).
+KNET_RESULT_DELIVERIES = ("server", "browser")
+# The `langid` values for Arabic and English: KNET's manual (K-064 v1.4) says AR and EN;
+# the bank's older kit and pyipay send ARA and USA.
+KNET_LANGUAGE_ID_PAIRS = ("AR,EN", "ARA,USA")
 
 
 class ConfigError(RuntimeError):
@@ -55,7 +61,6 @@ def load_settings(environ: dict, instance_path: Path) -> dict:
         "PROXY_HOPS": _whole_number(environ, "PROXY_HOPS", "0", highest=5),
         **_sms_settings(environ, production),
         **_payment_settings(environ, production),
-        **_public_address(environ, production),
     }
 
 
@@ -73,35 +78,6 @@ def _require_service_url(url: str, production: bool, message: str) -> None:
     allowed = ("https",) if production else ("https", "http")
     if parts.scheme not in allowed or not parts.netloc:
         raise ConfigError(message.format(scheme="https" if production else "http(s)"))
-
-
-def _public_address(environ: dict, production: bool) -> dict:
-    """PUBLIC_URL: the address people and the bank reach the site at. Absolute links (the
-    bank's notification and return addresses, the receipt's QR code) are built from it, not
-    from a request's Host header, and requests for another host are refused
-    (web/public_address.py).
-    Required in production; elsewhere, without it, any host is answered."""
-    url = (environ.get("PUBLIC_URL") or "").strip()
-    if not url:
-        if production:
-            raise ConfigError("PUBLIC_URL is required in production: the https address people "
-                              "reach the site at, such as https://tameen.example.kw.")
-        return {"PUBLIC_URL": ""}
-    parts = urlsplit(url)
-    try:
-        port = parts.port
-    except ValueError:
-        port = -1
-    schemes = ("https",) if production else ("https", "http")
-    if (parts.scheme not in schemes or not parts.hostname or "@" in parts.netloc or port == -1
-            or parts.path not in ("", "/") or parts.query or parts.fragment):
-        raise ConfigError(f"PUBLIC_URL must be the site's {' or '.join(schemes)} address with no "
-                          f"path, such as https://tameen.example.kw, not {url!r}.")
-    host = parts.netloc.lower()
-    default_port = {"https": 443, "http": 80}[parts.scheme]
-    if port == default_port:
-        host = host.rsplit(":", 1)[0]
-    return {"PUBLIC_URL": f"{parts.scheme}://{host}"}
 
 
 def _timeout(environ: dict, name: str, default: float) -> float:
@@ -163,6 +139,21 @@ def _payment_settings(environ: dict, production: bool) -> dict:
         _require_service_url(knet["KNET_GATEWAY_URL"], production,
                              "KNET_GATEWAY_URL must be the bank's {scheme} address, such as "
                              "https://www.kpay.com.kw/kpg.")
+        # Its origin goes into the Content-Security-Policy (form-action), its path
+        # before every page of the bank's.
+        parts = urlsplit(knet["KNET_GATEWAY_URL"])
+        if parts.query or parts.fragment or "@" in parts.netloc or not parts.hostname:
+            raise ConfigError("KNET_GATEWAY_URL must be the bank's address ending in /kpg, without "
+                              "a query or credentials.")
     timeout = _timeout(environ, "KNET_TIMEOUT", 20)
+    delivery = environ.get("KNET_RESULT_DELIVERY") or "server"
+    if delivery not in KNET_RESULT_DELIVERIES:
+        raise ConfigError(f"KNET_RESULT_DELIVERY must be server (the bank's server posts the result, "
+                          f"the current flow) or browser (the older flow), not {delivery!r}.")
+    language_ids = (environ.get("KNET_LANGUAGE_IDS") or "AR,EN").replace(" ", "").upper()
+    if language_ids not in KNET_LANGUAGE_ID_PAIRS:
+        raise ConfigError("KNET_LANGUAGE_IDS must be AR,EN (KNET's manual) or ARA,USA (older kits), "
+                          "as your bank says.")
     return {"PAYMENT_GATEWAY": gateway, "ALLOW_SANDBOX_IN_PRODUCTION": allow_sandbox,
-            **knet, "KNET_TIMEOUT": timeout}
+            **knet, "KNET_TIMEOUT": timeout, "KNET_RESULT_DELIVERY": delivery,
+            "KNET_LANGUAGE_IDS": language_ids}

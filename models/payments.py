@@ -20,13 +20,15 @@ def payment_snapshot(values: dict) -> dict:
 
 
 def _new_track_id() -> str:
-    # Digits only: every K-Net kit accepts them. Time first, so they sort; random after.
-    return clock.now().strftime("%y%m%d%H%M%S") + f"{secrets.randbelow(10 ** 8):08d}"
+    # Digits only, 19 of them: K-Net's field is 19 wide and every kit sends digits. Time
+    # first, so they sort; random after.
+    return clock.now().strftime("%y%m%d%H%M%S") + f"{secrets.randbelow(10 ** 7):07d}"
 
 
 class Payment(BaseModel):
     """One try at paying a request, with one track id. Its state changes once, by a
-    conditional UPDATE, so a repeated or racing result cannot settle it twice."""
+    conditional UPDATE, so a repeated or racing result cannot settle it twice; a try
+    closed as failed or cancelled may still turn out captured (a late capture)."""
 
     AWAITING = "awaiting"
     PAID = "paid"
@@ -53,25 +55,38 @@ class Payment(BaseModel):
     created_at = DateTimeField(default=lambda: clock.now())
     updated_at = DateTimeField(default=lambda: clock.now())
     paid_at = DateTimeField(null=True)
+    # When the app last asked the gateway about it (an inquiry): at most one per
+    # payment in a short time, whoever asks (Payment.claim_inquiry).
+    last_asked_at = DateTimeField(null=True)
+    # When it was closed as failed or cancelled: the gateway may capture it later, so
+    # reconcile asks again for a while, and a capture after this is a late one.
+    closed_at = DateTimeField(null=True)
+
+    CLOSED = (FAILED, CANCELLED)
 
     @classmethod
     def open_for_request(cls, insurance_request: InsuranceRequest) -> "Payment | None":
         return cls.get_or_none(cls.open_for == insurance_request.id)
 
     @classmethod
-    def begin(cls, insurance_request: InsuranceRequest, gateway: str) -> "Payment":
-        """The request's payment in progress, or a new one for the frozen total.
-        Two clicks at once make one payment: the second insert breaks the unique
-        `open_for` and takes the first one's row."""
+    def begin(cls, insurance_request: InsuranceRequest, gateway: str) -> "Payment | None":
+        """A new try at paying the request's frozen total, with a new track id (a bank
+        must never see one twice); None when the request no longer awaits payment.
+
+        A try still in progress is closed as cancelled first (the caller asked the
+        gateway about it): it never takes the new try's place, so its amount cannot
+        differ from the total. Two clicks at once make two tries, the first closed."""
         for _attempt in range(5):
-            existing = cls.open_for_request(insurance_request)
+            fresh = InsuranceRequest.get_by_id(insurance_request.id)
+            if fresh.state != InsuranceRequest.AWAITING_PAYMENT:
+                return None
+            existing = cls.open_for_request(fresh)
             if existing is not None:
-                return existing
+                existing.mark_unpaid(cls.CANCELLED, {"note": "Replaced by a newer try at paying."})
             try:
                 with db.atomic():
-                    payment = cls.create(request=insurance_request, open_for=insurance_request.id,
-                                         track_id=_new_track_id(), gateway=gateway,
-                                         amount_fils=insurance_request.total_fils)
+                    payment = cls.create(request=fresh, open_for=fresh.id, track_id=_new_track_id(),
+                                         gateway=gateway, amount_fils=fresh.total_fils)
                     audit("payment.started", payment, after=payment_snapshot(payment.__data__))
                     return payment
             except IntegrityError:
@@ -86,6 +101,42 @@ class Payment(BaseModel):
     def left_waiting(cls, older_than: datetime) -> list["Payment"]:
         return list(cls.select().where((cls.state == cls.AWAITING) & (cls.created_at < older_than))
                     .order_by(cls.id))
+
+    @classmethod
+    def closed_since(cls, since: datetime, asked_before: datetime) -> list["Payment"]:
+        """Failed or cancelled since `since`, and not asked about after `asked_before`."""
+        return list(cls.select().where(
+            cls.state.in_(cls.CLOSED) & (cls.closed_at >= since)
+            & (cls.last_asked_at.is_null() | (cls.last_asked_at <= asked_before))).order_by(cls.id))
+
+    @classmethod
+    def captured_late(cls, limit: int = 20) -> list["Payment"]:
+        """Captured after they had been closed as failed or cancelled, newest first."""
+        return list(cls.select().where(cls.state.in_((cls.PAID, cls.MISMATCH))
+                                       & cls.closed_at.is_null(False))
+                    .order_by(cls.updated_at.desc(), cls.id.desc()).limit(limit))
+
+    def claim_inquiry(self, at: datetime, every) -> bool:
+        """True when this caller may ask the gateway about the payment now: it is not
+        settled, and nobody asked in the last `every`. One conditional UPDATE, so
+        racing callers (a browser, a notice, reconcile, someone replaying a URL) make
+        one inquiry between them."""
+        claimed = (Payment.update(last_asked_at=at)
+                   .where((Payment.id == self.id) & Payment.state.in_((self.AWAITING, *self.CLOSED))
+                          & (Payment.last_asked_at.is_null() | (Payment.last_asked_at <= at - every)))
+                   .execute())
+        if claimed:
+            self.last_asked_at = at
+        return bool(claimed)
+
+    def keep_claim(self, details: dict) -> None:
+        """A signed result we do not act on yet (a capture, before the inquiry confirms
+        it): kept on a payment in progress for staff to see; on a closed one, it is asked
+        about at the next chance instead of after the usual wait."""
+        Payment.update(updated_at=clock.now(), **details).where(
+            (Payment.id == self.id) & (Payment.state == self.AWAITING)).execute()
+        Payment.update(last_asked_at=None).where(
+            (Payment.id == self.id) & Payment.state.in_(self.CLOSED)).execute()
 
     def _settle(self, state: str, from_states: tuple, details: dict) -> bool:
         at = clock.now()
@@ -125,7 +176,7 @@ class Payment(BaseModel):
     def mark_unpaid(self, state: str, details: dict) -> bool:
         """Failed or cancelled, only from awaiting: a late or replayed failure never
         undoes a payment."""
-        return self._settle(state, (self.AWAITING,), details)
+        return self._settle(state, (self.AWAITING,), {**details, "closed_at": clock.now()})
 
     def mark_mismatch(self, note: str, details: dict) -> bool:
         return self._settle(self.MISMATCH, (self.AWAITING, self.FAILED, self.CANCELLED),

@@ -1,12 +1,16 @@
 """Paying a request: starting a payment, receiving the gateway's result (the browser
 coming back, or the gateway's own notice), settling it, and reconciling payments whose
-result never came (a closed tab, a lost connection).
+result never came (a closed tab, a lost connection) or that may still be captured.
 
 Nothing the browser brings is trusted: a result must verify (signature, or K-Net's
 encryption), name a payment we started, carry that payment's amount, and the gateway
 must confirm it when asked (the inquiry) before the request is marked paid. Every
 state change is a conditional UPDATE (models.Payment), so replays and races settle a
 payment once; disagreements are kept as `mismatch` with a note, for staff.
+
+Asking the gateway costs a call that may wait up to its timeout, and anyone can bring
+a track id back in clear: the gateway is asked about a payment at most once every
+ASK_AT_MOST_EVERY, whoever asks, and never about a paid one.
 """
 import logging
 from collections import Counter
@@ -21,10 +25,14 @@ from services import messages
 
 log = logging.getLogger("tameen.payments")
 
-SETTLE_AFTER = timedelta(minutes=3)      # reconcile leaves younger payments to the browser
-ASK_BEFORE_REUSE = timedelta(minutes=15)  # an older payment in progress is asked about first
-ABANDONED_AFTER = timedelta(hours=1)      # unknown to the gateway this long after: nobody paid
+SETTLE_AFTER = timedelta(minutes=3)        # reconcile leaves younger payments to the browser
+ABANDONED_AFTER = timedelta(hours=1)       # unknown to the gateway this long after: nobody paid
+ASK_AT_MOST_EVERY = timedelta(seconds=30)  # one inquiry per payment in this time, whoever asks
+REVISIT_FOR = timedelta(hours=24)          # a closed payment may still be captured this long...
+REVISIT_EVERY = timedelta(hours=1)         # ...so reconcile asks about it again this often
+CAPTURED_LATE = "captured late"            # reconcile's count of the closed ones found captured
 UNPAID = {gw.FAILED: Payment.FAILED, gw.CANCELLED: Payment.CANCELLED}
+SETTLED = (Payment.PAID, Payment.MISMATCH)
 
 
 class PaymentUnavailable(RuntimeError):
@@ -36,27 +44,30 @@ def gateway() -> gw.PaymentGateway:
     return current_app.extensions["payment_gateway"]
 
 
-def start(insurance_request: InsuranceRequest, *, language: str, return_url: str) -> str | None:
+def start(insurance_request: InsuranceRequest, *, language: str, return_url: str,
+          notify_url: str | None = None) -> str | None:
     """The address of the gateway's page where the person pays the frozen amount; None
     when nothing is to be paid (any more): not awaiting payment, nothing due (marked
-    paid now), or an old payment in progress that turns out to be settled.
+    paid now), or a payment in progress that turns out to be paid.
 
-    `return_url` is the absolute address the gateway sends the browser back to.
+    `return_url` is the absolute address the gateway sends the browser back to;
+    `notify_url` the one a gateway's server posts results to (K-Net's current flow).
     PaymentUnavailable when the gateway cannot start it."""
     if insurance_request.state == InsuranceRequest.AWAITING_PAYMENT and not insurance_request.total_fils:
         insurance_request.mark_paid(models.now())  # nothing is due: no bank needed
     if insurance_request.state != InsuranceRequest.AWAITING_PAYMENT:
         return None
     waiting = Payment.open_for_request(insurance_request)
-    if waiting is not None and waiting.created_at < models.now() - ASK_BEFORE_REUSE:
+    if waiting is not None:
+        # Every press is a new try with a new track id. The one in progress may have been
+        # paid in another tab, or its return lost: ask before offering to pay again.
         settle(waiting, None, abandon=True)
-        if InsuranceRequest.get_by_id(insurance_request.id).state != InsuranceRequest.AWAITING_PAYMENT:
-            return None
-    # A double click, or a second tab, takes the payment already in progress.
     payment = Payment.begin(insurance_request, gateway().name)
+    if payment is None:
+        return None
     try:
         started = gateway().start(payment.track_id, payment.amount_fils, language=language,
-                                  response_url=return_url, error_url=return_url,
+                                  return_url=return_url, notify_url=notify_url,
                                   description=insurance_request.reference)
     except (gw.PaymentError, ValueError, OSError) as problem:
         log.warning("payment %s could not start: %s", payment.track_id, problem)
@@ -65,28 +76,57 @@ def start(insurance_request: InsuranceRequest, *, language: str, return_url: str
 
 
 def receive(params: dict) -> Payment | None:
-    """A result as it came back: the payment it settled (or left awaiting), or None
-    when it cannot be trusted or names no payment of ours."""
-    try:
-        claimed = gateway().verify(params)
-    except gw.ResultRejected as problem:
-        log.warning("payment result refused: %s", problem)
+    """A result the browser brought back: the payment it settled (or left awaiting), or
+    None when it cannot be trusted or names no payment of ours."""
+    found = _claimed_payment(params, "result")
+    if found is None:
         return None
-    payment = Payment.by_track_id(claimed.track_id)
-    if payment is None:
-        log.warning("payment result for an unknown track id %r", claimed.track_id[:40])
-        return None
+    payment, claimed = found
     settle(payment, claimed)
     return Payment.get_by_id(payment.id)
 
 
-def settle(payment: Payment, claimed: gw.PaymentResult | None, abandon: bool = False) -> str:
+def take_notice(params: dict) -> Payment | None:
+    """The gateway's server telling us a result (K-Net's current flow): the payment it
+    names, or None when it cannot be trusted or names no payment of ours.
+
+    The bank waits for our answer and voids the payment when it is slow or wrong, so
+    this never asks the bank: a failure or cancellation it signed closes the payment
+    now; a capture it signed is kept on the payment and confirmed by the inquiry when
+    the browser arrives where we send it, or by reconcile."""
+    found = _claimed_payment(params, "notice")
+    if found is None:
+        return None
+    payment, claimed = found
+    if claimed.verified:
+        settle(payment, claimed, ask=False)
+    return Payment.get_by_id(payment.id)
+
+
+def _claimed_payment(params: dict, what: str) -> tuple[Payment, gw.PaymentResult] | None:
+    try:
+        claimed = gateway().verify(params)
+    except gw.ResultRejected as problem:
+        log.warning("payment %s refused: %s", what, problem)
+        return None
+    payment = Payment.by_track_id(claimed.track_id)
+    if payment is None:
+        log.warning("payment %s for an unknown track id %r", what, claimed.track_id[:40])
+        return None
+    return payment, claimed
+
+
+def settle(payment: Payment, claimed: gw.PaymentResult | None, abandon: bool = False,
+           ask: bool = True, revisit: bool = False) -> str:
     """Bring `payment` to what the gateway says, once; its state afterwards.
 
-    `claimed` is the verified result the browser or the notice brought (None when
-    reconciling). Only the inquiry, server to server, can make a payment paid."""
-    if payment.state in (Payment.PAID, Payment.MISMATCH):
-        return payment.state  # settled before: a replay changes nothing
+    `claimed` is the result the browser or the notice brought (None when reconciling);
+    only a signed one counts for more than naming the payment. Only the inquiry, server
+    to server, can make a payment paid; `ask=False` never makes one. A closed payment
+    (failed, cancelled) is asked about again only when reconcile revisits it or the
+    gateway signed a capture of it."""
+    if payment.state in SETTLED:
+        return payment.state  # settled before: a replay changes nothing, nobody is asked
     details = Payment.details_of(claimed) if claimed else {}
     signed = claimed is not None and claimed.verified
     if signed and claimed.outcome in UNPAID:
@@ -95,25 +135,39 @@ def settle(payment: Payment, claimed: gw.PaymentResult | None, abandon: bool = F
     if signed and claimed.amount_fils is not None and claimed.amount_fils != payment.amount_fils:
         return _mismatch(payment, f"The result claims {claimed.amount_fils} fils; this payment is "
                                   f"{payment.amount_fils} fils.", details)
+    signed_capture = signed and claimed.outcome == gw.PAID
+    if payment.state in Payment.CLOSED and not (revisit or signed_capture):
+        return payment.state
+    if not ask:
+        if signed_capture:
+            payment.keep_claim(details)
+        return payment.state
+    if not payment.claim_inquiry(models.now(), ASK_AT_MOST_EVERY):
+        if signed_capture:
+            payment.keep_claim(details)  # for reconcile, which asks soon
+        return payment.state  # asked a moment ago (or settled meanwhile): not again yet
     try:
         inquiry = gateway().inquire(payment.track_id, payment.amount_fils)
     except gw.GatewayUnavailable as problem:
-        log.warning("inquiry about payment %s failed: %s; it stays awaiting", payment.track_id, problem)
+        log.warning("inquiry about payment %s failed: %s; it stays %s", payment.track_id, problem,
+                    payment.state)
         return payment.state
     except gw.ResultRejected as problem:
         return _mismatch(payment, f"The inquiry's answer was refused: {problem}.", details)
     details = Payment.details_of(claimed, inquiry)
     if inquiry.outcome == gw.PAID:
         return _paid(payment, claimed if signed else None, inquiry, details)
-    if signed and claimed.outcome == gw.PAID:
+    if signed_capture:
         return _mismatch(payment, f"The result says {claimed.result_code}; the inquiry says "
                                   f"{inquiry.result_code or inquiry.outcome}.", details)
+    if payment.state in Payment.CLOSED:
+        return payment.state  # still not captured: it stays closed
     if inquiry.outcome in UNPAID:
         payment.mark_unpaid(UNPAID[inquiry.outcome], details)
-    elif (inquiry.outcome == gw.UNKNOWN and claimed is not None) or \
-            (abandon or payment.created_at < models.now() - ABANDONED_AFTER):
-        # Sent back without a payment, or left unfinished too long. Should the bank
-        # capture it after all, mark_paid still takes a late capture.
+    elif abandon or payment.created_at < models.now() - ABANDONED_AFTER:
+        # Replaced by a new try, or left unfinished too long. (Not sooner: a track id
+        # in clear that the bank does not know yet may be the person still on its page.)
+        # Should the bank capture it after all, reconcile asks again for a day.
         payment.mark_unpaid(Payment.CANCELLED, {**details, "note": "Nobody finished paying: the "
                                                 f"gateway says {inquiry.result_code or inquiry.outcome}."})
     return payment.state
@@ -130,9 +184,16 @@ def _paid(payment: Payment, claimed: gw.PaymentResult | None, inquiry: gw.Paymen
     if claimed and claimed.payment_id and inquiry.payment_id and claimed.payment_id != inquiry.payment_id:
         return _mismatch(payment, f"The result's payment id {claimed.payment_id} is not the "
                                   f"inquiry's {inquiry.payment_id}.", details)
-    if payment.mark_paid(details) == "paid":
+    if payment.state in Payment.CLOSED:
+        details = {**details, "note": f"Captured late: it had been closed as {payment.state} "
+                                      f"({payment.result_code or 'no result code'})."}
+    outcome = payment.mark_paid(details)
+    if outcome == "paid":
         log.info("payment %s paid: request %s", payment.track_id, payment.request_id)
         messages.send_paid_sms(InsuranceRequest.get_by_id(payment.request_id), payment.amount_fils)
+    elif outcome == "twice":
+        log.warning("payment %s captured, but its request was paid already: kept to refund",
+                    payment.track_id)
     return payment.state
 
 
@@ -143,12 +204,18 @@ def _mismatch(payment: Payment, note: str, details: dict) -> str:
 
 
 def reconcile() -> Counter:
-    """Ask the gateway about every payment left awaiting past SETTLE_AFTER; how many
-    ended in each state. Safe to run as often as you like (cron): it settles each once."""
+    """Ask the gateway about every payment left awaiting past SETTLE_AFTER, and again
+    about those closed as failed or cancelled in the last REVISIT_FOR (a bank may
+    capture them after all); how many ended in each state, and how many closed ones
+    were found captured. Safe to run as often as you like (cron): it settles each once."""
     at = models.now()
     counts = Counter()
     for payment in Payment.left_waiting(at - SETTLE_AFTER):
         counts[settle(payment, None, abandon=payment.created_at < at - ABANDONED_AFTER)] += 1
+    for payment in Payment.closed_since(at - REVISIT_FOR, asked_before=at - REVISIT_EVERY):
+        if settle(payment, None, revisit=True) in SETTLED:
+            log.warning("payment %s was captured after it was closed", payment.track_id)
+            counts[CAPTURED_LATE] += 1
     return counts
 
 

@@ -49,12 +49,15 @@ def approve(refund: Refund, staff: StaffMember, method: str, bank_reference: str
         result = gateway.refund(payment.track_id, payment.transaction_id or "", refund.amount_fils)
     except gw.PaymentError as problem:
         log.warning("refund %s: the gateway could not be asked: %s", refund.id, problem)
-        refund.release(staff, f"The gateway could not be reached ({type(problem).__name__}). "
+        refund.release(staff, f"The gateway could not be reached ({problem.detail or type(problem).__name__}). "
                               "Check with the bank before trying again.")
         return False
     if not result.done:
-        log.warning("refund %s: the gateway declined: %s", refund.id, result.result_code)
-        refund.release(staff, f"The gateway declined the refund: {result.result_code or 'no reason given'}.")
+        # The gateway's own code and wording, for staff to quote to the bank.
+        why = (f"{result.error_code}: {result.error_text}" if result.error_code and result.error_text
+               else result.error_code or result.error_text or result.result_code or "no reason given")
+        log.warning("refund %s: the gateway declined: %s", refund.id, why)
+        refund.release(staff, f"The gateway declined the refund: {why}.")
         return False
     log.info("refund %s made through %s: %s", refund.id, gateway.name, result.reference_number)
     return refund.complete(staff, Refund.GATEWAY, result.reference_number or result.result_code, note,

@@ -4,7 +4,7 @@
   approves, declines or cancels; no money moves. It signs its results and keeps its
   own record of payments, so inquiry and refund behave as with a real bank.
 * knet: the bank-hosted K-Net page (tranportal id, password, resource key), with the
-  AES-encrypted `trandata` of the public K-Net integration kits.
+  AES-encrypted `trandata` of KNET's merchant integration manual (K-064).
 
 A gateway never decides that a request is paid: it says what a returned result claims
 (`verify`) and what the bank says when asked (`inquire`); services/payments.py
@@ -25,7 +25,12 @@ CARD_KEYS = ("card", "cardno", "card_number", "pan", "cvv", "cvv2", "expiry", "e
 
 
 class PaymentError(RuntimeError):
-    """Base of the gateway errors."""
+    """Base of the gateway errors. `detail` is the gateway's own error code and wording
+    when it gave one, for staff (the message is for the log)."""
+
+    def __init__(self, message: str = "", detail: str = ""):
+        super().__init__(message)
+        self.detail = detail
 
 
 class ResultRejected(PaymentError):
@@ -63,9 +68,13 @@ class PaymentResult:
 
 @dataclass(frozen=True)
 class RefundResult:
+    """`done` only when the gateway says the money went back. A refusal keeps the
+    gateway's error code and wording (`error_code`, `error_text`) for staff."""
     done: bool
     result_code: str = ""
     reference_number: str = ""
+    error_code: str = ""
+    error_text: str = ""
     raw: dict = field(default_factory=dict)
 
 
@@ -73,14 +82,19 @@ class PaymentGateway:
     name = "abstract"
     is_test = False
 
-    def start(self, track_id: str, amount_fils: int, *, language: str, response_url: str,
-              error_url: str, description: str = "") -> PaymentStart:
-        """Register the payment with the gateway; where the browser goes to pay."""
+    def start(self, track_id: str, amount_fils: int, *, language: str, return_url: str,
+              notify_url: str | None = None, description: str = "") -> PaymentStart:
+        """Register the payment with the gateway; where the browser goes to pay.
+
+        `return_url` is where the browser comes back; `notify_url` where a gateway that
+        reports results server to server (K-Net's current flow) posts them. Every call
+        has a new `track_id`: a bank must never see one twice."""
         raise NotImplementedError
 
     def verify(self, params: dict) -> PaymentResult:
-        """The result the browser (or the gateway's notice) brought back, checked;
-        raises ResultRejected when it cannot be trusted."""
+        """The result the browser or the gateway's notice brought, checked (a result
+        named only in clear comes back with `verified` False); raises ResultRejected
+        when it cannot be trusted."""
         raise NotImplementedError
 
     def inquire(self, track_id: str, amount_fils: int) -> PaymentResult:
@@ -89,7 +103,8 @@ class PaymentGateway:
         raise NotImplementedError
 
     def refund(self, track_id: str, transaction_id: str, amount_fils: int) -> RefundResult:
-        """Give back `amount_fils` of a captured payment."""
+        """Give back `amount_fils` of a captured payment; GatewayUnavailable when the
+        answer does not say whether it went back."""
         raise NotImplementedError
 
 
@@ -108,7 +123,9 @@ def gateway_from_config(config) -> PaymentGateway:
                            password=config["KNET_PASSWORD"],
                            resource_key=config["KNET_RESOURCE_KEY"],
                            gateway_url=config["KNET_GATEWAY_URL"],
-                           timeout=config["KNET_TIMEOUT"])
+                           timeout=config["KNET_TIMEOUT"],
+                           result_delivery=config["KNET_RESULT_DELIVERY"],
+                           language_ids=config["KNET_LANGUAGE_IDS"])
     from gateways.payments.sandbox import SandboxGateway, sandbox_key
 
     return SandboxGateway(sandbox_key(config["SECRET_KEY"]))

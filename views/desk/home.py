@@ -1,4 +1,5 @@
-"""The desk's front page: refunds waiting, payments that need a look, and the search form."""
+"""The desk's front page: refunds waiting, payments that need a look, payments the bank
+captured after a result had said failed or cancelled, and the search form."""
 from flask import render_template
 
 from models import Payment, Refund
@@ -14,4 +15,4 @@ def home():
     mismatches = list(Payment.select().where(Payment.state == Payment.MISMATCH)
                       .order_by(Payment.id.desc()).limit(20))
     return render_template("desk/home.html", form=SearchForm(formdata=None), waiting=waiting,
-                           mismatches=mismatches)
+                           mismatches=mismatches, captured_late=Payment.captured_late(limit=20))

@@ -1,5 +1,5 @@
-"""The Pay button: starts (or takes up) the request's payment and sends the browser to
-the gateway's page. services/payments.py does the work; this page only shows where
+"""The Pay button: starts a new try at paying the request and sends the browser to the
+gateway's page. services/payments.py does the work; this page only shows where
 the request stands, or that the bank cannot be reached."""
 from flask import redirect, render_template, url_for
 
@@ -17,7 +17,8 @@ def pay(reference):
     insurance_request = owned_request(reference)
     try:
         gateway_page = payments.start(insurance_request, language=select_locale(),
-                                      return_url=url_for("payments.gateway_return", _external=True))
+                                      return_url=url_for("payments.gateway_return", _external=True),
+                                      notify_url=url_for("payments.notify", _external=True))
     except payments.PaymentUnavailable:
         return render_template("payments/unavailable.html", insurance_request=insurance_request), 503
     if gateway_page is None:

@@ -1,14 +1,22 @@
-"""The gateway's results: the browser coming back from the bank's page, and the
+"""The gateway's results: the browser coming back from the bank's pages, and the
 gateway's own server-to-server notice. services/payments.py decides what a result
 is worth; these pages only say where the person goes next."""
-from flask import redirect, render_template, request, url_for
+import logging
+import re
 
-from models import InsuranceRequest
+from flask import redirect, render_template, request, url_for
+from werkzeug.exceptions import HTTPException
+
+from models import InsuranceRequest, Payment
 from services import payments
 from views.payments.blueprints import payments as bp
 
+log = logging.getLogger("tameen.payments")
+
 SETTLED_REQUEST = (InsuranceRequest.PAID, InsuranceRequest.REFUND_REQUESTED,
                    InsuranceRequest.REFUNDED)
+_HEX_BODY = re.compile(rb"\s*([0-9A-Fa-f]{32,8192})\s*")
+_TRACK_ID = re.compile(r"[0-9A-Za-z]{1,40}")
 
 
 def after_payment(request_id: int, external: bool = False) -> str:
@@ -30,10 +38,63 @@ def gateway_return():
 
 @bp.post("/payments/notify")
 def notify():
-    """The gateway calling us itself. Authenticated by the result's signature (or
-    encryption), not by a session; answers as K-Net expects: REDIRECT=<address>."""
-    payment = payments.receive(request.values.to_dict())
+    """The gateway's server posting a result (K-Net's responseURL in its current flow).
+
+    It wants HTTP 200 and one line, `REDIRECT=<absolute address>`, where it then sends
+    the browser; anything else, or a slow answer, makes the bank void the payment and
+    send the browser to the error URL. So this always answers that line, at once: to
+    the receipt, to where the browser's arrival asks the bank (a capture to confirm,
+    or clear fields only), to the request page, or to a page that explains the problem.
+    Authenticated by the result's encryption (or signature), not by a session."""
+    fields = {}
+    try:
+        fields = _notice_fields()
+        payment = payments.take_notice(fields)
+    except HTTPException:  # a body over the size limit, or one that is not a form
+        log.warning("payment notice unreadable")
+        payment = None
+    except Exception:  # the bank voids the payment unless it gets the line: answer anyway
+        log.exception("payment notice could not be handled; the browser is sent to ask again")
+        return _redirect_line(_ask_again_url(fields.get("trackid", "")))
     if payment is None:
-        return "REJECTED", 400, {"Content-Type": "text/plain; charset=utf-8"}
-    target = after_payment(payment.request_id, external=True)
-    return f"REDIRECT={target}", 200, {"Content-Type": "text/plain; charset=utf-8"}
+        return _redirect_line(_ask_again_url(fields.get("trackid", "")) if _ours(fields) else
+                              url_for("payments.problem", _external=True))
+    if payment.state == Payment.AWAITING:
+        return _redirect_line(_ask_again_url(payment.track_id))
+    return _redirect_line(after_payment(payment.request_id, external=True))
+
+
+@bp.get("/payments/problem")
+def problem():
+    """Where a notice we could not read sends the browser."""
+    return render_template("payments/problem.html")
+
+
+def _notice_fields() -> dict:
+    """The notice's fields: a form (`trandata=<HEX>` beside paymentid, trackid, Error,
+    ErrorText in clear), or a bare hex body, which is the trandata alone."""
+    body = request.get_data(cache=True)  # before the form is parsed, which would consume it
+    fields = request.form.to_dict()
+    if not fields.get("trandata"):
+        bare = _HEX_BODY.fullmatch(body)
+        if bare:
+            fields = {"trandata": bare.group(1).decode("ascii")}
+    return fields
+
+
+def _ours(fields: dict) -> bool:
+    """A notice we could not read whose clear track id names a payment of ours."""
+    track_id = str(fields.get("trackid", ""))
+    return bool(_TRACK_ID.fullmatch(track_id)) and Payment.by_track_id(track_id) is not None
+
+
+def _ask_again_url(track_id: str) -> str:
+    """The browser's return address naming the payment: its arrival asks the bank."""
+    if not _TRACK_ID.fullmatch(str(track_id)):
+        return url_for("payments.problem", _external=True)
+    return url_for("payments.gateway_return", trackid=track_id, _external=True)
+
+
+def _redirect_line(target: str):
+    return f"REDIRECT={target}", 200, {"Content-Type": "text/plain; charset=utf-8",
+                                       "Cache-Control": "no-store"}

@@ -182,12 +182,17 @@ def test_replayed_decline_after_paying_changes_nothing(client, user):
     assert sorted(p.state for p in Payment.select()) == ["failed", "paid"]
 
 
-def test_double_submission_makes_one_payment(client, user):
+def test_every_press_is_a_new_try_and_closes_the_one_before(client, user):
+    """A bank must never see a track id twice: a double click makes two tries, the first
+    closed (after asking the bank about it), never taken up again."""
     reference = frozen_request(client)
     first, second = pay(client, reference), pay(client, reference)
-    assert first == second
-    assert Payment.select().count() == 1 and SandboxPayment.select().count() == 1
-    result_url = choose(client, first, "approve")
+    assert first != second
+    tries = list(Payment.select().order_by(Payment.id))
+    assert [p.state for p in tries] == ["cancelled", "awaiting"]
+    assert tries[0].track_id != tries[1].track_id and SandboxPayment.select().count() == 2
+    assert all(len(p.track_id) <= 19 and p.track_id.isdigit() for p in tries)
+    result_url = choose(client, second, "approve")
     assert choose(client, second, "decline") == result_url  # the first answer stands
     come_back(client, result_url)
     come_back(client, result_url)
@@ -195,6 +200,27 @@ def test_double_submission_makes_one_payment(client, user):
     # Pay on a paid request goes to the receipt.
     again = form_post(client, f"/requests/{reference}/pay")
     assert again.headers["Location"] == f"/requests/{reference}/receipt"
+
+
+def test_a_closed_try_paid_after_all_in_its_tab_pays_the_request(client, user, clock):
+    reference = frozen_request(client)
+    first_tab = pay(client, reference)
+    pay(client, reference)  # a second tab: the first try is closed
+    clock.advance(minutes=1)
+    come_back(client, choose(client, first_tab, "approve"))  # the bank signs its capture
+    first = Payment.get(Payment.id == 1)
+    assert first.state == "paid" and "Captured late" in first.note
+    assert stored(reference).state == "paid" and Receipt.get().payment_id == first.id
+
+
+def test_an_open_try_for_another_amount_is_never_taken_up(client, user):
+    reference = frozen_request(client)
+    pay(client, reference)
+    InsuranceRequest.update(total_fils=PAID_TOTAL + 5000).execute()  # the total changed meanwhile
+    pay(client, reference)
+    tries = list(Payment.select().order_by(Payment.id))
+    assert [(p.state, p.amount_fils) for p in tries] == [("cancelled", PAID_TOTAL),
+                                                         ("awaiting", PAID_TOTAL + 5000)]
 
 
 def reconcile(app) -> str:
@@ -259,6 +285,7 @@ def test_late_capture_of_a_closed_payment_when_another_paid_is_kept_for_refund(a
     clock.advance(hours=2)
     assert "1 cancelled" in reconcile(app)
     come_back(client, choose(client, pay(client, reference), "approve"))
+    clock.advance(minutes=1)
     come_back(client, choose(client, old_page, "approve"))  # the first tab, answered at last
     states = sorted(p.state for p in Payment.select())
     assert states == ["mismatch", "paid"]
@@ -267,17 +294,27 @@ def test_late_capture_of_a_closed_payment_when_another_paid_is_kept_for_refund(a
 
 
 def test_notice_from_the_gateway_needs_no_csrf_and_is_authenticated_by_signature(app, client, user):
+    """The notice never asks the bank (it waits for our answer): a signed capture sends
+    the browser where its arrival asks; the receipt follows."""
     reference = frozen_request(client)
     result_url = choose(client, pay(client, reference), "approve")
     fields = {name: values[0] for name, values in parse_qs(urlsplit(result_url).query).items()}
     server = app.test_client()  # the bank's server: no session, no CSRF token
     forged = server.post("/payments/notify", data={**fields, "amount_fils": "1"})
-    assert forged.status_code == 400 and stored(reference).state == "awaiting_payment"
+    assert forged.status_code == 200 and forged.text == "REDIRECT=http://localhost/payments/problem"
+    assert stored(reference).state == "awaiting_payment"
     answer = server.post("/payments/notify", data=fields)
-    assert answer.status_code == 200
-    assert answer.text == f"REDIRECT=http://localhost/requests/{reference}/receipt"
+    payment = Payment.get()
+    assert answer.status_code == 200 and answer.mimetype == "text/plain"
+    assert answer.text == f"REDIRECT=http://localhost/payments/return?trackid={payment.track_id}"
+    assert payment.state == "awaiting" and payment.result_code == "CAPTURED"
+    assert payment.last_asked_at is None  # not asked yet
+    arrival = come_back(client, answer.text.partition("=")[2])
+    assert arrival.headers["Location"] == f"/requests/{reference}/receipt"
     assert stored(reference).state == "paid"
-    come_back(client, result_url)  # the browser arrives second
+    assert server.post("/payments/notify", data=fields).text == \
+        f"REDIRECT=http://localhost/requests/{reference}/receipt"  # a replay, once paid
+    come_back(client, result_url)  # the browser's own return, later still
     assert Receipt.select().count() == 1 and Payment.get().state == "paid"
 
 
@@ -390,7 +427,7 @@ def test_exempt_request_is_paid_without_payment(tmp_path):
 
 
 def test_sandbox_bank_pages_only_with_the_sandbox(tmp_path):
-    from tests.knet_fake import PASSWORD, RESOURCE_KEY, TRANPORTAL_ID
+    from tests.fakes.knet_bank import PASSWORD, RESOURCE_KEY, TRANPORTAL_ID
 
     app = make_app(tmp_path, PAYMENT_GATEWAY="knet", KNET_TRANPORTAL_ID=TRANPORTAL_ID,
                    KNET_PASSWORD=PASSWORD, KNET_RESOURCE_KEY=RESOURCE_KEY,

@@ -1,52 +1,91 @@
-"""The app paying through the K-Net adapter, against the local fake bank."""
+"""The app paying through K-Net against the fake bank (tests/fakes/knet_bank.py), which
+follows KNET's manual: its card page on its own port, its server posting the result to
+/payments/notify and voiding the payment unless the answer is one `REDIRECT=` line, its
+error URL, inquiry and refund answers."""
 import urllib.request
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
 from gateways.payments.knet import decrypt_trandata, parse_pairs
-from models import InsuranceRequest, Payment, Receipt
-from tests.helpers import PAID_TOTAL, form_post, frozen_request, make_app, sms_to, stored
-from tests.knet_fake import PASSWORD, RESOURCE_KEY, TRANPORTAL_ID, FakeKnet, error_url_params
+from models import InsuranceRequest, Payment, Receipt, Refund
+from services import payments
+from tests.fakes.knet_bank import (PASSWORD, RESOURCE_KEY, TRANPORTAL_ID, BankPayment, KnetBank,
+                                   query_of, through_test_client)
+from tests.helpers import (PAID_TOTAL, approve, ask_refund, form_post, frozen_request, make_app,
+                           make_staff, register_and_login, sms_to, staff_login, stored)
 
 
 @pytest.fixture
 def bank():
-    fake = FakeKnet()
+    fake = KnetBank().serve_in_thread()
     yield fake
     fake.stop()
 
 
+def knet_app(tmp_path, bank, **settings):
+    app = make_app(tmp_path, PAYMENT_GATEWAY="knet", KNET_TRANPORTAL_ID=TRANPORTAL_ID,
+                   KNET_PASSWORD=PASSWORD, KNET_RESOURCE_KEY=RESOURCE_KEY, KNET_GATEWAY_URL=bank.url,
+                   KNET_TIMEOUT="5", **settings)
+    bank.deliver = through_test_client(app.test_client())  # the bank's server: no cookies of the person's
+    return app
+
+
 @pytest.fixture
 def app(tmp_path, bank):
-    return make_app(tmp_path, PAYMENT_GATEWAY="knet", KNET_TRANPORTAL_ID=TRANPORTAL_ID,
-                    KNET_PASSWORD=PASSWORD, KNET_RESOURCE_KEY=RESOURCE_KEY, KNET_GATEWAY_URL=bank.url)
+    return knet_app(tmp_path, bank)
 
 
-def pay_at_bank(client, reference) -> str:
-    """Press Pay and open the bank's page; the track id."""
+def pay_at_bank(client, reference, bank) -> str:
+    """Press Pay and open the bank's card page; the track id."""
     response = form_post(client, f"/requests/{reference}/pay")
     assert response.status_code == 303
     url = response.headers["Location"]
-    assert url.startswith(f"{urlsplit(url).scheme}://127.0.0.1:") and "param=paymentInit" in url
+    assert url.startswith(bank.url + "/PaymentHTTP.htm?param=paymentInit&")
     fields = parse_pairs(decrypt_trandata(parse_qs(urlsplit(url).query)["trandata"][0], RESOURCE_KEY))
-    assert fields["responseURL"] == "http://localhost/payments/return" and fields["udf1"] == reference
+    assert fields["responseURL"] == "http://localhost/payments/notify"
+    assert fields["errorURL"] == "http://localhost/payments/return" and fields["udf1"] == reference
+    assert fields["langid"] == "EN"
     with urllib.request.urlopen(url, timeout=5) as page:
-        assert page.status == 200
+        assert 'id="bank-name"' in page.read().decode(), "the bank refused the payment"
     return fields["trackid"]
 
 
-def test_captured_payment(client, user, bank):
+def path_of(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.path}?{parts.query}" if parts.query else parts.path
+
+
+# --- the Content-Security-Policy lets the Pay form reach the bank ----------------------
+
+def test_form_action_allows_the_bank_origin_and_nothing_else_changes(app, client, user, bank, tmp_path):
     reference = frozen_request(client)
-    track_id = pay_at_bank(client, reference)
-    assert bank.payments[track_id]["amt"] == "110.000"
-    # K-Net posts the result from its own site: no CSRF token, perhaps no session cookie.
-    back = client.application.test_client().post("/payments/return", data=bank.complete(track_id))
-    assert back.status_code == 303 and back.headers["Location"] == f"/requests/{reference}/receipt"
+    csp = client.get(f"/requests/{reference}").headers["Content-Security-Policy"]
+    origin = bank.url.rsplit("/kpg", 1)[0]
+    assert f"form-action 'self' {origin};" in csp
+    sandbox = make_app(tmp_path / "sandbox").test_client().get("/").headers["Content-Security-Policy"]
+    assert "form-action 'self';" in sandbox
+    assert csp.replace(f" {origin}", "") == sandbox  # every other directive as strict as before
+
+
+# --- approve, decline, cancel -----------------------------------------------------------
+
+def test_approve_the_notice_then_the_browser_on_the_receipt(client, user, bank):
+    reference = frozen_request(client)
+    track_id = pay_at_bank(client, reference, bank)
+    next_url = bank.choose(track_id, "approve")
+    notice = bank.notices[-1]
+    assert notice["status"] == 200 and notice["answer"] == \
+        f"REDIRECT=http://localhost/payments/return?trackid={track_id}"
+    assert not bank.payments[track_id].voided and bank.inquiries == []  # the notice asked nothing
     payment = Payment.get()
-    assert payment.state == "paid" and payment.gateway == "knet"
-    assert payment.payment_id == bank.payments[track_id]["paymentid"]
-    assert payment.transaction_id == bank.payments[track_id]["tranid"]
+    assert payment.state == "awaiting" and payment.result_code == "CAPTURED"
+    arrival = client.get(path_of(next_url))  # the bank sends the browser where we said
+    assert arrival.status_code == 303 and arrival.headers["Location"] == f"/requests/{reference}/receipt"
+    payment = Payment.get()
+    assert payment.state == "paid" and payment.gateway == "knet" and payment.result_code == "SUCCESS"
+    assert payment.payment_id == bank.payments[track_id].payment_id
+    assert payment.transaction_id == bank.payments[track_id].tranid
     assert bank.inquiries[-1]["transid"] == track_id  # asked before marking paid
     assert stored(reference).state == "paid" and Receipt.select().count() == 1
     assert any(reference in text for text in sms_to(user.mobile))
@@ -54,45 +93,125 @@ def test_captured_payment(client, user, bank):
     assert payment.payment_id in page and "Test payment" not in page
 
 
-def test_declined_payment(client, user, bank):
+def test_decline_then_a_new_track_id_then_approve(client, user, bank):
     reference = frozen_request(client)
-    track_id = pay_at_bank(client, reference)
-    client.post("/payments/return", data=bank.complete(track_id, "NOT CAPTURED"))
+    first = pay_at_bank(client, reference, bank)
+    next_url = bank.choose(first, "decline")
+    assert next_url == f"http://localhost/requests/{reference}"
+    assert Payment.get().state == "failed" and bank.inquiries == []  # signed: no need to ask
+    assert "The bank declined the payment" in client.get(path_of(next_url)).text
+    second = pay_at_bank(client, reference, bank)
+    assert second != first and bank.track_ids_seen == [first, second]
+    client.get(path_of(bank.choose(second, "approve")))
+    assert stored(reference).state == "paid"
+    assert sorted(p.state for p in Payment.select()) == ["failed", "paid"]
+
+
+def test_cancel_comes_back_on_the_error_url_and_is_checked_with_the_bank(client, user, bank):
+    reference = frozen_request(client)
+    track_id = pay_at_bank(client, reference, bank)
+    back = bank.choose(track_id, "cancel")
+    assert back.startswith("http://localhost/payments/return?") and query_of(back)["Error"] == "IPAY0100048"
+    arrival = client.get(path_of(back))
+    assert arrival.headers["Location"] == f"/requests/{reference}"
+    assert Payment.get().state == "cancelled" and bank.inquiries[-1]["transid"] == track_id
+    assert "The payment was cancelled" in client.get(f"/requests/{reference}").text
+
+
+def test_the_older_flow_brings_the_result_with_the_browser(tmp_path, bank):
+    app = knet_app(tmp_path, bank, KNET_RESULT_DELIVERY="browser")
+    bank.flow = "browser"
+    client = app.test_client()
+    register_and_login(client)
+    reference = frozen_request(client)
+    response = form_post(client, f"/requests/{reference}/pay")
+    with urllib.request.urlopen(response.headers["Location"], timeout=5):
+        pass
+    track_id = bank.track_ids_seen[-1]
+    assert bank.payments[track_id].response_url == "http://localhost/payments/return"
+    back = bank.choose(track_id, "approve")
+    assert "trandata=" in back and bank.notices == []
+    assert client.get(path_of(back)).headers["Location"] == f"/requests/{reference}/receipt"
+
+
+# --- what the notification address answers ----------------------------------------------
+
+def test_a_wrong_answer_makes_the_bank_void_the_payment(client, user, bank):
+    """The fake holds us to the manual: anything but one REDIRECT= line voids the
+    payment and sends the browser to the error URL with IPAY0100249."""
+    reference = frozen_request(client)
+    track_id = pay_at_bank(client, reference, bank)
+    bank.deliver = lambda url, body, timeout: (303, "text/html", "")
+    back = bank.choose(track_id, "approve")
+    assert query_of(back)["Error"] == "IPAY0100249" and bank.payments[track_id].voided
+    client.get(path_of(back))
     assert Payment.get().state == "failed" and stored(reference).state == "awaiting_payment"
 
 
-def test_cancel_through_the_error_url_is_checked_with_the_bank(client, user, bank):
+@pytest.mark.parametrize("body", [
+    {"trandata": "00" * 40},
+    {"trandata": "not hex at all"},
+    {"paymentid": "1"},
+    {},
+    b"",
+    b"0123456789ABCDEF" * 3,
+    b"<xml>nonsense</xml>",
+])
+def test_the_notice_answers_one_redirect_line_to_anything(app, body):
+    bank_server = app.test_client()
+    kind = "text/plain" if isinstance(body, bytes) else "application/x-www-form-urlencoded"
+    answer = bank_server.post("/payments/notify", data=body, content_type=kind)
+    assert answer.status_code == 200 and answer.mimetype == "text/plain"
+    assert answer.text == "REDIRECT=http://localhost/payments/problem"
+    assert app.test_client().get("/payments/problem").status_code == 200
+
+
+def test_the_notice_takes_a_bare_hex_body(client, user, bank):
     reference = frozen_request(client)
-    track_id = pay_at_bank(client, reference)
-    back = client.get("/payments/return", query_string=error_url_params(track_id))
-    assert back.headers["Location"] == f"/requests/{reference}"
-    payment = Payment.get()
-    assert payment.state == "cancelled" and bank.inquiries[-1]["transid"] == track_id
+    track_id = pay_at_bank(client, reference, bank)
+    trandata = bank.decide(track_id, "NOT CAPTURED")["trandata"]
+    answer = client.application.test_client().post("/payments/notify", data=trandata,
+                                                   content_type="text/plain")
+    assert answer.text == f"REDIRECT=http://localhost/requests/{reference}"
+    assert Payment.get().state == "failed"
 
 
-def test_error_url_cannot_cancel_a_payment_the_bank_captured(client, user, bank):
+def test_an_unreadable_notice_naming_our_payment_sends_the_browser_to_ask(client, user, bank):
     reference = frozen_request(client)
-    track_id = pay_at_bank(client, reference)
-    bank.complete(track_id)  # captured; the result was lost, then a forged "cancel" arrives
-    client.get("/payments/return", query_string=error_url_params(track_id))
-    assert Payment.get().state == "paid" and stored(reference).state == "paid"
+    track_id = pay_at_bank(client, reference, bank)
+    answer = client.application.test_client().post("/payments/notify", data={
+        "trandata": "00" * 32, "trackid": track_id, "Error": "IPAY0100013"})
+    assert answer.text == f"REDIRECT=http://localhost/payments/return?trackid={track_id}"
+    assert Payment.get().state == "awaiting"
 
 
-def test_tampered_and_malformed_results(client, user, bank):
+def test_an_oversized_or_failing_notice_still_gets_its_line(app, client, user, bank, monkeypatch):
+    server = app.test_client()
+    big = server.post("/payments/notify", data={"trandata": "A" * (300 * 1024)})
+    assert big.status_code == 200 and big.text == "REDIRECT=http://localhost/payments/problem"
     reference = frozen_request(client)
-    track_id = pay_at_bank(client, reference)
-    trandata = bank.complete(track_id)["trandata"]
-    for bad in (trandata[:-2] + "00", trandata[:-32], "nothex", ""):
-        assert client.post("/payments/return", data={"trandata": bad}).status_code == 400
-    assert client.post("/payments/notify", data={"trandata": trandata[:40]}).status_code == 400
-    assert Payment.get().state == "awaiting" and stored(reference).state == "awaiting_payment"
+    track_id = pay_at_bank(client, reference, bank)
+
+    def broken(params):
+        raise RuntimeError("the database is away")
+
+    monkeypatch.setattr(payments, "take_notice", broken)
+    answer = server.post("/payments/notify", data={**bank.decide(track_id)})
+    assert answer.status_code == 200
+    assert answer.text == f"REDIRECT=http://localhost/payments/return?trackid={track_id}"
 
 
-def test_wrong_amount(client, user, bank):
+def test_tampered_and_wrong_amount_notices(client, user, bank):
     reference = frozen_request(client)
-    track_id = pay_at_bank(client, reference)
-    bank.payments[track_id]["amt"] = "1.000"  # the bank took less than the request's total
-    client.post("/payments/return", data=bank.complete(track_id))
+    track_id = pay_at_bank(client, reference, bank)
+    server = client.application.test_client()
+    trandata = bank.decide(track_id)["trandata"]
+    for bad in (trandata[:-2] + "00", trandata[:-32]):
+        assert server.post("/payments/return", data={"trandata": bad}).status_code == 400
+        answer = server.post("/payments/notify", data={"trandata": bad})
+        assert answer.text == "REDIRECT=http://localhost/payments/problem"
+    assert Payment.get().state == "awaiting"
+    server.post("/payments/notify", data=bank.decide(track_id, amt="1.000"))
     payment = Payment.get()
     assert payment.state == "mismatch" and f"{PAID_TOTAL} fils" in payment.note
     assert stored(reference).state == "awaiting_payment"
@@ -100,29 +219,129 @@ def test_wrong_amount(client, user, bank):
 
 def test_unknown_track_id(client, user, bank):
     frozen_request(client)
-    bank.payments["123"] = {**dict.fromkeys(("auth", "ref", "tranid", "udf1"), ""),
-                            "paymentid": "1", "amt": "110.000", "result": None, "refunded": []}
-    assert client.post("/payments/return", data=bank.complete("123")).status_code == 400
+    track_id = "123"  # a payment the bank knows and we never started
+    bank.payments[track_id] = BankPayment(track_id=track_id, payment_id="1", amt="110.000", langid="EN",
+                                          response_url="", error_url="", udf={})
+    server = client.application.test_client()
+    assert server.post("/payments/return", data=bank.decide(track_id)).status_code == 400
+    assert server.post("/payments/notify", data=bank.decide(track_id)).text == \
+        "REDIRECT=http://localhost/payments/problem"
 
 
-def test_bank_down_then_reconciled(app, client, user, bank, clock):
+# --- asking the bank, sparingly -----------------------------------------------------------
+
+def test_a_clear_track_id_asks_the_bank_at_most_once_in_30_seconds(client, user, bank, clock):
     reference = frozen_request(client)
-    track_id = pay_at_bank(client, reference)
-    result = bank.complete(track_id)
+    track_id = pay_at_bank(client, reference, bank)
+    stranger = client.application.test_client()
+    for _ in range(10):
+        assert stranger.get(f"/payments/return?trackid={track_id}").status_code == 303
+    assert len(bank.inquiries) == 1
+    assert Payment.get().state == "awaiting"  # not known to the bank yet: the person may be on its page
+    clock.advance(seconds=31)
+    stranger.get(f"/payments/return?trackid={track_id}")
+    assert len(bank.inquiries) == 2
+    client.get(path_of(bank.choose(track_id, "approve")))  # asked at its arrival, 0 s later: not yet
+    clock.advance(seconds=31)
+    client.get(f"/payments/return?trackid={track_id}")
+    assert stored(reference).state == "paid" and len(bank.inquiries) == 3
+    clock.advance(minutes=5)
+    for _ in range(5):
+        stranger.get(f"/payments/return?trackid={track_id}")
+    assert len(bank.inquiries) == 3  # never about a paid payment
+
+
+def test_the_error_url_cannot_cancel_a_payment_the_bank_captured(client, user, bank):
+    reference = frozen_request(client)
+    track_id = pay_at_bank(client, reference, bank)
+    bank.decide(track_id)  # captured; the notice was lost, then a forged "cancel" arrives
+    client.get("/payments/return", query_string={"trackid": track_id, "Error": "IPAY0100048",
+                                                 "ErrorText": "Cancelled by the user"})
+    assert Payment.get().state == "paid" and stored(reference).state == "paid"
+
+
+# --- reconcile ----------------------------------------------------------------------------
+
+def reconcile(app) -> str:
+    result = app.test_cli_runner().invoke(args=["reconcile-payments"])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_the_browser_never_came_back_and_reconcile_settles_it(app, client, user, bank, clock):
+    reference = frozen_request(client)
+    track_id = pay_at_bank(client, reference, bank)
+    bank.choose(track_id, "approve")  # the notice came; the browser did not
+    assert stored(reference).state == "awaiting_payment"
+    clock.advance(minutes=5)
+    assert "1 paid" in reconcile(app)
+    assert stored(reference).state == "paid" and Receipt.select().count() == 1
+
+
+def test_bank_down_at_the_arrival_then_reconciled(app, client, user, bank, clock):
+    reference = frozen_request(client)
+    track_id = pay_at_bank(client, reference, bank)
+    next_url = bank.choose(track_id, "approve")
     bank.down = True
-    assert client.post("/payments/return", data=result).headers["Location"] == f"/requests/{reference}"
-    assert Payment.get().state == "awaiting"
+    assert client.get(path_of(next_url)).headers["Location"] == f"/requests/{reference}"
+    assert "waiting for the bank to confirm" in client.get(f"/requests/{reference}").text
     bank.down = False
     clock.advance(minutes=5)
-    output = app.test_cli_runner().invoke(args=["reconcile-payments"]).output
-    assert "1 paid" in output and stored(reference).state == "paid"
+    assert "1 paid" in reconcile(app) and stored(reference).state == "paid"
 
 
-def test_refund_through_the_adapter(app, client, user, bank):
+def test_a_late_capture_is_found_by_reconcile_and_shown_at_the_desk(app, client, user, bank, clock):
     reference = frozen_request(client)
-    track_id = pay_at_bank(client, reference)
-    client.post("/payments/return", data=bank.complete(track_id))
-    payment = Payment.get()
-    refund = app.extensions["payment_gateway"].refund(track_id, payment.transaction_id, payment.amount_fils)
-    assert refund.done and bank.payments[track_id]["refunded"] == ["110.000"]
-    assert InsuranceRequest.get().state == "paid"  # refunds as a service are another issue's
+    track_id = pay_at_bank(client, reference, bank)
+    bank.choose(track_id, "decline")
+    bank.capture_late(track_id)  # the bank captures it after all
+    clock.advance(minutes=5)
+    assert "1 captured late" in reconcile(app)
+    assert stored(reference).state == "paid"
+    staff = make_staff(app, role="admin")
+    desk = app.test_client()
+    desk.get("/desk/login?lang=en")
+    assert staff_login(desk, staff).status_code == 302
+    home = desk.get("/desk/").text
+    assert "Payments captured late" in home and track_id in home
+    assert "Captured late" in desk.get(f"/desk/requests/{reference}").text
+
+
+# --- refunds ------------------------------------------------------------------------------
+
+def paid_through_knet(client, bank) -> str:
+    reference = frozen_request(client)
+    track_id = pay_at_bank(client, reference, bank)
+    client.get(path_of(bank.choose(track_id, "approve")))
+    assert stored(reference).state == "paid"
+    return reference
+
+
+def test_refund_through_the_bank(app, client, user, bank, clock):
+    reference = paid_through_knet(client, bank)
+    assert ask_refund(client, reference).status_code == 303
+    staff = make_staff(app)
+    desk = app.test_client()
+    desk.get("/desk/login?lang=en")
+    staff_login(desk, staff)
+    refund = Refund.get()
+    assert approve(desk, refund).status_code == 303
+    assert Refund.get().state == "refunded" and InsuranceRequest.get().state == "refunded"
+    track_id = Payment.get().track_id
+    assert bank.payments[track_id].refunds == ["110.000"]
+
+
+def test_a_refused_refund_shows_the_bank_code_and_wording_at_the_desk(app, client, user, bank, clock):
+    reference = paid_through_knet(client, bank)
+    ask_refund(client, reference)
+    bank.payments[Payment.get().track_id].refunds.append("110.000")  # refunded once at the bank already
+    staff = make_staff(app)
+    desk = app.test_client()
+    desk.get("/desk/login?lang=en")
+    staff_login(desk, staff)
+    refund = Refund.get()
+    approve(desk, refund)
+    refund = Refund.get()
+    assert refund.state == "requested"
+    assert refund.last_error == "The gateway declined the refund: IPAY0100199: Previous credit check failure."
+    assert "IPAY0100199: Previous credit check failure" in desk.get(f"/desk/refunds/{refund.id}").text

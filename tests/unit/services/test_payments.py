@@ -1,6 +1,7 @@
 """services/payments.py without the pages: starting a payment, receiving a result,
-settling it once whatever arrives, and reconciling payments nobody came back from.
-Against the sandbox bank, and against the local fake K-Net bank."""
+settling it once whatever arrives, asking the gateway sparingly, and reconciling
+payments nobody came back from or that the bank may still capture. Against the sandbox
+bank, and against the fake K-Net bank (tests/fakes/knet_bank.py)."""
 import urllib.request
 from collections import Counter
 from urllib.parse import parse_qs, urlsplit
@@ -11,13 +12,15 @@ from gateways import payments as gw
 from gateways.payments.knet import KnetGateway
 from models import InsuranceRequest, Payment, Receipt, SandboxPayment, SmsMessage
 from services import payments
-from tests.knet_fake import PASSWORD, RESOURCE_KEY, TRANPORTAL_ID, FakeKnet, error_url_params
+from tests.fakes.knet_bank import PASSWORD, RESOURCE_KEY, TRANPORTAL_ID, query_of, serve_in_thread
 
 RETURN_URL = "https://tameen.example/payments/return"
+NOTIFY_URL = "https://tameen.example/payments/notify"
 
 
 def start(insurance_request, language="en") -> str:
-    return payments.start(insurance_request, language=language, return_url=RETURN_URL)
+    return payments.start(insurance_request, language=language, return_url=RETURN_URL,
+                          notify_url=NOTIFY_URL)
 
 
 def started(insurance_request) -> Payment:
@@ -46,9 +49,22 @@ def test_start_sends_the_person_to_the_bank_page_in_their_language(awaiting):
     assert SandboxPayment.get(SandboxPayment.track_id == payment.track_id).response_url == RETURN_URL
 
 
-def test_a_second_start_takes_the_payment_in_progress(awaiting):
-    assert start(awaiting) == start(awaiting)
-    assert Payment.select().count() == 1
+def test_a_second_start_is_a_new_try_with_a_new_track_id(awaiting, bank):
+    first = start(awaiting)
+    second = start(fresh(awaiting))
+    assert first != second
+    tries = list(Payment.select().order_by(Payment.id))
+    assert [p.state for p in tries] == [Payment.CANCELLED, Payment.AWAITING]
+    assert tries[0].track_id != tries[1].track_id
+    assert tries[0].last_asked_at is not None and tries[0].closed_at is not None  # asked, then closed
+
+
+def test_a_second_start_first_asks_about_the_try_in_progress(clock, awaiting, bank):
+    payment = started(awaiting)
+    person_chooses(bank, payment, "approve")  # paid in another tab; that return was lost
+    clock.advance(seconds=5)
+    assert start(fresh(awaiting)) is None
+    assert fresh(payment).state == Payment.PAID and Payment.select().count() == 1
 
 
 def test_nothing_due_is_paid_without_the_bank(awaiting):
@@ -129,17 +145,79 @@ def test_settle_asks_the_gateway_before_paying(awaiting, bank):
     assert fresh(awaiting).state == InsuranceRequest.AWAITING_PAYMENT
 
 
-def test_settle_leaves_the_payment_awaiting_while_the_gateway_cannot_be_asked(awaiting, bank, monkeypatch):
+def test_settle_leaves_the_payment_awaiting_while_the_gateway_cannot_be_asked(clock, awaiting, bank,
+                                                                             monkeypatch):
     payment = started(awaiting)
     person_chooses(bank, payment, "approve")
 
     def down(*args):
         raise gw.GatewayUnavailable("timed out")
 
+    real = bank.inquire
     monkeypatch.setattr(bank, "inquire", down)
     assert payments.settle(payment, None) == Payment.AWAITING
-    monkeypatch.undo()
+    monkeypatch.setattr(bank, "inquire", real)
+    assert payments.settle(fresh(payment), None) == Payment.AWAITING  # asked a moment ago
+    clock.advance(seconds=31)
     assert payments.settle(fresh(payment), None) == Payment.PAID
+
+
+def counting_inquiries(bank, monkeypatch) -> list:
+    asked = []
+    real = bank.inquire
+
+    def inquire(track_id, amount_fils):
+        asked.append(track_id)
+        return real(track_id, amount_fils)
+
+    monkeypatch.setattr(bank, "inquire", inquire)
+    return asked
+
+
+def test_the_gateway_is_asked_about_a_payment_at_most_once_in_30_seconds(clock, awaiting, bank,
+                                                                        monkeypatch):
+    payment = started(awaiting)
+    asked = counting_inquiries(bank, monkeypatch)
+    named = {"trackid": payment.track_id}  # a track id in clear, as anyone can send it
+    for _ in range(20):
+        assert payments.receive(named).state == Payment.AWAITING
+        clock.advance(seconds=1)
+    assert asked == [payment.track_id]
+    clock.advance(seconds=11)
+    payments.receive(named)
+    assert asked == [payment.track_id] * 2
+
+
+def test_a_paid_or_closed_payment_is_never_asked_about_for_a_clear_track_id(clock, awaiting, bank,
+                                                                           monkeypatch):
+    payment = started(awaiting)
+    payments.receive(person_chooses(bank, payment, "decline"))
+    asked = counting_inquiries(bank, monkeypatch)
+    clock.advance(minutes=5)
+    assert payments.receive({"trackid": payment.track_id}).state == Payment.FAILED
+    paid = started(fresh(awaiting))
+    payments.receive(person_chooses(bank, paid, "approve"))
+    asked.clear()
+    clock.advance(minutes=5)
+    for _ in range(3):
+        assert payments.receive({"trackid": paid.track_id}).state == Payment.PAID
+    assert asked == []
+
+
+def test_a_notice_never_asks_the_gateway(awaiting, bank, monkeypatch):
+    payment = started(awaiting)
+    asked = counting_inquiries(bank, monkeypatch)
+    noticed = payments.take_notice(person_chooses(bank, payment, "approve"))
+    assert noticed.state == Payment.AWAITING and noticed.result_code == "CAPTURED" and asked == []
+    assert payments.receive({"trackid": payment.track_id}).state == Payment.PAID  # the browser's arrival
+    assert asked == [payment.track_id]
+
+
+def test_a_notice_of_a_refusal_closes_the_payment_at_once(awaiting, bank, monkeypatch):
+    payment = started(awaiting)
+    asked = counting_inquiries(bank, monkeypatch)
+    assert payments.take_notice(person_chooses(bank, payment, "decline")).state == Payment.FAILED
+    assert asked == [] and fresh(payment).closed_at is not None
 
 
 def test_reconcile_settles_what_the_browser_never_brought_back(clock, awaiting, bank):
@@ -161,7 +239,7 @@ def test_reconcile_closes_payments_nobody_finished(clock, awaiting):
     assert fresh(awaiting).state == InsuranceRequest.AWAITING_PAYMENT
 
 
-def test_an_old_payment_in_progress_is_asked_about_before_reuse(clock, awaiting, bank):
+def test_an_old_payment_in_progress_is_asked_about_before_a_new_try(clock, awaiting, bank):
     payment = started(awaiting)
     person_chooses(bank, payment, "approve")  # paid at the bank; the return was lost
     clock.advance(minutes=16)
@@ -177,12 +255,50 @@ def test_an_old_unfinished_payment_gives_way_to_a_new_one(clock, awaiting):
     assert Payment.get(Payment.open_for == awaiting.id).id != first.id
 
 
+def test_reconcile_revisits_a_failed_payment_the_bank_captures_late(clock, awaiting, bank):
+    payment = started(awaiting)
+    payments.receive(person_chooses(bank, payment, "decline"))  # the signed result: declined
+    assert payments.reconcile() == Counter()  # asked again: still declined, nothing to count
+    SandboxPayment.update(result="CAPTURED").execute()  # ...but the bank captures it after all
+    clock.advance(minutes=30)
+    assert payments.reconcile() == Counter()  # asked within the hour: not again yet
+    clock.advance(minutes=31)
+    assert payments.reconcile() == Counter({payments.CAPTURED_LATE: 1})
+    payment = fresh(payment)
+    assert payment.state == Payment.PAID and "Captured late" in payment.note
+    assert fresh(awaiting).state == InsuranceRequest.PAID
+    assert Payment.captured_late() == [payment]
+
+
+def test_reconcile_stops_revisiting_after_a_day(clock, awaiting, bank, monkeypatch):
+    payment = started(awaiting)
+    payments.receive(person_chooses(bank, payment, "decline"))
+    asked = counting_inquiries(bank, monkeypatch)
+    for _ in range(30):
+        payments.reconcile()
+        clock.advance(hours=1)
+    assert 20 <= len(asked) <= 25
+
+
+def test_a_late_capture_of_a_replaced_try_is_kept_to_refund(clock, awaiting, bank):
+    first = started(awaiting)
+    second = started(fresh(awaiting))
+    payments.receive(person_chooses(bank, second, "approve"))
+    person_chooses(bank, first, "approve")  # the first tab, paid too; its return never came
+    clock.advance(minutes=5)
+    assert payments.reconcile() == Counter()  # asked when it was replaced: not again yet
+    clock.advance(hours=1)
+    assert payments.reconcile() == Counter({payments.CAPTURED_LATE: 1})
+    assert fresh(first).state == Payment.MISMATCH and "refund" in fresh(first).note
+    assert fresh(second).state == Payment.PAID and Receipt.select().count() == 1
+
+
 # --- the same service against K-Net -------------------------------------------------
 
 @pytest.fixture
 def knet(context, monkeypatch):
-    """The app paying through the K-Net adapter, against the local fake bank."""
-    fake = FakeKnet()
+    """The app paying through the K-Net adapter, against the fake bank on its own port."""
+    fake = serve_in_thread()
     adapter = KnetGateway(tranportal_id=TRANPORTAL_ID, password=PASSWORD, resource_key=RESOURCE_KEY,
                           gateway_url=fake.url, timeout=5)
     monkeypatch.setitem(context.extensions, "payment_gateway", adapter)
@@ -191,33 +307,52 @@ def knet(context, monkeypatch):
 
 
 def at_knet(insurance_request) -> Payment:
-    """Start paying and open the bank's page; the payment."""
+    """Start paying and open the bank's card page; the payment."""
     with urllib.request.urlopen(start(insurance_request), timeout=5) as page:
-        assert page.status == 200
+        assert 'id="bank-name"' in page.read().decode()
     return Payment.get(Payment.open_for == insurance_request.id)
 
 
-def test_knet_capture_is_confirmed_by_inquiry(awaiting, knet):
+def test_knet_capture_is_noticed_then_confirmed_by_inquiry(awaiting, knet):
     payment = at_knet(awaiting)
-    assert payment.gateway == "knet"
-    settled = payments.receive(knet.complete(payment.track_id))
+    assert payment.gateway == "knet" and knet.payments[payment.track_id].response_url == NOTIFY_URL
+    noticed = payments.take_notice(knet.decide(payment.track_id))
+    assert noticed.state == Payment.AWAITING and knet.inquiries == []
+    settled = payments.receive({"trackid": payment.track_id})
     assert settled.state == Payment.PAID
-    assert settled.payment_id == knet.payments[payment.track_id]["paymentid"]
+    assert settled.payment_id == knet.payments[payment.track_id].payment_id
     assert knet.inquiries[-1]["transid"] == payment.track_id
     assert fresh(awaiting).state == InsuranceRequest.PAID
 
 
 def test_knet_cancel_on_the_error_url_is_checked_with_the_bank(awaiting, knet):
     payment = at_knet(awaiting)
-    assert payments.receive(error_url_params(payment.track_id)).state == Payment.CANCELLED
+    back = knet.choose(payment.track_id, "cancel")
+    assert query_of(back)["Error"] == "IPAY0100048"
+    assert payments.receive(query_of(back)).state == Payment.CANCELLED
     assert knet.inquiries[-1]["transid"] == payment.track_id
+
+
+def test_knet_every_try_has_a_track_id_the_bank_has_not_seen(awaiting, knet):
+    for _ in range(3):
+        at_knet(fresh(awaiting))
+    assert len(set(knet.track_ids_seen)) == 3 and "IPAY0100176" not in knet.refused
 
 
 def test_knet_down_then_reconciled(clock, awaiting, knet):
     payment = at_knet(awaiting)
-    result = knet.complete(payment.track_id)
+    payments.take_notice(knet.decide(payment.track_id))
     knet.down = True
-    assert payments.receive(result).state == Payment.AWAITING
+    assert payments.receive({"trackid": payment.track_id}).state == Payment.AWAITING
     knet.down = False
     clock.advance(minutes=5)
     assert payments.reconcile() == Counter({Payment.PAID: 1})
+
+
+def test_knet_host_timeout_captured_later(clock, awaiting, knet):
+    payment = at_knet(awaiting)
+    assert payments.take_notice(knet.decide(payment.track_id, "HOST TIMEOUT")).state == Payment.FAILED
+    knet.capture_late(payment.track_id)
+    clock.advance(minutes=5)
+    assert payments.reconcile() == Counter({payments.CAPTURED_LATE: 1})
+    assert fresh(awaiting).state == InsuranceRequest.PAID

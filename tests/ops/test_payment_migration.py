@@ -1,0 +1,36 @@
+"""migrations/0002_payment_inquiry_times.py: a database whose payment table predates the
+two columns gets them, and keeps every payment."""
+from playhouse.migrate import SchemaMigrator, migrate
+
+import migrations
+import models
+from tests.helpers import frozen_request, make_app, paid_request, register_and_login
+
+NAME = "0002_payment_inquiry_times"
+
+
+def test_a_payment_table_without_the_inquiry_times_gets_them(tmp_path):
+    app = make_app(tmp_path)
+    client = app.test_client()
+    register_and_login(client)
+    paid_request(client)
+    frozen_request(client)
+    with models.db.connection_context():
+        before = models.db.execute_sql('SELECT id, track_id, state FROM "payment" ORDER BY id').fetchall()
+        assert before
+        # The database as the version before this migration left it.
+        migrate(*[SchemaMigrator.from_database(models.db.obj).drop_column("payment", name)
+                  for name in ("last_asked_at", "closed_at")])
+        models.db.execute_sql(f'DELETE FROM "{migrations.TABLE}" WHERE name = {models.db.obj.param}',
+                              (NAME,))
+        assert not migrations.has_column(models.db, "payment", "closed_at")
+
+    assert migrations.upgrade(models.db, models.MODELS) == [NAME]
+
+    with models.db.connection_context():
+        assert migrations.has_column(models.db, "payment", "last_asked_at")
+        assert migrations.has_column(models.db, "payment", "closed_at")
+        after = models.db.execute_sql('SELECT id, track_id, state FROM "payment" ORDER BY id').fetchall()
+        assert after == before
+        assert models.Receipt.select().count() == 1
+    assert migrations.upgrade(models.db, models.MODELS) == []

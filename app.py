@@ -18,7 +18,7 @@ from views.accounts import dev_outbox, profile
 from views import desk
 from views.requests import my_requests, questions, refund
 from web import (applicant_session, assets, compression, error_pages, fee_schedules, form_fields,
-                 language, rate_limits, request_log, security, staff_session)
+                 language, public_address, rate_limits, request_log, security, staff_session)
 
 ROOT = Path(__file__).resolve().parent
 
@@ -46,6 +46,7 @@ def create_app(config: dict | None = None) -> Flask:
     csrf.init_app(app)
     language.init_app(app)
     security.init_app(app)
+    public_address.init_app(app)  # before rate_limits: its ProxyFix wraps this one
     compression.init_app(app)
     error_pages.init_app(app)
     form_fields.init_app(app)

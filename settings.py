@@ -61,6 +61,7 @@ def load_settings(environ: dict, instance_path: Path) -> dict:
         "PROXY_HOPS": _whole_number(environ, "PROXY_HOPS", "0", highest=5),
         **_sms_settings(environ, production),
         **_payment_settings(environ, production),
+        **_public_address(environ, production),
     }
 
 
@@ -78,6 +79,35 @@ def _require_service_url(url: str, production: bool, message: str) -> None:
     allowed = ("https",) if production else ("https", "http")
     if parts.scheme not in allowed or not parts.netloc:
         raise ConfigError(message.format(scheme="https" if production else "http(s)"))
+
+
+def _public_address(environ: dict, production: bool) -> dict:
+    """PUBLIC_URL: the address people and the bank reach the site at. Absolute links (the
+    bank's notification and return addresses, the receipt's QR code) are built from it, not
+    from a request's Host header, and requests for another host are refused
+    (web/public_address.py).
+    Required in production; elsewhere, without it, any host is answered."""
+    url = (environ.get("PUBLIC_URL") or "").strip()
+    if not url:
+        if production:
+            raise ConfigError("PUBLIC_URL is required in production: the https address people "
+                              "reach the site at, such as https://tameen.example.kw.")
+        return {"PUBLIC_URL": ""}
+    parts = urlsplit(url)
+    try:
+        port = parts.port
+    except ValueError:
+        port = -1
+    schemes = ("https",) if production else ("https", "http")
+    if (parts.scheme not in schemes or not parts.hostname or "@" in parts.netloc or port == -1
+            or parts.path not in ("", "/") or parts.query or parts.fragment):
+        raise ConfigError(f"PUBLIC_URL must be the site's {' or '.join(schemes)} address with no "
+                          f"path, such as https://tameen.example.kw, not {url!r}.")
+    host = parts.netloc.lower()
+    default_port = {"https": 443, "http": 80}[parts.scheme]
+    if port == default_port:
+        host = host.rsplit(":", 1)[0]
+    return {"PUBLIC_URL": f"{parts.scheme}://{host}"}
 
 
 def _timeout(environ: dict, name: str, default: float) -> float:

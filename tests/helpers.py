@@ -81,7 +81,14 @@ def make_app(tmp_path, **overrides):
         "DATABASE_URL": database_url_for(tmp_path) if "DATABASE_URL" not in overrides else "",
     }
     config.update(overrides)
+    if config["APP_ENV"] == "production":
+        config.setdefault("PUBLIC_URL", PRODUCTION_PUBLIC_URL)
     return create_app(config)
+
+
+# Production builds its absolute links from its public address and answers no other host;
+# the test client of an app made with it asks for that host by default.
+PRODUCTION_PUBLIC_URL = "https://tameen.test"
 
 
 # Production takes payments through K-Net by default and refuses to start without the

@@ -9,6 +9,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 import zipfile
 from pathlib import Path
@@ -18,6 +19,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 # The interpreter without the test venv, and -S -I: only what the file carries is importable.
 PYTHON = [getattr(sys, "_base_executable", sys.executable), "-S", "-I"]
+# The site's public address; the server answers no other host (its health check excepted).
+PUBLIC_HOST = "tameen.test"
 
 pytestmark = pytest.mark.dist
 
@@ -45,6 +48,7 @@ def site(tmp_path, pyz) -> dict:
         "APP_ENV": "production",
         "SECRET_KEY": "dist-" + "s" * 40,
         "SMS_HTTP_URL": "https://sms.invalid/send",
+        "PUBLIC_URL": f"https://{PUBLIC_HOST}",
         "PAYMENT_GATEWAY": "sandbox", "ALLOW_SANDBOX_IN_PRODUCTION": "1",
         "HOST": "127.0.0.1", "PORT": str(port), "WEB_CONCURRENCY": "2",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'tameen.sqlite3'}",
@@ -60,7 +64,9 @@ def run(site: dict, *args: str) -> subprocess.CompletedProcess:
 
 
 def fetch(port: int, path: str, headers: dict | None = None):
-    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers=headers or {})
+    """As the reverse proxy would ask: for the public host, unless `headers` say another."""
+    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}",
+                                     headers={"Host": PUBLIC_HOST, **(headers or {})})
     with urllib.request.urlopen(request, timeout=5) as response:
         return response.status, dict(response.headers), response.read()
 
@@ -105,6 +111,9 @@ def test_serve_answers_the_start_page_and_healthz_on_a_fresh_database(site):
         assert '<html lang="en" dir="ltr">' in english
         asset = re.search(r'href="(/static/css/[^"]+)"', page).group(1)
         assert fetch(site["port"], asset)[0] == 200
+        with pytest.raises(urllib.error.HTTPError) as other_host:
+            fetch(site["port"], "/", {"Host": "attacker.example"})
+        assert other_host.value.code == 400
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)

@@ -47,3 +47,12 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path):
                             capture_output=True, text=True, timeout=60)
     assert result.returncode != 0
     assert "SECRET_KEY is required in production" in result.stderr
+
+
+def test_production_refuses_to_start_without_its_public_address(tmp_path):
+    env = {**os.environ, "APP_ENV": "production", "SECRET_KEY": "s" * 40, "PUBLIC_URL": "",
+           "DATABASE_URL": f"sqlite:///{tmp_path / 'prod.sqlite3'}"}
+    result = subprocess.run([sys.executable, "app.py"], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode != 0
+    assert "PUBLIC_URL is required in production" in result.stderr

@@ -183,3 +183,65 @@ def test_names_and_identifiers_show_isolated_on_check_receipt_and_desk(app, clie
     assert "<bdi>Sponsor</bdi>" in request_page and "<bdi>Ali</bdi>" in request_page
     refund = stored(paid).refunds.get()
     assert "<bdi>سارة أحمد</bdi>" in desk.get(f"/desk/refunds/{refund.id}").text
+
+
+# --- absolute links name the public address; other hosts are refused -------------------
+
+PUBLIC_URL = "https://tameen.example.kw"
+
+
+def production_app(tmp_path, **overrides):
+    from flask import url_for
+
+    from tests.helpers import make_app
+
+    app = make_app(tmp_path, APP_ENV="production", SECRET_KEY="p" * 64, PUBLIC_URL=PUBLIC_URL,
+                   **overrides)
+    app.add_url_rule("/test/receipt-link", view_func=lambda: url_for(
+        "receipts.verify", code="Zx8_kP2-qL5mN7rT9vW1yA", _external=True))
+    return app
+
+
+def test_production_needs_a_public_address(tmp_path):
+    from settings import ConfigError
+    from tests.helpers import make_app
+
+    for wrong in ("", "tameen.example.kw", "http://tameen.example.kw", "https://tameen.example.kw/app",
+                  "https://user:secret@tameen.example.kw", "https://tameen.example.kw:port",
+                  "https://tameen.example.kw/?x=1"):
+        with pytest.raises(ConfigError, match="PUBLIC_URL"):
+            make_app(tmp_path, APP_ENV="production", SECRET_KEY="p" * 64, PUBLIC_URL=wrong)
+    app = make_app(tmp_path, APP_ENV="production", SECRET_KEY="p" * 64,
+                   PUBLIC_URL="https://Tameen.Example.KW:443/")
+    assert app.config["PUBLIC_URL"] == PUBLIC_URL
+
+
+def test_links_that_leave_the_app_name_the_public_address_whatever_the_host_header(tmp_path):
+    app = production_app(tmp_path)
+    client = app.test_client()
+    # TLS ends at the proxy: the request reaches the app as plain http, with the right Host.
+    link = client.get("/test/receipt-link", base_url="http://tameen.example.kw")
+    assert link.status_code == 200
+    assert link.text == f"{PUBLIC_URL}/verify/Zx8_kP2-qL5mN7rT9vW1yA"
+    with app.app_context():  # operator commands build them the same way
+        from flask import url_for
+
+        assert url_for("payments.notify") == f"{PUBLIC_URL}/payments/notify"
+
+
+@pytest.mark.parametrize("host", ["attacker.example", "tameen.example.kw.attacker.example",
+                                  "tameen.example.kw:8443", "127.0.0.1"])
+def test_production_refuses_requests_for_another_host(tmp_path, caplog, host):
+    app = production_app(tmp_path)
+    client = app.test_client()
+    for path in ("/test/receipt-link", "/?lang=en"):
+        response = client.get(path, base_url=f"https://{host}")
+        assert response.status_code == 400
+        assert "attacker" not in response.text and PUBLIC_URL not in response.text
+    assert client.get("/healthz", base_url=f"http://{host}").status_code == 200  # load balancers
+    assert client.get("/?lang=en", base_url=PUBLIC_URL).status_code == 200
+
+
+def test_development_and_tests_answer_any_host(client):
+    response = client.get("/?lang=en", base_url="http://192.168.1.20:5000")
+    assert response.status_code == 200

@@ -1,10 +1,11 @@
 """What the unit and route tests share that is not a fixture: constants, the app factory
 for tests, and the steps an applicant or a member of staff takes through the test client.
 
-The one helpers module of the unit and route tests (beside tests/knet_fake.py, a fake
-bank): fixtures live in the conftest.py files and may use what is here; no test module
-imports another, and no conftest.py is imported. The browser tests have their own module,
-tests/browser/steps.py, as their steps drive a real browser against a live server.
+The one helpers module of the unit and route tests (beside tests/fakes/, the services
+outside the app): fixtures live in the conftest.py files and may use what is here; no
+test module imports another, and no conftest.py is imported. The browser tests have their
+own module, tests/browser/steps.py, as their steps drive a real browser against a live
+server.
 
 CSRF protection stays on in tests, as in production; `form_post` signs a token into the
 test client's session the way Flask-WTF does.

@@ -76,6 +76,21 @@ def live_server(tmp_path_factory):
     server.stop()
 
 
+@pytest.fixture(scope="module")
+def live_server_with(tmp_path_factory):
+    """live_server_with(**env) -> a live server with these settings besides the usual ones
+    (PAYMENT_GATEWAY=knet and its bank, say); stopped after the module."""
+    servers = []
+
+    def start(**env):
+        servers.append(LiveServer(tmp_path_factory.mktemp("live"), **env))
+        return servers[-1]
+
+    yield start
+    for server in servers:
+        server.stop()
+
+
 @pytest.fixture(scope="session")
 def browser():
     if not Path(CHROMIUM).exists():

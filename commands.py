@@ -20,6 +20,7 @@ from domain.civil_id import InvalidCivilId, parse_civil_id
 from domain.digits import normalise_digits
 from domain.names import InvalidName, check_name
 from domain.passwords import WeakPassword
+from domain.phone import InvalidMobile, parse_kuwait_mobile
 from models import StaffMember
 from services import payments, staff
 from settings import ConfigError
@@ -123,9 +124,11 @@ def staff_login_and_civil_id(login: str, civil_id: str | None) -> tuple[str, str
               show_default=True, help="reviewer: payments and refunds; admin: also the audit "
                                       "log, exports and fee schedules.")
 @click.option("--civil-id", help="Their civil ID; required when LOGIN is a user name.")
+@click.option("--mobile", help="Their Kuwaiti mobile number, so that they cannot decide on a "
+                               "request whose holder has it.")
 @click.option("--password-stdin", is_flag=True,
               help="Read the password from the first line of standard input instead of asking.")
-def create_staff(login, name, role, civil_id, password_stdin):
+def create_staff(login, name, role, civil_id, mobile, password_stdin):
     """Create a desk account: LOGIN is a civil ID or a user name. Prints the TOTP secret
     and its otpauth:// address once."""
     login, civil_id = staff_login_and_civil_id(login, civil_id)
@@ -137,6 +140,12 @@ def create_staff(login, name, role, civil_id, password_stdin):
     except InvalidName as problem:
         raise click.BadParameter(f"{problem}: type the name instead of pasting it",
                                  param_hint="--name") from problem
+    if mobile:
+        try:
+            mobile = parse_kuwait_mobile(normalise_digits(mobile))
+        except InvalidMobile as problem:
+            raise click.BadParameter(f"not a Kuwaiti mobile number: {problem}",
+                                     param_hint="--mobile") from problem
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
@@ -145,7 +154,7 @@ def create_staff(login, name, role, civil_id, password_stdin):
         with models.db.connection_context():
             _, secret = staff.create_staff_member(
                 login, civil_id, name, role, password, current_app.extensions["password_hasher"],
-                created_by="flask create-staff")
+                created_by="flask create-staff", mobile=mobile or None)
     except WeakPassword as problem:
         raise click.ClickException(f"password refused: {problem}") from problem
     except staff.StaffExists:

@@ -59,6 +59,7 @@ def load_settings(environ: dict, instance_path: Path) -> dict:
         # argon2-cffi's own parameters, except in the test suite where speed matters.
         "PASSWORD_HASH_CHEAP": app_env == "testing",
         "PROXY_HOPS": _whole_number(environ, "PROXY_HOPS", "0", highest=5),
+        **_session_settings(environ),
         **_sms_settings(environ, production),
         **_payment_settings(environ, production),
         **_public_address(environ, production),
@@ -70,6 +71,21 @@ def _whole_number(environ: dict, name: str, default: str, highest: int) -> int:
     if not text.isascii() or not text.isdigit() or int(text) > highest:
         raise ConfigError(f"{name} must be a whole number from 0 to {highest}, not {text!r}.")
     return int(text)
+
+
+def _session_settings(environ: dict) -> dict:
+    """How long a log-in lasts without a request (idle) and at most (absolute), enforced by
+    the server from times kept in the session: a copied cookie dies with them too."""
+    limits = {}
+    for name, default, highest in (("APPLICANT_SESSION_IDLE_MINUTES", "30", 24 * 60),
+                                   ("APPLICANT_SESSION_MAX_HOURS", "12", 7 * 24),
+                                   ("STAFF_SESSION_IDLE_MINUTES", "15", 24 * 60),
+                                   ("STAFF_SESSION_MAX_HOURS", "12", 7 * 24)):
+        text = str(environ.get(name) or default).strip()
+        if not text.isascii() or not text.isdigit() or not 1 <= int(text) <= highest:
+            raise ConfigError(f"{name} must be a whole number from 1 to {highest}, not {text!r}.")
+        limits[name] = int(text)
+    return limits
 
 
 def _require_service_url(url: str, production: bool, message: str) -> None:

@@ -64,6 +64,11 @@ class User(PasswordHolder, BaseModel):
     # Kept in the signed session cookie; changing it signs out every browser.
     session_version = CharField(max_length=32, default=new_session_version)
     created_at = DateTimeField(default=lambda: clock.now())
+    # Set when staff release the civil ID to the person who proved it is theirs (a claim at
+    # the desk): the account keeps its requests and payments but can never log in again,
+    # and `civil_id` holds a placeholder that no civil ID can equal.
+    frozen_at = DateTimeField(null=True)
+    released_civil_id = CharField(max_length=12, null=True)
 
     DETAILS = ("name_ar", "name_en", "user_name", "mobile", "email", "gender", "language",
                "governorate", "account_kind")
@@ -88,7 +93,37 @@ class User(PasswordHolder, BaseModel):
 
     @property
     def can_log_in(self) -> bool:
-        return self.password_hash is not None and self.mobile_verified_at is not None
+        return (self.password_hash is not None and self.mobile_verified_at is not None
+                and self.frozen_at is None)
+
+    def freeze(self, at: datetime) -> bool:
+        """Release the civil ID and close the account for good, in one conditional UPDATE:
+        False when it was frozen already (two staff members, a double click)."""
+        placeholder = f"X{self.id:011d}"  # no civil ID starts with a letter
+        new_version = new_session_version()
+        frozen = (User.update(frozen_at=at, released_civil_id=self.civil_id, civil_id=placeholder,
+                              session_version=new_version)
+                  .where(User.id == self.id, User.frozen_at.is_null()).execute())
+        if frozen:
+            self.released_civil_id, self.civil_id = self.civil_id, placeholder
+            self.frozen_at, self.session_version = at, new_version
+            (OneTimeCode.update(used_at=at)
+             .where(OneTimeCode.user == self, OneTimeCode.used_at.is_null()).execute())
+        return bool(frozen)
+
+    def replace_password(self, expected_version: str, password: str, hasher) -> bool:
+        """Set a new password only while the session version is still `expected_version`,
+        in one conditional UPDATE: the state that allowed it can be used once, even by two
+        copies of a cookie at the same moment. Every browser is signed out."""
+        password_hash = passwords.hash_password(hasher, password)
+        new_version = new_session_version()
+        changed = (User.update(password_hash=password_hash, session_version=new_version)
+                   .where(User.id == self.id, User.session_version == expected_version,
+                          User.frozen_at.is_null())
+                   .execute())
+        if changed:
+            self.password_hash, self.session_version = password_hash, new_version
+        return bool(changed)
 
     def mark_mobile_verified(self, mobile: str, at: datetime) -> None:
         self.mobile = mobile
@@ -113,6 +148,8 @@ class OneTimeCode(BaseModel):
     REGISTER = "register"
     RESET = "reset"
     CHANGE_MOBILE = "change_mobile"
+    # Asked for with the password after repeated failed log-ins, instead of a lock.
+    LOGIN = "login"
     LIFETIME = timedelta(minutes=10)
     MAX_ATTEMPTS = 5
     RESEND_AFTER = timedelta(seconds=60)

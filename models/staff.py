@@ -1,4 +1,6 @@
 """The people who work the desk for the operator."""
+import hmac
+import unicodedata
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
@@ -16,7 +18,8 @@ if TYPE_CHECKING:
 class StaffMember(PasswordHolder, BaseModel):
     """Someone who works the desk for the operator: not an applicant account. Logs in
     with a login name (a civil ID or a user name), a password and a TOTP code; the civil
-    ID is always kept, so nobody decides on a refund of their own request."""
+    ID is always kept (and the mobile, when given), so nobody decides on a refund of their
+    own request."""
 
     REVIEWER = "reviewer"
     ADMIN = "admin"
@@ -25,6 +28,7 @@ class StaffMember(PasswordHolder, BaseModel):
     login = CharField(max_length=40, unique=True)
     civil_id = CharField(max_length=12, index=True)
     name = CharField(max_length=100)
+    mobile = CharField(max_length=16, null=True)  # E.164
     role = CharField(max_length=10)
     password_hash = CharField(max_length=255)
     totp_secret = CharField(max_length=64)
@@ -57,6 +61,34 @@ class StaffMember(PasswordHolder, BaseModel):
             self.totp_last_step = step
         return bool(claimed)
 
+    def use_two_totps(self, code: str, next_code: str, at: datetime) -> bool:
+        """The slower way in, after repeated failed log-ins: the codes of two consecutive
+        time steps, neither used before. Guessing both is a million times harder than one,
+        and the owner only waits for their app to show the next code."""
+        step = totp.matching_step(self.totp_secret, next_code, at.replace(tzinfo=timezone.utc).timestamp())
+        if step is None or not hmac.compare_digest(totp.hotp(self.totp_secret, step - 1), code):
+            return False
+        claimed = (StaffMember.update(totp_last_step=step)
+                   .where((StaffMember.id == self.id) & (StaffMember.totp_last_step < step - 1))
+                   .execute())
+        if claimed:
+            self.totp_last_step = step
+        return bool(claimed)
+
     def may_decide_on(self, insurance_request: "InsuranceRequest") -> bool:
-        """Nobody decides on a request they hold, sponsor or are covered by."""
-        return self.civil_id not in insurance_request.related_civil_ids()
+        """Nobody decides on a request they hold, sponsor or are covered by. A civil ID
+        alone does not tell (an account's civil ID may be someone else's until claimed), so
+        the holder's mobile and every name on the request are compared too."""
+        owner = insurance_request.owner
+        civil_ids = insurance_request.related_civil_ids() | {owner.released_civil_id}
+        if self.civil_id in civil_ids or (self.mobile and self.mobile == owner.mobile):
+            return False
+        names = {owner.name_ar, owner.name_en, insurance_request.sponsor_name,
+                 *(person.name for person in insurance_request.people)}
+        return same_name(self.name) not in {same_name(name) for name in names if name}
+
+
+def same_name(name: str) -> str:
+    """A name as compared: letter case, tatweel, compatibility forms and spacing do not count."""
+    folded = unicodedata.normalize("NFKC", name).replace("\u0640", "").casefold()
+    return " ".join(folded.split())

@@ -1,8 +1,9 @@
 """SMS codes: issue one and send it, check what the person typed, send a new one.
 
 A code without a user is a decoy. It stands where a real code would when the details
-match no account: it sends nothing, takes as long as a send, and never verifies, so a
-stranger's answers and their timing never tell whether an account exists.
+match no account (or, at a log-in after repeated failures, when the password was wrong):
+it sends nothing, takes as long as a send, and never verifies, so a stranger's answers
+and their timing never tell whether an account exists.
 """
 from datetime import datetime
 
@@ -41,18 +42,24 @@ def issue(purpose: str, mobile: str, user: User | None, secret: bytes, at: datet
     return row
 
 
-def issue_for_taken_civil_id(mobile: str, owner: User, secret: bytes, at: datetime, *,
-                             warn_owner: bool) -> OneTimeCode:
-    """Someone registers a civil ID that already has an account: they get a decoy code, the
-    same next step as anyone, and the owner hears of it by SMS instead (when `warn_owner`,
-    so that the warnings have an end). CodeNotSent when the warning was refused."""
+def issue_for_taken_civil_id(mobile: str, language: str, secret: bytes, at: datetime) -> OneTimeCode:
+    """Someone registers a civil ID that already has an account: the page goes on to a
+    decoy code as for anyone, and the number typed gets, in place of a code, the news that
+    the civil ID is taken and how to claim it (one real send, as for a new account).
+    CodeNotSent when the provider refused it, as for a code."""
     row, _code = OneTimeCode.issue(OneTimeCode.REGISTER, mobile, None, secret, at)
-    if not warn_owner:
-        messages.take_as_long_as_sending()
-    elif not messages.warn_owner_of_registration_attempt(owner):
+    if not messages.tell_civil_id_is_taken(mobile, language):
         row.delete_instance()
-        raise CodeNotSent(owner.mobile)
+        raise CodeNotSent(mobile)
     return row
+
+
+def issue_for_login(user: User | None, secret: bytes, at: datetime) -> OneTimeCode:
+    """After repeated failed log-ins: a code to the account's own number when the password
+    was right (`user`), a decoy otherwise, so the next page never tells which. A failed SMS
+    is not reported either."""
+    return issue(OneTimeCode.LOGIN, user.mobile if user else "", user, secret, at,
+                 report_failure=False)
 
 
 def issue_for_reset(civil_id: str, mobile: str, secret: bytes, at: datetime) -> OneTimeCode:
@@ -65,11 +72,16 @@ def issue_for_reset(civil_id: str, mobile: str, secret: bytes, at: datetime) -> 
 
 def check(row: OneTimeCode, typed: str, secret: bytes, at: datetime) -> CodeCheck:
     """How the typed code fares. A right code for registering or for a new number makes
-    that number the account's verified mobile."""
+    that number the account's verified mobile; the number it replaces is told."""
     result = row.verify(typed, secret, at)
     if result.status == "ok" and row.purpose in PROVES_THE_MOBILE:
-        row.user.mark_mobile_verified(row.mobile, at)
-        row.user.save()
+        user = row.user
+        old_mobile = user.mobile
+        user.mark_mobile_verified(row.mobile, at)
+        user.save()
+        if row.purpose == OneTimeCode.CHANGE_MOBILE and old_mobile != user.mobile:
+            # Whoever changed it may hold the account: its old holder must hear of it.
+            messages.tell_old_number_of_new_mobile(old_mobile, user)
     return result
 
 
@@ -83,9 +95,10 @@ def ensure_resend_due(row: OneTimeCode, at: datetime) -> None:
 def resend(row: OneTimeCode, secret: bytes, at: datetime) -> OneTimeCode:
     """A new code to the same number, for the same purpose and person; `row` no longer
     verifies once it is out. ResendTooSoon when `row` is too recent; CodeNotSent when the
-    provider refused, except for a reset, whose answer would tell that the account exists."""
+    provider refused, except for a reset or a log-in, whose answer would tell that the
+    account exists or that the password was right."""
     ensure_resend_due(row, at)
     new = issue(row.purpose, row.mobile, row.user, secret, at,
-                report_failure=row.purpose != OneTimeCode.RESET)
+                report_failure=row.purpose not in (OneTimeCode.RESET, OneTimeCode.LOGIN))
     row.retire(at)
     return new

@@ -3,6 +3,7 @@ from flask import current_app
 from flask_babel import force_locale, gettext
 
 from domain.money import format_fils
+from domain.phone import national_format
 from gateways.sms import SmsGateway, SmsNotSent, backend_from_config
 from models import InsuranceRequest, OneTimeCode, User
 
@@ -22,11 +23,39 @@ def send_code(purpose: str, to: str, code: str, language: str) -> bool:
     return _send(to, text)
 
 
-def warn_owner_of_registration_attempt(owner: User) -> bool:
-    with force_locale(owner.language):
-        text = gettext("Tameen: someone tried to create an account with your civil ID. If it "
-                       "was you, log in or reset your password. If not, you need do nothing.")
-    return _send(owner.mobile, text)
+def tell_civil_id_is_taken(to: str, language: str) -> bool:
+    """To the number typed on a registration whose civil ID has an account: in its place,
+    the holder of the number learns what to do, whoever the account's holder is."""
+    with force_locale(language):
+        text = gettext("Tameen: the civil ID you typed already has an account. If it is yours, "
+                       "log in or reset your password. If it is not, take your civil ID card to "
+                       "the Tameen desk and staff will give the civil ID back to you.")
+    return _send(to, text)
+
+
+def tell_old_number_of_new_mobile(old_mobile: str, user: User) -> bool:
+    """To the number an account had, once another takes its place."""
+    with force_locale(user.language):
+        text = gettext("Tameen: the mobile number on your account has been changed to %(mobile)s. "
+                       "If you did not change it, reset your password and tell the Tameen desk.",
+                       mobile=national_format(user.mobile))
+    return _send(old_mobile, text)
+
+
+def tell_password_changed(user: User) -> bool:
+    with force_locale(user.language):
+        text = gettext("Tameen: the password of your account has been changed. If you did not "
+                       "change it, reset your password and tell the Tameen desk.")
+    return _send(user.mobile, text)
+
+
+def tell_account_frozen(user: User) -> bool:
+    """To a frozen account's number: staff gave its civil ID to the person it belongs to."""
+    with force_locale(user.language):
+        text = gettext("Tameen: the owner of the civil ID on your account proved at the Tameen "
+                       "desk that it is theirs. Your account is closed; its requests and payments "
+                       "are kept.")
+    return _send(user.mobile, text)
 
 
 def send_paid_sms(insurance_request: InsuranceRequest, amount_fils: int) -> bool:
@@ -57,6 +86,9 @@ def _code_text(purpose: str, code: str) -> str:
     if purpose == OneTimeCode.RESET:
         return gettext("Tameen: your code to reset your password is %(code)s. It expires in 10 "
                        "minutes. Never share it with anyone.", code=code)
+    if purpose == OneTimeCode.LOGIN:
+        return gettext("Tameen: your code to log in is %(code)s. It expires in 10 minutes. If "
+                       "you are not logging in, someone knows your password: reset it.", code=code)
     if purpose == OneTimeCode.CHANGE_MOBILE:
         return gettext("Tameen: your code to change your mobile number is %(code)s. It expires "
                        "in 10 minutes. Never share it with anyone.", code=code)

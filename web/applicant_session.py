@@ -1,13 +1,41 @@
-"""Who is logged in: the user in `g.user`, logging in and out, and `login_required`."""
+"""Who is logged in: the user in `g.user`, logging in and out, and `login_required`.
+
+A log-in ends after APPLICANT_SESSION_IDLE_MINUTES without a request, and after
+APPLICANT_SESSION_MAX_HOURS whatever happens: the times are kept in the signed session
+and checked here on every request, so a copied cookie ends with them too.
+"""
 import hmac
 import secrets
+from datetime import timedelta, timezone
 from functools import wraps
 from urllib.parse import urlsplit
 
 from flask import current_app, g, redirect, request, session, url_for
 
+import models
 from domain.passwords import make_hasher
 from models import User
+
+USER_KEYS = ("user_id", "session_version", "user_since", "user_seen")
+# "Last seen" is written back at most this often: not a new cookie on every request.
+SEEN_EVERY = 60
+
+
+def now_timestamp() -> float:
+    return models.now().replace(tzinfo=timezone.utc).timestamp()
+
+
+def within_limits(since_key: str, seen_key: str, idle: timedelta, most: timedelta) -> bool:
+    """True while the session's log-in is younger than `most` and was last used less than
+    `idle` ago; the last use is then moved to now."""
+    at = now_timestamp()
+    since, seen = session.get(since_key, 0), session.get(seen_key, 0)
+    # Only our own signed cookie sets these; a time ahead of ours is another server's clock.
+    if not (at - since < most.total_seconds() and at - seen < idle.total_seconds()):
+        return False
+    if at - seen >= SEEN_EVERY:
+        session[seen_key] = at
+    return True
 
 
 def load_user() -> None:
@@ -17,12 +45,16 @@ def load_user() -> None:
         return
     user = User.get_or_none(User.id == user_id)
     version = session.get("session_version", "")
-    if user is not None and user.can_log_in and hmac.compare_digest(user.session_version, version):
+    config = current_app.config
+    if (user is not None and user.can_log_in and hmac.compare_digest(user.session_version, version)
+            and within_limits("user_since", "user_seen",
+                              timedelta(minutes=config["APPLICANT_SESSION_IDLE_MINUTES"]),
+                              timedelta(hours=config["APPLICANT_SESSION_MAX_HOURS"]))):
         g.user = user
     else:
-        # Signed out elsewhere (logout, new password): this cookie no longer counts.
-        session.pop("user_id", None)
-        session.pop("session_version", None)
+        # Signed out elsewhere (logout, new password), or too long idle or logged in.
+        for key in USER_KEYS:
+            session.pop(key, None)
 
 
 def log_in(user: User) -> None:
@@ -32,6 +64,7 @@ def log_in(user: User) -> None:
     session["sid"] = secrets.token_urlsafe(16)
     session["user_id"] = user.id
     session["session_version"] = user.session_version
+    session["user_since"] = session["user_seen"] = now_timestamp()
     g.user = user
 
 

@@ -1,5 +1,10 @@
 """Limits on logging in, sending codes and resetting passwords, per account and per
-client address. The counters live in the database, so every server process shares them."""
+client address. The counters live in the database, so every server process shares them.
+
+An account's failed log-ins never lock it: anyone can type a civil ID or a staff login,
+so a lock would be a stranger's weapon against its owner. Past LOGIN_FAILURES_PER_ACCOUNT
+the log-in asks for more (an SMS code for applicants, two TOTP codes for staff) instead;
+only an address is refused outright."""
 import hashlib
 import hmac
 import math
@@ -22,6 +27,8 @@ class Limit(NamedTuple):
 
 LOGIN_FAILURES_PER_ACCOUNT = Limit("login-account", 5, timedelta(minutes=15))
 LOGIN_FAILURES_PER_ADDRESS = Limit("login-address", 20, timedelta(minutes=15))
+# Wrong passwords typed to change the mobile, by someone already logged in.
+PASSWORD_CHECKS_PER_ACCOUNT = Limit("password-account", 5, timedelta(minutes=15))
 CODES_PER_ACCOUNT = Limit("codes-account", 10, timedelta(hours=1))
 CODES_PER_ADDRESS = Limit("codes-address", 20, timedelta(hours=1))
 RESETS_PER_ACCOUNT = Limit("reset-account", 5, timedelta(hours=1))
@@ -50,6 +57,13 @@ def ensure_below(limit: Limit, subject: str) -> None:
     row = RateLimit.current(_key(limit, subject), limit.window, at)
     if row is not None and row.hits >= limit.hits:
         too_many(row.seconds_left(limit.window, at))
+
+
+def reached(limit: Limit, subject: str) -> bool:
+    """True when `subject` has used up `limit` in its window; counts nothing."""
+    at = models.now()
+    row = RateLimit.current(_key(limit, subject), limit.window, at)
+    return row is not None and row.hits >= limit.hits
 
 
 def count(limit: Limit, subject: str) -> None:

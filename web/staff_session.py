@@ -7,37 +7,38 @@ new session. Every web request also says who is acting, for the audit log.
 """
 import hmac
 import secrets
-from datetime import timedelta, timezone
+from datetime import timedelta
 from functools import wraps
 
-from flask import abort, g, redirect, request, session, url_for
+from flask import abort, current_app, g, redirect, request, session, url_for
 
 import models
 from domain.iban import grouped, masked
 from models import StaffMember
+from web.applicant_session import now_timestamp, within_limits
 
-# A desk session ends after this long, active or not: staff sign in each working day.
-STAFF_SESSION_LIFETIME = timedelta(hours=12)
-
-
-def _timestamp(at) -> float:
-    return at.replace(tzinfo=timezone.utc).timestamp()
+STAFF_KEYS = ("staff_id", "staff_session_version", "staff_since", "staff_seen")
 
 
 def load_staff() -> None:
+    """The staff member of this session, while it is within STAFF_SESSION_IDLE_MINUTES of
+    its last request and STAFF_SESSION_MAX_HOURS of its log-in (staff sign in each working
+    day, and a desk left open ends soon)."""
     g.staff = None
     staff_id = session.get("staff_id")
     if staff_id is None:
         return
     staff = StaffMember.get_or_none(StaffMember.id == staff_id)
     version = session.get("staff_session_version", "")
-    since = session.get("staff_since", 0)
-    fresh = _timestamp(models.now()) - since < STAFF_SESSION_LIFETIME.total_seconds()
-    if (staff is not None and staff.active and fresh
-            and hmac.compare_digest(staff.session_version, version)):
+    config = current_app.config
+    if (staff is not None and staff.active
+            and hmac.compare_digest(staff.session_version, version)
+            and within_limits("staff_since", "staff_seen",
+                              timedelta(minutes=config["STAFF_SESSION_IDLE_MINUTES"]),
+                              timedelta(hours=config["STAFF_SESSION_MAX_HOURS"]))):
         g.staff = staff
     else:
-        for key in ("staff_id", "staff_session_version", "staff_since"):
+        for key in STAFF_KEYS:
             session.pop(key, None)
 
 
@@ -47,7 +48,7 @@ def log_in_staff(staff: StaffMember) -> None:
     session["sid"] = secrets.token_urlsafe(16)
     session["staff_id"] = staff.id
     session["staff_session_version"] = staff.session_version
-    session["staff_since"] = _timestamp(models.now())
+    session["staff_since"] = session["staff_seen"] = now_timestamp()
     g.staff, g.user = staff, None
 
 

@@ -4,6 +4,7 @@ services/codes.py issues, checks and resends codes. Here the code in progress is
 in the session by its row id, sending is limited per client address, and the code page
 shows the outcome in the person's language.
 """
+import hmac
 from datetime import timedelta
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
@@ -54,23 +55,30 @@ def pending(purpose: str, user: User | None = None) -> OneTimeCode | None:
 
 def mark_verified(purpose: str, user: User) -> None:
     session.pop(PENDING, None)
-    session[VERIFIED] = {"purpose": purpose, "user_id": user.id, "at": models.now().timestamp()}
+    # The session version read now is spent by the password chosen next (a conditional
+    # UPDATE), so this state sets one password, however often the cookie is copied.
+    session[VERIFIED] = {"purpose": purpose, "user_id": user.id, "at": models.now().timestamp(),
+                         "version": user.session_version}
 
 
-def verified_user(purpose: str) -> User | None:
+def verified_user(purpose: str) -> tuple[User, str] | tuple[None, None]:
+    """(user, the session version the code was verified under), or (None, None)."""
     state = session.get(VERIFIED) or {}
     if state.get("purpose") != purpose:
-        return None
+        return None, None
     at = models.now().timestamp()
     if not 0 <= at - state.get("at", 0) <= VERIFIED_FOR.total_seconds():
-        return None
+        return None, None
     user = User.get_or_none(User.id == state.get("user_id"))
-    if user is None or user.mobile_verified_at is None:
-        return None
+    version = state.get("version") or ""
+    if user is None or user.mobile_verified_at is None or user.frozen_at is not None:
+        return None, None
+    if not hmac.compare_digest(user.session_version, version):
+        return None, None  # spent: a password was chosen with it, or the account signed out
     # A finished registration cannot choose its first password again.
     if purpose == OneTimeCode.REGISTER and user.password_hash is not None:
-        return None
-    return user
+        return None, None
+    return user, version
 
 
 def forget_verified() -> None:
@@ -92,8 +100,11 @@ def check_code(row: OneTimeCode, form: CodeForm) -> CodeCheck | None:
 def render_code_page(row: OneTimeCode, form, *, heading: str, code_url: str, resend_url: str,
                      resend_problem: str | None = None, **context):
     problems = form_errors(form) + ([("resend", resend_problem)] if resend_problem else [])
+    # A log-in code never shows the number: that would tell whose account it is, or that
+    # the password was right.
+    mobile = shown_mobile(row.mobile) if row.purpose != OneTimeCode.LOGIN else None
     return render_template("accounts/code.html", form=form, heading=heading, problems=problems,
-                           mobile=shown_mobile(row.mobile), code_url=code_url,
+                           mobile=mobile, code_url=code_url,
                            resend_url=resend_url, resend_problem=resend_problem, **context)
 
 
@@ -105,7 +116,12 @@ def resend(purpose: str, *, start: str, code_page: str, heading: str, user: User
         return redirect(url_for(start))
     try:
         codes.ensure_resend_due(row, models.now())
-        limit_sending(row.mobile)
+        if row.purpose == OneTimeCode.LOGIN:
+            # Per address only: a cap on the account or its number would tell a decoy
+            # (no number) from a real code, and would let strangers use it up.
+            rate_limits.spend(rate_limits.CODES_PER_ADDRESS, rate_limits.client_address())
+        else:
+            limit_sending(row.mobile)
         remember(codes.resend(row, secret(), models.now()))
     except codes.ResendTooSoon as wait:
         problem = ngettext("You can ask for a new code in %(num)d second.",

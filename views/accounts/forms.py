@@ -190,3 +190,7 @@ class ResetForm(FlaskForm):
 
 class MobileForm(FlaskForm):
     mobile = _mobile_field(_l("New mobile number"))
+    # Someone at an unlocked browser must not move the account to their own number.
+    password = PasswordField(_l("Your password"), validators=[
+        InputRequired(_l("Enter your password")),
+        Length(max=MAX_LENGTH * 4, message=_l("Your password must have 128 characters or fewer"))])

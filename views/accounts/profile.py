@@ -8,7 +8,8 @@ from services import codes
 from views.accounts import code_step
 from views.accounts.forms import (ACCOUNT_KINDS, GENDERS, GOVERNORATES, LANGUAGES, CodeForm,
                                   DetailsForm, MobileForm, labels)
-from web.applicant_session import login_required
+from web import rate_limits
+from web.applicant_session import login_required, password_hasher
 
 bp = Blueprint("profile", __name__, url_prefix="/account")
 
@@ -40,7 +41,11 @@ def mobile():
     form = MobileForm()
     if form.validate_on_submit():
         new_mobile = form.mobile.parsed
-        if new_mobile == g.user.mobile:
+        rate_limits.ensure_below(rate_limits.PASSWORD_CHECKS_PER_ACCOUNT, g.user.civil_id)
+        if not g.user.check_password(form.password.data, password_hasher()):
+            rate_limits.count(rate_limits.PASSWORD_CHECKS_PER_ACCOUNT, g.user.civil_id)
+            form.password.errors.append(_("The password is not right"))
+        elif new_mobile == g.user.mobile:
             form.mobile.errors.append(_("This is already the mobile number on your account"))
         else:
             code_step.limit_sending(new_mobile, g.user.civil_id)

@@ -1,6 +1,8 @@
-"""Creating an account: the form, the code sent to the mobile, then a password."""
-from datetime import timedelta
+"""Creating an account: the form, the code sent to the mobile, then a password.
 
+A civil ID that already has an account gets the same pages; the SMS to the number typed
+says so instead of carrying a code, and how its owner claims it at the desk.
+"""
 from flask import redirect, render_template, url_for
 from flask_babel import gettext as _
 
@@ -10,11 +12,7 @@ from services import codes
 from views.accounts import bp, code_step
 from views.accounts.forms import CodeForm, RegistrationForm
 from views.accounts.new_password import choose_password
-from web import rate_limits
 from web.language import select_locale
-
-# The real owner hears of attempts to register their civil ID, but not without end.
-OWNER_WARNINGS = rate_limits.Limit("owner-warnings", 3, timedelta(days=1))
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -27,10 +25,9 @@ def register():
         user, duplicate = User.start_registration(civil_id, details)
         try:
             if duplicate:
-                # The stranger sees the same next step; the owner gets the news instead.
-                row = codes.issue_for_taken_civil_id(
-                    mobile, user, code_step.secret(), models.now(),
-                    warn_owner=rate_limits.take(OWNER_WARNINGS, user.civil_id))
+                # The same next page as anyone; the number typed hears how to claim the civil ID.
+                row = codes.issue_for_taken_civil_id(mobile, form.language.data,
+                                                     code_step.secret(), models.now())
             else:
                 row = codes.issue(OneTimeCode.REGISTER, mobile, user, code_step.secret(),
                                   models.now())

@@ -33,6 +33,11 @@ class StaffLoginForm(FlaskForm):
     code = StringField(_l("Code from your authenticator app"), filters=[ascii_digits, no_spaces],
                        validators=[InputRequired(_l("Enter the 6-digit code from your authenticator app")),
                                    Regexp(r"[0-9]{6}\Z", message=_l("The code has 6 digits"))])
+    # Asked for after repeated failures: the code after `code`, once the app shows it.
+    next_code = StringField(_l("The next code from your authenticator app"),
+                            filters=[ascii_digits, no_spaces],
+                            validators=[Optional(),
+                                        Regexp(r"[0-9]{6}\Z", message=_l("The code has 6 digits"))])
 
 
 _FROM_ADDRESS = object()

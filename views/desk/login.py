@@ -1,5 +1,7 @@
 """Staff log in at /desk/login with a password and a TOTP code, under the same limits
-as applicants (web/rate_limits.py), and log out."""
+as applicants (web/rate_limits.py), and log out. Past a few failures for a login name the
+desk is not locked (a stranger could lock its owner out): it asks for two consecutive
+TOTP codes instead of one."""
 from flask import render_template, Blueprint, flash, g, redirect, request, url_for
 from flask_babel import gettext as _
 
@@ -26,14 +28,20 @@ def login():
     if form.validate_on_submit():
         name, address = form.login.data, rate_limits.client_address()
         subject = "staff:" + name  # counted apart from applicants' civil IDs
-        rate_limits.ensure_below(rate_limits.LOGIN_FAILURES_PER_ACCOUNT, subject)
         rate_limits.ensure_below(rate_limits.LOGIN_FAILURES_PER_ADDRESS, address)
+        two_codes = rate_limits.reached(rate_limits.LOGIN_FAILURES_PER_ACCOUNT, subject)
+        if two_codes and not form.next_code.data:
+            # Nothing is checked yet, so this answer says nothing of the password or code.
+            form.next_code.errors.append(_("Type the next code too"))
+            return render_template("desk/login.html", form=form, next_page=next_page,
+                                   two_codes=True)
         staff = StaffMember.by_login(name)
         hasher = password_hasher()
         if staff is not None:
             # The code is only spent once the password is right: a stranger cannot burn codes.
-            matches = (staff.check_password(form.password.data, hasher)
-                       and staff.use_totp(form.code.data, models.now()))
+            matches = staff.check_password(form.password.data, hasher) and (
+                staff.use_two_totps(form.code.data, form.next_code.data, models.now())
+                if two_codes else staff.use_totp(form.code.data, models.now()))
         else:
             verify_password(hasher, None, form.password.data)  # as slow as a real check
             matches = False
@@ -49,7 +57,10 @@ def login():
                      after={"login": name[:40], "address": address},
                      actor=models.Actor("system", None, "desk login"))
         form.login.errors.append(_("The user name, password or code is not right"))
-    return render_template("desk/login.html", form=form, next_page=next_page)
+        two_codes = rate_limits.reached(rate_limits.LOGIN_FAILURES_PER_ACCOUNT, subject)
+        return render_template("desk/login.html", form=form, next_page=next_page,
+                               two_codes=two_codes)
+    return render_template("desk/login.html", form=form, next_page=next_page, two_codes=False)
 
 
 @bp.post("/logout")

@@ -3,8 +3,10 @@ import pytest
 from argon2 import PasswordHasher
 
 from models import RateLimit, User
-from tests.helpers import (HX, PASSWORD, civil_id_for, form_post, login, make_app, mobile_for,
-                           register, register_and_login, use_outbox, without_tokens)
+from settings import ConfigError
+from tests.helpers import (HX, PASSWORD, civil_id_for, form_post, latest_code, login, make_app,
+                           mobile_for, register, register_and_login, sms_to, use_outbox,
+                           without_tokens)
 
 CIVIL_ID = "279040907388"
 
@@ -126,29 +128,85 @@ def test_login_needs_the_csrf_token(client, account):
     assert client.get("/account/").status_code == 302
 
 
-# --- limits ----------------------------------------------------------------
+# --- limits: never a lock, a code instead -------------------------------------
 
-def test_an_account_is_limited_after_five_failures(app, client, account, clock):
-    for _ in range(5):
-        assert login(client, account, "wrong guess").status_code == 200
-    refused = login(client, account, PASSWORD, query_string={"lang": "en"})
-    assert refused.status_code == 429
-    assert "Too many attempts" in refused.text
-    assert refused.headers["Retry-After"] == "900"
-    assert "Try again in 15 minutes." in refused.text
-    # From another address too: the limit belongs to the account.
-    elsewhere = app.test_client()
-    assert login(elsewhere, account, PASSWORD,
-                 environ_base={"REMOTE_ADDR": "10.9.8.7"}).status_code == 429
-    clock.advance(minutes=15)
-    assert login(client, account).status_code == 302
+E164 = "+96590012345"  # the account's mobile
 
 
-def test_unknown_civil_ids_are_limited_the_same_way(client):
+def fail(civil_id, times=5, app=None, client=None, address="203.0.113.9"):
+    """Wrong passwords for `civil_id`, as a stranger would type them from their own address."""
+    for _ in range(times):
+        response = login(client or app.test_client(), civil_id, "wrong guess",
+                         environ_base={"REMOTE_ADDR": address})
+        # A refusal, or past the first five, the (decoy) code step.
+        assert response.status_code == 200 or response.headers["Location"] == "/login/code"
+
+
+def test_failures_by_strangers_never_lock_the_owner_out(app, client, account, clock):
+    for serial in range(6):  # thirty failures, from six addresses
+        fail(account, app=app, address=f"203.0.113.{serial}")
+    response = form_post(client, "/login?next=/account/details",
+                         {"civil_id": account, "password": PASSWORD})
+    assert response.status_code == 302 and response.headers["Location"] == "/login/code"
+    assert client.get("/account/").status_code == 302  # not logged in yet
+    page = client.get("/login/code?lang=en")
+    assert page.status_code == 200 and "we have sent a code by SMS" in page.text
+    assert "9001 2345" not in page.text  # the page never shows whose number it is
+    assert "your code to log in" in sms_to(E164)[-1]
+    response = form_post(client, "/login/code", {"code": latest_code(E164)})
+    assert response.headers["Location"] == "/account/details"
+    assert client.get("/account/").status_code == 200
+    # A success clears the account's count: the next log-in needs no code.
+    form_post(client, "/logout")
+    assert login(client, account).headers["Location"] == "/account/"
+
+
+def test_past_the_failures_a_wrong_password_gets_the_same_code_page_and_no_sms(app, account, clock):
+    unknown = civil_id_for(42)
+    fail(account, app=app)
+    fail(unknown, app=app)
+    right, wrong, stranger = app.test_client(), app.test_client(), app.test_client()
+    sent_before = len(sms_to(E164))
+    answers = [login(right, account), login(wrong, account, "another guess"),
+               login(stranger, unknown, "another guess")]
+    assert {(a.status_code, a.headers["Location"]) for a in answers} == {(302, "/login/code")}
+    pages = [without_tokens(c.get("/login/code?lang=en").text) for c in (right, wrong, stranger)]
+    assert pages[0] == pages[1] == pages[2]
+    assert len(sms_to(E164)) == sent_before + 1  # only the right password sent a code
+    # The decoys never log anyone in, whatever is typed.
+    for guessing in (wrong, stranger):
+        for guess in ("000000", "123456"):
+            response = form_post(guessing, "/login/code?lang=en", {"code": guess})
+            assert response.status_code == 200 and "The code is not right" in response.text
+        assert guessing.get("/account/").status_code == 302
+
+
+def test_a_login_code_is_useless_once_the_password_changes(app, client, account, clock):
+    fail(account, app=app)
+    login(client, account)
+    code = latest_code(E164)
+    user = User.get(User.civil_id == account)
+    user.set_password("a brand new passphrase", app.extensions["password_hasher"])
+    user.save()
+    response = form_post(client, "/login/code", {"code": code})
+    assert response.headers["Location"] == "/login"
+    assert client.get("/account/").status_code == 302
+
+
+def test_a_new_login_code_can_be_asked_for(app, client, account, clock):
+    fail(account, app=app)
+    login(client, account)
+    clock.advance(seconds=61)
+    assert form_post(client, "/login/code/resend").headers["Location"] == "/login/code"
+    assert form_post(client, "/login/code", {"code": latest_code(E164)}).status_code == 302
+    assert client.get("/account/").status_code == 200
+
+
+def test_unknown_civil_ids_get_the_code_step_the_same_way(app, client):
     unknown = civil_id_for(77)
-    for _ in range(5):
-        assert login(client, unknown, "wrong guess").status_code == 200
-    assert login(client, unknown, "wrong guess").status_code == 429
+    fail(unknown, client=client)
+    response = login(client, unknown, "wrong guess")
+    assert response.status_code == 302 and response.headers["Location"] == "/login/code"
 
 
 def test_success_clears_the_account_count(client, account):
@@ -158,6 +216,7 @@ def test_success_clears_the_account_count(client, account):
     form_post(client, "/logout")
     for _ in range(4):
         assert login(client, account, "wrong guess").status_code == 200
+    assert login(client, account).headers["Location"] == "/account/"
 
 
 def test_an_address_is_limited_after_twenty_failures(app, client, account):
@@ -179,7 +238,7 @@ def test_counters_are_in_the_database_and_shared_between_processes(tmp_path, acc
     second = second_app.test_client()
     for _ in range(2):
         login(second, account, "wrong guess")
-    assert login(second, account).status_code == 429
+    assert login(second, account).headers["Location"] == "/login/code"
     keys = [row.key for row in RateLimit.select()]
     assert keys and not any(account in key or "127.0.0.1" in key for key in keys)
 
@@ -217,3 +276,44 @@ def test_start_page_sets_no_session_for_visitors(client):
     response = client.get("/")
     assert "session=" not in response.headers.get("Set-Cookie", "")
     assert User.select().count() == 0
+
+
+# --- how long a log-in lasts ---------------------------------------------------
+
+def test_a_session_ends_after_thirty_idle_minutes(client, account, clock):
+    login(client, account)
+    for _ in range(3):  # each request starts the idle time again
+        clock.advance(minutes=29)
+        assert client.get("/account/").status_code == 200
+    copied = client.get_cookie("session").value
+    clock.advance(minutes=30)
+    assert client.get("/account/").status_code == 302
+    # The limit is the server's: a copy of the cookie has ended too.
+    client.set_cookie("session", copied)
+    assert client.get("/account/").status_code == 302
+
+
+def test_a_session_ends_after_twelve_hours_however_busy(client, account, clock):
+    login(client, account)
+    for _ in range(24):
+        clock.advance(minutes=29)
+        assert client.get("/account/").status_code == 200
+    clock.advance(minutes=25)  # 12 hours and a minute after logging in
+    assert client.get("/account/").status_code == 302
+    assert login(client, account).status_code == 302
+    assert client.get("/account/").status_code == 200
+
+
+def test_session_limits_are_settings(tmp_path, clock):
+    app = make_app(tmp_path, APPLICANT_SESSION_IDLE_MINUTES="5", APPLICANT_SESSION_MAX_HOURS="1")
+    use_outbox(app)
+    client = app.test_client()
+    register_and_login(client, CIVIL_ID, "90012345")
+    clock.advance(minutes=4)
+    assert client.get("/account/").status_code == 200
+    clock.advance(minutes=5, seconds=1)
+    assert client.get("/account/").status_code == 302
+    for name, value in (("APPLICANT_SESSION_IDLE_MINUTES", "0"), ("STAFF_SESSION_MAX_HOURS", "x"),
+                        ("STAFF_SESSION_IDLE_MINUTES", "1441")):
+        with pytest.raises(ConfigError, match=name):
+            make_app(tmp_path, **{name: value})

@@ -3,11 +3,15 @@ import pytest
 
 from gateways.sms import SmsBackend, SmsNotSent
 from models import User
-from tests.helpers import (HX, REGISTRATION, form_post, latest_code, make_app, register_and_login, sms_to,
-                           use_outbox)
+from tests.helpers import (HX, PASSWORD, REGISTRATION, form_post, latest_code, make_app,
+                           register_and_login, sms_to, use_outbox)
 
 OLD_MOBILE = "+96550012345"
 NEW_MOBILE = "+96599887766"
+
+
+def ask_for_new_mobile(client, mobile="99887766", password=PASSWORD, **kwargs):
+    return form_post(client, "/account/mobile", {"mobile": mobile, "password": password}, **kwargs)
 
 
 @pytest.fixture
@@ -80,7 +84,7 @@ def test_details_problems_keep_what_was_typed(client):
 
 
 def test_change_mobile_with_a_code_sent_to_the_new_number(client):
-    response = form_post(client, "/account/mobile", {"mobile": "٩٩٨٨ ٧٧٦٦"})
+    response = ask_for_new_mobile(client, "٩٩٨٨ ٧٧٦٦")
     assert response.headers["Location"] == "/account/mobile/code"
     assert len(sms_to(NEW_MOBILE)) == 1 and len(sms_to(OLD_MOBILE)) == 1  # the registration's
     assert "mobile number" in sms_to(NEW_MOBILE)[0]
@@ -94,11 +98,29 @@ def test_change_mobile_with_a_code_sent_to_the_new_number(client):
     assert response.headers["Location"] == "/account/"
     assert User.get().mobile == NEW_MOBILE
     assert "Your mobile number is now \u20669988 7766\u2069." in client.get("/account/?lang=en").text
+    # The old number hears of it: whoever changed it might not be its owner.
+    told = sms_to(OLD_MOBILE)[-1]
+    assert "has been changed to 9988 7766" in told and "reset your password" in told
+    assert len(sms_to(NEW_MOBILE)) == 1
+
+
+def test_changing_the_mobile_needs_the_current_password(client):
+    missing = ask_for_new_mobile(client, password="", query_string={"lang": "en"})
+    assert missing.status_code == 200 and "Enter your password" in missing.text
+    wrong = ask_for_new_mobile(client, password="not my password", query_string={"lang": "en"})
+    assert wrong.status_code == 200 and "The password is not right" in wrong.text
+    assert 'href="#password"' in wrong.text and 'value="99887766"' in wrong.text
+    assert sms_to(NEW_MOBILE) == [] and User.get().mobile == OLD_MOBILE
+    assert client.get("/account/mobile/code").headers["Location"] == "/account/mobile"
+    # Guessing is limited: five wrong passwords, then a pause.
+    for _ in range(4):
+        ask_for_new_mobile(client, password="not my password")
+    assert ask_for_new_mobile(client).status_code == 429
 
 
 @pytest.mark.parametrize("headers", [{}, HX], ids=["page", "htmx"])
 def test_mobile_code_page_renders(client, headers):
-    form_post(client, "/account/mobile", {"mobile": "99887766"})
+    ask_for_new_mobile(client)
     response = client.get("/account/mobile/code?lang=en", headers=headers)
     assert response.status_code == 200 and "Check your new phone" in response.text
 
@@ -109,14 +131,14 @@ def test_mobile_code_page_renders(client, headers):
     ("", "Enter your mobile number"),
 ])
 def test_mobile_problems(client, mobile, message):
-    response = form_post(client, "/account/mobile?lang=en", {"mobile": mobile})
+    response = ask_for_new_mobile(client, mobile, query_string={"lang": "en"})
     assert response.status_code == 200
     assert message in response.text and 'id="mobile-error"' in response.text
     assert len(sms_to(OLD_MOBILE)) == 1
 
 
 def test_mobile_resend_waits_then_sends(client, clock):
-    form_post(client, "/account/mobile", {"mobile": "99887766"})
+    ask_for_new_mobile(client)
     response = form_post(client, "/account/mobile/code/resend?lang=en")
     assert "You can ask for a new code in 60 seconds." in response.text
     clock.advance(seconds=60)
@@ -125,7 +147,7 @@ def test_mobile_resend_waits_then_sends(client, clock):
 
 
 def test_another_persons_code_is_not_yours(app, client):
-    form_post(client, "/account/mobile", {"mobile": "99887766"})
+    ask_for_new_mobile(client)
     other = app.test_client()
     register_and_login(other, "279040907388", "60011111")
     with client.session_transaction() as mine:
@@ -142,7 +164,7 @@ class Failing(SmsBackend):
 
 def test_sms_failure_keeps_the_form(app, client):
     app.extensions["sms"].backend = Failing()
-    response = form_post(client, "/account/mobile?lang=en", {"mobile": "99887766"})
+    response = ask_for_new_mobile(client, query_string={"lang": "en"})
     assert response.status_code == 200
     assert "We could not send the SMS just now" in response.text
     assert 'value="99887766"' in response.text

@@ -3,10 +3,10 @@ import re
 
 import pytest
 
+from gateways.sms import SmsBackend, SmsNotSent
 from models import OneTimeCode, SmsMessage, User
 from tests.helpers import (HX, PASSWORD, REGISTRATION, civil_id_for, form_post, latest_code,
-                           mobile_for, register, register_and_login, sms_to, use_outbox,
-                           without_tokens)
+                           register, register_and_login, sms_to, use_outbox, without_tokens)
 
 CIVIL_ID = "291030104196"
 MOBILE = "50012345"
@@ -137,7 +137,7 @@ def test_registration_needs_the_csrf_token(client):
 
 # --- a civil ID that already has an account ---------------------------------
 
-def test_duplicate_registration_warns_the_owner_and_tells_the_stranger_nothing(app, client):
+def test_a_taken_civil_id_gets_the_same_page_and_an_sms_to_the_number_typed(app, client):
     owner = register_and_login(client, CIVIL_ID, MOBILE, language="ar")
     stranger, newcomer = app.test_client(), app.test_client()
     stranger_mobile, newcomer_mobile = "60012345", "60054321"
@@ -153,9 +153,13 @@ def test_duplicate_registration_warns_the_owner_and_tells_the_stranger_nothing(a
 
     assert page(stranger, stranger_mobile) == page(newcomer, newcomer_mobile)
 
-    assert sms_to("+965" + stranger_mobile) == []
-    warning = sms_to(owner.mobile)[-1]
-    assert "رقمك المدني" in warning  # in the owner's language
+    # Each number typed gets one SMS: a code, or the news that the civil ID is taken and
+    # how to claim it, in the language chosen on the form. The account's number hears nothing.
+    assert len(sms_to("+965" + newcomer_mobile)) == 1
+    [taken] = sms_to("+965" + stranger_mobile)
+    assert "already has an account" in taken and "civil ID card" in taken
+    assert not re.search(r"\b[0-9]{6}\b", taken)
+    assert len(sms_to(owner.mobile)) == 1  # its own registration code only
     owner = User.get_by_id(owner.id)
     assert owner.name_en == "Sara Ahmed" and owner.mobile == "+96550012345"
 
@@ -165,12 +169,28 @@ def test_duplicate_registration_warns_the_owner_and_tells_the_stranger_nothing(a
         assert response.status_code == 200 and "The code is not right" in response.text
 
 
-def test_owner_warnings_are_limited(app, client):
-    owner = register_and_login(client, CIVIL_ID, MOBILE)
-    for attempt in range(5):
-        register(app.test_client(), CIVIL_ID, mobile_for(100 + attempt))
-    warnings = [text for text in sms_to(owner.mobile) if "civil ID" in text]
-    assert len(warnings) == 3
+def test_the_news_of_a_taken_civil_id_comes_in_the_language_chosen(app, client):
+    register_and_login(client, CIVIL_ID, MOBILE, language="en")
+    register(app.test_client(), CIVIL_ID, "60012345", language="ar")
+    [taken] = sms_to("+96560012345")
+    assert "بطاقتك المدنية" in taken
+
+
+class Failing(SmsBackend):
+    def send(self, to, text):
+        raise SmsNotSent("provider down")
+
+
+def test_a_failed_sms_is_reported_the_same_for_a_taken_civil_id(app, client):
+    register_and_login(client, CIVIL_ID, MOBILE)
+    app.extensions["sms"].backend = Failing()
+    answers = [form_post(app.test_client(), "/register?lang=en",
+                         {**REGISTRATION, "civil_id": civil_id, "mobile": "60012345"})
+               for civil_id in (CIVIL_ID, civil_id_for(7))]
+    assert [a.status_code for a in answers] == [200, 200]
+    assert all("We could not send the SMS just now" in a.text for a in answers)
+    assert without_tokens(answers[0].text).replace(CIVIL_ID, civil_id_for(7)) == \
+        without_tokens(answers[1].text)
 
 
 def test_an_unfinished_registration_is_taken_over(app, client):

@@ -54,6 +54,29 @@ def test_reset_with_the_code_sent_by_sms(app, client, account):
     assert login(app.test_client(), account, NEW_PASSWORD).status_code == 302
 
 
+def test_a_new_password_is_told_to_the_accounts_number(client, account):
+    ask_for_reset(client)
+    form_post(client, "/reset/code", {"code": latest_code(E164)})
+    form_post(client, "/reset/password", {"password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
+    assert "تغيّرت كلمة مرور حسابك" in sms_to(E164)[-1]  # in the account's language
+
+
+def test_a_copy_of_the_verified_cookie_cannot_set_a_second_password(app, client, account):
+    ask_for_reset(client)
+    assert form_post(client, "/reset/code", {"code": latest_code(E164)}).status_code == 302
+    copy = app.test_client()
+    copy.set_cookie("session", client.get_cookie("session").value)
+    first = form_post(client, "/reset/password", {"password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
+    assert first.headers["Location"] == "/account/"
+    third = "a third long passphrase"
+    assert copy.get("/reset/password").headers["Location"] == "/reset"
+    second = form_post(copy, "/reset/password", {"password": third, "confirm": third})
+    assert second.headers["Location"] == "/reset"
+    assert copy.get("/account/").status_code == 302
+    assert login(app.test_client(), account, NEW_PASSWORD).status_code == 302
+    assert login(app.test_client(), account, third).status_code == 200
+
+
 @pytest.mark.parametrize("headers", [{}, HX], ids=["page", "htmx"])
 def test_reset_code_page_renders(client, account, headers):
     ask_for_reset(client)

@@ -81,14 +81,43 @@ def test_a_code_from_a_phone_slightly_off_is_accepted(app, reviewer, clock):
     assert staff_login(other, reviewer, code=code_now(reviewer, seconds_later=-120)).status_code == 200
 
 
-def test_staff_log_in_has_the_applicants_limits(app, reviewer, clock):
+def two_codes(client, staff, code, next_code):
+    return form_post(client, "/desk/login", {"login": staff.login, "password": STAFF_PASSWORD,
+                                             "code": code, "next_code": next_code})
+
+
+def test_failures_never_lock_a_staff_member_out_but_ask_for_two_codes(app, reviewer, clock):
+    for serial in range(3):  # a stranger, from three addresses
+        for _ in range(5):
+            staff_login(app.test_client(), reviewer, password="wrong password",
+                        environ_base={"REMOTE_ADDR": f"203.0.113.{serial}"})
     desk = app.test_client()
-    for _ in range(5):
-        assert staff_login(desk, reviewer, password="wrong password").status_code == 200
-    blocked = staff_login(desk, reviewer)
-    assert blocked.status_code == 429 and "Retry-After" in blocked.headers
-    clock.advance(minutes=16)
-    assert staff_login(desk, reviewer).status_code == 302
+    desk.get("/desk/login?lang=en")
+    # The right password and code alone are not enough now, but nothing is refused.
+    asked = staff_login(desk, reviewer)
+    assert asked.status_code == 200 and "Type the next code too" in asked.text
+    assert 'name="next_code"' in asked.text and desk.get("/desk/").status_code == 302
+    # One code guessed is not enough: it takes two consecutive ones.
+    clock.advance(seconds=30)
+    before = code_now(reviewer, seconds_later=-30)
+    guessed = two_codes(desk, reviewer, f"{(int(before) + 1) % 10 ** 6:06d}", code_now(reviewer))
+    assert guessed.status_code == 200 and "not right" in guessed.text
+    both = two_codes(desk, reviewer, code_now(reviewer, seconds_later=-30), code_now(reviewer))
+    assert both.status_code == 302 and desk.get("/desk/").status_code == 200
+    # Neither code works again.
+    replay = two_codes(app.test_client(), reviewer, code_now(reviewer, seconds_later=-30),
+                       code_now(reviewer))
+    assert replay.status_code == 200
+
+
+def test_staff_log_in_is_limited_per_address(app, reviewer, clock):
+    here = {"REMOTE_ADDR": "198.51.100.20"}
+    for serial in range(20):
+        form_post(app.test_client(), "/desk/login", {"login": f"nobody{serial}", "password": "x",
+                                                     "code": "123456"}, environ_base=here)
+    assert staff_login(app.test_client(), reviewer, environ_base=here).status_code == 429
+    assert staff_login(app.test_client(), reviewer,
+                       environ_base={"REMOTE_ADDR": "198.51.100.21"}).status_code == 302
 
 
 def test_inactive_staff_cannot_log_in_and_are_signed_out(app, desk, reviewer, clock):
@@ -112,6 +141,14 @@ def test_log_out_signs_out_every_browser(app, desk, reviewer, clock):
 
 
 def test_a_desk_session_ends_after_twelve_hours(desk, clock):
+    for _ in range(2 * 12 * 4):  # busy all day: a page every 7.5 minutes
+        assert desk.get("/desk/").status_code == 200
+        clock.advance(minutes=7, seconds=30)
+    assert desk.get("/desk/").status_code == 302
+
+
+def test_a_desk_session_ends_after_fifteen_idle_minutes(desk, clock):
+    clock.advance(minutes=14)
     assert desk.get("/desk/").status_code == 200
-    clock.advance(hours=12, seconds=1)
+    clock.advance(minutes=15)
     assert desk.get("/desk/").status_code == 302

@@ -111,28 +111,29 @@ def test_a_refusal_not_to_be_reported_keeps_the_code(phone, clock):
 
 # --- registering a civil ID that has an account -----------------------------
 
-def test_a_taken_civil_id_warns_the_owner_and_gives_the_stranger_a_decoy(phone, clock):
-    owner = make_user(language="ar")
-    row = codes.issue_for_taken_civil_id(STRANGER_MOBILE, owner, SECRET, models.now(),
-                                         warn_owner=True)
+def test_a_taken_civil_id_tells_the_number_typed_and_gives_a_decoy(phone, clock):
+    owner = make_user(language="en")
+    row = codes.issue_for_taken_civil_id(STRANGER_MOBILE, "ar", SECRET, models.now())
     [(to, text)] = phone.sent
-    assert to == OWNER_MOBILE and "رقمك المدني" in text
+    assert to == STRANGER_MOBILE and "بطاقتك المدنية" in text  # in the language of the form
     assert (row.purpose, row.mobile, row.user_id) == (OneTimeCode.REGISTER, STRANGER_MOBILE, None)
     assert codes.check(row, "123456", SECRET, models.now()).status == "wrong"
+    assert reloaded(owner).mobile == OWNER_MOBILE
 
 
-def test_past_the_warnings_a_taken_civil_id_only_takes_as_long(phone, clock):
-    row = codes.issue_for_taken_civil_id(STRANGER_MOBILE, make_user(), SECRET, models.now(),
-                                         warn_owner=False)
-    assert phone.sent == [] and phone.imitated == 1
-    assert row.user_id is None
+def test_a_taken_civil_id_costs_one_real_send_like_a_new_account(phone, clock):
+    """Both answers send one SMS to the number typed, so neither is quicker."""
+    codes.issue(OneTimeCode.REGISTER, OWNER_MOBILE, make_user(finished=False), SECRET,
+                models.now())
+    codes.issue_for_taken_civil_id(STRANGER_MOBILE, "en", SECRET, models.now())
+    assert [to for to, _ in phone.sent] == [OWNER_MOBILE, STRANGER_MOBILE]
+    assert phone.imitated == 0
 
 
-def test_a_refused_warning_is_reported_like_a_refused_code(phone, clock):
+def test_a_refused_notice_is_reported_like_a_refused_code(phone, clock):
     phone.refuses = True
     with pytest.raises(codes.CodeNotSent):
-        codes.issue_for_taken_civil_id(STRANGER_MOBILE, make_user(), SECRET, models.now(),
-                                       warn_owner=True)
+        codes.issue_for_taken_civil_id(STRANGER_MOBILE, "en", SECRET, models.now())
     assert OneTimeCode.select().count() == 0
 
 
@@ -165,6 +166,30 @@ def test_a_refused_reset_sms_is_not_reported(phone, clock):
     assert row.user_id == user.id
 
 
+# --- log-in after repeated failures ------------------------------------------------
+
+def test_a_login_code_goes_to_the_accounts_own_number(phone, clock):
+    user = make_user()
+    row = codes.issue_for_login(user, SECRET, models.now())
+    [(to, text)] = phone.sent
+    assert to == OWNER_MOBILE and "to log in" in text
+    assert codes.check(row, phone.code_sent_to(OWNER_MOBILE), SECRET, models.now()).status == "ok"
+
+
+def test_a_wrong_password_gets_a_decoy_login_code_as_slow_as_a_real_one(phone, clock):
+    row = codes.issue_for_login(None, SECRET, models.now())
+    assert phone.sent == [] and phone.imitated == 1 and row.user_id is None
+    assert codes.check(row, "123456", SECRET, models.now()).status == "wrong"
+
+
+def test_a_refused_login_code_is_not_reported(phone, clock):
+    phone.refuses = True
+    row = codes.issue_for_login(make_user(), SECRET, models.now())
+    assert OneTimeCode.get_by_id(row.id).purpose == OneTimeCode.LOGIN
+    clock.advance(seconds=60)
+    assert codes.resend(row, SECRET, models.now()).user_id == row.user_id
+
+
 # --- check -----------------------------------------------------------------
 
 def test_a_right_registration_code_verifies_the_mobile(phone, clock):
@@ -182,6 +207,20 @@ def test_a_right_code_for_a_new_number_makes_it_the_accounts(phone, clock):
     assert codes.check(row, phone.code_sent_to(STRANGER_MOBILE), SECRET, models.now()).status == "ok"
     user = reloaded(user)
     assert user.mobile == STRANGER_MOBILE and user.mobile_verified_at == models.now()
+
+
+def test_the_old_number_is_told_of_the_new_one(phone, clock):
+    user = make_user(language="en")
+    row = codes.issue(OneTimeCode.CHANGE_MOBILE, STRANGER_MOBILE, user, SECRET, models.now())
+    codes.check(row, phone.code_sent_to(STRANGER_MOBILE), SECRET, models.now())
+    to, text = phone.sent[-1]
+    assert to == OWNER_MOBILE and "changed to 6005 4321" in text
+
+
+def test_a_wrong_code_for_a_new_number_tells_nobody(phone, clock):
+    row = codes.issue(OneTimeCode.CHANGE_MOBILE, STRANGER_MOBILE, make_user(), SECRET, models.now())
+    codes.check(row, wrong(phone.code_sent_to(STRANGER_MOBILE)), SECRET, models.now())
+    assert [to for to, _ in phone.sent] == [STRANGER_MOBILE]
 
 
 def test_a_right_reset_code_leaves_the_account_as_it_is(phone, clock):

@@ -21,7 +21,7 @@ REFUND_STATES = {
 }
 ACTORS = {"staff": _l("Staff"), "applicant": _l("Applicant"), "system": _l("System")}
 RECORDS = {"request": _l("Request"), "payment": _l("Payment"), "refund": _l("Refund"),
-           "staff": _l("Staff account")}
+           "staff": _l("Staff account"), "applicant": _l("Applicant account")}
 ACTIONS = {
     "request.frozen": _l("Answers confirmed, awaiting payment"),
     "request.paid": _l("Request marked paid"),
@@ -47,6 +47,8 @@ ACTIONS = {
     "desk.refund_viewed": _l("Refund viewed"),
     "desk.export": _l("Export downloaded"),
     "desk.audit_viewed": _l("Audit log viewed"),
+    "desk.claim_lookup": _l("Account looked up for a civil ID claim"),
+    "account.civil_id_released": _l("Civil ID released to its owner, account frozen"),
 }
 
 

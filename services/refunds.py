@@ -49,7 +49,8 @@ def approve(refund: Refund, staff: StaffMember, method: str, bank_reference: str
         result = gateway.refund(payment.track_id, payment.transaction_id or "", refund.amount_fils)
     except gw.PaymentError as problem:
         log.warning("refund %s: the gateway could not be asked: %s", refund.id, problem)
-        refund.release(staff, f"The gateway could not be reached ({problem.detail or type(problem).__name__}). "
+        why = problem.detail or type(problem).__name__
+        refund.release(staff, f"The gateway could not be reached ({why}). "
                               "Check with the bank before trying again.")
         return False
     if not result.done:

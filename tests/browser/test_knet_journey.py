@@ -60,8 +60,9 @@ class Journey:
         """Press Pay; the bank's card page must load (a blocked redirect never gets
         there). The track id it shows."""
         self.page.locator("main form button.button-start").click()
+        card_page = re.compile(re.escape(self.bank.url) + r"/PaymentHTTP\.htm\?param=paymentInit&")
         try:
-            self.page.wait_for_url(re.compile(re.escape(self.bank.url) + r"/PaymentHTTP\.htm\?param=paymentInit&"))
+            self.page.wait_for_url(card_page)
         except PageTimeout:
             pytest.fail(f"the bank's page never loaded; CSP violations: {self.csp_violations}")
         expect(self.page.locator("#bank-name")).to_have_text("K-Net test bank")

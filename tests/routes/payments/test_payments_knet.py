@@ -111,7 +111,8 @@ def test_cancel_comes_back_on_the_error_url_and_is_checked_with_the_bank(client,
     reference = frozen_request(client)
     track_id = pay_at_bank(client, reference, bank)
     back = bank.choose(track_id, "cancel")
-    assert back.startswith("http://localhost/payments/return?") and query_of(back)["Error"] == "IPAY0100048"
+    assert back.startswith("http://localhost/payments/return?")
+    assert query_of(back)["Error"] == "IPAY0100048"
     arrival = client.get(path_of(back))
     assert arrival.headers["Location"] == f"/requests/{reference}"
     assert Payment.get().state == "cancelled" and bank.inquiries[-1]["transid"] == track_id
@@ -343,5 +344,6 @@ def test_a_refused_refund_shows_the_bank_code_and_wording_at_the_desk(app, clien
     approve(desk, refund)
     refund = Refund.get()
     assert refund.state == "requested"
-    assert refund.last_error == "The gateway declined the refund: IPAY0100199: Previous credit check failure."
+    assert refund.last_error == ("The gateway declined the refund: "
+                                 "IPAY0100199: Previous credit check failure.")
     assert "IPAY0100199: Previous credit check failure" in desk.get(f"/desk/refunds/{refund.id}").text

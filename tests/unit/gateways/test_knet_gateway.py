@@ -242,7 +242,8 @@ NOT_FOUND = ("<result>!ERROR!-IPAY0100263-Transaction not found.</result>"
     (ANSWER.format(result="CANCELED"), CANCELLED),
     ('<?xml version="1.0" encoding="UTF-8"?>' + ANSWER.format(result="SUCCESS"), PAID),
     ("<response>" + ANSWER.format(result="SUCCESS") + "</response>", PAID),
-    ('<?xml version="1.0"?>\n<result-set>\n' + ANSWER.format(result="NOT CAPTURED") + "\n</result-set>", FAILED),
+    ('<?xml version="1.0"?>\n<result-set>\n' + ANSWER.format(result="NOT CAPTURED") + "\n</result-set>",
+     FAILED),
     (ANSWER.format(result="SUCCESS") + "<error_code_tag>null</error_code_tag>", PAID),
     (NOT_FOUND, UNKNOWN),
     ('<?xml version="1.0"?><response>' + NOT_FOUND + "</response>", UNKNOWN),
@@ -271,8 +272,8 @@ def test_inquiry_against_the_fake_bank(knet, bank):
 
 
 @pytest.mark.parametrize("body, code", [
-    ("<result>!ERROR!-IPAY0100006-Invalid tranportal id</result><error_code_tag>IPAY0100006</error_code_tag>",
-     "IPAY0100006"),
+    ("<result>!ERROR!-IPAY0100006-Invalid tranportal id</result>"
+     "<error_code_tag>IPAY0100006</error_code_tag>", "IPAY0100006"),
     ("<result>!ERROR!-IPAY0100015-Invalid tranportal password</result>", "IPAY0100015"),
     ("<result>!ERROR!-IPAY0100159-External message system error</result>", "IPAY0100159"),
 ])
@@ -378,7 +379,8 @@ def test_xml_fields_are_unescaped_and_cdata_read():
 
 def test_error_of_reads_the_manual_shapes():
     assert error_of(parse_xml_fields(NOT_FOUND)) == ("IPAY0100263", "Transaction not found.")
-    assert error_of({"error_code_tag": "IPAY0100263"}) == ("IPAY0100263", "Transaction details not available")
+    assert error_of({"error_code_tag": "IPAY0100263"}) == ("IPAY0100263",
+                                                         "Transaction details not available")
     assert error_of({"result": "CAPTURED", "error_code_tag": "null"}) == ("", "")
     assert error_of({"result": "!ERROR!"})[0] == ""
     assert error_of({"result": "!ERROR!"})[1]  # an error still, without a code
@@ -401,7 +403,8 @@ def test_knet_settings_have_documented_defaults(tmp_path):
     assert ready["KNET_RESULT_DELIVERY"] == "server" and ready["KNET_LANGUAGE_IDS"] == "AR,EN"
     knet = gateway_from_config(ready)
     assert knet.result_delivery == "server" and knet.language_ids == {"ar": "AR", "en": "EN"}
-    older = gateway_from_config(load_settings({**PRODUCTION, **PRODUCTION_KNET, "KNET_RESULT_DELIVERY": "browser",
+    older = gateway_from_config(load_settings({**PRODUCTION, **PRODUCTION_KNET,
+                                               "KNET_RESULT_DELIVERY": "browser",
                                                "KNET_LANGUAGE_IDS": "ara, usa"}, tmp_path))
     assert older.result_delivery == "browser" and older.language_ids == {"ar": "ARA", "en": "USA"}
 

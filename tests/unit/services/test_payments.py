@@ -140,7 +140,8 @@ def test_settle_asks_the_gateway_before_paying(awaiting, bank):
     """A signed "approved" result the bank does not confirm is kept for staff."""
     payment = started(awaiting)
     claimed = bank.verify(person_chooses(bank, payment, "approve"))
-    SandboxPayment.update(result="NOT CAPTURED").where(SandboxPayment.track_id == payment.track_id).execute()
+    SandboxPayment.update(result="NOT CAPTURED").where(
+        SandboxPayment.track_id == payment.track_id).execute()
     assert payments.settle(payment, claimed) == Payment.MISMATCH
     assert fresh(awaiting).state == InsuranceRequest.AWAITING_PAYMENT
 

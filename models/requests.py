@@ -4,13 +4,15 @@ Payments, receipts and refunds point at a request, so their modules import this 
 the request's own methods import them where they are used, after both exist.
 """
 import json
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from peewee import (CharField, DateField, DateTimeField, ForeignKeyField, IntegerField,
-                    IntegrityError, TextField)
+                    IntegrityError, SqliteDatabase, TextField, fn)
 
+from domain import quote as pricing
 from domain.civil_id import birth_date
+from domain.fee_schedule import FeeSchedule
 from domain.reference import new_reference
 from models import clock
 from models.accounts import User
@@ -27,6 +29,12 @@ class InsuranceRequest(BaseModel):
 
     Answers are saved step by step while a draft; once payment starts they are
     frozen with the amounts quoted, and the amount charged is the amount quoted.
+
+    `version` counts the changes to the answers, and each freeze and reopening.
+    Each question page saves only its own answers, in one UPDATE that holds only while
+    the request is a draft and adds one to `version`; freezing holds only while the
+    version is the one its quote was worked out from. So a save racing a confirm either
+    lands first (and the confirm sees a new version) or changes nothing.
     """
 
     DRAFT = "draft"
@@ -53,6 +61,7 @@ class InsuranceRequest(BaseModel):
     frozen_at = DateTimeField(null=True)
     created_at = DateTimeField(default=lambda: clock.now())
     updated_at = DateTimeField(default=lambda: clock.now())
+    version = IntegerField(default=0)
 
     @classmethod
     def start(cls, owner: User) -> "InsuranceRequest":
@@ -69,6 +78,16 @@ class InsuranceRequest(BaseModel):
         """The request only when `owner` holds it: anyone else gets None, so a 404."""
         return cls.get_or_none((cls.owner == owner) & (cls.reference == reference))
 
+    @classmethod
+    def held(cls, request_id: int) -> "InsuranceRequest":
+        """The request as stored, inside `writing()`: nobody else changes it, nor the people
+        it covers, until the transaction ends (PostgreSQL's row lock; SQLite's write lock
+        holds the whole database already)."""
+        query = cls.select().where(cls.id == request_id)
+        if not isinstance(db.obj, SqliteDatabase):
+            query = query.for_update()
+        return query.get()
+
     @property
     def is_draft(self) -> bool:
         return self.state == self.DRAFT
@@ -79,15 +98,19 @@ class InsuranceRequest(BaseModel):
     def draft_rows(self) -> list[dict] | None:
         return json.loads(self.people_draft) if self.people_draft else None
 
-    def save_people(self, rows: list[dict], valid: list[dict] | None) -> None:
-        """Keep the rows as typed; when they are all valid, they become the people covered."""
-        with db.atomic():
-            self.people_draft = json.dumps(rows, ensure_ascii=False)
-            if valid is not None:
-                InsuredPerson.delete().where(InsuredPerson.request == self).execute()
-                for position, person in enumerate(valid):
-                    InsuredPerson.create(request=self, position=position, **person)
-            self.touch()
+    def save_people(self, rows: list[dict], valid: list[dict] | None) -> bool:
+        """Keep the rows as typed; when they are all valid, they become the people covered.
+        False, and nothing saved, when the request is no longer a draft."""
+        draft = json.dumps(rows, ensure_ascii=False)
+        with writing():
+            if valid is None:  # only the rows as typed: no answer changes, nor the price
+                return self._update_draft({"people_draft": draft}, new_version=False)
+            if not self._save_answers(people_draft=draft):
+                return False
+            InsuredPerson.delete().where(InsuredPerson.request == self).execute()
+            for position, person in enumerate(valid):
+                InsuredPerson.create(request=self, position=position, **person)
+        return True
 
     def first_unanswered_step(self) -> str:
         if not self.service_type:
@@ -100,31 +123,55 @@ class InsuranceRequest(BaseModel):
             return "cover"
         return "check"
 
-    def choose_service_type(self, service_type: str) -> None:
-        self.service_type = service_type
-        self.touch()
+    def choose_service_type(self, service_type: str) -> bool:
+        return self._save_answers(service_type=service_type)
 
-    def set_sponsor(self, name: str, civil_id: str) -> None:
-        self.sponsor_name, self.sponsor_civil_id = name, civil_id
-        self.touch()
+    def set_sponsor(self, name: str, civil_id: str) -> bool:
+        return self._save_answers(sponsor_name=name, sponsor_civil_id=civil_id)
 
-    def set_cover(self, status: str, years: int, current_cover_end) -> None:
-        self.insurance_status, self.years = status, years
-        self.current_cover_end = current_cover_end if status == "renewal" else None
-        self.touch()
+    def set_cover(self, status: str, years: int, current_cover_end) -> bool:
+        return self._save_answers(insurance_status=status, years=years,
+                                  current_cover_end=current_cover_end if status == "renewal" else None)
 
-    def touch(self) -> None:
-        self.updated_at = clock.now()
-        self.save()
+    def _save_answers(self, **answers) -> bool:
+        """One page's own answers, a new version; False, and nothing saved, when the request
+        is no longer a draft (confirmed meanwhile, in another tab or a racing request)."""
+        return self._update_draft(answers, new_version=True)
 
-    def freeze(self, quote, schedule_id: str) -> bool:
-        """Fix the answers and amounts as quoted; False when it was no longer a draft."""
-        with db.atomic():
+    def _update_draft(self, values: dict, new_version: bool) -> bool:
+        at = clock.now()
+        columns = {**values, "updated_at": at}
+        if new_version:
+            columns["version"] = InsuranceRequest.version + 1
+        changed = (InsuranceRequest.update(**columns)
+                   .where((InsuranceRequest.id == self.id) & (InsuranceRequest.state == self.DRAFT))
+                   .execute())
+        if changed:
+            for name, value in values.items():
+                setattr(self, name, value)
+            self.updated_at = at
+            self.version += int(new_version)
+        return bool(changed)
+
+    def quote(self, schedule: FeeSchedule, on: date) -> pricing.Quote:
+        """What the stored answers cost under `schedule` on `on`: the people covered, in
+        order, for the years chosen."""
+        people = [pricing.PersonToQuote(p.category_code, p.birth_date()) for p in self.covered()]
+        return pricing.quote(schedule, people, self.years, on)
+
+    def freeze(self, quote: pricing.Quote, schedule_id: str) -> bool:
+        """Fix the answers and the amounts of `quote`, which is the quote of the answers
+        as this record read them (services.requests.freeze_request works it out in the
+        same transaction); False, and nothing frozen, when the request is no longer a
+        draft or its answers changed since this record read them."""
+        at = clock.now()
+        with writing():
             changed = (InsuranceRequest
-                       .update(state=self.AWAITING_PAYMENT, frozen_at=clock.now(),
-                               confirmed_at=clock.now(), schedule_id=schedule_id,
-                               total_fils=quote.total_fils, updated_at=clock.now())
-                       .where((InsuranceRequest.id == self.id) & (InsuranceRequest.state == self.DRAFT))
+                       .update(state=self.AWAITING_PAYMENT, frozen_at=at, confirmed_at=at,
+                               schedule_id=schedule_id, total_fils=quote.total_fils, updated_at=at,
+                               version=InsuranceRequest.version + 1)
+                       .where((InsuranceRequest.id == self.id) & (InsuranceRequest.state == self.DRAFT)
+                              & (InsuranceRequest.version == self.version))
                        .execute())
             if not changed:
                 return False
@@ -133,28 +180,60 @@ class InsuranceRequest(BaseModel):
                 person.save()
             audit("request.frozen", self, before={"state": self.DRAFT}, after={
                 "state": self.AWAITING_PAYMENT, "total_fils": quote.total_fils, "schedule_id": schedule_id})
-        self.state = self.AWAITING_PAYMENT
-        self.total_fils = quote.total_fils
-        self.schedule_id = schedule_id
+        self.state, self.version = self.AWAITING_PAYMENT, self.version + 1
+        self.total_fils, self.schedule_id = quote.total_fils, schedule_id
+        self.frozen_at = self.confirmed_at = self.updated_at = at
         if quote.total_fils == 0:
             self.mark_paid(clock.now())  # everyone exempt: nothing to pay, so it is settled now
         return True
 
-    def mark_paid(self, at: datetime, payment: "Payment | None" = None) -> bool:
-        """Awaiting payment to paid, once, with its receipt; False when it was not
-        awaiting payment (already paid, or another payment got there first)."""
-        from models.payments import Receipt
+    def reopen(self) -> bool:
+        """Back to a draft from awaiting payment, the amounts fixed at confirming cleared,
+        audited; False when it no longer awaits payment or a payment of it is in progress
+        at the bank (whose amount is the total being cleared)."""
+        from models.payments import Payment
 
-        with db.atomic():
-            changed = (InsuranceRequest.update(state=self.PAID, updated_at=at)
+        at = clock.now()
+        paying = Payment.select().where((Payment.request == self.id) & (Payment.state == Payment.AWAITING))
+        with writing():
+            before = InsuranceRequest.held(self.id)
+            changed = (InsuranceRequest
+                       .update(state=self.DRAFT, total_fils=None, schedule_id=None, frozen_at=None,
+                               confirmed_at=None, updated_at=at, version=InsuranceRequest.version + 1)
                        .where((InsuranceRequest.id == self.id)
-                              & (InsuranceRequest.state == self.AWAITING_PAYMENT))
+                              & (InsuranceRequest.state == self.AWAITING_PAYMENT) & ~fn.EXISTS(paying))
                        .execute())
             if not changed:
                 return False
-            Receipt.create(request=self, payment=payment, amount_fils=self.total_fils or 0, paid_at=at)
+            InsuredPerson.update(annual_fils=None, subtotal_fils=None).where(
+                InsuredPerson.request == self.id).execute()
+            audit("request.reopened", self, before={
+                "state": self.AWAITING_PAYMENT, "total_fils": before.total_fils,
+                "schedule_id": before.schedule_id}, after={"state": self.DRAFT})
+        self.state, self.version = self.DRAFT, before.version + 1
+        self.total_fils = self.schedule_id = self.frozen_at = self.confirmed_at = None
+        self.updated_at = at
+        return True
+
+    def mark_paid(self, at: datetime, payment: "Payment | None" = None) -> bool:
+        """Awaiting payment to paid, once, with its receipt; False when it was not
+        awaiting payment (already paid, or another payment got there first) or its
+        frozen total is not the amount of `payment` (nothing at all without one): the
+        amount paid is the fee of the answers stored, never an older total."""
+        from models.payments import Receipt
+
+        amount = payment.amount_fils if payment else 0
+        with db.atomic():
+            changed = (InsuranceRequest.update(state=self.PAID, updated_at=at)
+                       .where((InsuranceRequest.id == self.id)
+                              & (InsuranceRequest.state == self.AWAITING_PAYMENT)
+                              & (InsuranceRequest.total_fils == amount))
+                       .execute())
+            if not changed:
+                return False
+            Receipt.create(request=self, payment=payment, amount_fils=amount, paid_at=at)
             audit("request.paid", self, before={"state": self.AWAITING_PAYMENT}, after={
-                "state": self.PAID, "amount_fils": self.total_fils or 0,
+                "state": self.PAID, "amount_fils": amount,
                 "payment": payment.id if payment else None}, actor=SYSTEM if payment else None)
         self.state, self.updated_at = self.PAID, at
         return True
@@ -191,6 +270,15 @@ class InsuranceRequest(BaseModel):
         found = {self.owner.civil_id, self.sponsor_civil_id}
         found.update(person.civil_id for person in self.people)
         return {civil_id for civil_id in found if civil_id}
+
+
+def writing():
+    """A transaction for a read and the writes that depend on it. SQLite takes its write
+    lock at the start (BEGIN IMMEDIATE), so a write racing it waits its turn instead of
+    failing at once; PostgreSQL's row locks and the conditional UPDATEs do the same there."""
+    if isinstance(db.obj, SqliteDatabase):
+        return db.atomic("IMMEDIATE")
+    return db.atomic()
 
 
 class InsuredPerson(BaseModel):

@@ -24,6 +24,7 @@ RECORDS = {"request": _l("Request"), "payment": _l("Payment"), "refund": _l("Ref
            "staff": _l("Staff account"), "applicant": _l("Applicant account")}
 ACTIONS = {
     "request.frozen": _l("Answers confirmed, awaiting payment"),
+    "request.reopened": _l("Answers reopened for changes by the applicant"),
     "request.paid": _l("Request marked paid"),
     "request.refund_requested": _l("Request waiting for a refund"),
     "request.refunded": _l("Request refunded"),

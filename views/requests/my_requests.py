@@ -1,8 +1,10 @@
-"""My requests: the list, starting one, resuming one, and a request's own page."""
-from flask import Blueprint, abort, g, redirect, render_template, url_for
-from flask_babel import lazy_gettext as _l
+"""My requests: the list, starting one, resuming one, a request's own page, and taking
+a confirmed one back to its questions ("Change the answers")."""
+from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
+from flask_babel import gettext as _, lazy_gettext as _l
 
 from models import InsuranceRequest
+from services.requests import ReopenRefused, reopen_request
 from web.applicant_session import login_required
 from web.fee_schedules import active_schedule, schedule_of
 
@@ -14,6 +16,13 @@ STATE_LABELS = {
     InsuranceRequest.PAID: _l("Paid"),
     InsuranceRequest.REFUND_REQUESTED: _l("Refund requested"),
     InsuranceRequest.REFUNDED: _l("Refunded"),
+}
+
+
+REOPEN_REFUSALS = {
+    "payment_in_progress": _l("A payment of this request is in progress at the bank, so the answers "
+                              "cannot change now. Wait for the bank's answer, then try again."),
+    "not_awaiting_payment": _l("The answers of this request can no longer change: it has been paid."),
 }
 
 
@@ -53,3 +62,20 @@ def show(reference):
                                 reference=insurance_request.reference))
     return render_template("requests/show.html", insurance_request=insurance_request,
                            schedule=schedule_of(insurance_request))
+
+
+@bp.post("/<reference>/change-answers")
+@login_required
+def change_answers(reference):
+    """Back to the questions from awaiting payment: the amount is worked out again when
+    the person confirms again. Never while a payment waits at the bank."""
+    insurance_request = owned_request(reference)
+    if insurance_request.is_draft:  # a double click: already open for changes
+        return redirect(url_for("request_steps.check", reference=insurance_request.reference))
+    try:
+        reopen_request(insurance_request)
+    except ReopenRefused as refused:
+        flash(REOPEN_REFUSALS[refused.reason])
+        return redirect(url_for(".show", reference=insurance_request.reference))
+    flash(_("You can change the answers now. Confirm them again before paying."))
+    return redirect(url_for("request_steps.check", reference=insurance_request.reference))

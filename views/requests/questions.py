@@ -4,16 +4,21 @@ Every answer is saved when its page is submitted. With `?change=1` a page return
 to "check your answers" instead of going on to the next question. The people and cover
 pages post their form to their own address as it changes, under htmx, and get back
 their live quote.
+
+A page saves only its own answers, and only while the request is a draft: a save that
+loses to the confirm (another tab, a double submit) changes nothing, and the person is
+sent to the request's page to read why.
 """
 from functools import wraps
 
-from flask import render_template, Blueprint, g, redirect, request, url_for
+from flask import render_template, Blueprint, flash, g, make_response, redirect, request, url_for
+from flask_babel import gettext as _
 
 from domain.dates import today_in_kuwait
 from domain.digits import parse_whole_number
 from domain.quote import max_years_for
 from models import InsuranceRequest
-from services.requests import freeze_request
+from services.requests import AnswersChanged, freeze_request
 from web.applicant_session import login_required
 from web.htmx import is_htmx
 from web.language import select_locale
@@ -33,15 +38,30 @@ def labels():
 
 
 def draft_step(view):
-    """Loads the signed-in person's request; a request past its draft can no longer change."""
+    """Loads the signed-in person's question page of a draft; past its draft, the page
+    shows the request instead, and a save there is one that lost to the confirm."""
     @wraps(view)
     @login_required
     def wrapped(reference):
         insurance_request = owned_request(reference)
-        if not insurance_request.is_draft:
-            return redirect(url_for("requests.show", reference=insurance_request.reference))
-        return view(insurance_request)
+        if insurance_request.is_draft:
+            return view(insurance_request)
+        if request.method == "POST":
+            return _not_saved(insurance_request)
+        return redirect(url_for("requests.show", reference=insurance_request.reference))
     return wrapped
+
+
+def _not_saved(insurance_request: InsuranceRequest):
+    """The request was confirmed before this page's answers were saved: nothing changed.
+    Under htmx the whole page goes, not just the live quote."""
+    flash(_("Your change was not saved: the answers of this request have been confirmed."))
+    address = url_for("requests.show", reference=insurance_request.reference)
+    if is_htmx():
+        response = make_response("", 204)
+        response.headers["HX-Redirect"] = address
+        return response
+    return redirect(address)
 
 
 def _go_on(insurance_request: InsuranceRequest, next_step: str):
@@ -59,7 +79,8 @@ def _page(template: str, insurance_request: InsuranceRequest, **context):
 def service(insurance_request):
     form = ServiceTypeForm(service_type=insurance_request.service_type)
     if form.validate_on_submit():
-        insurance_request.choose_service_type(form.service_type.data)
+        if not insurance_request.choose_service_type(form.service_type.data):
+            return _not_saved(insurance_request)
         return _go_on(insurance_request, "people")
     return _page("requests/service.html", insurance_request, form=form)
 
@@ -80,7 +101,8 @@ def people(insurance_request):
     rows, focus = apply_action(read_people(request.form), action, g.user, insurance_request.service_type)
     checked = check_people(rows, insurance_request.service_type, active_schedule(), years,
                            today_in_kuwait())
-    insurance_request.save_people(rows, checked.people)
+    if not insurance_request.save_people(rows, checked.people):
+        return _not_saved(insurance_request)
     if action == "continue" and checked.people is not None:
         return _go_on(insurance_request, "sponsor")
     errors = checked.errors if action == "continue" else {}
@@ -91,12 +113,14 @@ def people(insurance_request):
 @draft_step
 def sponsor(insurance_request):
     if request.method == "POST" and request.form.get("action") == "me":
-        insurance_request.set_sponsor(g.user.full_name(select_locale()), g.user.civil_id)
+        if not insurance_request.set_sponsor(g.user.full_name(select_locale()), g.user.civil_id):
+            return _not_saved(insurance_request)
         return _go_on(insurance_request, "cover")
     form = SponsorForm(sponsor_name=insurance_request.sponsor_name,
                        sponsor_civil_id=insurance_request.sponsor_civil_id)
     if form.validate_on_submit():
-        insurance_request.set_sponsor(form.sponsor_name.data, form.sponsor_civil_id.parsed)
+        if not insurance_request.set_sponsor(form.sponsor_name.data, form.sponsor_civil_id.parsed):
+            return _not_saved(insurance_request)
         return _go_on(insurance_request, "cover")
     return _page("requests/sponsor.html", insurance_request, form=form)
 
@@ -117,8 +141,9 @@ def cover(insurance_request):
         problems = cover_problems(people, form.years.parsed, form.insurance_status.data,
                                   form.current_cover_end.parsed, today)
         if not problems:
-            insurance_request.set_cover(form.insurance_status.data, form.years.parsed,
-                                        form.current_cover_end.parsed)
+            if not insurance_request.set_cover(form.insurance_status.data, form.years.parsed,
+                                               form.current_cover_end.parsed):
+                return _not_saved(insurance_request)
             return _go_on(insurance_request, "check")
         form.years.errors.extend(problems)
     rows = rows_of(people)
@@ -133,23 +158,50 @@ def _live_quote(insurance_request: InsuranceRequest):
     schedule, today = active_schedule(), today_in_kuwait()
     typed = any(key.startswith("people-") for key in request.form)
     rows = read_people(request.form) if typed else rows_of(insurance_request.covered())
-    if typed:
-        insurance_request.save_people(rows, None)
+    if typed and not insurance_request.save_people(rows, None):
+        return _not_saved(insurance_request)
     years = parse_whole_number(request.form.get("years", "")) or insurance_request.years or 1
     checked = check_people(rows, insurance_request.service_type, schedule, years, today)
     return render_template("partials/request_quote.html", checked=checked, schedule=schedule)
 
 
 @bp.route("/check", methods=["GET", "POST"])
-@draft_step
-def check(insurance_request):
+@login_required
+def check(reference):
+    insurance_request = owned_request(reference)
+    if not insurance_request.is_draft:  # confirmed already: a double click, a second tab
+        return redirect(url_for("requests.show", reference=insurance_request.reference))
     next_step = insurance_request.first_unanswered_step()
     if next_step != "check":
         return redirect(url_for(f".{next_step}", reference=insurance_request.reference))
-    schedule = active_schedule()
-    result = review(insurance_request, schedule, today_in_kuwait())
+    schedule, today = active_schedule(), today_in_kuwait()
+    result = review(insurance_request, schedule, today)
     form = ConfirmForm()
     if form.validate_on_submit() and not result.problems:
-        freeze_request(insurance_request, result.quote, schedule.id)
+        try:
+            freeze_request(insurance_request, schedule, today, _seen_version())
+        except AnswersChanged:
+            # Changed in another tab, or by a save racing this one: the page again, as stored.
+            return _stale_check(insurance_request)
         return redirect(url_for("requests.show", reference=insurance_request.reference))
     return _page("requests/check.html", insurance_request, form=form, review=result)
+
+
+def _seen_version() -> int | None:
+    """The version of the answers the check page showed (None from a form without it:
+    the answers as this request read them). Anything unreadable matches no version."""
+    seen = request.form.get("version")
+    if seen is None:
+        return None
+    return int(seen) if seen.isdigit() and len(seen) < 10 else -1
+
+
+def _stale_check(insurance_request: InsuranceRequest):
+    fresh = InsuranceRequest.get_by_id(insurance_request.id)
+    if not fresh.is_draft:
+        return redirect(url_for("requests.show", reference=fresh.reference))
+    next_step = fresh.first_unanswered_step()
+    if next_step != "check":
+        return redirect(url_for(f".{next_step}", reference=fresh.reference))
+    return _page("requests/check.html", fresh, form=ConfirmForm(formdata=None),
+                 review=review(fresh, active_schedule(), today_in_kuwait()), answers_changed=True)

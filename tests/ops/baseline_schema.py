@@ -1,7 +1,7 @@
 """The schema of migrations/0001_baseline.py, frozen: older versions of Tameen made
 databases of this shape, and the migration tests build such databases to upgrade.
 
-Never edit these classes to follow models.py: they stand for databases already out there.
+Never edit these classes to follow models/: they stand for databases already out there.
 `ACCOUNTS` is the first release with data (the accounts issue); `BASELINE` adds the
 insurance requests.
 """

@@ -9,7 +9,7 @@ from peewee import CharField, DateTimeField, ForeignKeyField, IntegerField, Inte
 from models import clock
 from models.audit import SYSTEM, audit
 from models.database import BaseModel, db
-from models.requests import InsuranceRequest
+from models.requests import InsuranceRequest, writing
 
 
 def payment_snapshot(values: dict) -> dict:
@@ -77,14 +77,16 @@ class Payment(BaseModel):
         gateway about it): it never takes the new try's place, so its amount cannot
         differ from the total. Two clicks at once make two tries, the first closed."""
         for _attempt in range(5):
-            fresh = InsuranceRequest.get_by_id(insurance_request.id)
-            if fresh.state != InsuranceRequest.AWAITING_PAYMENT:
-                return None
-            existing = cls.open_for_request(fresh)
-            if existing is not None:
-                existing.mark_unpaid(cls.CANCELLED, {"note": "Replaced by a newer try at paying."})
             try:
-                with db.atomic():
+                # The request row held: a change of answers cannot slip in between the
+                # check of its state and the payment of its total.
+                with writing():
+                    fresh = InsuranceRequest.held(insurance_request.id)
+                    if fresh.state != InsuranceRequest.AWAITING_PAYMENT:
+                        return None
+                    existing = cls.open_for_request(fresh)
+                    if existing is not None:
+                        existing.mark_unpaid(cls.CANCELLED, {"note": "Replaced by a newer try at paying."})
                     payment = cls.create(request=fresh, open_for=fresh.id, track_id=_new_track_id(),
                                          gateway=gateway, amount_fils=fresh.total_fils)
                     audit("payment.started", payment, after=payment_snapshot(payment.__data__))

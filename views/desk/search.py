@@ -21,7 +21,8 @@ def search_payments(text: str, day) -> list[Payment]:
         upper = text.upper()
         covered = InsuredPerson.select(InsuredPerson.request).where(InsuredPerson.civil_id == text)
         query = query.where((InsuranceRequest.reference == upper) | (Payment.track_id == text)
-                            | (User.civil_id == text) | (InsuranceRequest.sponsor_civil_id == text)
+                            | (User.civil_id == text) | (User.released_civil_id == text)
+                            | (InsuranceRequest.sponsor_civil_id == text)
                             | (InsuranceRequest.id.in_(covered)))
     if day:
         start, end = kuwait_day_in_utc(day)

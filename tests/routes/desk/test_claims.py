@@ -45,6 +45,7 @@ def test_the_owner_gets_their_civil_id_back_and_registers(app, client, applicant
     assert request.owner_id == applicant.id and request.state == InsuranceRequest.PAID
     assert request.latest_payment().state == Payment.PAID
     assert admin_desk.get(f"/desk/requests/{reference}").status_code == 200
+    assert reference in admin_desk.get(f"/desk/payments?q={APPLICANT}").text  # by the civil ID it held
 
     # Every step is in the audit log, with who did it and what they checked.
     lookups = AuditEvent.select().where(AuditEvent.action == "desk.claim_lookup")

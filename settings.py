@@ -1,4 +1,5 @@
 """Configuration read from the environment, checked before the app starts."""
+import re
 import secrets
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -63,7 +64,25 @@ def load_settings(environ: dict, instance_path: Path) -> dict:
         **_sms_settings(environ, production),
         **_payment_settings(environ, production),
         **_public_address(environ, production),
+        "EXPRESS_CATEGORIES": _express_categories(environ),
     }
+
+
+# Residency Art. 20: the categories of the fee schedules on file for domestic workers.
+EXPRESS_CATEGORIES_DEFAULT = "domestic_worker,domestic_worker_kuwaiti,domestic_worker_kuwaiti_4th"
+_CATEGORY_CODE = re.compile(r"[a-z0-9_]{1,40}")
+
+
+def _express_categories(environ: dict) -> tuple[str, ...]:
+    """The residency categories a sponsor may pay for without an account; those the active
+    fee schedule lacks are left out when the page is drawn. Empty turns express payment off."""
+    text = environ.get("EXPRESS_CATEGORIES", EXPRESS_CATEGORIES_DEFAULT)
+    codes = tuple(code.strip() for code in text.split(",") if code.strip())
+    for code in codes:
+        if not _CATEGORY_CODE.fullmatch(code):
+            raise ConfigError(f"EXPRESS_CATEGORIES must list fee schedule category codes separated "
+                              f"by commas, such as domestic_worker; {code!r} is not one.")
+    return codes
 
 
 def _whole_number(environ: dict, name: str, default: str, highest: int) -> int:

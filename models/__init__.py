@@ -2,8 +2,9 @@
 
 `import models` reaches every name below, whichever module holds it: `database` (the
 connection), `clock`, `accounts` (applicants, SMS codes, rate limits, the SMS outbox),
-`staff`, `requests` (and the people covered), `payments` (and receipts, and the sandbox
-bank's books), `refunds`, `audit`, and `schema` (every table, and migrating to it).
+`staff`, `requests` (and the people covered), `express` (requests paid without an
+account), `payments` (and receipts, and the sandbox bank's books), `refunds`, `uploads` (lists of people uploaded, and the requests they became), `audit`, and
+`schema` (every table, and migrating to it).
 """
 from datetime import datetime
 
@@ -15,11 +16,14 @@ from models.accounts import (CodeCheck, OneTimeCode, PasswordHolder, RateLimit,
 from models.audit import (SYSTEM, Actor, AuditEvent, AuditLogIsAppendOnly, acting_as,
                           actor_of, audit, current_actor, guard_audit_log, stop_acting)
 from models.database import SQLITE_PRAGMAS, BaseModel, database_is_up, db, open_database
+from models.express import ExpressSponsor
 from models.payments import Payment, Receipt, SandboxPayment, payment_snapshot
 from models.refunds import Refund, RefundRefused
+from models.reminders import Reminder, Renewal
 from models.requests import InsuranceRequest, InsuredPerson
 from models.schema import MODELS, create_tables
 from models.staff import StaffMember
+from models.uploads import Upload, UploadedRequest
 
 
 def now() -> datetime:

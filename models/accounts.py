@@ -69,6 +69,9 @@ class User(PasswordHolder, BaseModel):
     # and `civil_id` holds a placeholder that no civil ID can equal.
     frozen_at = DateTimeField(null=True)
     released_civil_id = CharField(max_length=12, null=True)
+    # Set when the person turns renewal reminders off (on their account page, or by the
+    # link in a reminder); None: reminders are on.
+    reminders_off_at = DateTimeField(null=True)
 
     DETAILS = ("name_ar", "name_en", "user_name", "mobile", "email", "gender", "language",
                "governorate", "account_kind")
@@ -125,6 +128,14 @@ class User(PasswordHolder, BaseModel):
             self.password_hash, self.session_version = password_hash, new_version
         return bool(changed)
 
+    def set_reminders(self, on: bool, at: datetime) -> None:
+        self.reminders_off_at = None if on else at
+        User.update(reminders_off_at=self.reminders_off_at).where(User.id == self.id).execute()
+
+    @property
+    def reminders_on(self) -> bool:
+        return self.reminders_off_at is None
+
     def mark_mobile_verified(self, mobile: str, at: datetime) -> None:
         self.mobile = mobile
         self.mobile_verified_at = at
@@ -150,6 +161,12 @@ class OneTimeCode(BaseModel):
     CHANGE_MOBILE = "change_mobile"
     # Asked for with the password after repeated failed log-ins, instead of a lock.
     LOGIN = "login"
+    # Express payment (models.express): a sponsor without an account proves the mobile,
+    # then, to ask for a refund, proves it again. No account is looked up for these, so
+    # there is nothing to enumerate: their codes are real without a user.
+    EXPRESS = "express"
+    EXPRESS_REFUND = "express_refund"
+    WITHOUT_ACCOUNT = (EXPRESS, EXPRESS_REFUND)
     LIFETIME = timedelta(minutes=10)
     MAX_ATTEMPTS = 5
     RESEND_AFTER = timedelta(seconds=60)
@@ -208,7 +225,7 @@ class OneTimeCode(BaseModel):
         self.attempts = OneTimeCode.get_by_id(self.id).attempts
         salt, digest = self.code_hash.split("$", 1)
         matches = hmac.compare_digest(digest, _code_digest(secret, salt, code))
-        if matches and self.user_id is not None:
+        if matches and (self.user_id is not None or self.purpose in self.WITHOUT_ACCOUNT):
             claimed = (OneTimeCode.update(used_at=at)
                        .where(OneTimeCode.id == self.id, OneTimeCode.used_at.is_null())
                        .execute())

@@ -45,7 +45,8 @@ class InsuranceRequest(BaseModel):
     STATES = (DRAFT, AWAITING_PAYMENT, PAID, REFUND_REQUESTED, REFUNDED)
 
     reference = CharField(max_length=12, unique=True)
-    owner = ForeignKeyField(User, backref="requests", on_delete="CASCADE")
+    # None for an express request (models.express) until its sponsor's account claims it.
+    owner = ForeignKeyField(User, backref="requests", on_delete="CASCADE", null=True)
     state = CharField(max_length=20, default=DRAFT, index=True)
     service_type = CharField(max_length=10, null=True)
     # Rows of the people page as typed, kept even when not yet valid so nothing is lost.
@@ -267,7 +268,7 @@ class InsuranceRequest(BaseModel):
 
     def related_civil_ids(self) -> set[str]:
         """Everyone with a stake in it: its holder, its sponsor and the people covered."""
-        found = {self.owner.civil_id, self.sponsor_civil_id}
+        found = {self.owner.civil_id if self.owner_id else None, self.sponsor_civil_id}
         found.update(person.civil_id for person in self.people)
         return {civil_id for civil_id in found if civil_id}
 

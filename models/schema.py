@@ -3,16 +3,19 @@ import migrations
 from models.accounts import OneTimeCode, RateLimit, SmsMessage, User
 from models.audit import AuditEvent, guard_audit_log
 from models.database import BaseModel, db
+from models.express import ExpressSponsor
 from models.payments import Payment, Receipt, SandboxPayment
 from models.refunds import Refund
+from models.reminders import Reminder, Renewal
 from models.requests import InsuranceRequest, InsuredPerson
 from models.staff import StaffMember
+from models.uploads import Upload, UploadedRequest
 
 MODELS: list[type[BaseModel]] = [
     User, OneTimeCode, RateLimit, SmsMessage,
     InsuranceRequest, InsuredPerson,
     Payment, Receipt, SandboxPayment,
-    AuditEvent, StaffMember, Refund,
+    AuditEvent, StaffMember, Refund, ExpressSponsor,
 ]
 
 

@@ -70,6 +70,26 @@ def issue_for_reset(civil_id: str, mobile: str, secret: bytes, at: datetime) -> 
     return issue(OneTimeCode.RESET, mobile, owner, secret, at, report_failure=False)
 
 
+def issue_for_express(purpose: str, mobile: str, language: str, secret: bytes,
+                      at: datetime) -> OneTimeCode:
+    """A code to the sponsor paying without an account (or asking for a refund of such a
+    payment): always a real code, since no account is looked up. CodeNotSent when the
+    provider refused it."""
+    row, code = OneTimeCode.issue(purpose, mobile, None, secret, at)
+    if not messages.send_code(purpose, mobile, code, language):
+        row.delete_instance()
+        raise CodeNotSent(mobile)
+    return row
+
+
+def resend_express(row: OneTimeCode, language: str, secret: bytes, at: datetime) -> OneTimeCode:
+    """As resend(), for a code without an account (issue_for_express)."""
+    ensure_resend_due(row, at)
+    new = issue_for_express(row.purpose, row.mobile, language, secret, at)
+    row.retire(at)
+    return new
+
+
 def check(row: OneTimeCode, typed: str, secret: bytes, at: datetime) -> CodeCheck:
     """How the typed code fares. A right code for registering or for a new number makes
     that number the account's verified mobile; the number it replaces is told."""

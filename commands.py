@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import click
-from flask import current_app
+from flask import current_app, url_for
 from flask.cli import AppGroup
 
 import backup
@@ -20,9 +20,9 @@ from domain.civil_id import InvalidCivilId, parse_civil_id
 from domain.digits import normalise_digits
 from domain.names import InvalidName, check_name
 from domain.passwords import WeakPassword
-from domain.phone import InvalidMobile, parse_kuwait_mobile
+from domain.phone import InvalidMobile, mask_mobile, parse_kuwait_mobile
 from models import StaffMember
-from services import payments, staff
+from services import payments, reminders, staff
 from settings import ConfigError
 
 _USER_NAME = re.compile(r"[a-z][a-z0-9._-]{1,39}")
@@ -180,6 +180,49 @@ def prune_security_records():
     with models.db.connection_context():
         removed = models.prune_security_records(models.now())
     click.echo(f"Removed {removed} old records.")
+
+
+@operator.command("send-reminders")
+@click.option("--dry-run", is_flag=True, help="List the reminders due and not sent yet; send nothing.")
+def send_reminders(dry_run: bool):
+    """SMS the holders of paid requests whose cover ends within REMINDER_LEAD_DAYS, each
+    reminder once even when runs overlap. Run it daily (README: the systemd timer)."""
+    leads = current_app.config["REMINDER_LEAD_DAYS"]
+    with models.db.connection_context(), _links_context():
+        today = reminders.today()
+        if dry_run:
+            due = reminders.not_sent_yet(reminders.due_reminders(today, leads))
+            for item in due:
+                click.echo(f"{item.request.reference}  {item.lead_days:>3} days  cover ends "
+                           f"{item.cover_end.isoformat()}  to {mask_mobile(item.mobile)}")
+            click.echo(f"Would send {len(due)} reminders ({today.isoformat()}, lead days "
+                       f"{','.join(map(str, leads))}).")
+            return
+        counts = reminders.send_reminders(today, leads, _renew_url, _stop_url)
+    click.echo(f"Reminders due: {counts['due']}; sent now: {counts['sent']}; sent before: "
+               f"{counts['sent before']}; held by another run: {counts['held by another run']}; "
+               f"refused by the provider: {counts['refused by the provider']}.")
+    if counts["refused by the provider"]:
+        sys.exit(1)  # systemd marks the run failed; the next run tries them again
+
+
+def _links_context():
+    """Absolute links for the SMS: from PUBLIC_URL when set (production must), otherwise
+    from HOST and PORT, the address `python app.py` serves on."""
+    if current_app.config.get("SERVER_NAME"):
+        return current_app.app_context()
+    host, port = current_app.config["HOST"], current_app.config["PORT"]
+    return current_app.test_request_context(base_url=f"http://{host}:{port}")
+
+
+def _renew_url(insurance_request) -> str:
+    if insurance_request.owner_id is None and "express.start" in current_app.view_functions:
+        return url_for("express.start", _external=True)  # no account to renew from
+    return url_for("requests.renewal.renew", reference=insurance_request.reference, _external=True)
+
+
+def _stop_url(token: str) -> str:
+    return url_for("profile.reminder_link.stop", token=token, _external=True)
 
 
 def workers() -> int:

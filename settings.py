@@ -4,6 +4,8 @@ import secrets
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from domain import renewals
+
 ENVIRONMENTS = ("development", "production", "testing")
 SMS_BACKENDS = ("console", "outbox", "http")
 PAYMENT_GATEWAYS = ("sandbox", "knet")
@@ -65,7 +67,18 @@ def load_settings(environ: dict, instance_path: Path) -> dict:
         **_payment_settings(environ, production),
         **_public_address(environ, production),
         "EXPRESS_CATEGORIES": _express_categories(environ),
+        "REMINDER_LEAD_DAYS": _reminder_lead_days(environ),
     }
+
+
+def _reminder_lead_days(environ: dict) -> tuple[int, ...]:
+    """How many days before a paid cover ends `send-reminders` sends each reminder."""
+    text = environ.get("REMINDER_LEAD_DAYS") or ",".join(map(str, renewals.DEFAULT_LEAD_DAYS))
+    try:
+        return renewals.parse_lead_days(text)
+    except renewals.InvalidLeadDays as problem:
+        raise ConfigError(f"REMINDER_LEAD_DAYS must list days before the cover ends, separated "
+                          f"by commas, like 30,7: {problem}.") from None
 
 
 # Residency Art. 20: the categories of the fee schedules on file for domestic workers.

@@ -19,7 +19,7 @@ from models.database import SQLITE_PRAGMAS, BaseModel, database_is_up, db, open_
 from models.express import ExpressSponsor
 from models.payments import Payment, Receipt, SandboxPayment, payment_snapshot
 from models.refunds import Refund, RefundRefused
-from models.reminders import Reminder, Renewal
+from models.reminders import Reminder, RemindersOff, Renewal
 from models.requests import InsuranceRequest, InsuredPerson
 from models.schema import MODELS, create_tables
 from models.staff import StaffMember

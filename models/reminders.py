@@ -78,3 +78,16 @@ class Renewal(BaseModel):
     previous = ForeignKeyField(InsuranceRequest, backref="renewals", on_delete="CASCADE")
     request = ForeignKeyField(InsuranceRequest, unique=True, backref="renewal_links", on_delete="CASCADE")
     created_at = DateTimeField(default=lambda: clock.now())
+
+
+class RemindersOff(BaseModel):
+    """A mobile whose express requests get no reminders: their sponsor has no account to
+    keep the choice on, so it stays with the number they proved (an account keeps it in
+    `user.reminders_off_at`)."""
+
+    mobile = CharField(max_length=16, unique=True)  # E.164
+    at = DateTimeField()
+
+    @classmethod
+    def turn_off(cls, mobile: str, at: datetime) -> None:
+        cls.insert(mobile=mobile, at=at).on_conflict_ignore().execute()

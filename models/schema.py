@@ -6,7 +6,7 @@ from models.database import BaseModel, db
 from models.express import ExpressSponsor
 from models.payments import Payment, Receipt, SandboxPayment
 from models.refunds import Refund
-from models.reminders import Reminder, Renewal
+from models.reminders import Reminder, RemindersOff, Renewal
 from models.requests import InsuranceRequest, InsuredPerson
 from models.staff import StaffMember
 from models.uploads import Upload, UploadedRequest
@@ -16,6 +16,7 @@ MODELS: list[type[BaseModel]] = [
     InsuranceRequest, InsuredPerson,
     Payment, Receipt, SandboxPayment,
     AuditEvent, StaffMember, Refund, ExpressSponsor,
+    Reminder, Renewal, RemindersOff,
 ]
 
 

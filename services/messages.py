@@ -1,6 +1,6 @@
 """What the app says by SMS, in the person's language, through the configured gateway."""
 from flask import current_app
-from flask_babel import force_locale, gettext
+from flask_babel import force_locale, format_date, gettext
 
 from domain.money import format_fils
 from domain.phone import national_format
@@ -94,3 +94,14 @@ def _code_text(purpose: str, code: str) -> str:
                        "in 10 minutes. Never share it with anyone.", code=code)
     return gettext("Tameen: your code to verify your mobile is %(code)s. It expires in 10 "
                    "minutes. Never share it with anyone.", code=code)
+
+
+def send_renewal_reminder(to: str, language: str, reference: str, cover_end, renew_url: str,
+                          stop_url: str) -> bool:
+    """Before a paid cover ends; False when the provider refused it (the next run tries again)."""
+    with force_locale(language):
+        text = gettext("Tameen: the health insurance of request %(reference)s ends on %(date)s. "
+                       "Renew it: %(renew_url)s To stop these reminders: %(stop_url)s",
+                       reference=reference, date=format_date(cover_end, "medium"),
+                       renew_url=renew_url, stop_url=stop_url)
+    return _send(to, text)

@@ -1,17 +1,18 @@
 """The account holder's own page: their details, and changing them."""
-from flask import Blueprint, flash, g, redirect, render_template, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 import models
 from models import OneTimeCode
 from services import codes
-from views.accounts import code_step
+from views.accounts import code_step, reminder_link
 from views.accounts.forms import (ACCOUNT_KINDS, GENDERS, GOVERNORATES, LANGUAGES, CodeForm,
                                   DetailsForm, MobileForm, labels)
 from web import rate_limits
 from web.applicant_session import login_required, password_hasher
 
 bp = Blueprint("profile", __name__, url_prefix="/account")
+bp.register_blueprint(reminder_link.bp)  # no log-in: the link in a reminder SMS
 
 LABELS = {"gender": labels(GENDERS), "language": labels(LANGUAGES),
           "governorate": labels(GOVERNORATES), "account_kind": labels(ACCOUNT_KINDS)}
@@ -21,6 +22,16 @@ LABELS = {"gender": labels(GENDERS), "language": labels(LANGUAGES),
 @login_required
 def show():
     return render_template("accounts/account.html", user=g.user, labels=LABELS)
+
+
+@bp.post("/reminders")
+@login_required
+def reminders():
+    """Renewal reminders on or off; the button says which, so pressing it twice is harmless."""
+    on = request.form.get("reminders") == "on"
+    g.user.set_reminders(on, models.now())
+    flash(_("Renewal reminders are on.") if on else _("Renewal reminders are off."))
+    return redirect(url_for(".show"))
 
 
 @bp.route("/details", methods=["GET", "POST"])

@@ -1,8 +1,10 @@
 """The desk's front page: refunds waiting, payments that need a look, payments the bank
-captured after a result had said failed or cancelled, and the search form."""
+captured after a result had said failed or cancelled, renewal reminders sent and the
+renewals that followed, and the search form."""
 from flask import render_template
 
 from models import Payment, Refund
+from services.reminders import desk_counts
 from views.desk.blueprints import desk_search as bp
 from views.desk.forms import SearchForm
 from web.staff_session import staff_required
@@ -15,4 +17,5 @@ def home():
     mismatches = list(Payment.select().where(Payment.state == Payment.MISMATCH)
                       .order_by(Payment.id.desc()).limit(20))
     return render_template("desk/home.html", form=SearchForm(formdata=None), waiting=waiting,
-                           mismatches=mismatches, captured_late=Payment.captured_late(limit=20))
+                           mismatches=mismatches, captured_late=Payment.captured_late(limit=20),
+                           reminders=desk_counts())

@@ -1,14 +1,17 @@
 """My requests: the list, starting one, resuming one, a request's own page, and taking
-a confirmed one back to its questions ("Change the answers")."""
+a confirmed one back to its questions ("Change the answers"). Renewing a paid one is in
+views/requests/renewal.py, registered here."""
 from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
 
 from models import InsuranceRequest
 from services.requests import ReopenRefused, reopen_request
+from views.requests import renewal
 from web.applicant_session import login_required
 from web.fee_schedules import active_schedule, schedule_of
 
 bp = Blueprint("requests", __name__, url_prefix="/requests")
+bp.register_blueprint(renewal.bp)
 
 STATE_LABELS = {
     InsuranceRequest.DRAFT: _l("Draft"),

@@ -1,0 +1,193 @@
+"""Renewal reminders and renewals: which paid requests are due a reminder on a day,
+sending each reminder once however many runs overlap, turning reminders off, and
+starting a renewal with a paid request's people, sponsor and categories.
+
+Sending follows the rule of models.reminders: the reminder's row is made and claimed
+before the SMS goes, and marked sent after it. A send that the provider refuses frees its
+row for the next run; a run killed between the two leaves its row claimed until
+Reminder.CLAIM_TIMEOUT, after which another run sends it.
+"""
+import secrets
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+from typing import Callable
+
+from peewee import JOIN, fn
+
+import models
+from domain import renewals
+from models import (ExpressSponsor, InsuranceRequest, Receipt, Reminder, RemindersOff,
+                    Renewal, User)
+from models.requests import writing
+from services import messages
+
+# A renewal counts as done (no more reminders for the request it renews) once it is paid.
+RENEWED_STATES = (InsuranceRequest.PAID, InsuranceRequest.REFUND_REQUESTED)
+OPEN_STATES = (InsuranceRequest.DRAFT, InsuranceRequest.AWAITING_PAYMENT)
+
+
+@dataclass(frozen=True)
+class Due:
+    """A reminder due today, and where it goes."""
+    request: InsuranceRequest
+    lead_days: int
+    cover_end: date
+    mobile: str
+    language: str
+
+
+class RenewalRefused(Exception):
+    """Only a paid request is renewed from its page."""
+
+
+def today() -> date:
+    return renewals.kuwait_day(models.now())
+
+
+def cover_end_of(insurance_request: InsuranceRequest, receipt: Receipt) -> date:
+    return renewals.paid_cover_end(renewals.kuwait_day(receipt.paid_at),
+                                   insurance_request.insurance_status,
+                                   insurance_request.current_cover_end, insurance_request.years)
+
+
+def due_reminders(on: date, leads: tuple[int, ...]) -> list[Due]:
+    """Every reminder due on `on`, sent or not: paid requests not renewed yet, whose
+    holder (an account, or an express request's sponsor) has not turned reminders off."""
+    renewed = InsuranceRequest.alias("renewed")
+    paid_renewal = (Renewal.select(Renewal.id)
+                    .join(renewed, on=(Renewal.request == renewed.id))
+                    .where((Renewal.previous == InsuranceRequest.id) & renewed.state.in_(RENEWED_STATES)))
+    query = (InsuranceRequest
+             .select(InsuranceRequest, Receipt, User, ExpressSponsor)
+             .join(Receipt, on=(Receipt.request == InsuranceRequest.id), attr="paid_receipt")
+             .switch(InsuranceRequest)
+             .join(User, JOIN.LEFT_OUTER, on=(InsuranceRequest.owner == User.id), attr="owner")
+             .switch(InsuranceRequest)
+             .join(ExpressSponsor, JOIN.LEFT_OUTER, on=(ExpressSponsor.request == InsuranceRequest.id),
+                   attr="express")
+             .where((InsuranceRequest.state == InsuranceRequest.PAID) & ~fn.EXISTS(paid_renewal)
+                    & (InsuranceRequest.years.is_null(False)))
+             .order_by(InsuranceRequest.id))
+    turned_off = {row.mobile for row in RemindersOff.select(RemindersOff.mobile)}
+    found = []
+    for insurance_request in query:
+        holder = insurance_request.owner if insurance_request.owner_id else None
+        if holder is not None:
+            if holder.frozen_at is not None or not holder.reminders_on:
+                continue
+            mobile, language = holder.mobile, holder.language
+        elif getattr(insurance_request, "express", None) is not None:
+            mobile, language = insurance_request.express.mobile, insurance_request.express.language
+            if mobile in turned_off:
+                continue
+        else:
+            continue
+        last_day = cover_end_of(insurance_request, insurance_request.paid_receipt)
+        lead = renewals.lead_due(last_day, leads, on)
+        if lead is not None:
+            found.append(Due(insurance_request, lead, last_day, mobile, language))
+    return found
+
+
+def not_sent_yet(due: list[Due]) -> list[Due]:
+    """Those of `due` whose reminder has not gone out: what a dry run lists."""
+    sent = {(row.request_id, row.lead_days) for row in
+            Reminder.select(Reminder.request, Reminder.lead_days).where(Reminder.sent_at.is_null(False))}
+    return [item for item in due if (item.request.id, item.lead_days) not in sent]
+
+
+def send_reminders(on: date, leads: tuple[int, ...], renew_url: Callable[[InsuranceRequest], str],
+                   stop_url: Callable[[str], str]) -> Counter:
+    """Send every reminder due on `on` that no run has sent; how many were due, sent,
+    sent before, held by another run, and refused by the provider."""
+    run = secrets.token_hex(8)
+    counts = Counter()
+    for item in due_reminders(on, leads):
+        counts["due"] += 1
+        reminder = Reminder.record(item.request, item.lead_days, item.cover_end)
+        if reminder.sent_at is not None:
+            counts["sent before"] += 1
+            continue
+        if not reminder.claim(run, models.now()):
+            # Sent meanwhile, or another run holds it and is alive.
+            counts["sent before" if Reminder.get_by_id(reminder.id).sent_at else "held by another run"] += 1
+            continue
+        if messages.send_renewal_reminder(item.mobile, item.language, item.request.reference,
+                                          item.cover_end, renew_url(item.request),
+                                          stop_url(reminder.token)):
+            reminder.mark_sent(run, models.now())
+            counts["sent"] += 1
+        else:
+            reminder.release(run)
+            counts["refused by the provider"] += 1
+    return counts
+
+
+def reminder_of_link(token: str) -> Reminder | None:
+    return Reminder.get_or_none(Reminder.token == token) if token else None
+
+
+def turn_off_by_link(reminder: Reminder) -> None:
+    """Reminders off for whoever this reminder went to: the account that holds the request
+    now, or the express sponsor's mobile. Doing it twice changes nothing."""
+    insurance_request = reminder.request
+    if insurance_request.owner_id is not None:
+        owner = insurance_request.owner
+        if owner.reminders_on:
+            owner.set_reminders(False, models.now())
+        return
+    sponsor = ExpressSponsor.of_request(insurance_request)
+    if sponsor is not None:
+        RemindersOff.turn_off(sponsor.mobile, models.now())
+
+
+def open_renewal(previous: InsuranceRequest) -> InsuranceRequest | None:
+    """A renewal of `previous` started and not paid yet."""
+    link = (Renewal.select(Renewal, InsuranceRequest)
+            .join(InsuranceRequest, on=(Renewal.request == InsuranceRequest.id))
+            .where((Renewal.previous == previous.id) & InsuranceRequest.state.in_(OPEN_STATES))
+            .order_by(Renewal.id.desc()).first())
+    return link.request if link else None
+
+
+def start_renewal(previous: InsuranceRequest, owner: User) -> InsuranceRequest:
+    """A draft with the people, sponsor, categories and years of the paid request
+    `previous`, as a renewal from the day its cover ends; the one started already and not
+    paid yet, when there is one (a double click, a second tap on the SMS link)."""
+    receipt = previous.receipt()
+    if previous.state != InsuranceRequest.PAID or receipt is None:
+        raise RenewalRefused(previous.state)
+    with writing():
+        InsuranceRequest.held(previous.id)  # two presses at once start one renewal
+        started = open_renewal(previous)
+        if started is not None:
+            return started
+        renewal = InsuranceRequest.start(owner)
+        renewal.choose_service_type(previous.service_type)
+        people = previous.covered()
+        rows = [{"civil_id": p.civil_id, "name": p.name, "category": p.category_code,
+                 "passport_number": p.passport_number, "passport_expiry": p.passport_expiry.isoformat()}
+                for p in people]
+        renewal.save_people(rows, [{"civil_id": p.civil_id, "name": p.name, "category_code": p.category_code,
+                                    "passport_number": p.passport_number,
+                                    "passport_expiry": p.passport_expiry} for p in people])
+        renewal.set_sponsor(previous.sponsor_name, previous.sponsor_civil_id)
+        renewal.set_cover("renewal", previous.years, cover_end_of(previous, receipt))
+        Renewal.create(previous=previous, request=renewal)
+    return renewal
+
+
+def desk_counts() -> dict[str, int]:
+    """Reminders sent, and the renewals started and paid after one of them."""
+    renewed = InsuranceRequest.alias("renewed")
+    reminded_first = (Reminder.select(Reminder.id)
+                      .where((Reminder.request == Renewal.previous) & Reminder.sent_at.is_null(False)
+                             & (Reminder.sent_at <= Renewal.created_at)))
+    followed = (Renewal.select().join(renewed, on=(Renewal.request == renewed.id))
+                .where(fn.EXISTS(reminded_first)))
+    return {
+        "reminders_sent": Reminder.select().where(Reminder.sent_at.is_null(False)).count(),
+        "renewals_started": followed.count(),
+        "renewals_paid": followed.where(renewed.state.in_(RENEWED_STATES)).count(),
+    }

@@ -188,7 +188,8 @@ def send_reminders(dry_run: bool):
     """SMS the holders of paid requests whose cover ends within REMINDER_LEAD_DAYS, each
     reminder once even when runs overlap. Run it daily (README: the systemd timer)."""
     leads = current_app.config["REMINDER_LEAD_DAYS"]
-    with models.db.connection_context(), _links_context():
+    # The link context first: popping it closes the connection (app.py's teardown).
+    with _links_context(), models.db.connection_context():
         today = reminders.today()
         if dry_run:
             due = reminders.not_sent_yet(reminders.due_reminders(today, leads))

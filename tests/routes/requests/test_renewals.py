@@ -1,0 +1,85 @@
+"""Renewing a paid request: the Renew button on its page, and the page the reminder's
+SMS links to; a new draft with the same people, sponsor and categories, owner only."""
+import pytest
+
+from models import InsuranceRequest, Renewal
+from tests.helpers import (ADULT, civil_id_for, form_post, frozen_request, mobile_for, paid_request,
+                           register_and_login, stored)
+
+
+@pytest.fixture
+def reference(client, user):
+    return paid_request(client)
+
+
+def renewals_of(reference):
+    return list(Renewal.select().where(Renewal.previous == stored(reference)))
+
+
+def test_a_paid_request_has_a_renew_button(client, reference):
+    page = client.get(f"/requests/{reference}").text
+    assert f'action="/requests/{reference}/renew"' in page and ">Renew</button>" in page
+
+
+def test_renew_starts_a_draft_with_the_same_answers(client, reference):
+    response = form_post(client, f"/requests/{reference}/renew")
+    assert response.status_code == 302
+    [link] = renewals_of(reference)
+    renewal, previous = link.request, stored(reference)
+    assert response.headers["Location"] == f"/requests/{renewal.reference}"
+    assert renewal.is_draft and renewal.owner_id == previous.owner_id
+    assert (renewal.insurance_status, renewal.sponsor_civil_id, renewal.years) == ("renewal", ADULT, 2)
+    assert renewal.current_cover_end is not None
+    assert [(p.civil_id, p.category_code) for p in renewal.covered()] == [
+        (p.civil_id, p.category_code) for p in previous.covered()]
+    # The draft opens on check-answers, every answer there to change or confirm.
+    check = client.get(response.headers["Location"])
+    assert check.headers["Location"] == f"/requests/{renewal.reference}/check"
+    page = client.get(check.headers["Location"]).text
+    assert "Ali" in page and "Mona" in page
+    assert stored(reference).state == InsuranceRequest.PAID  # the paid one is untouched
+
+
+def test_a_second_press_goes_to_the_same_renewal(client, reference):
+    first = form_post(client, f"/requests/{reference}/renew")
+    second = form_post(client, f"/requests/{reference}/renew")
+    assert first.headers["Location"] == second.headers["Location"]
+    assert len(renewals_of(reference)) == 1
+
+
+def test_the_sms_link_shows_a_button_and_changes_nothing(client, reference):
+    page = client.get(f"/requests/{reference}/renew")
+    assert page.status_code == 200
+    assert f'action="/requests/{reference}/renew"' in page.text and 'name="csrf_token"' in page.text
+    assert renewals_of(reference) == []
+    form_post(client, f"/requests/{reference}/renew")
+    page = client.get(f"/requests/{reference}/renew").text
+    assert "You have started renewing this request already." in page
+
+
+def test_renew_needs_the_csrf_token(client, reference):
+    assert client.post(f"/requests/{reference}/renew").status_code == 400
+    assert renewals_of(reference) == []
+
+
+def test_only_a_paid_request_is_renewed(client, user):
+    reference = frozen_request(client)
+    assert "renew" not in client.get(f"/requests/{reference}").text.lower()
+    response = form_post(client, f"/requests/{reference}/renew")
+    assert response.headers["Location"] == f"/requests/{reference}"
+    assert "Only a paid request can be renewed." in client.get(response.headers["Location"]).text
+    assert InsuranceRequest.select().count() == 1
+
+
+def test_someone_elses_request_is_not_found(app, reference):
+    other = app.test_client()
+    register_and_login(other, civil_id_for(3), mobile_for(3))
+    assert other.get(f"/requests/{reference}/renew").status_code == 404
+    assert form_post(other, f"/requests/{reference}/renew").status_code == 404
+    assert renewals_of(reference) == []
+
+
+def test_the_link_asks_for_a_login_first(app, reference):
+    response = app.test_client().get(f"/requests/{reference}/renew")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/login?next=")

@@ -21,7 +21,7 @@ from urllib.parse import urlencode, urlsplit
 import pytest
 
 from tests.fakes.knet_bank import PASSWORD as BANK_PASSWORD
-from tests.fakes.knet_bank import RESOURCE_KEY, TRANPORTAL_ID, serve_in_thread
+from tests.fakes.knet_bank import RESOURCE_KEY, TRANPORTAL_ID, query_of, serve_in_thread
 from tests.helpers import (ADULT, ON_POSTGRES, PASSWORD, REGISTRATION, SECOND, civil_id_for,
                            database_url_for, mobile_for, person)
 
@@ -61,8 +61,9 @@ class Browser:
 
     def __init__(self, servers: list[str]):
         self.servers = servers
-        self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), _NoRedirects)
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar),
+                                                  _NoRedirects)
         self.get(0, "/?lang=en")  # remembered in a cookie: the pages' words are English
 
     def open(self, server: int, path: str, data: dict | None = None) -> Answer:
@@ -91,8 +92,8 @@ class Browser:
 class Site:
     """The two servers, their shared database (read with psycopg2) and their environment."""
 
-    def __init__(self, database_url: str, env: dict, ports: list[int]):
-        self.database_url, self.env = database_url, env
+    def __init__(self, database_url: str, env: dict, ports: list[int], instances: list[str]):
+        self.database_url, self.env, self.instances = database_url, env, instances
         self.servers = [f"http://127.0.0.1:{port}" for port in ports]
 
     def browser(self) -> Browser:
@@ -114,10 +115,16 @@ class Site:
     def latest_code(self, e164: str) -> str:
         return re.search(r"\b([0-9]{6})\b", self.sms_to(e164)[-1]).group(1)
 
-    def command(self, *args: str) -> subprocess.Popen:
-        return subprocess.Popen([sys.executable, "-m", "flask", "--app", "app", *args], cwd=ROOT,
-                                env=self.env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                text=True)
+    def on_both_at_once(self, command: str) -> list[str]:
+        """An operator command started on both servers at the same moment (each server's
+        cron); what each printed."""
+        runs = [subprocess.Popen([sys.executable, "-m", "flask", "--app", "app", command],
+                                 cwd=ROOT, env={**self.env, "INSTANCE_PATH": folder},
+                                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                for folder in self.instances]
+        outputs = [run.communicate(timeout=120)[0] for run in runs]
+        assert [run.returncode for run in runs] == [0, 0], "\n".join(outputs)
+        return outputs
 
 
 @pytest.fixture
@@ -142,13 +149,14 @@ def site(tmp_path, bank):
         "KNET_GATEWAY_URL": bank.url, "KNET_TIMEOUT": "5",
     })
     ports = [free_port(), free_port()]
+    instances = [str(tmp_path / f"instance{n}") for n in range(2)]
     processes, logs = [], []
     for n, port in enumerate(ports):
         logs.append(open(tmp_path / f"server{n}.log", "w+"))
         processes.append(subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "-w", "1", "-b", f"127.0.0.1:{port}",
              "app:create_app()"],
-            cwd=ROOT, env={**env, "INSTANCE_PATH": str(tmp_path / f"instance{n}")},
+            cwd=ROOT, env={**env, "INSTANCE_PATH": instances[n]},
             stdout=logs[-1], stderr=subprocess.STDOUT))
     try:
         for n, port in enumerate(ports):
@@ -161,7 +169,7 @@ def site(tmp_path, bank):
                 except OSError:
                     assert time.monotonic() < deadline, (tmp_path / f"server{n}.log").read_text()
                     time.sleep(0.1)
-        yield Site(database_url, env, ports)
+        yield Site(database_url, env, ports, instances)
     finally:
         for process in processes:
             process.terminate()
@@ -226,8 +234,7 @@ def press_pay(browser: Browser, bank, reference: str, server: int) -> str:
     """Press Pay on `server`; the bank takes the browser. The track id."""
     sent = browser.submit(server, f"/requests/{reference}/pay", {}, form_page=f"/requests/{reference}")
     assert sent.status == 303 and sent.location.startswith(bank.url), sent.text
-    _error, payment = bank.payment_init(dict(
-        part.split("=", 1) for part in urlsplit(sent.location).query.split("&")))
+    _error, payment = bank.payment_init(query_of(sent.location))
     assert payment is not None, bank.refused
     return payment.track_id
 
@@ -246,9 +253,14 @@ def test_register_on_one_type_the_code_on_the_other_log_in_and_use_the_session_a
     reference = browser.submit(0, "/requests/new", {}, form_page="/requests").location
     assert "/requests/TM-" in reference and browser.get(1, reference).status == 200
 
-    # Logging out on one ends the session on both.
+    # Logging out on one ends the session on both, for a copy of its cookie too.
+    copy = site.browser()
+    for cookie in browser.jar:
+        copy.jar.set_cookie(cookie)
+    assert copy.get(0, "/account").status == 200
     assert browser.submit(1, "/logout", {}, form_page="/account").status == 302
     assert browser.get(0, "/account").status == 302
+    assert copy.get(0, "/account").status == 302
 
 
 def test_rate_limits_count_across_both_servers(site):
@@ -309,12 +321,27 @@ def test_reconcile_on_both_servers_at_once_settles_a_payment_once(site, bank):
     # Minutes pass: reconcile leaves a fresh payment to the browser.
     site.query("UPDATE payment SET created_at = created_at - interval '10 minutes'")
 
-    runs = [site.command("reconcile-payments") for _server in range(2)]
-    outputs = [run.communicate(timeout=120)[0] for run in runs]
-    assert [run.returncode for run in runs] == [0, 0], outputs
+    outputs = site.on_both_at_once("reconcile-payments")
     assert sorted("1 paid" in output for output in outputs) == [False, True], outputs
     assert site.query("SELECT state FROM payment") == [("paid",)]
     assert site.query("SELECT count(*) FROM auditevent WHERE action = 'request.paid'") == [(1,)]
     assert paid_messages(site, civil_id, reference) == 1
     assert len([asked for asked in bank.inquiries if asked.get("action") == "8"]) == 1
     assert "Payment received for this request." in browser.get(0, f"/requests/{reference}").text
+
+
+def test_reminders_on_both_servers_at_once_send_each_once(site, bank):
+    browser = site.browser()
+    civil_id = register(site, browser, serial=1905)
+    reference = awaiting_payment(browser)
+    track_id = press_pay(browser, bank, reference, server=0)
+    bank.deliver = to_server(site.servers[1])
+    assert browser.get(0, bank.choose(track_id, "approve")).location.endswith("/receipt")
+    # Two years less three days pass: the cover ends within a week, and its reminder is due.
+    site.query("UPDATE receipt SET paid_at = paid_at - interval '2 years' + interval '3 days'")
+
+    outputs = site.on_both_at_once("send-reminders")
+    assert sorted("sent now: 1;" in output for output in outputs) == [False, True], outputs
+    assert site.query("SELECT lead_days FROM reminder WHERE sent_at IS NOT NULL") == [(7,)]
+    mobile = site.query('SELECT mobile FROM "user" WHERE civil_id = %s', civil_id)[0][0]
+    assert sum(f"request {reference} ends on" in body for body in site.sms_to(mobile)) == 1

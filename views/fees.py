@@ -3,9 +3,10 @@ from flask import Blueprint, request
 
 from domain.dates import today_in_kuwait
 from domain.quote import MAX_PEOPLE
-from web.htmx import render_page_or_partial
 from views.calculator_answers import apply_action, check, read_answers
 from web.fee_schedules import active_schedule
+from web.htmx import render_page_or_partial
+from web.page_cache import public_page
 
 bp = Blueprint("fees", __name__)
 
@@ -30,11 +31,12 @@ def _calculator(values):
 
 @bp.get("/fees")
 def calculator():
-    context = _calculator(request.args)
-    return render_page_or_partial("fees.html", "partials/calculator.html", **context)
+    return public_page(lambda: render_page_or_partial(
+        "fees.html", "partials/calculator.html", **_calculator(request.args)))
 
 
 @bp.route("/quote", methods=["GET", "POST"])
 def quote():
     values = request.form if request.method == "POST" else request.args
-    return render_page_or_partial("fees.html", "partials/quote.html", **_calculator(values))
+    build = lambda: render_page_or_partial("fees.html", "partials/quote.html", **_calculator(values))  # noqa: E731
+    return public_page(build) if request.method == "GET" else build()

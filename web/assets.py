@@ -8,7 +8,7 @@ import mimetypes
 from functools import lru_cache
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, request, url_for
+from flask import Blueprint, abort, current_app, has_request_context, request, url_for
 
 from web.compression import chosen_encoding, compress
 
@@ -46,6 +46,18 @@ def find_asset(filename: str) -> Asset | None:
 
 
 def asset_url(filename: str) -> str:
+    """The file's address with its version. Found on disk once per process and address
+    root (every page names several assets); in debug mode every time, as files change."""
+    if current_app.debug:
+        return _versioned_url(filename)
+    urls = current_app.extensions.setdefault("asset_urls", {})
+    key = (request.script_root if has_request_context() else "", filename)
+    if key not in urls:
+        urls[key] = _versioned_url(filename)
+    return urls[key]
+
+
+def _versioned_url(filename: str) -> str:
     asset = find_asset(filename)
     version = asset.version if asset else None
     return url_for("assets.static_file", filename=filename, v=version)

@@ -23,7 +23,8 @@ def compress(data: bytes, encoding: str, thorough: bool = False) -> bytes:
 
 def compress_response(response):
     if (
-        response.direct_passthrough
+        getattr(response, "encoded_once", False)  # a kept page, compressed when kept
+        or response.direct_passthrough
         or response.status_code == 304
         or "Content-Encoding" in response.headers
         or response.mimetype not in COMPRESSIBLE_TYPES

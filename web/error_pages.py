@@ -2,12 +2,13 @@
 line with its traceback in the log."""
 import logging
 
-from flask import current_app, g, has_request_context, render_template
+from flask import current_app, g, has_request_context, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from web.htmx import is_htmx
+from web.page_cache import public_page
 
 MESSAGES = {
     400: (_l("Something in the request was not right"),
@@ -36,10 +37,19 @@ def render_error(code: int, title, detail, retry_after: int | None = None):
         # The pages' htmx-config swaps error answers into the request's target, so the
         # message shows where the answer was awaited; an error is no address to go back to.
         headers["HX-Push-Url"] = "false"
-    response = render_template("partials/error.html" if in_place else "error.html", code=code,
+
+    def build():
+        return render_template("partials/error.html" if in_place else "error.html", code=code,
                                title=title, detail=detail, retry_after=retry_after,
-                               in_place=in_place)
-    return response, code, headers
+                               in_place=in_place), code
+
+    # The same for every visitor of a language, unless the page's language link leads back
+    # to the address asked (a GET that reached a view) or it counts down a wait.
+    if retry_after or (request.endpoint is not None and request.method == "GET"):
+        return *build(), headers
+    response = public_page(build, key=("error", code, str(title)), public=False)
+    response.headers.extend(headers)
+    return response
 
 
 def handle_http_error(error: HTTPException):

@@ -1,6 +1,7 @@
 """Language choice: `?lang=ar|en` on any page, remembered in a cookie, Arabic by default."""
 from urllib.parse import urlencode
 
+import flask_babel
 from flask import current_app, g, request, url_for
 
 from domain.money import format_fils
@@ -59,12 +60,33 @@ def switch_language_url() -> str:
     return f"{url_for(request.endpoint, **(request.view_args or {}))}?{urlencode(query)}"
 
 
+def translations():
+    """This request's catalogue, found once: Flask-Babel looks it up again for every string
+    a template translates. Under force_locale (an SMS in the addressee's language) the
+    locale is another object, so the catalogue is found again."""
+    locale = getattr(g.get("_flask_babel"), "babel_locale", None)
+    found = g.get("catalogue")
+    if found is not None and locale is not None and found[0] is locale:
+        return found[1]
+    catalogue = flask_babel.get_translations()
+    g.catalogue = (getattr(g.get("_flask_babel"), "babel_locale", None), catalogue)
+    return catalogue
+
+
 def money(fils: int) -> str:
     return format_fils(fils, select_locale())
 
 
 def init_app(app) -> None:
+    """Call after Flask-Babel's init_app: its template callables are replaced here."""
     app.after_request(remember_locale)
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: translations().ugettext(s),
+        ngettext=lambda s, p, n: translations().ungettext(s, p, n),
+        newstyle=True,
+        pgettext=lambda c, s: translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n),
+    )
     app.jinja_env.filters["money"] = money
     app.jinja_env.globals.update(
         locale=select_locale,

@@ -2,6 +2,8 @@
 import re
 from urllib.parse import urlsplit
 
+from flask import g, session
+
 _ORIGIN = re.compile(r"https?://[a-z0-9.-]+(:[0-9]{1,5})?")
 
 
@@ -52,17 +54,34 @@ def init_app(app) -> None:
     bank = payment_gateway_origin(app.config)
     headers = {**HEADERS, "Content-Security-Policy": content_security_policy((bank,) if bank else ())}
 
+    html_headers = {**headers, "Cache-Control": "no-store"}
+    lowered = {name.lower() for name in html_headers}
+
     def add_security_headers(response):
-        for name, value in headers.items():
-            response.headers.setdefault(name, value)
-        if response.mimetype == "text/html":
-            # Pages may hold personal data: keep them out of shared caches.
-            response.headers.setdefault("Cache-Control", "no-store")
+        # One pass over the headers, not a search per name: every answer comes here.
+        present = {name.lower() for name, _ in response.headers.items()} & lowered
+        # Pages may hold personal data: keep them out of any cache, unless the view
+        # declared the page public (web/page_cache.py).
+        wanted = html_headers if response.mimetype == "text/html" else headers
+        for name, value in wanted.items():
+            if name.lower() not in present:
+                response.headers.add(name, value)
+        if present and "cache-control" in present and _public_but_sets_cookie(response):
+            response.headers["Cache-Control"] = response.headers["Cache-Control"].replace(
+                "public", "private")
         return response
 
     app.after_request(add_security_headers)
     if app.config["APP_ENV"] == "production":
         app.after_request(_strict_transport)
+
+
+def _public_but_sets_cookie(response) -> bool:
+    """A public page that also sets a cookie (the language chosen, a session written) is
+    for this browser only: a shared cache would hand the cookie to everyone."""
+    return (response.headers["Cache-Control"].startswith("public")
+            and (session.modified or bool(g.get("locale_changed"))
+                 or "Set-Cookie" in response.headers))
 
 
 def _strict_transport(response):

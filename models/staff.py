@@ -79,13 +79,23 @@ class StaffMember(PasswordHolder, BaseModel):
         """Nobody decides on a request they hold, sponsor or are covered by. A civil ID
         alone does not tell (an account's civil ID may be someone else's until claimed), so
         the holder's mobile and every name on the request are compared too."""
-        owner = insurance_request.owner
-        civil_ids = insurance_request.related_civil_ids() | {owner.released_civil_id}
-        if self.civil_id in civil_ids or (self.mobile and self.mobile == owner.mobile):
+        owner = insurance_request.owner if insurance_request.owner_id else None
+        # Paid without an account (models.express): its holder is the sponsor and the
+        # mobile they proved.
+        holder_mobile = owner.mobile if owner else _express_mobile(insurance_request)
+        civil_ids = insurance_request.related_civil_ids() | {owner and owner.released_civil_id}
+        if self.civil_id in civil_ids or (self.mobile and self.mobile == holder_mobile):
             return False
-        names = {owner.name_ar, owner.name_en, insurance_request.sponsor_name,
+        names = {owner and owner.name_ar, owner and owner.name_en, insurance_request.sponsor_name,
                  *(person.name for person in insurance_request.people)}
         return same_name(self.name) not in {same_name(name) for name in names if name}
+
+
+def _express_mobile(insurance_request) -> str | None:
+    from models.express import ExpressSponsor
+
+    sponsor = ExpressSponsor.of_request(insurance_request)
+    return sponsor.mobile if sponsor else None
 
 
 def same_name(name: str) -> str:

@@ -1,6 +1,7 @@
-"""Applicant accounts once they exist: a new password, chosen once per verified code."""
+"""Applicant accounts once they exist: a new password, chosen once per verified code, and
+with it the express payments made with the account's civil ID and mobile."""
 from models import User
-from services import messages
+from services import express, messages
 
 
 def choose_password(user: User, expected_version: str, password: str, hasher, *,
@@ -13,4 +14,7 @@ def choose_password(user: User, expected_version: str, password: str, hasher, *,
         return False
     if tell_owner:
         messages.tell_password_changed(user)
+    # The account's civil ID and mobile are proved now: requests its holder paid for
+    # without an account, with the same two, become the account's.
+    express.claim_for(user)
     return True

@@ -5,7 +5,8 @@ from flask_babel import force_locale, format_date, gettext
 from domain.money import format_fils
 from domain.phone import national_format
 from gateways.sms import SmsGateway, SmsNotSent, backend_from_config
-from models import InsuranceRequest, OneTimeCode, User
+from models import ExpressSponsor, InsuranceRequest, OneTimeCode, User
+from services import express
 
 
 def init_app(app) -> None:
@@ -60,6 +61,8 @@ def tell_account_frozen(user: User) -> bool:
 
 def send_paid_sms(insurance_request: InsuranceRequest, amount_fils: int) -> bool:
     """False when the provider refused it: the payment stands, and the receipt is on the site."""
+    if insurance_request.owner_id is None:
+        return send_express_paid_sms(insurance_request, amount_fils)
     owner = insurance_request.owner
     with force_locale(owner.language):
         text = gettext("Tameen: we received %(amount)s for request %(reference)s. Your receipt "
@@ -92,6 +95,12 @@ def _code_text(purpose: str, code: str) -> str:
     if purpose == OneTimeCode.CHANGE_MOBILE:
         return gettext("Tameen: your code to change your mobile number is %(code)s. It expires "
                        "in 10 minutes. Never share it with anyone.", code=code)
+    if purpose == OneTimeCode.EXPRESS:
+        return gettext("Tameen: your code to pay without an account is %(code)s. It expires in "
+                       "10 minutes. Never share it with anyone.", code=code)
+    if purpose == OneTimeCode.EXPRESS_REFUND:
+        return gettext("Tameen: your code to ask for a refund is %(code)s. It expires in 10 "
+                       "minutes. Never share it with anyone.", code=code)
     return gettext("Tameen: your code to verify your mobile is %(code)s. It expires in 10 "
                    "minutes. Never share it with anyone.", code=code)
 
@@ -105,3 +114,14 @@ def send_renewal_reminder(to: str, language: str, reference: str, cover_end, ren
                        reference=reference, date=format_date(cover_end, "medium"),
                        renew_url=renew_url, stop_url=stop_url)
     return _send(to, text)
+
+
+def send_express_paid_sms(insurance_request: InsuranceRequest, amount_fils: int) -> bool:
+    """To the sponsor who paid without an account: the receipt's secret link, the only way
+    back to it until an account with the same civil ID and mobile claims the request."""
+    sponsor = ExpressSponsor.of_request(insurance_request)
+    with force_locale(sponsor.language):
+        text = gettext("Tameen: we received %(amount)s for request %(reference)s. Your receipt: "
+                       "%(link)s", amount=format_fils(amount_fils, sponsor.language),
+                       reference=insurance_request.reference, link=express.receipt_link(sponsor))
+    return _send(sponsor.mobile, text)

@@ -6,6 +6,7 @@ from datetime import timedelta, timezone
 
 from flask import Response, render_template, request
 from flask_babel import lazy_gettext as _l
+from peewee import JOIN
 
 import models
 from domain.dates import KUWAIT, kuwait_day_in_utc
@@ -40,10 +41,10 @@ def payment_rows(start, end):
            "paid_kuwait", "payment_id", "transaction_id", "auth_code", "reference_number",
            "result_code", "applicant_civil_id", "applicant_name_ar", "applicant_name_en",
            "sponsor_name", "note"]
-    query = (Payment.select(Payment, InsuranceRequest, User).join(InsuranceRequest).join(User)
+    query = (Payment.select(Payment, InsuranceRequest, User).join(InsuranceRequest).join(User, JOIN.LEFT_OUTER)
              .where((Payment.created_at >= start) & (Payment.created_at < end)).order_by(Payment.id))
     for payment in query:
-        owner = payment.request.owner
+        owner = _holder(payment.request)
         yield [payment.track_id, payment.request.reference, payment.state, _kwd(payment.amount_fils),
                payment.gateway, _kuwait_time(payment.created_at), _kuwait_time(payment.paid_at),
                payment.payment_id, payment.transaction_id, payment.auth_code,
@@ -51,16 +52,29 @@ def payment_rows(start, end):
                owner.name_en, payment.request.sponsor_name, payment.note]
 
 
+class _Unnamed:
+    """An express payment's holder: the sponsor's civil ID, no account and so no names."""
+
+    def __init__(self, civil_id):
+        self.civil_id, self.name_ar, self.name_en = civil_id or "", "", ""
+
+
+def _holder(insurance_request):
+    if insurance_request.owner_id is None:
+        return _Unnamed(insurance_request.sponsor_civil_id)
+    return insurance_request.owner
+
+
 def refund_rows(start, end):
     yield ["refund_id", "request_reference", "state", "amount_kwd", "reason", "details",
            "requested_kuwait", "decided_kuwait", "completed_kuwait", "decided_by", "method",
            "refund_reference", "decision_note", "iban", "account_holder", "track_id",
            "applicant_civil_id", "applicant_name_ar", "applicant_name_en"]
-    query = (Refund.select(Refund, InsuranceRequest, User).join(InsuranceRequest).join(User)
+    query = (Refund.select(Refund, InsuranceRequest, User).join(InsuranceRequest).join(User, JOIN.LEFT_OUTER)
              .where((Refund.requested_at >= start) & (Refund.requested_at < end)).order_by(Refund.id))
     staff = {member.id: member.login for member in StaffMember.select()}
     for refund in query:
-        owner = refund.request.owner
+        owner = _holder(refund.request)
         payment = Payment.get_or_none(Payment.id == refund.payment_id)
         yield [refund.id, refund.request.reference, refund.state, _kwd(refund.amount_fils),
                refund.reason, refund.details, _kuwait_time(refund.requested_at),

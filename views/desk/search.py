@@ -1,6 +1,7 @@
 """Payment search at the desk: by request reference, civil ID (holder, sponsor or a
 covered person) or track ID, and by the day it was made."""
 from flask import render_template
+from peewee import JOIN
 
 import models
 from domain.dates import kuwait_day_in_utc
@@ -16,7 +17,9 @@ def search_payments(text: str, day) -> list[Payment]:
     """Payments whose request reference, track ID, holder's, sponsor's or covered person's
     civil ID is `text`, made on `day` (Kuwait) when given; newest first."""
     query = (Payment.select(Payment, InsuranceRequest, User)
-             .join(InsuranceRequest).join(User).switch(Payment))
+             .join(InsuranceRequest)
+             # An express payment's request has no account (owner NULL): found all the same.
+             .join(User, JOIN.LEFT_OUTER).switch(Payment))
     if text:
         upper = text.upper()
         covered = InsuredPerson.select(InsuredPerson.request).where(InsuredPerson.civil_id == text)

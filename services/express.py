@@ -1,0 +1,63 @@
+"""Express payment: a sponsor pays for domestic workers without an account.
+
+The sponsor proves the mobile by SMS code (services/codes.py, purpose EXPRESS); then the
+request is an ordinary InsuranceRequest without an owner (models.express), priced, frozen
+and paid by the same code as an account holder's (services/requests.py,
+services/payments.py). Its receipt is reached through the secret link the paid SMS
+carries, and an account with the same civil ID and mobile claims it later.
+"""
+from flask import current_app, url_for
+
+import models
+from domain.fee_schedule import FeeSchedule
+from models import ExpressSponsor, InsuranceRequest, User
+
+MAX_WORKERS = 10
+
+
+def allowed_categories(schedule: FeeSchedule) -> list[str]:
+    """The categories of EXPRESS_CATEGORIES that `schedule` has, in the setting's order."""
+    return [code for code in current_app.config.get("EXPRESS_CATEGORIES", ())
+            if schedule.category(code) is not None]
+
+
+def start(civil_id: str, mobile: str, language: str) -> ExpressSponsor:
+    """A new express request for the sponsor who has just proved `mobile` by code."""
+    return ExpressSponsor.start(civil_id, mobile, language)
+
+
+def save_workers(insurance_request: InsuranceRequest, rows: list[dict], workers: list[dict] | None) -> bool:
+    """The rows as typed, and the workers when every row is valid (checked by the caller:
+    at most MAX_WORKERS, each of an allowed category). False when no longer a draft."""
+    if workers is not None and len(workers) > MAX_WORKERS:
+        raise ValueError(f"at most {MAX_WORKERS} workers per express payment")
+    return insurance_request.save_people(rows, workers)
+
+
+def choose_years(insurance_request: InsuranceRequest, years: int) -> bool:
+    """New cover for `years`; False when no longer a draft."""
+    return insurance_request.set_cover("new", years, None)
+
+
+def only_allowed(insurance_request: InsuranceRequest, schedule: FeeSchedule) -> bool:
+    """Every worker on it is of a category express payment allows (the setting may have
+    changed since the page was saved), and there are at most MAX_WORKERS."""
+    people = insurance_request.covered()
+    allowed = set(allowed_categories(schedule))
+    return 0 < len(people) <= MAX_WORKERS and all(p.category_code in allowed for p in people)
+
+
+def claim_for(user: User) -> int:
+    """The express requests paid with `user`'s civil ID and mobile become the account's."""
+    return ExpressSponsor.claim_for(user, models.now())
+
+
+def receipt_link(sponsor: ExpressSponsor) -> str:
+    """The receipt's secret address, absolute: from PUBLIC_URL, or the request's own
+    address in development. An operator command without PUBLIC_URL has neither, and
+    the path alone is better than no link."""
+    try:
+        return url_for("express.receipt", token=sponsor.receipt_token, _external=True)
+    except RuntimeError:
+        return f"/express/receipts/{sponsor.receipt_token}"
+

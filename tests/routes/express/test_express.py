@@ -1,0 +1,309 @@
+"""Express payment without an account: the sponsor's code, the workers (at most ten, of
+the categories the operator allows), years, check answers, paying through the sandbox
+bank, the receipt behind its secret link (404 for any other), its refund after a code to
+the same mobile, and an account with the same civil ID and mobile claiming the request."""
+import re
+from datetime import date, timedelta
+from urllib.parse import urlsplit
+
+import pytest
+
+import models
+
+from models import ExpressSponsor, InsuranceRequest, OneTimeCode, Refund
+from tests.helpers import (GOOD_IBAN, REFUND_FORM, civil_id_for, form_post, latest_code, make_app,
+                           make_staff, mobile_for, register_and_login, sms_to, staff_login, stored,
+                           use_outbox)
+
+SPONSOR = civil_id_for(41, born="700505")
+MOBILE = mobile_for(41)
+E164 = "+965" + MOBILE
+EXPIRY = (date.today() + timedelta(days=365 * 4)).isoformat()
+DOMESTIC_FEE = 5_000  # the seed schedule's domestic worker, a year
+
+
+def worker(i, serial=None, name="Maria Santos", category="domestic_worker", expiry=EXPIRY):
+    civil_id = civil_id_for(100 + 10 * (serial if serial is not None else i), born="950101")
+    return {f"people-{i}-civil_id": civil_id, f"people-{i}-name": name,
+            f"people-{i}-category": category, f"people-{i}-passport_expiry": expiry}
+
+
+def workers(count):
+    rows = {}
+    for i in range(count):
+        rows.update(worker(i))
+    return rows
+
+
+def prove_mobile(client, civil_id=SPONSOR, mobile=MOBILE):
+    use_outbox(client.application)
+    response = form_post(client, "/express", {"civil_id": civil_id, "mobile": mobile})
+    assert response.status_code == 302, response.text
+    assert response.headers["Location"].endswith("/express/code")
+    response = form_post(client, "/express/code", {"code": latest_code("+965" + mobile)})
+    assert response.status_code == 302, response.text
+    assert response.headers["Location"].endswith("/express/workers")
+
+
+def until_check(client, count=2, years="1"):
+    prove_mobile(client)
+    response = form_post(client, "/express/workers", {**workers(count), "action": "continue"})
+    assert response.status_code == 302, response.text
+    assert response.headers["Location"].endswith("/express/years")
+    response = form_post(client, "/express/years", {"years": years})
+    assert response.status_code == 302, response.text
+    assert response.headers["Location"].endswith("/express/check")
+
+
+def the_request() -> InsuranceRequest:
+    return InsuranceRequest.select().order_by(InsuranceRequest.id.desc()).get()
+
+
+def pay_in_sandbox(client, choice="approve"):
+    assert form_post(client, "/express/check", {"confirm": "y", "version": str(the_request().version)}
+                     ).headers["Location"].endswith("/express/pay")
+    bank = form_post(client, "/express/pay")
+    assert bank.status_code == 303 and bank.headers["Location"].startswith("/sandbox-bank/pay/")
+    back = form_post(client, urlsplit(bank.headers["Location"]).path, {"choice": choice})
+    return client.get(back.headers["Location"])
+
+
+def paid(client, count=2):
+    until_check(client, count)
+    back = pay_in_sandbox(client)
+    assert back.status_code == 303
+    sponsor = ExpressSponsor.get()
+    assert back.headers["Location"].endswith(f"/express/receipts/{sponsor.receipt_token}")
+    return sponsor
+
+
+@pytest.fixture
+def english(client):
+    client.get("/?lang=en")
+    return client
+
+
+def test_the_start_page_links_to_express_payment(english):
+    page = english.get("/")
+    assert 'href="/express"' in page.text
+    assert "Pay for a domestic worker without an account" in page.text
+
+
+def test_the_whole_express_flow_pays_the_frozen_amount_and_sends_the_receipt_link(english):
+    sponsor = paid(english, count=2)
+    insurance_request = sponsor.request
+    assert insurance_request.owner_id is None
+    assert insurance_request.state == InsuranceRequest.PAID
+    assert insurance_request.total_fils == 2 * DOMESTIC_FEE
+    assert [p.subtotal_fils for p in insurance_request.covered()] == [DOMESTIC_FEE] * 2
+    assert insurance_request.sponsor_civil_id == SPONSOR
+    link_sms = sms_to(E164)[-1]
+    assert f"/express/receipts/{sponsor.receipt_token}" in link_sms
+    assert insurance_request.reference in link_sms
+    # The link works in any browser, without logging in.
+    stranger = english.application.test_client()
+    receipt = stranger.get(f"/express/receipts/{sponsor.receipt_token}?lang=en")
+    assert receipt.status_code == 200
+    assert "Payment received" in receipt.text and insurance_request.reference in receipt.text
+    assert "/verify/" in receipt.text  # the same receipt, QR check included
+    assert receipt.headers["Referrer-Policy"] == "no-referrer"
+
+
+def test_check_answers_warns_that_wrong_data_is_not_refunded(english):
+    until_check(english)
+    page = english.get("/express/check")
+    assert page.status_code == 200
+    assert "Money is not refunded when the data you entered was wrong." in page.text
+    refused = form_post(english, "/express/check", {"version": str(the_request().version)})
+    assert refused.status_code == 200 and "Error:" in refused.text
+    assert the_request().is_draft
+
+
+def test_an_unknown_receipt_link_is_404(english):
+    paid(english)
+    assert english.get("/express/receipts/" + "A" * 43).status_code == 404
+    assert english.get("/express/receipts/short").status_code == 404
+
+
+def test_an_unpaid_request_has_no_receipt_for_strangers(english):
+    until_check(english)
+    token = ExpressSponsor.get().receipt_token
+    stranger = english.application.test_client()
+    assert stranger.get(f"/express/receipts/{token}").status_code == 404
+
+
+def test_a_declined_payment_comes_back_to_pay_again(english):
+    until_check(english)
+    back = pay_in_sandbox(english, "decline")
+    assert back.status_code == 303
+    again = english.get(back.headers["Location"])
+    assert again.status_code == 302 and again.headers["Location"].endswith("/express/pay")
+    page = english.get("/express/pay")
+    assert "The bank declined the payment" in page.text
+
+
+def test_ten_workers_are_the_most(english):
+    prove_mobile(english)
+    rows = {**workers(10), "action": "add"}
+    page = form_post(english, "/express/workers", rows)
+    assert page.status_code == 200
+    assert "One express payment covers at most 10 workers." in page.text
+    assert 'name="people-10-civil_id"' not in page.text
+    eleven = {**workers(10), **worker(10), "action": "continue"}
+    refused = form_post(english, "/express/workers", eleven)
+    assert refused.status_code == 200 and "at most 10 workers" in refused.text
+    assert not the_request().people.exists()
+    accepted = form_post(english, "/express/workers", {**workers(10), "action": "continue"})
+    assert accepted.status_code == 302
+    assert the_request().people.count() == 10
+
+
+def test_a_category_express_does_not_allow_is_refused(english):
+    prove_mobile(english)
+    page = form_post(english, "/express/workers", {**worker(0, category="commercial"),
+                                                    "action": "continue"})
+    assert page.status_code == 200
+    assert "Express payment is only for these categories" in page.text
+    assert not the_request().people.exists()
+
+
+def test_the_setting_chooses_the_categories(tmp_path):
+    app = make_app(tmp_path, EXPRESS_CATEGORIES="worker")
+    client = app.test_client()
+    client.get("/?lang=en")
+    prove_mobile(client)
+    refused = form_post(client, "/express/workers", {**worker(0), "action": "continue"})
+    assert "Express payment is only for these categories" in refused.text
+    accepted = form_post(client, "/express/workers", {**worker(0, category="worker"), "action": "continue"})
+    assert accepted.status_code == 302
+
+
+def test_no_categories_turns_express_payment_off(tmp_path):
+    app = make_app(tmp_path, EXPRESS_CATEGORIES="")
+    client = app.test_client()
+    assert client.get("/express").status_code == 404
+    assert 'href="/express"' not in client.get("/").text
+
+
+def test_the_pages_need_a_proved_mobile(english):
+    for page in ("/express/workers", "/express/years", "/express/check", "/express/pay"):
+        response = english.get(page)
+        assert response.status_code == 302 and response.headers["Location"].endswith("/express")
+    use_outbox(english.application)
+    form_post(english, "/express", {"civil_id": SPONSOR, "mobile": MOBILE})
+    assert english.get("/express/workers").status_code == 302  # the code not typed yet
+    wrong = form_post(english, "/express/code", {"code": "000000" if latest_code(E164) != "000000" else "111111"})
+    assert wrong.status_code == 200 and "The code is not right" in wrong.text
+    assert not ExpressSponsor.select().exists()
+
+
+def test_the_code_has_the_same_limits_as_an_accounts(english, clock):
+    use_outbox(english.application)
+    form_post(english, "/express", {"civil_id": SPONSOR, "mobile": MOBILE})
+    too_soon = form_post(english, "/express/code/resend")
+    assert too_soon.status_code == 200 and "You can ask for a new code in" in too_soon.text
+    for _ in range(OneTimeCode.MAX_ATTEMPTS):
+        form_post(english, "/express/code", {"code": "999999" if latest_code(E164) != "999999" else "888888"})
+    exhausted = form_post(english, "/express/code", {"code": latest_code(E164)})
+    assert "You have typed a wrong code too many times" in exhausted.text
+    # At most five codes an hour to one number, however they are asked for.
+    for _ in range(OneTimeCode.PER_NUMBER_PER_HOUR - 1):
+        clock.advance(seconds=61)
+        assert form_post(english, "/express/code/resend").status_code == 302
+    clock.advance(seconds=61)
+    assert form_post(english, "/express", {"civil_id": SPONSOR, "mobile": MOBILE}).status_code == 429
+    assert len(sms_to(E164)) == OneTimeCode.PER_NUMBER_PER_HOUR
+
+
+def test_the_code_page_tells_nothing_about_accounts(english):
+    """An express code goes out whether or not the civil ID has an account, the same way."""
+    holder = english.application.test_client()
+    register_and_login(holder, SPONSOR, mobile_for(77))
+    prove_mobile(english)  # the same pages, a real code to the number typed
+    assert ExpressSponsor.get().request.owner_id is None
+
+
+def test_an_account_with_the_same_civil_id_and_mobile_claims_the_request(english):
+    sponsor = paid(english)
+    reference = sponsor.request.reference
+    newcomer = english.application.test_client()
+    user = register_and_login(newcomer, SPONSOR, MOBILE)
+    assert stored(reference).owner_id == user.id
+    newcomer.get("/?lang=en")
+    assert reference in newcomer.get("/requests").text
+    assert newcomer.get(f"/requests/{reference}/receipt").status_code == 200
+    assert ExpressSponsor.get().claimed_at is not None
+
+
+def test_another_mobile_does_not_claim_it(english):
+    sponsor = paid(english)
+    other = english.application.test_client()
+    register_and_login(other, SPONSOR, mobile_for(42))
+    assert stored(sponsor.request.reference).owner_id is None
+    assert other.get(f"/requests/{sponsor.request.reference}").status_code == 404
+
+
+def test_a_refund_starts_from_the_receipt_link_with_a_code_to_the_same_mobile(english):
+    sponsor = paid(english)
+    token = sponsor.receipt_token
+    stranger = english.application.test_client()
+    use_outbox(stranger.application)
+    stranger.get("/?lang=en")
+    receipt = stranger.get(f"/express/receipts/{token}")
+    assert f"/express/receipts/{token}/refund" in receipt.text
+    assert stranger.get(f"/express/receipts/{token}/refund/ask").headers["Location"].endswith("/refund")
+    sent = form_post(stranger, f"/express/receipts/{token}/refund")
+    assert sent.status_code == 302 and sent.headers["Location"].endswith("/refund/code")
+    assert "code to ask for a refund" in sms_to(E164)[-1]
+    done = form_post(stranger, f"/express/receipts/{token}/refund/code", {"code": latest_code(E164)})
+    assert done.headers["Location"].endswith("/refund/ask")
+    asked = form_post(stranger, f"/express/receipts/{token}/refund/ask", REFUND_FORM)
+    assert asked.status_code == 303
+    refund = Refund.get()
+    assert refund.request_id == sponsor.request_id and refund.iban == GOOD_IBAN
+    assert stored(sponsor.request.reference).state == InsuranceRequest.REFUND_REQUESTED
+    assert "Your refund request is waiting for review." in stranger.get(f"/express/receipts/{token}").text
+
+
+def test_a_refund_needs_the_right_code(english):
+    sponsor = paid(english)
+    token = sponsor.receipt_token
+    form_post(english, f"/express/receipts/{token}/refund")
+    code = latest_code(E164)
+    wrong = form_post(english, f"/express/receipts/{token}/refund/code",
+                      {"code": "123456" if code != "123456" else "654321"})
+    assert wrong.status_code == 200 and "The code is not right" in wrong.text
+    assert form_post(english, f"/express/receipts/{token}/refund/ask", REFUND_FORM).status_code == 302
+    assert not Refund.select().exists()
+
+
+def test_an_express_request_is_not_any_accounts(english):
+    sponsor = paid(english)
+    other = english.application.test_client()
+    register_and_login(other, civil_id_for(55), mobile_for(55))
+    reference = sponsor.request.reference
+    for page in (f"/requests/{reference}", f"/requests/{reference}/receipt"):
+        assert other.get(page).status_code == 404
+
+
+def test_the_desk_finds_an_express_payment_and_decides_on_its_refund(english, clock):
+    sponsor = paid(english)
+    token, reference = sponsor.receipt_token, sponsor.request.reference
+    form_post(english, f"/express/receipts/{token}/refund")
+    form_post(english, f"/express/receipts/{token}/refund/code", {"code": latest_code(E164)})
+    assert form_post(english, f"/express/receipts/{token}/refund/ask", REFUND_FORM).status_code == 303
+    admin = make_staff(english.application, login="admin1", role="admin")
+    desk = english.application.test_client()
+    desk.get("/desk/login?lang=en")
+    assert staff_login(desk, admin).status_code == 302
+    for query in (reference, SPONSOR):
+        assert reference in desk.get(f"/desk/payments?q={query}").text
+    page = desk.get(f"/desk/requests/{reference}")
+    assert page.status_code == 200 and "Paid without an account" in page.text
+    refund = Refund.get()
+    assert desk.get(f"/desk/refunds/{refund.id}").status_code == 200
+    assert admin.may_decide_on(sponsor.request)
+    day = models.now().date().isoformat()
+    for kind in ("payments", "refunds"):
+        exported = desk.get(f"/desk/export?kind={kind}&date_from={day}&date_to={day}")
+        assert exported.status_code == 200 and reference in exported.text and SPONSOR in exported.text

@@ -1,0 +1,119 @@
+"""Checking the answers, paying, and the receipt behind its secret link. Pricing,
+freezing and paying are the account holder's code (services/requests.py,
+services/payments.py); the receipt is the same page, reached by its link instead of by
+an account."""
+import re
+
+from flask import abort, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from domain.dates import today_in_kuwait
+from domain.quote import PersonToQuote, quote
+from models import ExpressSponsor, InsuranceRequest
+from services import express, payments
+from services.requests import AnswersChanged, freeze_request
+from views.express.journey import bp, draft_only, in_journey, journey_request
+from views.payments.receipts import qr_svg
+from views.requests.forms import ConfirmForm
+from views.requests.my_requests import STATE_LABELS
+from views.requests.review import cover_problems
+from web.fee_schedules import active_schedule, schedule_of
+from web.language import select_locale
+
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{40,64}")
+SETTLED = (InsuranceRequest.PAID, InsuranceRequest.REFUND_REQUESTED, InsuranceRequest.REFUNDED)
+
+
+def _problems(insurance_request, schedule, today) -> list[tuple[str, str]]:
+    """(page to change, message) for what stops this request being paid now."""
+    if not express.only_allowed(insurance_request, schedule):
+        return [("workers", _("Express payment is only for these categories: choose one from the list."))]
+    if not insurance_request.years:
+        return [("years", _("Choose the number of years"))]
+    people = insurance_request.covered()
+    return [("years", message) for message in
+            cover_problems(people, insurance_request.years, "new", None, today)]
+
+
+@bp.route("/check", methods=["GET", "POST"])
+@in_journey
+@draft_only
+def check(insurance_request):
+    if not insurance_request.people.exists():
+        return redirect(url_for(".workers"))
+    if not insurance_request.years:
+        return redirect(url_for(".years"))
+    schedule, today = active_schedule(), today_in_kuwait()
+    problems = _problems(insurance_request, schedule, today)
+    form = ConfirmForm()
+    answers_changed = False
+    if form.validate_on_submit() and not problems:
+        seen = request.form.get("version", "")
+        try:
+            freeze_request(insurance_request, schedule, today,
+                           int(seen) if seen.isdigit() and len(seen) < 10 else -1)
+        except AnswersChanged:
+            insurance_request = InsuranceRequest.get_by_id(insurance_request.id)
+            answers_changed, form = True, ConfirmForm(formdata=None)
+        else:
+            return redirect(url_for(".pay"))
+    people = [PersonToQuote(p.category_code, p.birth_date()) for p in insurance_request.covered()]
+    return render_template("express/check.html", insurance_request=insurance_request, form=form,
+                           problems=problems, answers_changed=answers_changed,
+                           quote=quote(schedule, people, insurance_request.years, today),
+                           schedule=schedule)
+
+
+@bp.route("/pay", methods=["GET", "POST"])
+@in_journey
+def pay(insurance_request):
+    if insurance_request.is_draft:
+        return redirect(url_for(".check"))
+    sponsor = ExpressSponsor.of_request(insurance_request)
+    if insurance_request.state in SETTLED:
+        return redirect(url_for(".receipt", token=sponsor.receipt_token))
+    if request.method == "POST":  # CSRFProtect has checked the token
+        try:
+            gateway_page = payments.start(
+                insurance_request, language=select_locale(),
+                return_url=url_for("payments.gateway_return", _external=True),
+                notify_url=url_for("payments.notify", _external=True))
+        except payments.PaymentUnavailable:
+            return render_template("express/unavailable.html"), 503
+        if gateway_page is None:
+            return redirect(url_for(".pay"), 303)
+        return redirect(gateway_page, 303)
+    return render_template("express/pay.html", insurance_request=insurance_request,
+                           schedule=schedule_of(insurance_request))
+
+
+def sponsor_by_token(token: str) -> ExpressSponsor:
+    """The express sponsor whose receipt link this is; an unknown link is a 404."""
+    found = ExpressSponsor.by_token(token) if _TOKEN.fullmatch(token) else None
+    if found is None:
+        abort(404)
+    return found
+
+
+@bp.get("/receipts/<token>")
+def receipt(token):
+    sponsor = sponsor_by_token(token)
+    insurance_request = sponsor.request
+    found = insurance_request.receipt() if insurance_request.state in SETTLED else None
+    if found is None:
+        mine = journey_request()
+        if mine is not None and mine.id == insurance_request.id:
+            return redirect(url_for(".pay"))  # back from the bank without paying
+        abort(404)
+    verify_url = url_for("receipts.verify", code=found.verify_code, _external=True)
+    people = insurance_request.covered()  # at most MAX_WORKERS: one page
+    response = render_template("payments/receipt.html", insurance_request=insurance_request,
+                               people=people, page=1, pages=1, people_count=len(people),
+                               receipt=found, payment=found.payment, verify_url=verify_url,
+                               state_label=STATE_LABELS[insurance_request.state],
+                               qr=qr_svg(verify_url), schedule=schedule_of(insurance_request),
+                               express_sponsor=sponsor,
+                               refund=insurance_request.latest_refund())
+    # The link is the key: never sent on to another site, never indexed.
+    return response, 200, {"X-Robots-Tag": "noindex", "Referrer-Policy": "no-referrer",
+                           "Cache-Control": "no-store"}

@@ -1,0 +1,84 @@
+"""The sponsor's civil ID and mobile, and the SMS code that proves the mobile. The same
+code rules and limits as an account's (views/accounts/code_step.py, services/codes.py);
+no account is looked up, so the pages tell nothing about accounts."""
+from flask import flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_wtf import FlaskForm
+
+import models
+from models import OneTimeCode
+from services import codes, express
+from views.accounts import code_step
+from views.accounts.forms import CodeForm, _civil_id_field, _mobile_field
+from views.express.journey import SPONSOR, allowed_choices, begin, bp
+from web.language import select_locale
+
+
+class SponsorForm(FlaskForm):
+    civil_id = _civil_id_field()
+    mobile = _mobile_field()
+
+
+@bp.route("", methods=["GET", "POST"])
+def start():
+    form = SponsorForm()
+    if form.validate_on_submit():
+        civil_id, mobile = form.civil_id.parsed, form.mobile.parsed
+        code_step.limit_sending(mobile, civil_id)
+        try:
+            row = codes.issue_for_express(OneTimeCode.EXPRESS, mobile, select_locale(),
+                                          code_step.secret(), models.now())
+        except codes.CodeNotSent:
+            form.mobile.errors.append(code_step.sms_failed())
+        else:
+            code_step.remember(row)
+            session[SPONSOR] = {"civil_id": civil_id, "mobile": mobile}
+            return redirect(url_for(".code"))
+    return render_template("express/start.html", form=form,
+                           categories=allowed_choices(select_locale()))
+
+
+def _pending() -> tuple[OneTimeCode | None, dict]:
+    typed = session.get(SPONSOR) or {}
+    row = code_step.pending(OneTimeCode.EXPRESS)
+    if row is None or row.mobile != typed.get("mobile") or not typed.get("civil_id"):
+        return None, typed
+    return row, typed
+
+
+@bp.route("/code", methods=["GET", "POST"])
+def code():
+    row, typed = _pending()
+    if row is None:
+        return redirect(url_for(".start"))
+    form = CodeForm()
+    check = code_step.check_code(row, form)
+    if check and check.status == "ok":
+        session.pop(code_step.PENDING, None)
+        begin(express.start(typed["civil_id"], row.mobile, select_locale()))
+        return redirect(url_for(".workers"))
+    return code_step.render_code_page(row, form, heading=_("Check your phone"),
+                                      code_url=url_for(".code"), resend_url=url_for(".resend"))
+
+
+@bp.post("/code/resend")
+def resend():
+    row, _typed = _pending()
+    if row is None:
+        return redirect(url_for(".start"))
+    try:
+        codes.ensure_resend_due(row, models.now())
+        code_step.limit_sending(row.mobile)
+        code_step.remember(codes.resend_express(row, select_locale(), code_step.secret(), models.now()))
+    except codes.ResendTooSoon as wait:
+        problem = ngettext("You can ask for a new code in %(num)d second.",
+                           "You can ask for a new code in %(num)d seconds.", wait.seconds)
+    except codes.CodeNotSent:
+        problem = code_step.sms_failed()
+    else:
+        flash(_("We have sent a new code."))
+        return redirect(url_for(".code"))
+    return code_step.render_code_page(row, CodeForm(formdata=None), heading=_("Check your phone"),
+                                      code_url=url_for(".code"), resend_url=url_for(request.endpoint),
+                                      resend_problem=problem)

@@ -17,6 +17,7 @@ from views import payments as payment_pages
 from views.accounts import dev_outbox, profile
 from views import desk, express
 from views.requests import my_requests, questions, refund
+from views.uploads import pages as upload_pages
 from web import (applicant_session, assets, compression, error_pages, fee_schedules, form_fields,
                  language, public_address, rate_limits, request_log, security, staff_session)
 
@@ -65,7 +66,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.jinja_env.globals["asset_url"] = assets.asset_url
     for blueprint in (assets.bp, pages.bp, fees.bp, accounts.bp, profile.bp, dev_outbox.bp,
                       my_requests.bp, questions.bp, *payment_pages.BLUEPRINTS,
-                      refund.bp, *desk.BLUEPRINTS, *express.BLUEPRINTS):
+                      refund.bp, upload_pages.bp, *desk.BLUEPRINTS, *express.BLUEPRINTS):
         app.register_blueprint(blueprint)
     commands.init_app(app)
     return app

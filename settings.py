@@ -67,6 +67,7 @@ def load_settings(environ: dict, instance_path: Path) -> dict:
         **_payment_settings(environ, production),
         **_public_address(environ, production),
         "EXPRESS_CATEGORIES": _express_categories(environ),
+        **_upload_settings(environ),
         "REMINDER_LEAD_DAYS": _reminder_lead_days(environ),
     }
 
@@ -79,6 +80,20 @@ def _reminder_lead_days(environ: dict) -> tuple[int, ...]:
     except renewals.InvalidLeadDays as problem:
         raise ConfigError(f"REMINDER_LEAD_DAYS must list days before the cover ends, separated "
                           f"by commas, like 30,7: {problem}.") from None
+
+
+def _upload_settings(environ: dict) -> dict:
+    """MAX_PAYMENT_FILS: the most one payment may be, in fils (K-Net cards have transaction
+    limits); an uploaded list becomes as many requests as keep each under it.
+    UPLOAD_MAX_KB: the largest list file taken; below the 256 KB any request may be."""
+    text = str(environ.get("MAX_PAYMENT_FILS") or "3000000").strip()
+    if not text.isascii() or not text.isdigit() or not 1000 <= int(text) <= 10**9:
+        raise ConfigError("MAX_PAYMENT_FILS must be a whole number of fils from 1000 (KD 1) to "
+                          f"1000000000, such as 3000000 for KD 3,000; not {text!r}.")
+    size = _whole_number(environ, "UPLOAD_MAX_KB", "200", highest=240)
+    if size < 1:
+        raise ConfigError("UPLOAD_MAX_KB must be a whole number from 1 to 240, not '0'.")
+    return {"MAX_PAYMENT_FILS": int(text), "UPLOAD_MAX_BYTES": size * 1024}
 
 
 # Residency Art. 20: the categories of the fee schedules on file for domestic workers.

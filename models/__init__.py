@@ -3,8 +3,9 @@
 `import models` reaches every name below, whichever module holds it: `database` (the
 connection), `clock`, `accounts` (applicants, SMS codes, rate limits, the SMS outbox),
 `staff`, `requests` (and the people covered), `express` (requests paid without an
-account), `payments` (and receipts, and the sandbox bank's books), `refunds`, `uploads` (lists of people uploaded, and the requests they became), `audit`, and
-`schema` (every table, and migrating to it).
+account), `payments` (and receipts, and the sandbox bank's books), `refunds`, `uploads`
+(lists of people uploaded, and the requests they became), `audit`, and `schema` (every
+table, and migrating to it).
 """
 from datetime import datetime
 

@@ -17,6 +17,7 @@ MODELS: list[type[BaseModel]] = [
     Payment, Receipt, SandboxPayment,
     AuditEvent, StaffMember, Refund, ExpressSponsor,
     Reminder, Renewal, RemindersOff,
+    Upload, UploadedRequest,
 ]
 
 

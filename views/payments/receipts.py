@@ -1,12 +1,22 @@
 """A paid request's receipt, for its owner only, with the QR code that opens the public
 check (verification.py)."""
+import csv
+import io
+
 import segno
-from flask import redirect, render_template, url_for
+from flask import Response, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from domain.digits import parse_whole_number
+from domain.money import fils_to_decimal
 
 from views.payments.blueprints import receipts as bp
 from views.requests.my_requests import STATE_LABELS, owned_request
 from web.applicant_session import login_required
 from web.fee_schedules import schedule_of
+from web.language import select_locale
+
+PEOPLE_PER_PAGE = 10
 
 
 def qr_svg(text: str) -> str:
@@ -22,8 +32,55 @@ def receipt(reference):
     if found is None:
         return redirect(url_for("requests.show", reference=insurance_request.reference))
     verify_url = url_for("receipts.verify", code=found.verify_code, _external=True)
+    people = insurance_request.covered()
+    pages = max(1, -(-len(people) // PEOPLE_PER_PAGE))
+    page = min(max(parse_whole_number(request.args.get("page")) or 1, 1), pages)
+    shown = people[(page - 1) * PEOPLE_PER_PAGE:page * PEOPLE_PER_PAGE]
     return render_template("payments/receipt.html", insurance_request=insurance_request,
+                           people=shown, page=page, pages=pages, people_count=len(people),
                            receipt=found, payment=found.payment, verify_url=verify_url,
                            state_label=STATE_LABELS[insurance_request.state],
                            qr=qr_svg(verify_url),
                            schedule=schedule_of(insurance_request))
+
+
+@bp.get("/requests/<reference>/receipt/people")
+@login_required
+def receipt_people(reference):
+    """Every person of a paid request in one table, to print."""
+    insurance_request = owned_request(reference)
+    found = insurance_request.receipt()
+    if found is None:
+        return redirect(url_for("requests.show", reference=insurance_request.reference))
+    return render_template("uploads/receipt_people.html", insurance_request=insurance_request,
+                           receipt=found, people=insurance_request.covered(),
+                           schedule=schedule_of(insurance_request))
+
+
+@bp.get("/requests/<reference>/receipt.csv")
+@login_required
+def receipt_csv(reference):
+    """The people of a paid request as CSV: UTF-8 with a byte-order mark, so that Excel
+    shows Arabic names as Arabic."""
+    insurance_request = owned_request(reference)
+    found = insurance_request.receipt()
+    if found is None:
+        return redirect(url_for("requests.show", reference=insurance_request.reference))
+    schedule, locale = schedule_of(insurance_request), select_locale()
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([_("Request reference"), _("Civil ID"), _("Full name"), _("Category"),
+                     _("Number of years"), _("Amount (KD)")])
+    for person in insurance_request.covered():
+        category = schedule.category(person.category_code) if schedule else None
+        amount = f"{fils_to_decimal(person.subtotal_fils):.3f}" if person.subtotal_fils is not None else ""
+        writer.writerow([insurance_request.reference, person.civil_id, _csv_safe(person.name),
+                         category.label(locale) if category else person.category_code,
+                         insurance_request.years, amount])
+    return Response(("\ufeff" + out.getvalue()).encode("utf-8"), mimetype="text/csv", headers={
+        "Content-Disposition": f"attachment; filename=receipt-{insurance_request.reference}.csv"})
+
+
+def _csv_safe(text: str) -> str:
+    # A cell starting with = + - @ is a formula to Excel: a name must never run as one.
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text

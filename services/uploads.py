@@ -1,0 +1,71 @@
+"""Uploaded lists of people: keeping one as read, finding who is covered already, and
+turning the people who passed the checks into requests, each paid on its own."""
+from datetime import date, timedelta
+
+from domain.cover import cover_end
+from domain.uploads import Row
+from models import InsuranceRequest, InsuredPerson, User
+from models.requests import writing
+from models.uploads import Upload, UploadedRequest
+
+PAID_STATES = (InsuranceRequest.PAID, InsuranceRequest.REFUND_REQUESTED)
+_IN_CHUNK = 500  # civil IDs per query: well inside every database's limit on parameters
+
+
+class AlreadyDone(Exception):
+    """The upload's requests were made already (a second press, another tab)."""
+
+
+def keep_upload(owner: User, file_name: str, sponsor_name: str, sponsor_civil_id: str,
+                rows: list[Row]) -> Upload:
+    return Upload.create(owner=owner, file_name=file_name[:200], sponsor_name=sponsor_name,
+                         sponsor_civil_id=sponsor_civil_id, rows_json=Upload.rows_text(rows))
+
+
+def covered_civil_ids(civil_ids: set[str], today: date) -> set[str]:
+    """Those of `civil_ids` whom a paid request covers on `today` or later: a new request
+    for them from today would pay for a period paid already."""
+    found = set()
+    wanted = sorted(civil_ids)
+    for start in range(0, len(wanted), _IN_CHUNK):
+        query = (InsuredPerson
+                 .select(InsuredPerson.civil_id, InsuranceRequest.insurance_status,
+                         InsuranceRequest.current_cover_end, InsuranceRequest.frozen_at,
+                         InsuranceRequest.years)
+                 .join(InsuranceRequest)
+                 .where(InsuredPerson.civil_id.in_(wanted[start:start + _IN_CHUNK])
+                        & InsuranceRequest.state.in_(PAID_STATES))
+                 .tuples())
+        for civil_id, status, current_end, frozen_at, years in query:
+            if civil_id not in found and _paid_cover_end(status, current_end, frozen_at, years) >= today:
+                found.add(civil_id)
+    return found
+
+
+def _paid_cover_end(status, current_end, frozen_at, years) -> date:
+    start = frozen_at.date() if frozen_at else date.min
+    if status == "renewal" and current_end is not None:
+        start = max(start, current_end + timedelta(days=1))
+    return cover_end(start, years or 1) if start != date.min else date.min
+
+
+def make_requests(upload: Upload, groups: list[tuple[int, list[dict]]]) -> list[InsuranceRequest]:
+    """One draft request per group of (years, people ready to store), answered to "check
+    your answers": a group of new insurance under the upload's sponsor. All or none, and
+    once: AlreadyDone when the upload's requests were made already."""
+    made = []
+    with writing():
+        if not upload.mark_done():
+            raise AlreadyDone()
+        for position, (years, people) in enumerate(groups):
+            insurance_request = InsuranceRequest.start(upload.owner)
+            insurance_request.choose_service_type("group")
+            typed = [{"civil_id": p["civil_id"], "name": p["name"], "category": p["category_code"],
+                      "passport_number": p["passport_number"],
+                      "passport_expiry": p["passport_expiry"].isoformat()} for p in people]
+            insurance_request.save_people(typed, people)
+            insurance_request.set_sponsor(upload.sponsor_name, upload.sponsor_civil_id)
+            insurance_request.set_cover("new", years, None)
+            UploadedRequest.create(upload=upload, request=insurance_request, position=position)
+            made.append(insurance_request)
+    return made

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from flask import current_app, g, make_response, request, session
 
 from domain.dates import today_in_kuwait
-from web.compression import MIN_SIZE, chosen_encoding, compress
+from web.compression import chosen_encoding, compress
 from web.htmx import VARY as HTMX_VARY
 from web.language import select_locale
 
@@ -42,8 +42,8 @@ class Page:
         self.version = hashlib.sha256(self.body).hexdigest()[:16]
 
     def body_for(self, accept_encoding: str) -> tuple[bytes, str | None]:
-        if len(self.body) < MIN_SIZE:
-            return self.body, None
+        # Compressed once, so even a body that fits in one packet is worth making smaller
+        # (web/compression.py's MIN_SIZE weighs the cost of compressing every answer).
         encoding = chosen_encoding(accept_encoding)
         if encoding is None:
             return self.body, None

@@ -4,6 +4,8 @@ from urllib.parse import urlsplit
 
 from flask import g, session
 
+from web.htmx import is_htmx
+
 _ORIGIN = re.compile(r"https?://[a-z0-9.-]+(:[0-9]{1,5})?")
 
 
@@ -37,6 +39,10 @@ HEADERS = {
 }
 
 
+DOCUMENT_ONLY = {"Content-Security-Policy", "X-Frame-Options", "Cross-Origin-Opener-Policy",
+                 "Permissions-Policy"}
+
+
 def payment_gateway_origin(config) -> str | None:
     """The origin of the bank's payment page, when the gateway is one outside the app.
 
@@ -55,6 +61,11 @@ def init_app(app) -> None:
     headers = {**HEADERS, "Content-Security-Policy": content_security_policy((bank,) if bank else ())}
 
     html_headers = {**headers, "Cache-Control": "no-store"}
+    # An htmx answer is swapped into a page that has the document's policies (CSP, framing,
+    # opener, permissions), which govern documents only; they would be most of the bytes
+    # of a quote on slow mobile data.
+    fragment_headers = {name: value for name, value in html_headers.items()
+                        if name not in DOCUMENT_ONLY}
     lowered = {name.lower() for name in html_headers}
 
     def add_security_headers(response):
@@ -62,7 +73,10 @@ def init_app(app) -> None:
         present = {name.lower() for name, _ in response.headers.items()} & lowered
         # Pages may hold personal data: keep them out of any cache, unless the view
         # declared the page public (web/page_cache.py).
-        wanted = html_headers if response.mimetype == "text/html" else headers
+        if response.mimetype != "text/html":
+            wanted = headers
+        else:
+            wanted = fragment_headers if is_htmx() else html_headers
         for name, value in wanted.items():
             if name.lower() not in present:
                 response.headers.add(name, value)

@@ -140,3 +140,15 @@ def test_every_page_of_a_logged_in_applicant_is_no_store(app, client):
 def test_every_page_but_the_public_ones_is_no_store_without_a_log_in(app, client):
     checked = assert_not_stored(client, get_pages(app, "TM-NOPE"), public=PUBLIC)
     assert "/login" in checked and "/register" in checked
+
+
+def test_an_htmx_answer_leaves_the_document_policies_to_its_page(client):
+    """They govern documents; a quote is swapped into a page that has them, and must stay
+    under 1 KB on the wire."""
+    page = client.get("/fees", query_string=QUOTE)
+    fragment = client.get("/quote", query_string=QUOTE, headers={**HX, **ENCODINGS})
+    assert "Content-Security-Policy" in page.headers and "X-Frame-Options" in page.headers
+    assert "Content-Security-Policy" not in fragment.headers
+    assert fragment.headers["X-Content-Type-Options"] == "nosniff"
+    wire = len(fragment.data) + sum(len(f"{k}: {v}\r\n") for k, v in fragment.headers.items())
+    assert fragment.headers["Content-Encoding"] == "br" and wire < 1024 - 100  # status, Date, Server

@@ -3,7 +3,8 @@
 `import models` reaches every name below, whichever module holds it: `database` (the
 connection), `clock`, `accounts` (applicants, SMS codes, rate limits, the SMS outbox),
 `staff`, `requests` (and the people covered), `express` (requests paid without an
-account), `payments` (and receipts, and the sandbox bank's books), `refunds`, `uploads`
+account), `payments` (and receipts, and the sandbox bank's books), `refunds`, `reminders`
+(renewal reminders, renewals, and the express mobiles that stopped reminders), `uploads`
 (lists of people uploaded, and the requests they became), `audit`, and `schema` (every
 table, and migrating to it).
 """

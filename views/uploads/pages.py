@@ -86,8 +86,8 @@ def new():
                                form.sponsor_civil_id.parsed, rows)
             return redirect(url_for(".show", upload_id=kept.id))
     status = 400 if form.is_submitted() else 200
-    return render_template("uploads/new.html", form=form, max_kb=current_app.config["UPLOAD_MAX_BYTES"] // 1024,
-                           max_rows=reading.MAX_ROWS), status
+    return render_template("uploads/new.html", form=form, max_rows=reading.MAX_ROWS,
+                           max_kb=current_app.config["UPLOAD_MAX_BYTES"] // 1024), status
 
 
 @bp.get("/template-<language>.csv")

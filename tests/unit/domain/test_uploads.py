@@ -13,6 +13,7 @@ from domain.fee_schedule import load_schedule
 from domain.uploads import Priced, UploadRefused, read_rows, split_into_requests
 
 LIMIT = 200 * 1024
+SEED = Path(__file__).resolve().parents[3] / "fee_schedules" / "seed.toml"
 EN = "Civil ID,Full name,Category,Passport number,Passport expiry,Years\r\n"
 
 
@@ -82,7 +83,8 @@ def test_xlsx_numbers_and_dates_become_text_and_formulas_are_not_worked_out():
     (b"%PDF-1.4\n\xff\xfe\x00\x01", uploads.NOT_A_SPREADSHEET),
     (b"PK\x03\x04 not really a zip", uploads.NOT_A_SPREADSHEET),
     (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, uploads.OLD_EXCEL),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + "EncryptionInfo".encode("utf-16-le"), uploads.PASSWORD_PROTECTED),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + "EncryptionInfo".encode("utf-16-le"),
+     uploads.PASSWORD_PROTECTED),
     (b"name,phone\nAli,5000\n", uploads.MISSING_COLUMNS),
 ])
 def test_bad_files_are_refused_with_a_reason(data, code):
@@ -127,7 +129,7 @@ def test_a_broken_workbook_is_unreadable():
 
 
 def test_categories_by_code_or_label_in_either_language():
-    find = uploads.category_finder(load_schedule(Path(__file__).resolve().parents[3] / "fee_schedules" / "seed.toml"))
+    find = uploads.category_finder(load_schedule(SEED))
     assert find("worker") == "worker"
     assert find("  Domestic   worker ") == "domestic_worker"
     assert find("عمالة منزلية") == "domestic_worker"

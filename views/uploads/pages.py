@@ -9,7 +9,7 @@ from flask_wtf.file import FileField
 
 from domain import uploads as reading
 from domain.dates import today_in_kuwait
-from domain.uploads import UploadRefused, read_rows, template_csv
+from domain.uploads import UploadRefused, read_rows, template_csv, template_xlsx
 from services.uploads import AlreadyDone, covered_civil_ids, keep_upload, make_requests
 from views.requests.forms import SponsorForm
 from views.requests.my_requests import STATE_LABELS
@@ -90,15 +90,19 @@ def new():
                            max_kb=current_app.config["UPLOAD_MAX_BYTES"] // 1024), status
 
 
-@bp.get("/template-<language>.csv")
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@bp.get("/template-<language>.<kind>")
 @organisation_required
-def template(language):
-    if language not in reading.HEADINGS:
+def template(language, kind):
+    if language not in reading.HEADINGS or kind not in ("csv", "xlsx"):
         abort(404)
-    example = ("290010112345", "Ali Hassan" if language == "en" else "علي حسن",
-               "worker" if language == "en" else "عمالة منزلية", "A1234567", "2030-03-31", "2")
-    return Response(template_csv(language, example), mimetype="text/csv", headers={
-        "Content-Disposition": f"attachment; filename=people-{language}.csv"})
+    # Headings only: an example row left in by mistake would be one more person to check.
+    data, mimetype = ((template_csv(language), "text/csv") if kind == "csv"
+                      else (template_xlsx(language), XLSX_TYPE))
+    return Response(data, mimetype=mimetype, headers={
+        "Content-Disposition": f"attachment; filename=people-{language}.{kind}"})
 
 
 def _owned(upload_id: int):

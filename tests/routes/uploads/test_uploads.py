@@ -58,6 +58,17 @@ def test_templates_in_arabic_and_english(client, officer):
         assert response.data.startswith("\ufeff".encode())
         assert response.data.decode("utf-8-sig").startswith(heading)
     assert client.get("/uploads/template-fr.csv").status_code == 404
+    assert client.get("/uploads/template-en.pdf").status_code == 404
+
+
+def test_the_excel_templates_read_back_as_their_headings(client, officer):
+    for language, heading in (("en", "Civil ID"), ("ar", "الرقم المدني")):
+        response = client.get(f"/uploads/template-{language}.xlsx")
+        assert response.status_code == 200 and response.mimetype.endswith("spreadsheetml.sheet")
+        sheet = openpyxl.load_workbook(io.BytesIO(response.data), read_only=True).worksheets[0]
+        assert next(sheet.iter_rows(values_only=True))[0] == heading
+        # Uploaded as it comes, with no people yet:
+        assert "no people in it" in upload(client, response.data, f"people-{language}.xlsx").text
 
 
 def test_good_rows_become_requests_that_go_to_check_answers(client, officer):

@@ -192,7 +192,8 @@ def test_the_pages_need_a_proved_mobile(english):
     use_outbox(english.application)
     form_post(english, "/express", {"civil_id": SPONSOR, "mobile": MOBILE})
     assert english.get("/express/workers").status_code == 302  # the code not typed yet
-    wrong = form_post(english, "/express/code", {"code": "000000" if latest_code(E164) != "000000" else "111111"})
+    typo = "000000" if latest_code(E164) != "000000" else "111111"
+    wrong = form_post(english, "/express/code", {"code": typo})
     assert wrong.status_code == 200 and "The code is not right" in wrong.text
     assert not ExpressSponsor.select().exists()
 
@@ -307,3 +308,16 @@ def test_the_desk_finds_an_express_payment_and_decides_on_its_refund(english, cl
     for kind in ("payments", "refunds"):
         exported = desk.get(f"/desk/export?kind={kind}&date_from={day}&date_to={day}")
         assert exported.status_code == 200 and reference in exported.text and SPONSOR in exported.text
+
+
+def test_the_setting_is_checked_when_the_app_starts(tmp_path):
+    from settings import ConfigError, load_settings
+
+    assert load_settings({"APP_ENV": "testing", "SECRET_KEY": "k" * 40}, tmp_path)[
+        "EXPRESS_CATEGORIES"] == ("domestic_worker", "domestic_worker_kuwaiti", "domestic_worker_kuwaiti_4th")
+    chosen = load_settings({"APP_ENV": "testing", "SECRET_KEY": "k" * 40,
+                            "EXPRESS_CATEGORIES": " worker , domestic_worker "}, tmp_path)
+    assert chosen["EXPRESS_CATEGORIES"] == ("worker", "domestic_worker")
+    with pytest.raises(ConfigError, match="EXPRESS_CATEGORIES"):
+        load_settings({"APP_ENV": "testing", "SECRET_KEY": "k" * 40,
+                       "EXPRESS_CATEGORIES": "Domestic Worker"}, tmp_path)

@@ -37,8 +37,9 @@ def kuwait_day(at: datetime) -> date:
 
 
 def cover_start(paid_on: date, status: str | None, current_cover_end: date | None) -> date:
-    """A paid request covers from the day it was paid, or on renewal from the day after
-    the current cover ends when that is later (the rule check-answers priced it with)."""
+    """Cover runs from `paid_on` (check-answers: today), or on renewal from the day after
+    the current cover ends when that is later. Check-answers prices with this rule, and a
+    paid request's cover end follows it."""
     if status == "renewal" and current_cover_end is not None:
         return max(paid_on, current_cover_end + timedelta(days=1))
     return paid_on

@@ -1,11 +1,12 @@
 """Checking a whole request before payment: every rule again, on the answers as stored."""
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from flask_babel import format_date, gettext as _
 
 from domain import cover
 from domain.quote import Quote, max_years_for
+from domain.renewals import cover_start
 from domain.fee_schedule import FeeSchedule
 from views.requests.people_rows import check_people, rows_of
 
@@ -16,18 +17,11 @@ class Review:
     problems: list[tuple[str, str]]  # (step to change, message)
 
 
-def cover_start(status: str | None, current_cover_end: date | None, today: date) -> date:
-    """Cover runs from today, or on renewal from the day after the current cover ends."""
-    if status == "renewal" and current_cover_end is not None:
-        return max(today, current_cover_end + timedelta(days=1))
-    return today
-
-
 def cover_problems(people, years: int, status: str | None, current_cover_end: date | None,
                    today: date) -> list[str]:
     """Messages for the people (InsuredPerson rows) whose passport would expire before
     the cover ends."""
-    start = cover_start(status, current_cover_end, today)
+    start = cover_start(today, status, current_cover_end)
     covered = [cover.CoveredPerson(p.civil_id, p.passport_expiry) for p in people]
     last_day = cover.cover_end(start, years)
     return [

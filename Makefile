@@ -69,9 +69,13 @@ messages: $(VENV)/.runtime
 	$(VENV)/bin/pybabel extract -F babel.cfg --no-location --sort-output -k _l -k lazy_gettext -o translations/messages.pot .
 	$(VENV)/bin/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete
 
-# Loopback only, fixed time, bounded clients; prints figures, fails on any error.
+# Loopback only, fixed time, bounded clients; prints figures, fails on a missed target or
+# any error. wrk (a C client, so the client leaves the CPU to the servers) from Debian.
 bench: $(VENV)/.test $(MO_FILES)
-	$(PY) bench/quote.py
+	@command -v wrk >/dev/null || { echo "Installing Debian's wrk for the benchmarks..."; \
+	  sudo=""; [ "$$(id -u)" -eq 0 ] || sudo=sudo; \
+	  $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq wrk; }
+	$(PY) bench/throughput.py
 	$(PY) bench/load.py
 
 clean:

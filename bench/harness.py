@@ -27,18 +27,42 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+# The address the benchmarked Tameen believes it is reached at (production refuses
+# other hosts); clients send it as Host. The .invalid name never resolves.
+PUBLIC_HOST = "tameen.bench.invalid"
+
+
+def production_env(folder: str, **extra) -> dict:
+    """Tameen configured as the README documents for one VM, on SQLite in `folder`.
+
+    Production insists on an SMS provider and a real bank; none is reached unless the
+    caller points SMS_HTTP_URL somewhere, and the sandbox bank stands in for K-Net."""
+    return {"APP_ENV": "production", "SECRET_KEY": "bench-" + "k" * 58,
+            "DATABASE_URL": f"sqlite:///{folder}/bench.sqlite3", "INSTANCE_PATH": folder,
+            "PUBLIC_URL": f"https://{PUBLIC_HOST}",
+            "SMS_BACKEND": "http", "SMS_HTTP_URL": "https://sms.invalid/send",
+            "PAYMENT_GATEWAY": "sandbox", "ALLOW_SANDBOX_IN_PRODUCTION": "1", **extra}
+
+
 @contextmanager
-def gunicorn(app_spec: str, env: dict | None = None, workers: int | None = None, chdir: Path = ROOT):
+def gunicorn(app_spec: str, env: dict | None = None, workers: int | None = None, chdir: Path = ROOT,
+             ready: str = "/", output=None):
+    """`output(line)`, if given, is called with every line the server prints (a thread of
+    its own reads them)."""
     port = free_port()
     workers = workers or os.cpu_count() or 1
     command = [str(GUNICORN), "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
                "--log-level", "warning", app_spec]
-    process = subprocess.Popen(command, cwd=chdir, env={**os.environ, **(env or {})})
+    pipe = dict(stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) if output else {}
+    process = subprocess.Popen(command, cwd=chdir, env={**os.environ, **(env or {})}, **pipe)
+    if output:
+        threading.Thread(target=lambda: [output(line) for line in process.stdout],
+                         daemon=True).start()
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(200):
             try:
-                urllib.request.urlopen(base + "/", timeout=1)
+                urllib.request.urlopen(base + ready, timeout=1)
                 break
             except OSError:
                 time.sleep(0.05)

@@ -1,92 +1,269 @@
-"""A realistic mix of requests against the production server, next to a bare Flask hello.
+"""The whole journey under load: 100 people at once for 60 s, on SQLite.
 
-Both are served the way the README documents for one VM (gunicorn, sync workers) on
-127.0.0.1, driven for a fixed time by a bounded number of clients. Prints req/s and
-p50/p95/p99 latency per run and per kind of request; exits non-zero on any error.
+Each simulated person browses the start page and the calculator and gets a few quotes;
+one in GOES_ON then registers (reading the SMS code the server prints), answers a
+request's questions, confirms them and pays in the sandbox bank, as most visitors of a
+fee calculator do not register. Then the client starts again as someone new. People
+arrive over the first ARRIVALS seconds, not in one instant. Between
+pages a person reads or types for THINK seconds (give or take half), quicker than people
+fill in civil IDs and names; without it, 100 clients would be 100 machine guns, not 100
+people.
 
-Run with `make bench` (or `.venv/bin/python bench/load.py [seconds] [clients]`).
+Tameen runs as the README documents for one VM: gunicorn with the default worker count
+(2 per core, plus 1), sync workers, on 127.0.0.1 and SQLite, with the password hashing
+of production. Prints p50/p95/p99 per kind of page; fails on a p95 of 300 ms or more,
+any 5xx, any unexpected answer, or "database is locked" in the server's output.
+
+Run by `make bench` (or alone: `.venv/bin/python bench/load.py [seconds] [clients]`).
 """
+import gzip
+import http.client
+import os
+import random
+import re
 import sys
 import tempfile
+import threading
+import time
 import urllib.parse
 from pathlib import Path
 
+import brotli
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from bench.harness import create_account, drive, fetch, gunicorn, log_in, login_form  # noqa: E402
-from bench.quote import QUOTES  # noqa: E402
+from bench.harness import Result, gunicorn  # noqa: E402
+from domain.civil_id import check_digit  # noqa: E402
 
-WORKERS = 3  # as the README's production command line
-ENCODINGS = {"Accept-Encoding": "gzip, br"}
-HX = {**ENCODINGS, "HX-Request": "true"}
-# Out of every 10 requests: what a crowd of visitors filling in the calculator asks for.
-MIX = ["start", "calculator", "quote", "quote", "start", "quote", "calculator", "quote",
-       "quote", "account"]
-
-
-def production_env(folder: str) -> dict:
-    # Production refuses to start without an SMS provider; none of these pages sends
-    # an SMS, and the .invalid name can never resolve.
-    return {"APP_ENV": "production", "SECRET_KEY": "load-" + "k" * 59,
-            "DATABASE_URL": f"sqlite:///{folder}/load.sqlite3", "INSTANCE_PATH": folder,
-            "SMS_BACKEND": "http", "SMS_HTTP_URL": "https://sms.invalid/send",
-            # Likewise K-Net, the production gateway: no page in the mix pays.
-            "KNET_TRANPORTAL_ID": "100000", "KNET_PASSWORD": "placeholder",
-            "KNET_RESOURCE_KEY": "0123456789abcdef", "KNET_GATEWAY_URL": "https://knet.invalid/kpg"}
-
-
-def tameen_requests(sessions: list[tuple[str, str]]):
-    def request(index: int, n: int):
-        kind = MIX[(index + n) % len(MIX)]
-        lang = "ar" if n % 3 else "en"  # most visitors read Arabic
-        if kind == "account" and not sessions:
-            kind = "quote"
-        if kind == "start":
-            return "GET", f"/?lang={lang}", ENCODINGS, None, 200
-        query = urllib.parse.urlencode({**QUOTES[n % len(QUOTES)], "lang": lang})
-        if kind == "calculator":
-            return "GET", f"/fees?{query}", ENCODINGS, None, 200
-        if kind == "quote":
-            return "GET", f"/quote?{query}", HX, None, 200
-        cookie, page = sessions[index % len(sessions)]
-        return "GET", page, {**ENCODINGS, "Cookie": cookie}, None, 200
-    return request
+WORKERS = 2 * (os.cpu_count() or 1) + 1  # tameen.pyz serve's default
+THINK = 3.0
+GOES_ON = 5
+ARRIVALS = 10 * THINK
+P95_LIMIT_MS = 300
+PASSWORD = "a quiet bench passphrase"
+QUOTES = [
+    {"years": "1", "people-0-category": "worker"},
+    {"years": "2", "people-0-category": "worker", "people-1-category": "domestic_worker"},
+    {"years": "3", "people-0-category": "family_first_degree", "people-0-born": "291030104196",
+     "people-1-category": "kuwaiti_wife", "people-2-category": "student"},
+]
+REGISTRATION = {"name_ar": "سارة أحمد", "name_en": "Sara Ahmed", "user_name": "Sara",
+                "email": "sara@example.com", "gender": "female", "language": "ar",
+                "governorate": "KW-HA", "account_kind": "personal"}
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+CODE = re.compile(r"\[SMS to (\+965\d{8})\].*?\b(\d{6})\b")
 
 
-def kind_of(path: str) -> str:
-    return {"/": "start page", "/fees": "calculator", "/quote": "quote partial"}.get(
-        urllib.parse.urlsplit(path).path, "logged-in page")
+class Unexpected(Exception):
+    pass
 
 
-def log_in_clients(port: int, database_url: str, clients: int) -> list[tuple[str, str]]:
-    """One session per client through the real log-in form, or none without accounts."""
-    status, _, page = fetch(port, "GET", "/login")
-    if status != 200 or login_form(page) is None:
-        print("note: no log-in form at /login, so the mix has no logged-in page")
-        return []
-    civil_id, password = create_account(database_url)
-    return [log_in(port, civil_id, password) for _ in range(clients)]
+def civil_id(serial: int, born: str = "900101") -> str:
+    """A valid civil ID, different for every serial (10,000 serials a day of the month);
+    the year of birth moves on when a number has no check digit."""
+    for year in range(int(born[:2]), int(born[:2]) + 10):
+        first11 = f"2{year:02d}{born[2:4]}{1 + serial // 10_000 % 28:02d}{serial % 10_000:04d}"
+        if (digit := check_digit(first11)) is not None:
+            return first11 + str(digit)
+    raise ValueError(serial)
 
 
-def main(seconds: float = 10, clients: int = 8) -> None:
+class Codes:
+    """The codes the server printed (SMS_BACKEND=console), by mobile; and whether SQLite
+    ever said it was locked."""
+
+    def __init__(self):
+        self.by_mobile = {}
+        self.locked = 0
+        self.lock = threading.Condition()
+
+    def read(self, line: str) -> None:
+        if "database is locked" in line:
+            self.locked += 1
+        if match := CODE.search(line):
+            with self.lock:
+                self.by_mobile[match.group(1)] = match.group(2)
+                self.lock.notify_all()
+
+    def wait_for(self, mobile: str, seconds: float = 30) -> str:
+        with self.lock:
+            self.lock.wait_for(lambda: mobile in self.by_mobile, timeout=seconds)
+            if mobile not in self.by_mobile:
+                raise Unexpected(f"no code for {mobile}")
+            return self.by_mobile.pop(mobile)
+
+
+class Person:
+    """One browser: its cookies, its address (behind the one trusted proxy, so rate limits
+    count per person as they would on the internet), and the figures of its requests."""
+
+    def __init__(self, port: int, serial: int, result: Result, deadline: float):
+        self.port, self.serial, self.result, self.deadline = port, serial, result, deadline
+        self.cookies = {}
+        self.address = f"10.{serial // 65536 % 256}.{serial // 256 % 256}.{serial % 256}"
+        self.token = ""
+
+    def go(self, kind: str, method: str, path: str, form=None, hx=False, expect=200):
+        headers = {"Accept-Encoding": "gzip, br", "X-Forwarded-For": self.address}
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        if hx:
+            headers["HX-Request"] = "true"
+        body = None
+        if form is not None:
+            body = urllib.parse.urlencode({"csrf_token": self.token, **form})
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        started = time.perf_counter()
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        try:
+            connection.request(method, path, body=body, headers=headers)
+            response = connection.getresponse()
+            data = response.read()
+        finally:
+            connection.close()
+        latency = time.perf_counter() - started
+        for part in (self.result, self.result.kinds.setdefault(kind, Result())):
+            part.requests += 1
+            part.latencies.append(latency)
+            part.errors += response.status != expect
+        if response.status >= 500:
+            self.result.kinds.setdefault("5xx", Result()).requests += 1
+        if response.status != expect:
+            raise Unexpected(f"{method} {path}: {response.status}, expected {expect}")
+        for name, value in response.getheaders():
+            if name.lower() == "set-cookie":
+                key, _, rest = value.partition("=")
+                self.cookies[key.strip()] = rest.split(";", 1)[0]
+        encoding = response.getheader("Content-Encoding")
+        if encoding == "br":
+            data = brotli.decompress(data)
+        elif encoding == "gzip":
+            data = gzip.decompress(data)
+        text = data.decode("utf-8", "replace")
+        if match := CSRF.search(text):
+            self.token = match.group(1)
+        return response.getheader("Location", ""), text
+
+    def think(self, seconds: float = THINK) -> None:
+        time.sleep(random.uniform(0.5, 1.5) * seconds)
+        if time.monotonic() > self.deadline:
+            raise TimeoutError
+
+    def journey(self, codes: Codes) -> None:
+        lang = random.choice(["ar", "ar", "en"])  # most people read Arabic
+        self.go("start page", "GET", f"/?lang={lang}")
+        self.think()
+        self.go("calculator", "GET", "/fees")
+        for quote in random.sample(QUOTES, 2):
+            self.think(0.3)
+            self.go("quote partial", "GET", f"/quote?{urllib.parse.urlencode(quote)}", hx=True)
+        self.think()
+        if self.serial % GOES_ON:
+            return
+        self.go("register", "GET", "/register", expect=200)
+        mobile = f"5{self.serial:07d}"
+        self.think()
+        self.go("register", "POST", "/register", {**REGISTRATION, "civil_id": civil_id(self.serial),
+                                                  "mobile": mobile}, expect=302)
+        code = codes.wait_for("+965" + mobile)
+        self.think()
+        self.go("register", "POST", "/register/code", {"code": code}, expect=302)
+        self.think()
+        self.go("register (password)", "POST", "/register/password",
+                {"password": PASSWORD, "confirm": PASSWORD}, expect=302)
+        self.go("my requests", "GET", "/requests")  # a new session: its token
+        self.think()
+        service, _ = self.go("request", "POST", "/requests/new", {}, expect=302)
+        base = urllib.parse.urlsplit(service).path.rsplit("/", 1)[0]
+        self.think()
+        self.go("request", "POST", f"{base}/service", {"service_type": "group"}, expect=302)
+        adult, second = civil_id(self.serial, "850612"), civil_id(self.serial, "900315")
+        expiry = f"{time.gmtime().tm_year + 3}-01-31"
+        people = {}
+        for i, (who, name, category) in enumerate([(adult, "Ali", "worker"),
+                                                   (second, "Mona", "domestic_worker")]):
+            people.update({f"people-{i}-civil_id": who, f"people-{i}-name": name,
+                           f"people-{i}-category": category, f"people-{i}-passport_number": "A1234567",
+                           f"people-{i}-passport_expiry": expiry})
+        self.think()
+        self.go("request", "POST", f"{base}/people", {**people, "action": "continue"}, expect=302)
+        self.think()
+        self.go("request", "POST", f"{base}/sponsor", {"sponsor_name": "Sponsor",
+                                                       "sponsor_civil_id": adult}, expect=302)
+        self.think()
+        self.go("request", "POST", f"{base}/cover", {"insurance_status": "new", "years": "2"},
+                expect=302)
+        self.go("check answers", "GET", f"{base}/check")
+        self.think()
+        self.go("request", "POST", f"{base}/check", {"confirm": "y"}, expect=302)
+        self.go("request page", "GET", base)
+        self.think()
+        bank, _ = self.go("pay", "POST", f"{base}/pay", {}, expect=303)
+        bank = urllib.parse.urlsplit(bank).path
+        self.go("sandbox bank", "GET", bank)
+        self.think()
+        back, _ = self.go("pay", "POST", bank, {"choice": "approve"}, expect=303)
+        result, _ = self.go("pay", "GET", urllib.parse.urlsplit(back).path
+                            + "?" + urllib.parse.urlsplit(back).query, expect=303)
+        self.go("receipt", "GET", urllib.parse.urlsplit(result).path)
+
+
+def run(port: int, codes: Codes, seconds: float, clients: int) -> tuple[Result, list[str]]:
+    result, problems, lock = Result(), [], threading.Lock()
+    deadline = time.monotonic() + seconds
+    serials = iter(range(1, 10**6))
+
+    def client(index: int) -> None:
+        local = Result()
+        time.sleep(random.uniform(0, ARRIVALS))
+        while time.monotonic() < deadline:
+            with lock:
+                serial = next(serials)
+            try:
+                Person(port, serial, local, deadline).journey(codes)
+            except TimeoutError:
+                break
+            except (Unexpected, OSError) as error:
+                with lock:
+                    problems.append(str(error))
+        with lock:
+            result.add(local)
+
+    started = time.monotonic()
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    result.seconds = time.monotonic() - started
+    for part in result.kinds.values():
+        part.seconds = result.seconds
+    return result, problems
+
+
+def main(seconds: float = 60, clients: int = 100) -> None:
+    codes = Codes()
     with tempfile.TemporaryDirectory() as folder:
-        env = production_env(folder)
-        with gunicorn("app:create_app()", env, workers=WORKERS) as port:
-            sessions = log_in_clients(port, env["DATABASE_URL"], clients)
-            requests = tameen_requests(sessions)
-            drive(port, requests, 1, clients)  # warm up every worker
-            tameen = drive(port, requests, seconds, clients, kind=kind_of)
-    with gunicorn("bench.hello:create_app()", workers=WORKERS) as port:
-        drive(port, lambda i, n: ("GET", "/", ENCODINGS, None, 200), 1, clients)
-        hello = drive(port, lambda i, n: ("GET", "/", ENCODINGS, None, 200), seconds, clients)
-    print(f"{seconds:.0f} s per run, {clients} clients, gunicorn {WORKERS} sync workers "
-          f"on 127.0.0.1, APP_ENV=production")
-    print(tameen.line("Tameen mix"))
-    for name, part in sorted(tameen.kinds.items()):
+        env = {"APP_ENV": "development", "SECRET_KEY": "load-" + "k" * 59,
+               "DATABASE_URL": f"sqlite:///{folder}/load.sqlite3", "INSTANCE_PATH": folder,
+               "SMS_BACKEND": "console", "PAYMENT_GATEWAY": "sandbox", "PROXY_HOPS": "1"}
+        with gunicorn("app:create_app()", env, workers=WORKERS, ready="/healthz",
+                      output=codes.read) as port:
+            result, problems = run(port, codes, seconds, clients)
+    server_errors = result.kinds.pop("5xx", Result()).requests
+    p95 = result.percentile(95)
+    print(f"{seconds:.0f} s, {clients} people at once (arriving over {ARRIVALS:.0f} s, reading "
+          f"{THINK:.0f} s a page give or take half, 1 in {GOES_ON} registering and paying), "
+          f"gunicorn {WORKERS} sync workers on 127.0.0.1, SQLite")
+    print(result.line("whole journey"))
+    for name, part in sorted(result.kinds.items()):
         print(part.line(f"  {name}"))
-    print(hello.line("bare Flask hello"))
-    print(f"ratio: {tameen.per_second / hello.per_second:.0%} of hello's throughput")
-    if tameen.errors or hello.errors:
-        sys.exit("errors during the run")
+    journeys = result.kinds.get("receipt", Result()).requests
+    print(f"paid journeys: {journeys}; 5xx: {server_errors}; \"database is locked\": "
+          f"{codes.locked}; p95 {p95:.0f} ms (limit {P95_LIMIT_MS} ms)")
+    for problem in sorted(set(problems))[:10]:
+        print(f"  problem: {problem}")
+    if server_errors or codes.locked or problems or result.errors or p95 >= P95_LIMIT_MS:
+        sys.exit("the load test failed")
 
 
 if __name__ == "__main__":

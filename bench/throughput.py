@@ -1,0 +1,80 @@
+"""Throughput of Tameen's public pages as a share of a bare Flask "hello", measured by wrk.
+
+wrk is a C client: it leaves the CPU to the servers, where a Python client would compete
+with them. Both apps run the same way in the same run (gunicorn, 2 sync workers, on
+127.0.0.1), one after the other, for a fixed time each.
+
+Run by `make bench` (or alone: `.venv/bin/python bench/throughput.py [seconds]`).
+Exits non-zero when a share is below its target, or on any error.
+"""
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import urllib.parse
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from bench.harness import PUBLIC_HOST, gunicorn, production_env  # noqa: E402
+
+WORKERS = 2
+CONNECTIONS = 16
+THREADS = 2
+QUOTE = {"years": "2", "people-0-category": "worker", "people-1-category": "domestic_worker"}
+ENCODINGS = ["Accept-Encoding: gzip, br"]
+# (name, path, headers, the least share of hello's req/s)
+TARGETS = [
+    ("quote partial (htmx)", f"/quote?{urllib.parse.urlencode(QUOTE)}",
+     [*ENCODINGS, "HX-Request: true"], 0.60),
+    ("start page", "/", ENCODINGS, 0.40),
+    ("/fees", "/fees", ENCODINGS, 0.40),
+]
+
+
+def wrk(port: int, path: str, headers: list[str], seconds: int) -> tuple[float, int]:
+    """Requests per second, and the count of errors and non-2xx/3xx answers."""
+    command = ["wrk", "--latency", "-t", str(THREADS), "-c", str(CONNECTIONS), "-d", f"{seconds}s"]
+    for header in headers:
+        command += ["-H", header]
+    output = subprocess.run([*command, f"http://127.0.0.1:{port}{path}"], check=True,
+                            capture_output=True, text=True).stdout
+    per_second = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    errors = sum(int(n) for n in re.findall(r"Non-2xx or 3xx responses: (\d+)", output))
+    errors += sum(int(n) for n in re.findall(r"Socket errors: connect (\d+), read (\d+), "
+                                             r"write (\d+), timeout (\d+)", output)[0]) \
+        if "Socket errors" in output else 0
+    return per_second, errors
+
+
+def main(seconds: int = 10) -> None:
+    if shutil.which("wrk") is None:
+        sys.exit("wrk is missing: `make bench` installs it (apt-get install wrk)")
+    with gunicorn("bench.hello:create_app()", workers=WORKERS) as port:
+        wrk(port, "/", ENCODINGS, 1)  # warm up every worker
+        hello, hello_errors = wrk(port, "/", ENCODINGS, seconds)
+    results = []
+    with tempfile.TemporaryDirectory() as folder:
+        with gunicorn("app:create_app()", production_env(folder), workers=WORKERS,
+                      ready="/healthz") as port:
+            for name, path, headers, target in TARGETS:
+                headers = [*headers, f"Host: {PUBLIC_HOST}"]
+                wrk(port, path, headers, 1)
+                results.append((name, *wrk(port, path, headers, seconds), target))
+    print(f"wrk, {seconds} s a page, {CONNECTIONS} connections; gunicorn {WORKERS} sync workers "
+          f"on 127.0.0.1, APP_ENV=production, SQLite")
+    print(f"{'what':<24} {'req/s':>9} {'share of hello':>15} {'target':>7}")
+    print(f"{'hello':<24} {hello:9,.0f} {'100%':>15}")
+    failed = hello_errors > 0
+    for name, per_second, errors, target in results:
+        share = per_second / hello
+        mark = "" if share >= target and not errors else "  BELOW TARGET" if not errors \
+            else f"  {errors} ERRORS"
+        print(f"{name:<24} {per_second:9,.0f} {share:>15.0%} {target:>7.0%}{mark}")
+        failed = failed or bool(mark)
+    if failed:
+        sys.exit("a page missed its target, or answered with errors")
+
+
+if __name__ == "__main__":
+    main(*[int(a) for a in sys.argv[1:2]])

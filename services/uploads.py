@@ -1,8 +1,8 @@
 """Uploaded lists of people: keeping one as read, finding who is covered already, and
 turning the people who passed the checks into requests, each paid on its own."""
-from datetime import date, timedelta
+from datetime import date
 
-from domain.cover import cover_end
+from domain.renewals import kuwait_day, paid_cover_end
 from domain.uploads import Row
 from models import InsuranceRequest, InsuredPerson, User
 from models.requests import writing
@@ -37,16 +37,11 @@ def covered_civil_ids(civil_ids: set[str], today: date) -> set[str]:
                         & InsuranceRequest.state.in_(PAID_STATES))
                  .tuples())
         for civil_id, status, current_end, frozen_at, years in query:
-            if civil_id not in found and _paid_cover_end(status, current_end, frozen_at, years) >= today:
+            if civil_id in found or frozen_at is None or not years:
+                continue
+            if paid_cover_end(kuwait_day(frozen_at), status, current_end, years) >= today:
                 found.add(civil_id)
     return found
-
-
-def _paid_cover_end(status, current_end, frozen_at, years) -> date:
-    start = frozen_at.date() if frozen_at else date.min
-    if status == "renewal" and current_end is not None:
-        start = max(start, current_end + timedelta(days=1))
-    return cover_end(start, years or 1) if start != date.min else date.min
 
 
 def make_requests(upload: Upload, groups: list[tuple[int, list[dict]]]) -> list[InsuranceRequest]:

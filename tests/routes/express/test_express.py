@@ -107,6 +107,7 @@ def test_the_whole_express_flow_pays_the_frozen_amount_and_sends_the_receipt_lin
     assert "Payment received" in receipt.text and insurance_request.reference in receipt.text
     assert "/verify/" in receipt.text  # the same receipt, QR check included
     assert receipt.headers["Referrer-Policy"] == "no-referrer"
+    assert "/receipt.csv" not in receipt.text and "/receipt/people" not in receipt.text  # log-in only
 
 
 def test_check_answers_warns_that_wrong_data_is_not_refunded(english):

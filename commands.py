@@ -21,7 +21,7 @@ from domain.digits import normalise_digits
 from domain.names import InvalidName, check_name
 from domain.passwords import WeakPassword
 from domain.phone import InvalidMobile, mask_mobile, parse_kuwait_mobile
-from models import StaffMember
+from models import ExpressSponsor, StaffMember
 from services import payments, reminders, staff
 from settings import ConfigError
 
@@ -217,8 +217,9 @@ def _links_context():
 
 
 def _renew_url(insurance_request) -> str:
-    if insurance_request.owner_id is None and "express.start" in current_app.view_functions:
-        return url_for("express.start", _external=True)  # no account to renew from
+    if insurance_request.owner_id is None and "express.renew" in current_app.view_functions:
+        sponsor = ExpressSponsor.of_request(insurance_request)
+        return url_for("express.renew", token=sponsor.receipt_token, _external=True)
     return url_for("requests.renewal.renew", reference=insurance_request.reference, _external=True)
 
 

@@ -35,7 +35,10 @@ def save_workers(insurance_request: InsuranceRequest, rows: list[dict], workers:
 
 
 def choose_years(insurance_request: InsuranceRequest, years: int) -> bool:
-    """New cover for `years`; False when no longer a draft."""
+    """Cover for `years`: new, or a renewal (from a reminder) from the day the current
+    cover ends; False when no longer a draft."""
+    if insurance_request.insurance_status == "renewal":
+        return insurance_request.set_cover("renewal", years, insurance_request.current_cover_end)
     return insurance_request.set_cover("new", years, None)
 
 

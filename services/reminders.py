@@ -164,18 +164,46 @@ def start_renewal(previous: InsuranceRequest, owner: User) -> InsuranceRequest:
         if started is not None:
             return started
         renewal = InsuranceRequest.start(owner)
-        renewal.choose_service_type(previous.service_type)
-        people = previous.covered()
-        rows = [{"civil_id": p.civil_id, "name": p.name, "category": p.category_code,
-                 "passport_number": p.passport_number, "passport_expiry": p.passport_expiry.isoformat()}
-                for p in people]
-        renewal.save_people(rows, [{"civil_id": p.civil_id, "name": p.name, "category_code": p.category_code,
-                                    "passport_number": p.passport_number,
-                                    "passport_expiry": p.passport_expiry} for p in people])
-        renewal.set_sponsor(previous.sponsor_name, previous.sponsor_civil_id)
-        renewal.set_cover("renewal", previous.years, cover_end_of(previous, receipt))
+        _copy_answers(previous, receipt, renewal)
         Renewal.create(previous=previous, request=renewal)
     return renewal
+
+
+def start_express_renewal(previous: InsuranceRequest, civil_id: str, mobile: str,
+                          language: str) -> ExpressSponsor:
+    """As start_renewal, for an express request: the renewal is a new express request of
+    the sponsor who has just proved `mobile` by code, which must be the one that paid
+    `previous` (RenewalRefused otherwise)."""
+    receipt = previous.receipt()
+    paid_by = ExpressSponsor.of_request(previous)
+    if previous.state != InsuranceRequest.PAID or receipt is None or paid_by is None:
+        raise RenewalRefused(previous.state)
+    if (paid_by.civil_id, paid_by.mobile) != (civil_id, mobile):
+        raise RenewalRefused("another_sponsor")
+    with writing():
+        InsuranceRequest.held(previous.id)
+        started = open_renewal(previous)
+        if started is not None and started.owner_id is None:
+            return ExpressSponsor.of_request(started)
+        sponsor = ExpressSponsor.start(civil_id, mobile, language)
+        _copy_answers(previous, receipt, sponsor.request)
+        Renewal.create(previous=previous, request=sponsor.request)
+    return sponsor
+
+
+def _copy_answers(previous: InsuranceRequest, receipt, renewal: InsuranceRequest) -> None:
+    """The people, sponsor, categories and years of `previous`, as a renewal from the
+    day its cover ends."""
+    renewal.choose_service_type(previous.service_type)
+    people = previous.covered()
+    rows = [{"civil_id": p.civil_id, "name": p.name, "category": p.category_code,
+             "passport_number": p.passport_number, "passport_expiry": p.passport_expiry.isoformat()}
+            for p in people]
+    renewal.save_people(rows, [{"civil_id": p.civil_id, "name": p.name, "category_code": p.category_code,
+                                "passport_number": p.passport_number,
+                                "passport_expiry": p.passport_expiry} for p in people])
+    renewal.set_sponsor(previous.sponsor_name, previous.sponsor_civil_id)
+    renewal.set_cover("renewal", previous.years, cover_end_of(previous, receipt))
 
 
 def desk_counts() -> dict[str, int]:

@@ -1,17 +1,19 @@
 """The sponsor's civil ID and mobile, and the SMS code that proves the mobile. The same
 code rules and limits as an account's (views/accounts/code_step.py, services/codes.py);
 no account is looked up, so the pages tell nothing about accounts."""
-from flask import flash, redirect, render_template, request, session, url_for
+from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_wtf import FlaskForm
 
 import models
-from models import OneTimeCode
-from services import codes, express
+from models import ExpressSponsor, InsuranceRequest, OneTimeCode
+from services import codes, express, reminders
 from views.accounts import code_step
 from views.accounts.forms import CodeForm, _civil_id_field, _mobile_field
 from views.express.journey import SPONSOR, allowed_choices, begin, bp
+
+RENEWING = "express_renewing"  # the receipt token of the request a reminder's link renews
 from web.language import select_locale
 
 
@@ -20,9 +22,26 @@ class SponsorForm(FlaskForm):
     mobile = _mobile_field()
 
 
+@bp.get("/renew/<token>")
+def renew(token):
+    """A reminder's link: the sponsor proves the mobile again, then pays for the same
+    workers, prefilled, as a renewal."""
+    paid_by = ExpressSponsor.by_token(token)
+    if paid_by is None or paid_by.request.state != InsuranceRequest.PAID:
+        abort(404)
+    session[RENEWING] = token
+    return redirect(url_for(".start"))
+
+
+def _renewing() -> ExpressSponsor | None:
+    token = session.get(RENEWING)
+    return ExpressSponsor.by_token(token) if isinstance(token, str) else None
+
+
 @bp.route("", methods=["GET", "POST"])
 def start():
-    form = SponsorForm()
+    renewing = _renewing()
+    form = SponsorForm(data={"civil_id": renewing.civil_id} if renewing else None)
     if form.validate_on_submit():
         civil_id, mobile = form.civil_id.parsed, form.mobile.parsed
         code_step.limit_sending(mobile, civil_id)
@@ -35,7 +54,7 @@ def start():
             code_step.remember(row)
             session[SPONSOR] = {"civil_id": civil_id, "mobile": mobile}
             return redirect(url_for(".code"))
-    return render_template("express/start.html", form=form,
+    return render_template("express/start.html", form=form, renewing=renewing,
                            categories=allowed_choices(select_locale()))
 
 
@@ -56,10 +75,23 @@ def code():
     check = code_step.check_code(row, form)
     if check and check.status == "ok":
         session.pop(code_step.PENDING, None)
-        begin(express.start(typed["civil_id"], row.mobile, select_locale()))
+        begin(_started(typed["civil_id"], row.mobile))
         return redirect(url_for(".workers"))
     return code_step.render_code_page(row, form, heading=_("Check your phone"),
                                       code_url=url_for(".code"), resend_url=url_for(".resend"))
+
+
+def _started(civil_id: str, mobile: str) -> ExpressSponsor:
+    """A renewal of the request a reminder's link named, when this sponsor paid it;
+    otherwise a new express request."""
+    renewing = _renewing()
+    session.pop(RENEWING, None)
+    if renewing is not None:
+        try:
+            return reminders.start_express_renewal(renewing.request, civil_id, mobile, select_locale())
+        except reminders.RenewalRefused:
+            pass  # another sponsor's link, or renewed already: a fresh request instead
+    return express.start(civil_id, mobile, select_locale())
 
 
 @bp.post("/code/resend")

@@ -8,9 +8,10 @@ from urllib.parse import urlsplit
 
 import pytest
 
+import commands
 import models
-
 from models import ExpressSponsor, InsuranceRequest, OneTimeCode, Refund
+from services import reminders
 from tests.helpers import (GOOD_IBAN, REFUND_FORM, civil_id_for, form_post, latest_code, make_app,
                            make_staff, mobile_for, register_and_login, sms_to, staff_login, stored,
                            use_outbox)
@@ -322,3 +323,48 @@ def test_the_setting_is_checked_when_the_app_starts(tmp_path):
     with pytest.raises(ConfigError, match="EXPRESS_CATEGORIES"):
         load_settings({"APP_ENV": "testing", "SECRET_KEY": "k" * 40,
                        "EXPRESS_CATEGORIES": "Domestic Worker"}, tmp_path)
+
+
+def test_a_reminder_link_renews_the_same_workers_after_the_mobile_is_proved(english):
+    sponsor = paid(english, count=2)
+    previous = sponsor.request
+    with english.application.test_request_context():
+        link = commands._renew_url(previous)
+    assert link.endswith(f"/express/renew/{sponsor.receipt_token}")
+
+    later = english.application.test_client()
+    later.get("/?lang=en")
+    start = later.get(urlsplit(link).path)
+    assert start.status_code == 302 and start.headers["Location"].endswith("/express")
+    page = later.get("/express")
+    assert previous.reference in page.text and f'value="{SPONSOR}"' in page.text
+    prove_mobile(later)
+
+    renewal = the_request()
+    assert renewal.id != previous.id and renewal.owner_id is None
+    assert renewal.insurance_status == "renewal" and renewal.years == previous.years
+    assert [(p.civil_id, p.category_code) for p in renewal.covered()] == \
+        [(p.civil_id, p.category_code) for p in previous.covered()]
+    assert renewal.current_cover_end == reminders.cover_end_of(previous, previous.receipt())
+    assert 'value="Maria Santos"' in later.get("/express/workers").text
+    # Choosing the years keeps it a renewal from the day the paid cover ends.
+    assert form_post(later, "/express/years", {"years": "2"}).status_code == 302
+    kept = InsuranceRequest.get_by_id(renewal.id)
+    assert (kept.insurance_status, kept.years) == ("renewal", 2)
+    assert kept.current_cover_end == renewal.current_cover_end
+
+
+def test_a_reminder_link_of_another_sponsor_starts_a_fresh_request(english):
+    sponsor = paid(english, count=1)
+    other = english.application.test_client()
+    other.get("/?lang=en")
+    other.get(f"/express/renew/{sponsor.receipt_token}")
+    prove_mobile(other, civil_id=civil_id_for(42, born="700505"), mobile=mobile_for(42))
+    fresh = the_request()
+    assert fresh.id != sponsor.request_id and fresh.covered() == [] and fresh.insurance_status is None
+
+
+def test_an_unknown_or_unpaid_renewal_link_is_not_found(english):
+    assert english.get("/express/renew/" + "A" * 43).status_code == 404
+    prove_mobile(english)  # a draft, not paid
+    assert english.get(f"/express/renew/{ExpressSponsor.get().receipt_token}").status_code == 404

@@ -121,5 +121,5 @@ def refund_ask(token):
             session.pop(PROVED, None)
             flash(_("We have your refund request. Our staff will review it; this page shows its status."))
         return redirect(url_for(".receipt", token=token), 303)
-    return render_template("express/refund.html", form=form, insurance_request=insurance_request,
+    return render_template("refunds/ask.html", form=form, insurance_request=insurance_request,
                            receipt=insurance_request.receipt(), token=token)

@@ -9,13 +9,12 @@ from flask_babel import gettext as _
 from domain import cover, quote as rules
 from domain.civil_id import InvalidCivilId, birth_date, parse_civil_id
 from domain.dates import parse_date, today_in_kuwait
-from domain.names import InvalidName, check_name
 from domain.quote import max_years_for
 from services import express
-from views.accounts.forms import NAME_PROBLEMS
 from views.calculator_answers import problem_message
 from views.express.journey import allowed_choices, bp, draft_only, in_journey
 from views.requests.forms import CIVIL_ID_PROBLEMS
+from views.requests.people_rows import name_problem
 from views.requests.review import cover_problems
 from web.fee_schedules import active_schedule
 from web.form_rows import read_rows, removed_row
@@ -47,15 +46,9 @@ def check_workers(rows: list[dict], allowed: list[str], schedule, today: date):
         except InvalidCivilId as problem:
             errors[f"{prefix}-civil_id"] = (str(CIVIL_ID_PROBLEMS[problem.reason]) if row["civil_id"]
                                             else _("Enter the person's civil ID number"))
-        if not row["name"]:
-            errors[f"{prefix}-name"] = _("Enter the person's full name")
-        elif len(row["name"]) > 100:
-            errors[f"{prefix}-name"] = _("The name must be 100 characters or fewer")
-        else:
-            try:
-                check_name(row["name"])
-            except InvalidName as problem:
-                errors[f"{prefix}-name"] = str(NAME_PROBLEMS[problem.reason])
+        problem = name_problem(row["name"])
+        if problem:
+            errors[f"{prefix}-name"] = problem
         if row["category"] not in allowed:
             errors[f"{prefix}-category"] = _("Express payment is only for these categories: "
                                              "choose one from the list.")

@@ -86,15 +86,9 @@ def _check_row(index: int, row: dict[str, str], schedule: FeeSchedule, today: da
         except InvalidCivilId as problem:
             errors[f"{prefix}-civil_id"] = str(CIVIL_ID_PROBLEMS[problem.reason])
 
-    if not row["name"]:
-        errors[f"{prefix}-name"] = _("Enter the person's full name")
-    elif len(row["name"]) > 100:
-        errors[f"{prefix}-name"] = _("The name must be 100 characters or fewer")
-    else:
-        try:
-            check_name(row["name"])
-        except InvalidName as problem:
-            errors[f"{prefix}-name"] = str(NAME_PROBLEMS[problem.reason])
+    problem = name_problem(row["name"])
+    if problem:
+        errors[f"{prefix}-name"] = problem
 
     if not row["category"]:
         errors[f"{prefix}-category"] = _("Choose the residency category.")
@@ -116,6 +110,19 @@ def _check_row(index: int, row: dict[str, str], schedule: FeeSchedule, today: da
         if person["passport_expiry"] is None:
             errors[f"{prefix}-passport_expiry"] = _("Enter a real date, like 2028-03-31")
     return person
+
+
+def name_problem(name: str) -> str | None:
+    """What is wrong with a covered person's name as typed, or None."""
+    if not name:
+        return _("Enter the person's full name")
+    if len(name) > 100:
+        return _("The name must be 100 characters or fewer")
+    try:
+        check_name(name)
+    except InvalidName as problem:
+        return str(NAME_PROBLEMS[problem.reason])
+    return None
 
 
 def _cover_message(problem: cover.PersonProblem) -> tuple[str, str]:

@@ -108,6 +108,21 @@ def render_code_page(row: OneTimeCode, form, *, heading: str, code_url: str, res
                            resend_url=resend_url, resend_problem=resend_problem, **context)
 
 
+def code_page(purpose: str, *, start: str, resend_page: str, verified_page: str, heading: str,
+              **context):
+    """The page where the code is typed: on to `verified_page` once it is right."""
+    row = pending(purpose)
+    if row is None:
+        return redirect(url_for(start))
+    form = CodeForm()
+    check = check_code(row, form)
+    if check and check.status == "ok":
+        mark_verified(purpose, row.user)
+        return redirect(url_for(verified_page))
+    return render_code_page(row, form, heading=heading, code_url=url_for(request.endpoint),
+                            resend_url=url_for(resend_page), **context)
+
+
 def resend(purpose: str, *, start: str, code_page: str, heading: str, user: User | None = None,
            **context):
     """The answer to "Send a new code": the code page again, with a new code or a problem."""

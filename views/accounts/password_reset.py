@@ -10,7 +10,7 @@ import models
 from models import OneTimeCode
 from services import codes
 from views.accounts import bp, code_step
-from views.accounts.forms import CodeForm, ResetForm
+from views.accounts.forms import ResetForm
 from views.accounts.new_password import choose_password
 from web import rate_limits
 
@@ -31,17 +31,8 @@ def reset():
 
 @bp.route("/reset/code", methods=["GET", "POST"])
 def reset_code():
-    row = code_step.pending(OneTimeCode.RESET)
-    if row is None:
-        return redirect(url_for(".reset"))
-    form = CodeForm()
-    check = code_step.check_code(row, form)
-    if check and check.status == "ok":
-        code_step.mark_verified(OneTimeCode.RESET, row.user)
-        return redirect(url_for(".reset_password"))
-    return code_step.render_code_page(row, form, heading=_("Check your phone"),
-                                      code_url=url_for(".reset_code"),
-                                      resend_url=url_for(".reset_resend"), reset=True)
+    return code_step.code_page(OneTimeCode.RESET, start=".reset", resend_page=".reset_resend",
+                               verified_page=".reset_password", heading=_("Check your phone"), reset=True)
 
 
 @bp.post("/reset/code/resend")

@@ -10,7 +10,7 @@ import models
 from models import OneTimeCode, User
 from services import codes
 from views.accounts import bp, code_step
-from views.accounts.forms import CodeForm, RegistrationForm
+from views.accounts.forms import RegistrationForm
 from views.accounts.new_password import choose_password
 from web.language import select_locale
 
@@ -41,17 +41,8 @@ def register():
 
 @bp.route("/register/code", methods=["GET", "POST"])
 def register_code():
-    row = code_step.pending(OneTimeCode.REGISTER)
-    if row is None:
-        return redirect(url_for(".register"))
-    form = CodeForm()
-    check = code_step.check_code(row, form)
-    if check and check.status == "ok":
-        code_step.mark_verified(OneTimeCode.REGISTER, row.user)
-        return redirect(url_for(".register_password"))
-    return code_step.render_code_page(row, form, heading=_("Check your phone"),
-                                      code_url=url_for(".register_code"),
-                                      resend_url=url_for(".register_resend"))
+    return code_step.code_page(OneTimeCode.REGISTER, start=".register", resend_page=".register_resend",
+                               verified_page=".register_password", heading=_("Check your phone"))
 
 
 @bp.post("/register/code/resend")

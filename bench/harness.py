@@ -139,6 +139,18 @@ def drive(port: int, requests, seconds: float, clients: int, kind=None) -> Resul
         with lock:
             result.add(local)
 
+    run_clients(client, clients, result)
+    return result
+
+
+# --- accounts ----------------------------------------------------------------
+
+ACCOUNT_PASSWORD = "a quiet bench passphrase"
+
+
+def run_clients(client, clients: int, result: Result) -> None:
+    """`client(i)` in `clients` threads at once, each adding to `result`; the time they
+    took together becomes every part's duration."""
     started = time.monotonic()
     threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
     for thread in threads:
@@ -148,12 +160,6 @@ def drive(port: int, requests, seconds: float, clients: int, kind=None) -> Resul
     result.seconds = time.monotonic() - started
     for part in result.kinds.values():
         part.seconds = result.seconds
-    return result
-
-
-# --- accounts ----------------------------------------------------------------
-
-ACCOUNT_PASSWORD = "a quiet bench passphrase"
 
 
 def create_account(database_url: str, serial: int = 1) -> tuple[str, str]:

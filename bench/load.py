@@ -31,7 +31,7 @@ from pathlib import Path
 import brotli
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from bench.harness import Result, gunicorn  # noqa: E402
+from bench.harness import Result, gunicorn, run_clients  # noqa: E402
 from domain.civil_id import check_digit  # noqa: E402
 
 WORKERS = 2 * (os.cpu_count() or 1) + 1  # tameen.pyz serve's default
@@ -228,15 +228,7 @@ def run(port: int, codes: Codes, seconds: float, clients: int) -> tuple[Result, 
         with lock:
             result.add(local)
 
-    started = time.monotonic()
-    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    result.seconds = time.monotonic() - started
-    for part in result.kinds.values():
-        part.seconds = result.seconds
+    run_clients(client, clients, result)
     return result, problems
 
 

@@ -1,4 +1,5 @@
-"""Dates as people type them: ISO or day/month/year, in any digit script."""
+"""Dates as people type them (ISO or day/month/year, in any digit script) and as we show
+them: dd/mm/yyyy, the order Kuwait writes on its own papers, in ASCII digits."""
 import re
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
@@ -25,6 +26,26 @@ def parse_date(text: str) -> date | None:
         return date(int(match["year"]), int(match["month"]), int(match["day"]))
     except ValueError:
         return None
+
+
+def format_day(day: date | datetime) -> str:
+    """31/03/2028. A datetime is a stored instant (naive UTC): its day in Kuwait."""
+    if isinstance(day, datetime):
+        day = in_kuwait(day)
+    return f"{day.day:02d}/{day.month:02d}/{day.year:04d}"
+
+
+def format_kuwait_time(at: datetime) -> str:
+    """31/03/2028 14:05, Kuwait's clock, for a stored instant (naive UTC)."""
+    local = in_kuwait(at)
+    return f"{format_day(local.date())} {local.hour:02d}:{local.minute:02d}"
+
+
+def in_kuwait(at: datetime) -> datetime:
+    """A stored instant on Kuwait's clock; a naive one is UTC, as every record stores it."""
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=timezone.utc)
+    return at.astimezone(KUWAIT)
 
 
 def kuwait_day_in_utc(day) -> tuple[datetime, datetime]:

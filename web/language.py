@@ -3,7 +3,9 @@ from urllib.parse import urlencode
 
 import flask_babel
 from flask import current_app, g, request, url_for
+from markupsafe import Markup
 
+from domain.dates import format_day, format_kuwait_time
 from domain.money import format_fils
 
 LANGUAGES = {"ar": "rtl", "en": "ltr"}
@@ -77,8 +79,25 @@ def money(fils: int) -> str:
     return format_fils(fils, select_locale())
 
 
+def _identifier(text: str) -> Markup:
+    return Markup('<bdi class="id">{}</bdi>').format(text)
+
+
+def dateformat(value, format=None) -> Markup | str:
+    """31/03/2028 in both languages, isolated and on one line (.id) inside a sentence in
+    either direction. Flask-Babel's filter of the same name wrote the month in words and,
+    in Arabic, in Arabic-Indic digits; `format` ("short", "medium"...) is accepted and ignored
+    so that templates need not change."""
+    return "" if value is None else _identifier(format_day(value))
+
+
+def datetimeformat(value, format=None) -> Markup | str:
+    """31/03/2028 14:05 on Kuwait's clock, for a stored (naive UTC) instant."""
+    return "" if value is None else _identifier(format_kuwait_time(value))
+
+
 def init_app(app) -> None:
-    """Call after Flask-Babel's init_app: its template callables are replaced here."""
+    """Call after Flask-Babel's init_app: its template callables and date filters are replaced here."""
     app.after_request(remember_locale)
     app.jinja_env.install_gettext_callables(
         gettext=lambda s: translations().ugettext(s),
@@ -88,6 +107,8 @@ def init_app(app) -> None:
         npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n),
     )
     app.jinja_env.filters["money"] = money
+    app.jinja_env.filters["dateformat"] = dateformat
+    app.jinja_env.filters["datetimeformat"] = datetimeformat
     app.jinja_env.globals.update(
         locale=select_locale,
         text_direction=text_direction,

@@ -19,7 +19,7 @@ from views import desk, express
 from views.requests import my_requests, questions, refund
 from views.uploads import pages as upload_pages
 from web import (applicant_session, assets, compression, error_pages, fee_schedules, form_fields,
-                 language, public_address, rate_limits, request_log, security, staff_session)
+                 front_cache, language, public_address, rate_limits, request_log, security, staff_session)
 
 ROOT = Path(__file__).resolve().parent
 
@@ -43,6 +43,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.config["BABEL_DEFAULT_TIMEZONE"] = "Asia/Kuwait"
 
     request_log.init_app(app)  # first: it times and logs every request, refused ones too
+    front_cache.init_app(app)  # first middleware: the others wrap it
     babel.init_app(app, locale_selector=language.select_locale)
     csrf.init_app(app)
     language.init_app(app)

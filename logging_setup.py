@@ -57,13 +57,19 @@ def mask(text: str) -> str:
     return text
 
 
+class MaskedFields(dict):
+    """Fields already masked: a record carrying them is not masked again on its way out."""
+
+
 def masked(value):
     """`value` (text, or a dict or list holding text) with personal numbers masked. For
     `extra` fields: logging attaches them after the record is made, so mask them first."""
     if isinstance(value, str):
         return mask(value)
+    if isinstance(value, MaskedFields):
+        return value
     if isinstance(value, dict):
-        return {key: masked(item) for key, item in value.items()}
+        return MaskedFields((key, masked(item)) for key, item in value.items())
     if isinstance(value, (list, tuple)):
         return type(value)(masked(item) for item in value)
     return value
@@ -71,23 +77,27 @@ def masked(value):
 
 class MaskingFilter(logging.Filter):
     """Masks the message, its structured fields and any traceback of a record, in place.
-    Masking twice changes nothing, so it runs when a record is made (before `extra`
-    fields are attached) and again where it is written."""
+    It runs when a record is made (before `extra` fields are attached) and again where it
+    is written; what it masked once is marked, so the second pass costs nothing: every
+    request writes a log line, and masking is most of that line's cost."""
 
     def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(getattr(record, "fields", None), dict):
+            record.fields = masked(record.fields)
+        if getattr(record, "masked_by_tameen", False) and not (record.exc_info and not record.exc_text):
+            return True
         try:
             message = record.getMessage()
         except Exception:  # a malformed call: keep what can be kept, masked
             message = f"{record.msg} {record.args}"
         record.msg, record.args = mask(message), ()
-        if isinstance(getattr(record, "fields", None), dict):
-            record.fields = masked(record.fields)
         if record.exc_info and not record.exc_text:
             record.exc_text = logging.Formatter().formatException(record.exc_info)
         if record.exc_text:
             record.exc_text = mask(record.exc_text)
         if record.stack_info:
             record.stack_info = mask(record.stack_info)
+        record.masked_by_tameen = True
         return True
 
 

@@ -28,6 +28,8 @@ VARY_HEADER = ", ".join(VARY)
 # Bounds the memory a crawler with odd query strings could make us spend: the least
 # recently asked page makes way.
 MAX_PAGES = 512
+# Where an answer made from a kept page leaves it for web/front_cache.py.
+ENVIRON_KEY = "tameen.kept_page"
 
 
 @dataclass
@@ -128,4 +130,6 @@ def _answer(page: Page, public: bool):
     response = current_app.response_class(body, status=page.status, headers=headers,
                                           mimetype=page.mimetype)
     response.encoded_once = True
+    if public:
+        request.environ[ENVIRON_KEY] = page
     return response

@@ -15,7 +15,7 @@ from logging_setup import install_masking, masked
 
 logger = logging.getLogger("tameen.request")
 HEADER = "X-Request-Id"
-_WELL_FORMED = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{7,99}")
+WELL_FORMED = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{7,99}")
 
 
 def request_id() -> str:
@@ -25,7 +25,7 @@ def request_id() -> str:
 def _start() -> None:
     g.request_started = time.perf_counter()
     incoming = request.headers.get(HEADER, "")
-    g.request_id = incoming if _WELL_FORMED.fullmatch(incoming) else uuid.uuid4().hex
+    g.request_id = incoming if WELL_FORMED.fullmatch(incoming) else uuid.uuid4().hex
 
 
 def _finish(response):
@@ -39,15 +39,22 @@ def _log(_exception=None) -> None:
     started = g.pop("request_started", None)
     if started is None:
         return
-    status = g.pop("response_status", None)
+    write_line(request_id(), request.method, request.path,
+               request.query_string.decode("utf-8", "replace"), g.pop("response_status", None),
+               started, request.remote_addr)
+
+
+def write_line(number: str, method: str, path: str, query: str, status: int | None,
+               started: float, ip: str | None) -> None:
+    """The request's line; web/front_cache.py writes it for the pages it answers."""
     logger.info("request", extra={"fields": masked({
-        "request_id": request_id(),
-        "method": request.method,
-        "path": request.path,
-        "query": request.query_string.decode("utf-8", "replace"),
+        "request_id": number,
+        "method": method,
+        "path": path,
+        "query": query,
         "status": status,
         "duration_ms": round((time.perf_counter() - started) * 1000, 1),
-        "ip": request.remote_addr,
+        "ip": ip,
     })})
 
 

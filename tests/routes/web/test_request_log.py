@@ -201,3 +201,16 @@ def test_configure_writes_masked_json_lines(tmp_path):
     line = json.loads(stream.getvalue().splitlines()[-1])
     assert line["message"] == "code ****** sent to **********45"
     assert line["level"] == "warning" and line["logger"] == "tameen.test"
+
+
+def test_a_written_record_is_masked_once(production_log, monkeypatch):
+    """Every request writes a line: masking it again at each stage of its way out (made,
+    filtered, formatted) was most of that line's cost."""
+    calls = []
+    real_mask = logging_setup.mask
+    monkeypatch.setattr(logging_setup, "mask", lambda text: calls.append(text) or real_mask(text))
+    logging.getLogger("tameen.test").warning(
+        "sent to %s", MOBILE, extra={"fields": logging_setup.masked({"path": f"/x/{CODE}"})})
+    line = json.loads(production_log.getvalue().splitlines()[-1])
+    assert line["path"] == "/x/******" and line["message"] == "sent to **********45"
+    assert sorted(calls) == sorted(["sent to " + MOBILE, f"/x/{CODE}"])

@@ -2,11 +2,14 @@
 person approves, declines or cancels a test payment. It asks for no card details, so
 nobody types a real card number into a test page."""
 from flask import Blueprint, abort, current_app, redirect, render_template, request
+from flask_babel import lazy_gettext as _l
 
-from gateways.payments.sandbox import CHOICES, SandboxGateway
+from gateways.payments.sandbox import CANCELED, CAPTURED, CHOICES, NOT_CAPTURED, SandboxGateway
 from models import SandboxPayment
 
 bp = Blueprint("sandbox_bank", __name__, url_prefix="/sandbox-bank")
+# The bank's own result codes, as K-Net spells them, read out in the page's language.
+RESULTS = {CAPTURED: _l("approved"), NOT_CAPTURED: _l("declined"), CANCELED: _l("cancelled")}
 
 
 def _bank() -> SandboxGateway:
@@ -27,7 +30,7 @@ def _payment(payment_id: str) -> SandboxPayment:
 def page(payment_id):
     bank = _bank()
     row = _payment(payment_id)
-    return render_template("sandbox_bank/pay.html", row=row,
+    return render_template("sandbox_bank/pay.html", row=row, result=RESULTS.get(row.result, row.result),
                            result_url=bank.result_url(row) if row.result else None)
 
 

@@ -53,7 +53,7 @@ def test_request_page_offers_to_pay_the_frozen_amount(client, user):
 
 def test_sandbox_banner_and_test_bank_page(client, user):
     reference = frozen_request(client)
-    assert "no real money moves" in client.get("/?lang=en").text
+    assert "Sandbox: test payments, no real money." in client.get("/?lang=en").text
     bank = client.get(pay(client, reference))
     assert "TEST bank" in bank.text and "Do not enter any card details" in bank.text
     assert "KWD\u00a0110.000" in bank.text and reference in bank.text
@@ -379,9 +379,10 @@ def test_receipt_contents(client, user, clock):
                      payment.reference_number, "KWD\u00a0110.000", "Ali", "Mona", ADULT,
                      "Test payment", "Sponsor"):
         assert expected in page, expected
-    assert "11:00:00" in page  # paid at 08:00 UTC: 11:00 in Kuwait
+    assert "11:00" in page  # paid at 08:00 UTC: 11:00 in Kuwait
     assert re.search(r"Number of years</dt><dd>2<", page)
-    assert "Seed" in page or "seed" in page  # the schedule it was quoted under
+    # The seed schedule's title and date are not official: residents never see them.
+    assert "seed article" not in page and "placeholder" not in page
     assert '<svg width="' in page and 'class="qr-code"' in page
     code = Receipt.get().verify_code
     assert f"http://localhost/verify/{code}" in page
@@ -391,23 +392,30 @@ def test_receipt_contents(client, user, clock):
 
 
 def test_verify_page_shows_masked_data_only(app, client, user):
+    """An official matches the person by the reference and the civil ID's last 4 digits;
+    nothing else personal is shown."""
     reference = paid_request(client)
     receipt = Receipt.get()
     page = app.test_client().get(f"/verify/{receipt.verify_code}?lang=en")  # anyone
     assert page.status_code == 200 and page.headers["X-Robots-Tag"] == "noindex"
     assert "Paid" in page.text and "KWD\u00a0110.000" in page.text
     assert "A•• " not in page.text and "A••" in page.text and "M•••" in page.text
-    for secret in (reference, ADULT, "Ali", "Mona", "Sponsor", Payment.get().track_id, user.civil_id):
+    assert f'<bdi class="id">{reference}</bdi>' in page.text
+    for person in stored(reference).covered():
+        assert f'<bdi class="id">••••••••{person.civil_id[-4:]}</bdi>' in page.text
+        assert person.civil_id not in page.text and person.civil_id[:8] not in page.text
+    for secret in (ADULT, "Ali", "Mona", "Sponsor", Payment.get().track_id, user.civil_id):
         assert secret not in page.text, secret
     assert app.test_client().get("/verify/not-a-code-at-all-000").status_code == 404
     assert app.test_client().get("/verify/x").status_code == 404
 
 
-def test_verify_page_after_a_refund_says_not_paid(app, client, user):
+def test_verify_page_after_a_refund_says_refunded(app, client, user):
     paid_request(client)
     InsuranceRequest.update(state="refunded").execute()
     page = app.test_client().get(f"/verify/{Receipt.get().verify_code}?lang=en")
-    assert "Not paid" in page.text
+    assert "Refunded" in page.text and "no longer pays for anyone" in page.text
+    assert "verify-paid" not in page.text
 
 
 def test_exempt_request_is_paid_without_payment(tmp_path):
@@ -415,8 +423,7 @@ def test_exempt_request_is_paid_without_payment(tmp_path):
     client = app.test_client()
     register_and_login(client, civil_id_for(1), mobile_for(1))
     client.get("/?lang=en")
-    reference = frozen_request(client, people=person(0, ADULT, "Huda", "kuwaiti_wife"),
-                               service_type="individual", years="1")
+    reference = frozen_request(client, people=person(0, ADULT, "Huda", "kuwaiti_wife"), years="1")
     request = stored(reference)
     assert request.state == "paid" and request.total_fils == 0
     assert Payment.select().count() == 0 and Receipt.get().payment is None
@@ -441,3 +448,15 @@ def test_sandbox_bank_refuses_unknown_payments_and_choices(client, user):
     assert client.get("/sandbox-bank/pay/nothing-here").status_code == 404
     bank_page = pay(client, frozen_request(client))
     assert form_post(client, urlsplit(bank_page).path, {"choice": "steal"}).status_code == 400
+
+
+@pytest.mark.parametrize("choice, arabic, english", [
+    ("approve", "مقبولة", "approved"), ("decline", "مرفوضة", "declined"), ("cancel", "ملغاة", "cancelled")])
+def test_the_test_bank_reads_its_answer_out_in_the_pages_language(client, choice, arabic, english):
+    register_and_login(client)
+    bank_page = pay(client, frozen_request(client))
+    choose(client, bank_page, choice)
+    answered = client.get(bank_page).text
+    code = {"approve": "CAPTURED", "decline": "NOT CAPTURED", "cancel": "CANCELED"}[choice]
+    assert f"{arabic}." in answered and f'<bdi class="id" lang="en">{code}</bdi>' in answered
+    assert f"{english}." in client.get(urlsplit(bank_page).path + "?lang=en").text

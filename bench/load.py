@@ -169,7 +169,7 @@ class Person:
         self.go("register", "POST", "/register/code", {"code": code}, expect=302)
         self.think()
         self.go("register (password)", "POST", "/register/password",
-                {"password": PASSWORD, "confirm": PASSWORD}, expect=302)
+                {"full_name": "Sara Ahmed", "password": PASSWORD, "confirm": PASSWORD}, expect=302)
         self.go("my requests", "GET", "/requests")  # a new session: its token
         self.think()
         service, _ = self.go("request", "POST", "/requests/new", {}, expect=302)

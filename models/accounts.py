@@ -3,6 +3,7 @@ keep, the SMS codes, the rate-limit counters and the development SMS outbox."""
 import hashlib
 import hmac
 import math
+import re
 import secrets
 from datetime import datetime, timedelta
 from typing import NamedTuple
@@ -13,6 +14,9 @@ from domain import passwords
 from domain.phone import national_format
 from models import clock
 from models.database import BaseModel
+
+
+ARABIC_LETTER = re.compile(r"[\u0621-\u064a]")
 
 
 def new_session_version() -> str:
@@ -50,15 +54,18 @@ class User(PasswordHolder, BaseModel):
     ACCOUNT_KINDS = ("personal", "company", "government", "university")
 
     civil_id = CharField(max_length=12, unique=True)
-    name_ar = CharField(max_length=100)
-    name_en = CharField(max_length=100)
-    user_name = CharField(max_length=40)
+    # Registration asks only what paying needs: one name, in either script, with the
+    # password; the rest is optional, added on the account page (migration 0009).
+    name_ar = CharField(max_length=100, null=True)
+    name_en = CharField(max_length=100, null=True)
+    user_name = CharField(max_length=40, null=True)
     mobile = CharField(max_length=16)  # E.164
-    email = CharField(max_length=254)
-    gender = CharField(max_length=6)
+    email = CharField(max_length=254, null=True)
+    gender = CharField(max_length=6, null=True)
+    # Never empty: the page's language at registration until the person chooses.
     language = CharField(max_length=2)
-    governorate = CharField(max_length=5)
-    account_kind = CharField(max_length=10)
+    governorate = CharField(max_length=5, null=True)
+    account_kind = CharField(max_length=10, null=True)
     password_hash = CharField(max_length=255, null=True)
     mobile_verified_at = DateTimeField(null=True)
     # Kept in the signed session cookie; changing it signs out every browser.
@@ -75,6 +82,9 @@ class User(PasswordHolder, BaseModel):
 
     DETAILS = ("name_ar", "name_en", "user_name", "mobile", "email", "gender", "language",
                "governorate", "account_kind")
+    # Asked on the account page, not at registration (a name in the other script is
+    # optional too, but does not make a profile incomplete).
+    LATER_DETAILS = ("user_name", "email", "gender", "governorate", "account_kind")
 
     @classmethod
     def start_registration(cls, civil_id: str, details: dict) -> tuple["User", bool]:
@@ -89,7 +99,8 @@ class User(PasswordHolder, BaseModel):
              .where(OneTimeCode.user == user, OneTimeCode.used_at.is_null()).execute())
         user = user or cls(civil_id=civil_id)
         for name in cls.DETAILS:
-            setattr(user, name, details[name])
+            setattr(user, name, details.get(name))
+        user.language = details.get("language") or "ar"
         user.mobile_verified_at = None
         user.save()
         return user, False
@@ -114,18 +125,21 @@ class User(PasswordHolder, BaseModel):
              .where(OneTimeCode.user == self, OneTimeCode.used_at.is_null()).execute())
         return bool(frozen)
 
-    def replace_password(self, expected_version: str, password: str, hasher) -> bool:
+    def replace_password(self, expected_version: str, password: str, hasher, **also) -> bool:
         """Set a new password only while the session version is still `expected_version`,
         in one conditional UPDATE: the state that allowed it can be used once, even by two
-        copies of a cookie at the same moment. Every browser is signed out."""
+        copies of a cookie at the same moment. Every browser is signed out. `also`: other
+        columns written in the same UPDATE (the name chosen with the first password)."""
         password_hash = passwords.hash_password(hasher, password)
         new_version = new_session_version()
-        changed = (User.update(password_hash=password_hash, session_version=new_version)
+        changed = (User.update(password_hash=password_hash, session_version=new_version, **also)
                    .where(User.id == self.id, User.session_version == expected_version,
                           User.frozen_at.is_null())
                    .execute())
         if changed:
             self.password_hash, self.session_version = password_hash, new_version
+            for name, value in also.items():
+                setattr(self, name, value)
         return bool(changed)
 
     def set_reminders(self, on: bool, at: datetime) -> None:
@@ -141,7 +155,20 @@ class User(PasswordHolder, BaseModel):
         self.mobile_verified_at = at
 
     def full_name(self, locale: str) -> str:
-        return self.name_ar if locale == "ar" else self.name_en
+        """The name in the reader's script, else the one in the other: registration asks
+        for one name only."""
+        first, other = (self.name_ar, self.name_en) if locale == "ar" else (self.name_en, self.name_ar)
+        return first or other or ""
+
+    @staticmethod
+    def name_column(name: str) -> str:
+        """Where a name typed once is kept: name_ar when it has an Arabic letter."""
+        return "name_ar" if ARABIC_LETTER.search(name) else "name_en"
+
+    @property
+    def missing_details(self) -> bool:
+        """True while the account page should offer to complete the profile."""
+        return any(getattr(self, name) in (None, "") for name in self.LATER_DETAILS)
 
     def mobile_national(self) -> str:
         return national_format(self.mobile)

@@ -5,12 +5,13 @@ from services import express, messages
 
 
 def choose_password(user: User, expected_version: str, password: str, hasher, *,
-                    tell_owner: bool) -> bool:
+                    tell_owner: bool, **details) -> bool:
     """Set `password` if the account's session version is still the one read when its code
     was verified; False when that state was spent already (a copy of the cookie, a second
     tab). With `tell_owner`, the account's number hears of the change: a reset may not be
-    the owner's doing."""
-    if not user.replace_password(expected_version, password, hasher):
+    the owner's doing. `details` (the name a registration asks with its first password)
+    are saved with the password, or not at all."""
+    if not user.replace_password(expected_version, password, hasher, **details):
         return False
     if tell_owner:
         messages.tell_password_changed(user)

@@ -30,7 +30,8 @@ def release_civil_id(user: User, staff: StaffMember, checked: dict, at: datetime
     how), freezing the account; its holder is told by SMS. False when it was released
     already; ClaimRefused when `staff` must leave it to a colleague."""
     if (staff.civil_id == user.civil_id or (staff.mobile and staff.mobile == user.mobile)
-            or same_name(staff.name) in {same_name(user.name_ar), same_name(user.name_en)}):
+            or same_name(staff.name) in {same_name(name) for name in (user.name_ar, user.name_en)
+                                         if name}):
         raise ClaimRefused(user.civil_id)
     before = {"civil_id": user.civil_id, "name_ar": user.name_ar, "name_en": user.name_en,
               "mobile": user.mobile, "frozen_at": None}

@@ -27,16 +27,17 @@ class ResendTooSoon(Exception):
 
 
 def issue(purpose: str, mobile: str, user: User | None, secret: bytes, at: datetime, *,
-          report_failure: bool = True) -> OneTimeCode:
+          report_failure: bool = True, host: str | None = None) -> OneTimeCode:
     """A new code for `mobile`, sent by SMS in the user's language; with no user, a decoy.
-    CodeNotSent when the provider refused it, unless the failure is not to be reported."""
+    CodeNotSent when the provider refused it, unless the failure is not to be reported.
+    `host`: the site's host name, for the SMS's WebOTP line (messages.send_code)."""
     row, code = OneTimeCode.issue(purpose, mobile, user, secret, at)
     # No transaction around the provider call: a slow provider must not hold the
     # database's write lock.
     if user is None:
         messages.take_as_long_as_sending()
         return row
-    if not messages.send_code(purpose, mobile, code, user.language) and report_failure:
+    if not messages.send_code(purpose, mobile, code, user.language, host) and report_failure:
         row.delete_instance()
         raise CodeNotSent(mobile)
     return row
@@ -54,38 +55,41 @@ def issue_for_taken_civil_id(mobile: str, language: str, secret: bytes, at: date
     return row
 
 
-def issue_for_login(user: User | None, secret: bytes, at: datetime) -> OneTimeCode:
+def issue_for_login(user: User | None, secret: bytes, at: datetime, *,
+                    host: str | None = None) -> OneTimeCode:
     """After repeated failed log-ins: a code to the account's own number when the password
     was right (`user`), a decoy otherwise, so the next page never tells which. A failed SMS
     is not reported either."""
     return issue(OneTimeCode.LOGIN, user.mobile if user else "", user, secret, at,
-                 report_failure=False)
+                 report_failure=False, host=host)
 
 
-def issue_for_reset(civil_id: str, mobile: str, secret: bytes, at: datetime) -> OneTimeCode:
+def issue_for_reset(civil_id: str, mobile: str, secret: bytes, at: datetime, *,
+                    host: str | None = None) -> OneTimeCode:
     """A reset code for the account with this civil ID and mobile, or a decoy when there is
     none. A failed SMS is not reported: either answer would tell whether the account exists."""
     user = User.get_or_none(User.civil_id == civil_id)
     owner = user if user is not None and user.can_log_in and user.mobile == mobile else None
-    return issue(OneTimeCode.RESET, mobile, owner, secret, at, report_failure=False)
+    return issue(OneTimeCode.RESET, mobile, owner, secret, at, report_failure=False, host=host)
 
 
 def issue_for_express(purpose: str, mobile: str, language: str, secret: bytes,
-                      at: datetime) -> OneTimeCode:
+                      at: datetime, *, host: str | None = None) -> OneTimeCode:
     """A code to the sponsor paying without an account (or asking for a refund of such a
     payment): always a real code, since no account is looked up. CodeNotSent when the
     provider refused it."""
     row, code = OneTimeCode.issue(purpose, mobile, None, secret, at)
-    if not messages.send_code(purpose, mobile, code, language):
+    if not messages.send_code(purpose, mobile, code, language, host):
         row.delete_instance()
         raise CodeNotSent(mobile)
     return row
 
 
-def resend_express(row: OneTimeCode, language: str, secret: bytes, at: datetime) -> OneTimeCode:
+def resend_express(row: OneTimeCode, language: str, secret: bytes, at: datetime, *,
+                   host: str | None = None) -> OneTimeCode:
     """As resend(), for a code without an account (issue_for_express)."""
     ensure_resend_due(row, at)
-    new = issue_for_express(row.purpose, row.mobile, language, secret, at)
+    new = issue_for_express(row.purpose, row.mobile, language, secret, at, host=host)
     row.retire(at)
     return new
 
@@ -112,13 +116,13 @@ def ensure_resend_due(row: OneTimeCode, at: datetime) -> None:
         raise ResendTooSoon(wait)
 
 
-def resend(row: OneTimeCode, secret: bytes, at: datetime) -> OneTimeCode:
+def resend(row: OneTimeCode, secret: bytes, at: datetime, *, host: str | None = None) -> OneTimeCode:
     """A new code to the same number, for the same purpose and person; `row` no longer
     verifies once it is out. ResendTooSoon when `row` is too recent; CodeNotSent when the
     provider refused, except for a reset or a log-in, whose answer would tell that the
     account exists or that the password was right."""
     ensure_resend_due(row, at)
     new = issue(row.purpose, row.mobile, row.user, secret, at,
-                report_failure=row.purpose not in (OneTimeCode.RESET, OneTimeCode.LOGIN))
+                report_failure=row.purpose not in (OneTimeCode.RESET, OneTimeCode.LOGIN), host=host)
     row.retire(at)
     return new

@@ -1,4 +1,6 @@
 """What the app says by SMS, in the person's language, through the configured gateway."""
+from urllib.parse import urlsplit
+
 from flask import current_app
 from flask_babel import force_locale, format_date, gettext
 
@@ -17,10 +19,15 @@ def gateway() -> SmsGateway:
     return current_app.extensions["sms"]
 
 
-def send_code(purpose: str, to: str, code: str, language: str) -> bool:
-    """True when the provider took the message."""
+def send_code(purpose: str, to: str, code: str, language: str, host: str | None = None) -> bool:
+    """True when the provider took the message. Its last line, `@<host> #<code>`, is the
+    WebOTP form: a phone offers to fill the code in on that site's pages, and on no other.
+    `host`: the site's host name as the person reached it; by default PUBLIC_URL's."""
     with force_locale(language):
         text = _code_text(purpose, code)
+    host = host or urlsplit(current_app.config.get("PUBLIC_URL") or "").hostname
+    if host:
+        text = f"{text}\n\n@{host} #{code}"
     return _send(to, text)
 
 

@@ -186,7 +186,8 @@ def register(site: Site, browser: Browser, serial: int) -> str:
     assert started.status == 302 and started.location.endswith("/register/code"), started.text
     typed = browser.submit(1, "/register/code", {"code": site.latest_code("+965" + mobile)})
     assert typed.status == 302 and typed.location.endswith("/register/password"), typed.text
-    chosen = browser.submit(0, "/register/password", {"password": PASSWORD, "confirm": PASSWORD})
+    chosen = browser.submit(0, "/register/password", {"full_name": "Sara Ahmed", "password": PASSWORD,
+                                                      "confirm": PASSWORD})
     assert chosen.status == 302, chosen.text
     return civil_id
 

@@ -6,6 +6,7 @@ shows the outcome in the person's language.
 """
 import hmac
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
@@ -26,6 +27,12 @@ VERIFIED_FOR = timedelta(minutes=15)
 
 def secret() -> bytes:
     return current_app.secret_key.encode()
+
+
+def sms_host() -> str | None:
+    """The host name a code's SMS names for WebOTP: PUBLIC_URL's, or in development (no
+    PUBLIC_URL) the one this request came to, so a phone on the local network fills it in."""
+    return urlsplit(current_app.config.get("PUBLIC_URL") or request.host_url).hostname
 
 
 def limit_sending(mobile: str, civil_id: str | None = None) -> None:
@@ -137,7 +144,7 @@ def resend(purpose: str, *, start: str, code_page: str, heading: str, user: User
             rate_limits.spend(rate_limits.CODES_PER_ADDRESS, rate_limits.client_address())
         else:
             limit_sending(row.mobile)
-        remember(codes.resend(row, secret(), models.now()))
+        remember(codes.resend(row, secret(), models.now(), host=sms_host()))
     except codes.ResendTooSoon as wait:
         problem = ngettext("You can ask for a new code in %(num)d second.",
                            "You can ask for a new code in %(num)d seconds.", wait.seconds)

@@ -6,7 +6,8 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, RadioField, StringField, TelField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Email, InputRequired, Length, Regexp, StopValidation, ValidationError
+from wtforms.validators import (DataRequired, Email, InputRequired, Length, Optional, Regexp,
+                                StopValidation, ValidationError)
 
 from domain.civil_id import InvalidCivilId, parse_civil_id
 from domain.names import InvalidName, check_name
@@ -100,50 +101,61 @@ def _language_field():
                       validators=[chosen(_l("Choose the language for our messages to you"))])
 
 
-def _governorate_field():
-    return RadioField(_l("Governorate"), choices=GOVERNORATES, validate_choice=False,
-                      validators=[chosen(_l("Choose the governorate you live in"))])
+def nothing_as_none(value):
+    """An optional answer left empty is stored as no answer, not as ""."""
+    return value or None
 
 
-class NamesAndContact(FlaskForm):
-    name_ar = StringField(_l("Full name in Arabic"), filters=[stripped], validators=[
-        InputRequired(_l("Enter your full name in Arabic")),
-        Length(max=100, message=_l("Your name must be 100 characters or fewer")), plain_name,
-        arabic_name])
-    name_en = StringField(_l("Full name in English"), filters=[stripped], validators=[
-        InputRequired(_l("Enter your full name in English")),
-        Length(max=100, message=_l("Your name must be 100 characters or fewer")), plain_name,
-        english_name])
-    user_name = StringField(_l("User name"), filters=[stripped], validators=[
-        InputRequired(_l("Enter a user name")),
-        Length(min=2, max=40, message=_l("A user name has 2 to 40 characters")), plain_name])
-    email = EmailField(_l("E-mail address"), filters=[stripped], validators=[
-        InputRequired(_l("Enter your e-mail address")),
-        Length(max=254, message=_l("An e-mail address has 254 characters or fewer")),
-        Email(message=_l("Enter an e-mail address like name@example.com"))])
+def arabic_or_english_name(form, field):
+    if not (_ARABIC_LETTER.search(field.data) or _ENGLISH_NAME.match(field.data)):
+        raise ValidationError(_l("Write your name in Arabic or English letters"))
 
 
-class RegistrationForm(NamesAndContact):
+_NAME_LENGTH = Length(max=100, message=_l("Your name must be 100 characters or fewer"))
+
+
+class RegistrationForm(FlaskForm):
+    """The first page asks only what paying needs; the name comes with the password."""
     civil_id = _civil_id_field()
     mobile = _mobile_field()
+
+
+class DetailsForm(FlaskForm):
+    """The account page's details: all optional but one name, in either script."""
+    name_ar = StringField(_l("Full name in Arabic"), filters=[stripped, nothing_as_none],
+                          validators=[Optional(), _NAME_LENGTH, plain_name, arabic_name])
+    name_en = StringField(_l("Full name in English"), filters=[stripped, nothing_as_none],
+                          validators=[Optional(), _NAME_LENGTH, plain_name, english_name])
+    user_name = StringField(_l("User name"), filters=[stripped, nothing_as_none], validators=[
+        Optional(), Length(min=2, max=40, message=_l("A user name has 2 to 40 characters")),
+        plain_name])
+    email = EmailField(_l("E-mail address"), filters=[stripped, nothing_as_none], validators=[
+        Optional(),
+        Length(max=254, message=_l("An e-mail address has 254 characters or fewer")),
+        Email(message=_l("Enter an e-mail address like name@example.com"))])
+    language = _language_field()
     gender = RadioField(_l("Gender"), choices=GENDERS, validate_choice=False,
-                        validators=[chosen(_l("Choose your gender"))])
-    language = _language_field()
-    governorate = _governorate_field()
+                        filters=[nothing_as_none],
+                        validators=[Optional(), chosen(_l("Choose your gender"))])
+    governorate = RadioField(_l("Governorate"), choices=GOVERNORATES, validate_choice=False,
+                             filters=[nothing_as_none],
+                             validators=[Optional(), chosen(_l("Choose the governorate you live in"))])
     account_kind = RadioField(_l("Kind of account"), choices=ACCOUNT_KINDS, validate_choice=False,
-                              validators=[chosen(_l("Choose the kind of account"))])
+                              filters=[nothing_as_none],
+                              validators=[Optional(), chosen(_l("Choose the kind of account"))])
 
-    # The page order: civil ID first, as on the card.
-    FIELD_ORDER = ("civil_id", "name_ar", "name_en", "user_name", "mobile", "email", "gender",
-                   "language", "governorate", "account_kind")
+    def __init__(self, *args, reader_language: str = "ar", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.reader_language = reader_language
 
-    def __iter__(self):
-        return iter([self[name] for name in self.FIELD_ORDER] + [self.csrf_token])
-
-
-class DetailsForm(NamesAndContact):
-    language = _language_field()
-    governorate = _governorate_field()
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        if valid and not (self.name_ar.data or self.name_en.data):
+            # One name is needed for the requests and receipts: the reader's own script.
+            field = self.name_ar if self.reader_language == "ar" else self.name_en
+            field.errors = [_l("Enter your full name")]
+            return False
+        return valid
 
 
 class CodeForm(FlaskForm):
@@ -174,6 +186,17 @@ class PasswordForm(FlaskForm):
     def validate_confirm(self, field):
         if self.password.data and field.data != self.password.data:
             raise ValidationError(_l("The two passwords are not the same"))
+
+
+class NameAndPasswordForm(PasswordForm):
+    """The last page of registering: the person's name, once, in the reader's language
+    (kept as name_ar when it has Arabic letters, else as name_en), and a password."""
+    full_name = StringField(_l("Full name"), filters=[stripped], validators=[
+        DataRequired(_l("Enter your full name")), _NAME_LENGTH, plain_name,
+        arabic_or_english_name])
+
+    def __iter__(self):
+        return iter([self.full_name, self.password, self.confirm, self.csrf_token])
 
 
 class LoginForm(FlaskForm):

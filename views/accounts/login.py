@@ -4,7 +4,7 @@ Failed log-ins never lock an account (a stranger could lock out its owner): past
 failures for a civil ID, the right password leads to a code sent by SMS to the account's
 number, and a wrong one to a decoy code page that looks the same.
 """
-from flask import flash, redirect, render_template, request, session, url_for
+from flask import flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
 import models
@@ -23,8 +23,10 @@ LOGIN_STEP = "login_step"
 
 @bp.route("/login", methods=["GET", "POST"])
 def login():
-    form = LoginForm()
     next_page = safe_next(request.args.get("next"))
+    if g.get("user") is not None and next_page:
+        return redirect(next_page)
+    form = LoginForm()
     if form.validate_on_submit():
         civil_id, address = form.civil_id.parsed, rate_limits.client_address()
         rate_limits.ensure_below(rate_limits.LOGIN_FAILURES_PER_ADDRESS, address)
@@ -43,14 +45,15 @@ def login():
         if matches:
             rate_limits.forget(rate_limits.LOGIN_FAILURES_PER_ACCOUNT, civil_id)
             log_in(user)
-            return redirect(next_page or url_for("profile.show"))
+            return redirect(next_page or url_for("requests.my_requests"))
         form.civil_id.errors.append(_("The civil ID number or the password is not right"))
     return render_template("accounts/login.html", form=form, next_page=next_page)
 
 
 def _send_login_code(user: User | None, next_page: str | None):
     rate_limits.spend(rate_limits.CODES_PER_ADDRESS, rate_limits.client_address())
-    code_step.remember(codes.issue_for_login(user, code_step.secret(), models.now()))
+    code_step.remember(codes.issue_for_login(user, code_step.secret(), models.now(),
+                                             host=code_step.sms_host()))
     session[LOGIN_STEP] = {"next": next_page, "version": user.session_version if user else ""}
     return redirect(url_for(".login_code"))
 
@@ -69,7 +72,7 @@ def login_code():
             return redirect(url_for(".login"))
         rate_limits.forget(rate_limits.LOGIN_FAILURES_PER_ACCOUNT, user.civil_id)
         log_in(user)
-        return redirect(safe_next(step.get("next")) or url_for("profile.show"))
+        return redirect(safe_next(step.get("next")) or url_for("requests.my_requests"))
     return code_step.render_code_page(row, form, heading=_("Check your phone"),
                                       code_url=url_for(".login_code"),
                                       resend_url=url_for(".login_resend"), login_step=True)

@@ -24,7 +24,7 @@ def reset():
         rate_limits.spend(rate_limits.RESETS_PER_ACCOUNT, civil_id)
         code_step.limit_sending(mobile, civil_id)
         code_step.remember(codes.issue_for_reset(civil_id, mobile, code_step.secret(),
-                                                 models.now()))
+                                                 models.now(), host=code_step.sms_host()))
         return redirect(url_for(".reset_code"))
     return render_template("accounts/reset.html", form=form)
 

@@ -10,6 +10,7 @@ from views.accounts.forms import (ACCOUNT_KINDS, GENDERS, GOVERNORATES, LANGUAGE
                                   DetailsForm, MobileForm, labels)
 from web import rate_limits
 from web.applicant_session import login_required, password_hasher
+from web.language import select_locale
 
 bp = Blueprint("profile", __name__, url_prefix="/account")
 bp.register_blueprint(reminder_link.bp)  # no log-in: the link in a reminder SMS
@@ -37,7 +38,7 @@ def reminders():
 @bp.route("/details", methods=["GET", "POST"])
 @login_required
 def details():
-    form = DetailsForm(obj=g.user)
+    form = DetailsForm(obj=g.user, reader_language=select_locale())
     if form.validate_on_submit():
         form.populate_obj(g.user)
         g.user.save()
@@ -62,7 +63,7 @@ def mobile():
             code_step.limit_sending(new_mobile, g.user.civil_id)
             try:
                 row = codes.issue(OneTimeCode.CHANGE_MOBILE, new_mobile, g.user,
-                                  code_step.secret(), models.now())
+                                  code_step.secret(), models.now(), host=code_step.sms_host())
             except codes.CodeNotSent:
                 form.mobile.errors.append(code_step.sms_failed())
             else:

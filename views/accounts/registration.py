@@ -1,9 +1,13 @@
-"""Creating an account: the form, the code sent to the mobile, then a password.
+"""Creating an account: civil ID and mobile, the code sent to the mobile, then the
+person's name and a password. Everything else is optional, asked on the account page.
 
 A civil ID that already has an account gets the same pages; the SMS to the number typed
 says so instead of carrying a code, and how its owner claims it at the desk.
+
+`next` (a path on this site: the request being started, say) is carried through the
+three pages in the session, and the new account lands there.
 """
-from flask import redirect, render_template, url_for
+from flask import g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
 import models
@@ -12,31 +16,40 @@ from services import codes
 from views.accounts import bp, code_step
 from views.accounts.forms import RegistrationForm
 from views.accounts.new_password import choose_password
+from web.applicant_session import safe_next
 from web.language import select_locale
+
+# Where the account goes once made, kept from the first page to the last.
+REGISTER_NEXT = "register_next"
 
 
 @bp.route("/register", methods=["GET", "POST"])
 def register():
-    form = RegistrationForm(language=select_locale())
+    next_page = safe_next(request.args.get("next"))
+    if g.get("user") is not None and next_page:
+        return redirect(next_page)
+    form = RegistrationForm()
     if form.validate_on_submit():
         civil_id, mobile = form.civil_id.parsed, form.mobile.parsed
         code_step.limit_sending(mobile, civil_id)
-        details = {name: form[name].data for name in User.DETAILS} | {"mobile": mobile}
-        user, duplicate = User.start_registration(civil_id, details)
+        # SMS go in the language of the page until the person chooses another.
+        language = select_locale()
+        user, duplicate = User.start_registration(civil_id, {"mobile": mobile, "language": language})
         try:
             if duplicate:
                 # The same next page as anyone; the number typed hears how to claim the civil ID.
-                row = codes.issue_for_taken_civil_id(mobile, form.language.data,
-                                                     code_step.secret(), models.now())
+                row = codes.issue_for_taken_civil_id(mobile, language, code_step.secret(),
+                                                     models.now())
             else:
                 row = codes.issue(OneTimeCode.REGISTER, mobile, user, code_step.secret(),
-                                  models.now())
+                                  models.now(), host=code_step.sms_host())
         except codes.CodeNotSent:
             form.mobile.errors.append(code_step.sms_failed())
         else:
             code_step.remember(row)
+            session[REGISTER_NEXT] = next_page
             return redirect(url_for(".register_code"))
-    return render_template("accounts/register.html", form=form)
+    return render_template("accounts/register.html", form=form, next_page=next_page)
 
 
 @bp.route("/register/code", methods=["GET", "POST"])
@@ -53,5 +66,4 @@ def register_resend():
 
 @bp.route("/register/password", methods=["GET", "POST"])
 def register_password():
-    return choose_password(OneTimeCode.REGISTER, start=".register",
-                           done=_("Your account is ready. You are logged in."))
+    return choose_password(OneTimeCode.REGISTER, start=".register", next_key=REGISTER_NEXT)

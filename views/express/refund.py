@@ -48,7 +48,8 @@ def refund_start(token):
         code_step.limit_sending(sponsor.mobile, sponsor.civil_id)
         try:
             row = codes.issue_for_express(OneTimeCode.EXPRESS_REFUND, sponsor.mobile, sponsor.language,
-                                          code_step.secret(), models.now())
+                                          code_step.secret(), models.now(),
+                                          host=code_step.sms_host())
         except codes.CodeNotSent:
             problem = code_step.sms_failed()
         else:
@@ -90,7 +91,8 @@ def refund_resend(token):
     try:
         codes.ensure_resend_due(row, models.now())
         code_step.limit_sending(row.mobile)
-        code_step.remember(codes.resend_express(row, sponsor.language, code_step.secret(), models.now()))
+        code_step.remember(codes.resend_express(row, sponsor.language, code_step.secret(), models.now(),
+                                                host=code_step.sms_host()))
     except codes.ResendTooSoon as wait:
         problem = ngettext("You can ask for a new code in %(num)d second.",
                            "You can ask for a new code in %(num)d seconds.", wait.seconds)

@@ -47,7 +47,8 @@ def start():
         code_step.limit_sending(mobile, civil_id)
         try:
             row = codes.issue_for_express(OneTimeCode.EXPRESS, mobile, select_locale(),
-                                          code_step.secret(), models.now())
+                                          code_step.secret(), models.now(),
+                                          host=code_step.sms_host())
         except codes.CodeNotSent:
             form.mobile.errors.append(code_step.sms_failed())
         else:
@@ -102,7 +103,8 @@ def resend():
     try:
         codes.ensure_resend_due(row, models.now())
         code_step.limit_sending(row.mobile)
-        code_step.remember(codes.resend_express(row, select_locale(), code_step.secret(), models.now()))
+        code_step.remember(codes.resend_express(row, select_locale(), code_step.secret(), models.now(),
+                                                host=code_step.sms_host()))
     except codes.ResendTooSoon as wait:
         problem = ngettext("You can ask for a new code in %(num)d second.",
                            "You can ask for a new code in %(num)d seconds.", wait.seconds)

@@ -33,7 +33,8 @@ def test_login_page_renders(client, headers, lang, heading):
 def test_login_with_civil_id_and_password(client, account):
     response = login(client, "٢٧٩٠٤٠٩٠٧٣٨٨")
     assert response.status_code == 302
-    assert response.headers["Location"] == "/account/"
+    # Without a `next`, to the person's requests: what they come to do.
+    assert response.headers["Location"] == "/requests"
     page = client.get("/account/?lang=en")
     assert page.status_code == 200 and "Log out" in page.text
 
@@ -56,10 +57,10 @@ def test_login_starts_a_new_session(client, account):
 @pytest.mark.parametrize("target, landing", [
     ("/account/details", "/account/details"),
     ("/account/?tab=1", "/account/?tab=1"),
-    ("https://evil.example/", "/account/"),
-    ("//evil.example/", "/account/"),
-    ("/\\evil.example/", "/account/"),
-    ("javascript:alert(1)", "/account/"),
+    ("https://evil.example/", "/requests"),
+    ("//evil.example/", "/requests"),
+    ("/\\evil.example/", "/requests"),
+    ("javascript:alert(1)", "/requests"),
 ])
 def test_login_returns_only_to_local_pages(client, account, target, landing):
     response = form_post(client, "/login", {"civil_id": account, "password": PASSWORD},
@@ -74,6 +75,40 @@ def test_a_protected_page_sends_to_login_and_back(client, account):
     response = form_post(client, "/login?next=/account/details",
                          {"civil_id": account, "password": PASSWORD})
     assert response.headers["Location"] == "/account/details"
+
+
+def test_the_login_code_step_goes_on_to_next_or_my_requests(app, client, account, clock):
+    fail(account, app=app)
+    assert form_post(client, "/login?next=/requests/new",
+                     {"civil_id": account, "password": PASSWORD}).headers["Location"] == "/login/code"
+    response = form_post(client, "/login/code", {"code": latest_code(E164)})
+    assert response.headers["Location"] == "/requests/new"
+    form_post(client, "/logout")
+    fail(account, app=app)
+    login(client, account)
+    clock.advance(seconds=61)
+    response = form_post(client, "/login/code", {"code": latest_code(E164)})
+    assert response.headers["Location"] == "/requests"
+
+
+@pytest.mark.parametrize("headers", [{}, HX], ids=["page", "htmx"])
+def test_the_login_page_links_to_register_keeping_next(client, headers):
+    body = client.get("/login?lang=en&next=/requests/new", headers=headers).text
+    assert 'href="/register?next=/requests/new"' in body
+    assert 'action="/login?next=/requests/new"' in body
+    assert 'href="/register"' in client.get("/login?lang=en").text
+    # An address elsewhere is never carried on.
+    elsewhere = client.get("/login?lang=en&next=//evil.example/").text
+    assert 'href="/register"' in elsewhere and 'action="/login"' in elsewhere
+
+
+@pytest.mark.parametrize("page", ["/login", "/register"])
+def test_a_signed_in_visitor_with_next_goes_straight_there(client, account, page):
+    login(client, account)
+    response = client.get(f"{page}?next=/requests/new")
+    assert response.status_code == 302 and response.headers["Location"] == "/requests/new"
+    # An unsafe `next` is ignored: the page itself.
+    assert client.get(f"{page}?next=https://evil.example/").status_code == 200
 
 
 def test_wrong_password_and_unknown_civil_id_get_the_same_answer(client, account):
@@ -158,7 +193,7 @@ def test_failures_by_strangers_never_lock_the_owner_out(app, client, account, cl
     assert client.get("/account/").status_code == 200
     # A success clears the account's count: the next log-in needs no code.
     form_post(client, "/logout")
-    assert login(client, account).headers["Location"] == "/account/"
+    assert login(client, account).headers["Location"] == "/requests"
 
 
 def test_past_the_failures_a_wrong_password_gets_the_same_code_page_and_no_sms(app, account, clock):
@@ -216,7 +251,7 @@ def test_success_clears_the_account_count(client, account):
     form_post(client, "/logout")
     for _ in range(4):
         assert login(client, account, "wrong guess").status_code == 200
-    assert login(client, account).headers["Location"] == "/account/"
+    assert login(client, account).headers["Location"] == "/requests"
 
 
 def test_an_address_is_limited_after_twenty_failures(app, client, account):

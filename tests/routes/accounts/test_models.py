@@ -1,8 +1,15 @@
-"""The account models' own behaviour: codes, counters, clean-up."""
-from datetime import timedelta
+"""The account models' own behaviour: codes, counters, clean-up, and the migration that
+made the details registration no longer asks optional."""
+from datetime import datetime, timedelta
 
+import peewee
+import pytest
+from playhouse.db_url import connect
+
+import migrations
 import models
 from models import OneTimeCode, RateLimit, SmsMessage, User
+from tests.helpers import database_url_for, make_app, use_outbox
 
 SECRET = b"k" * 32
 
@@ -62,3 +69,89 @@ def test_prune_removes_only_dead_records(app, clock):
 def test_prune_command(app):
     result = app.test_cli_runner().invoke(args=["prune-security-records"])
     assert result.exit_code == 0 and "Removed 0 old records." in result.output
+
+
+# --- migration 0009: the details registration no longer asks are optional ----------
+
+class UserBefore0009(peewee.Model):
+    """The user table as versions before issue 16 made it: every detail required."""
+    civil_id = peewee.CharField(max_length=12, unique=True)
+    name_ar = peewee.CharField(max_length=100)
+    name_en = peewee.CharField(max_length=100)
+    user_name = peewee.CharField(max_length=40)
+    mobile = peewee.CharField(max_length=16)
+    email = peewee.CharField(max_length=254)
+    gender = peewee.CharField(max_length=6)
+    language = peewee.CharField(max_length=2)
+    governorate = peewee.CharField(max_length=5)
+    account_kind = peewee.CharField(max_length=10)
+    password_hash = peewee.CharField(max_length=255, null=True)
+    mobile_verified_at = peewee.DateTimeField(null=True)
+    session_version = peewee.CharField(max_length=32)
+    created_at = peewee.DateTimeField()
+
+    class Meta:
+        table_name = "user"
+
+
+LATER = ("name_ar", "name_en", "user_name", "email", "gender", "governorate", "account_kind")
+
+
+def test_migration_0009_makes_the_details_optional_and_keeps_every_account(tmp_path):
+    url = database_url_for(tmp_path)
+    database = connect(url, **({"pragmas": models.SQLITE_PRAGMAS} if url.startswith("sqlite") else {}))
+    with database.bind_ctx([UserBefore0009]), database.connection_context():
+        database.create_tables([UserBefore0009])
+        assert not any(c.null for c in database.get_columns("user") if c.name in LATER)
+        UserBefore0009.create(
+            civil_id="291030104196", name_ar="سارة أحمد", name_en="Sara Ahmed", user_name="Sara",
+            mobile="+96550012345", email="sara@example.com", gender="female", language="en",
+            governorate="KW-HA", account_kind="company", session_version="v" * 22,
+            created_at=datetime(2025, 1, 1))
+    database.close()
+
+    app = make_app(tmp_path)  # starting the new version upgrades the database
+
+    assert "0009_optional_account_details" in app.extensions["migrations_run"]
+    with models.db.connection_context():
+        nullable = {c.name: c.null for c in models.db.get_columns("user")}
+        assert all(nullable[name] for name in LATER)
+        assert not (nullable["civil_id"] or nullable["mobile"] or nullable["language"])
+        kept = User.get(User.civil_id == "291030104196")
+        assert ([getattr(kept, name) for name in LATER] ==
+                ["سارة أحمد", "Sara Ahmed", "Sara", "sara@example.com", "female", "KW-HA", "company"])
+        # An account as registration now leaves it.
+        User.create(civil_id="279040907388", mobile="+96560012345", language="ar", name_en="Mona")
+        assert User.get(User.civil_id == "279040907388").full_name("ar") == "Mona"
+    with models.db.connection_context():  # a second start finds nothing to do
+        assert migrations.upgrade(models.db, models.MODELS) == []
+
+
+def test_full_name_falls_back_to_the_other_script(app):
+    both = User(name_ar="سارة", name_en="Sara")
+    assert (both.full_name("ar"), both.full_name("en")) == ("سارة", "Sara")
+    assert User(name_ar="سارة").full_name("en") == "سارة"
+    assert User(name_en="Sara").full_name("ar") == "Sara"
+    assert User().full_name("ar") == ""
+
+
+def test_an_account_with_one_name_still_keeps_its_staff_namesake_away(app):
+    """Staff may not decide on, or release the civil ID of, an account in their own name:
+    the check compares the one name an account now may have."""
+    from models import InsuranceRequest, StaffMember
+    from services import claims
+
+    use_outbox(app)
+    with app.app_context():
+        owner = User.create(civil_id="291030104196", mobile="+96550012345", language="ar",
+                            name_ar="سارة أحمد", password_hash="not checked here")
+        held = InsuranceRequest.start(owner)
+        namesake, colleague = (
+            StaffMember.create(login=login, civil_id=civil_id, name=name, role=StaffMember.REVIEWER,
+                               password_hash="not a hash", totp_secret="JBSWY3DPEHPK3PXP")
+            for login, civil_id, name in [("r1", "280020209003", "ســارة  أحمد"),
+                                          ("r2", "279040907388", "Someone Else")])
+        assert not namesake.may_decide_on(held) and colleague.may_decide_on(held)
+        with pytest.raises(claims.ClaimRefused):
+            claims.release_civil_id(owner, namesake, {"checked": "card"}, models.now())
+        assert claims.release_civil_id(owner, colleague, {"checked": "card"}, models.now())

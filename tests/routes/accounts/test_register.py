@@ -6,7 +6,7 @@ import pytest
 from gateways.sms import SmsBackend, SmsNotSent
 from models import OneTimeCode, SmsMessage, User
 from tests.helpers import (HX, PASSWORD, REGISTRATION, civil_id_for, form_post, latest_code,
-                           register, register_and_login, sms_to, use_outbox, without_tokens)
+                           make_app, register, register_and_login, sms_to, use_outbox, without_tokens)
 
 CIVIL_ID = "291030104196"
 MOBILE = "50012345"
@@ -27,11 +27,12 @@ def test_register_page_renders(client, lang, heading, headers):
     assert response.status_code == 200
     assert heading in response.text
     assert '<html' in response.text
-    for name in ("civil_id", "name_ar", "name_en", "user_name", "mobile", "email"):
+    # Only what paying needs: the rest is asked on the account page, later.
+    for name in ("civil_id", "mobile"):
         assert f'<label for="{name}">' in response.text
-    for name in ("gender", "language", "governorate", "account_kind"):
-        assert f'<fieldset id="{name}"' in response.text
-    assert "KW-MU" in response.text and "university" in response.text
+    assert response.text.count("<label") == 2 and "<fieldset" not in response.text
+    for name in ("name_ar", "name_en", "user_name", "email", "gender", "language"):
+        assert f'name="{name}"' not in response.text
 
 
 def test_arabic_indic_digits_are_accepted(client):
@@ -50,9 +51,29 @@ def test_persian_digits_too(client):
 
 
 @pytest.mark.parametrize("language, words", [("ar", "رمزك"), ("en", "your code")])
-def test_the_code_comes_in_the_persons_language(client, language, words):
-    register(client, CIVIL_ID, MOBILE, language=language)
+def test_the_code_comes_in_the_language_of_the_page(client, language, words):
+    use_outbox(client.application)
+    form_post(client, f"/register?lang={language}", {"civil_id": CIVIL_ID, "mobile": MOBILE})
     assert words in sms_to(E164)[0]
+    assert User.get().language == language
+
+
+def test_the_code_sms_ends_with_the_webotp_line(client):
+    register(client, CIVIL_ID, MOBILE)
+    code = latest_code(E164)
+    # No PUBLIC_URL in the tests: the host the request came to.
+    assert sms_to(E164)[0].splitlines()[-1] == f"@localhost #{code}"
+
+
+def test_the_webotp_line_names_the_public_host(tmp_path):
+    app = make_app(tmp_path, PUBLIC_URL="https://tameen.example.kw")
+    client = app.test_client()
+    use_outbox(app)
+    # Over https, Flask-WTF wants the form's own page as the referrer.
+    response = form_post(client, "/register", {"civil_id": CIVIL_ID, "mobile": MOBILE},
+                         headers={"Referer": "https://tameen.example.kw/register"})
+    assert response.status_code == 302
+    assert sms_to(E164)[0].splitlines()[-1] == f"@tameen.example.kw #{latest_code(E164)}"
 
 
 def test_the_code_is_stored_hashed(client):
@@ -86,11 +107,8 @@ def test_civil_id_problems_keep_every_answer(client, civil_id, message):
     beside = body[body.index('id="civil_id-error"'):]
     assert message in beside[:beside.index("</span>\n")]
     assert 'aria-describedby="civil_id-hint civil_id-error"' in body
-    assert field_value(body, "name_en") == "Sara Ahmed"
-    assert field_value(body, "name_ar") == "سارة أحمد"
     assert field_value(body, "mobile") == "50012345"
     assert field_value(body, "civil_id") == civil_id
-    assert re.search(r'value="KW-HA"[^>]*checked|checked[^>]*value="KW-HA"', body)
     assert User.select().count() == 0 and SmsMessage.select().count() == 0
 
 
@@ -110,22 +128,11 @@ def test_mobile_problems(client, mobile, message):
     assert User.select().count() == 0
 
 
-@pytest.mark.parametrize("field, value, message", [
-    ("email", "not-an-address", "Enter an e-mail address like name@example.com"),
-    ("name_ar", "Sara", "Write your name in Arabic letters"),
-    ("name_en", "سارة", "Write your name in English letters"),
-    ("user_name", "S", "A user name has 2 to 40 characters"),
-    ("governorate", "KW-XX", "Choose the governorate you live in"),
-    ("account_kind", "", "Choose the kind of account"),
-    ("gender", "other", "Choose your gender"),
-])
-def test_other_fields_are_checked(client, field, value, message):
-    data = {**REGISTRATION, "civil_id": CIVIL_ID, "mobile": MOBILE, field: value}
-    response = form_post(client, "/register?lang=en", data)
-    assert response.status_code == 200
-    assert message in response.text
-    assert f'href="#{field}"' in response.text
-    assert field_value(response.text, "civil_id") == CIVIL_ID
+def test_the_details_asked_later_are_not_taken_at_registration(client):
+    register(client, CIVIL_ID, MOBILE, email="not-an-address", gender="other")
+    user = User.get()
+    assert (user.name_ar, user.name_en, user.user_name, user.email, user.gender, user.governorate,
+            user.account_kind) == (None,) * 7
 
 
 def test_registration_needs_the_csrf_token(client):
@@ -142,8 +149,9 @@ def test_a_taken_civil_id_gets_the_same_page_and_an_sms_to_the_number_typed(app,
     stranger, newcomer = app.test_client(), app.test_client()
     stranger_mobile, newcomer_mobile = "60012345", "60054321"
 
-    to_stranger = register(stranger, CIVIL_ID, stranger_mobile, name_en="Someone Else")
-    to_newcomer = register(newcomer, civil_id_for(7), newcomer_mobile)
+    to_stranger = form_post(stranger, "/register?lang=en", {"civil_id": CIVIL_ID, "mobile": stranger_mobile})
+    to_newcomer = form_post(newcomer, "/register?lang=en", {"civil_id": civil_id_for(7),
+                                                            "mobile": newcomer_mobile})
     assert to_stranger.status_code == to_newcomer.status_code == 302
     assert to_stranger.headers["Location"] == to_newcomer.headers["Location"] == "/register/code"
 
@@ -154,7 +162,7 @@ def test_a_taken_civil_id_gets_the_same_page_and_an_sms_to_the_number_typed(app,
     assert page(stranger, stranger_mobile) == page(newcomer, newcomer_mobile)
 
     # Each number typed gets one SMS: a code, or the news that the civil ID is taken and
-    # how to claim it, in the language chosen on the form. The account's number hears nothing.
+    # how to claim it, in the language of the page. The account's number hears nothing.
     assert len(sms_to("+965" + newcomer_mobile)) == 1
     [taken] = sms_to("+965" + stranger_mobile)
     assert "already has an account" in taken and "civil ID card" in taken
@@ -169,9 +177,9 @@ def test_a_taken_civil_id_gets_the_same_page_and_an_sms_to_the_number_typed(app,
         assert response.status_code == 200 and "The code is not right" in response.text
 
 
-def test_the_news_of_a_taken_civil_id_comes_in_the_language_chosen(app, client):
+def test_the_news_of_a_taken_civil_id_comes_in_the_language_of_the_page(app, client):
     register_and_login(client, CIVIL_ID, MOBILE, language="en")
-    register(app.test_client(), CIVIL_ID, "60012345", language="ar")
+    form_post(app.test_client(), "/register?lang=ar", {"civil_id": CIVIL_ID, "mobile": "60012345"})
     [taken] = sms_to("+96560012345")
     assert "بطاقتك المدنية" in taken
 
@@ -197,12 +205,12 @@ def test_an_unfinished_registration_is_taken_over(app, client):
     register(client, CIVIL_ID, MOBILE)
     first_code = latest_code(E164)
     other = app.test_client()
-    register(other, CIVIL_ID, "60012345", name_en="Second Person")
+    register(other, CIVIL_ID, "60012345")
     # The first attempt's code no longer verifies anything.
     response = form_post(client, "/register/code?lang=en", {"code": first_code})
     assert "This code has expired" in response.text
     assert form_post(other, "/register/code", {"code": latest_code("+96560012345")}).status_code == 302
-    assert User.get(User.civil_id == CIVIL_ID).name_en == "Second Person"
+    assert User.get(User.civil_id == CIVIL_ID).mobile == "+96560012345"
 
 
 # --- the code --------------------------------------------------------------
@@ -325,11 +333,23 @@ def verified(client):
 
 
 @pytest.mark.parametrize("headers", [{}, HX], ids=["page", "htmx"])
-def test_password_page_renders(verified, headers):
-    response = verified.get("/register/password?lang=en", headers=headers)
-    assert response.status_code == 200
-    assert "Choose a password" in response.text
-    assert 'autocomplete="new-password"' in response.text
+@pytest.mark.parametrize("lang, heading, label", [("en", "Your name and a password", "Full name"),
+                                                  ("ar", "اسمك وكلمة المرور", "الاسم الكامل")])
+def test_password_page_renders(verified, headers, lang, heading, label):
+    response = verified.get(f"/register/password?lang={lang}", headers=headers)
+    assert response.status_code == 200 and "<html" in response.text
+    assert heading in response.text
+    # The name once, in the reader's language, with the password.
+    assert f'<label for="full_name">{label}</label>' in response.text
+    assert 'autocomplete="name"' in response.text and 'autocomplete="new-password"' in response.text
+    for name in ("name_ar", "name_en", "email", "user_name"):
+        assert f'name="{name}"' not in response.text
+
+
+def choose(client, name="Sara Ahmed", password=PASSWORD, confirm=None, **kwargs):
+    return form_post(client, "/register/password", {
+        "full_name": name, "password": password,
+        "confirm": password if confirm is None else confirm}, **kwargs)
 
 
 @pytest.mark.parametrize("password, confirm, message", [
@@ -342,24 +362,48 @@ def test_password_page_renders(verified, headers):
     ("", "", "Enter a password"),
 ])
 def test_password_rules(verified, password, confirm, message):
-    response = form_post(verified, "/register/password?lang=en",
-                         {"password": password, "confirm": confirm})
+    response = choose(verified, password=password, confirm=confirm, query_string={"lang": "en"})
     assert response.status_code == 200
     assert message in response.text
     assert "<title>Error: " in response.text
+    assert 'value="Sara Ahmed"' in response.text  # the name is kept
     assert User.get().password_hash is None
 
 
+@pytest.mark.parametrize("name, message", [
+    ("", "Enter your full name"),
+    ("   ", "Enter your full name"),
+    ("S" * 101, "Your name must be 100 characters or fewer"),
+    ("Сара", "Write your name in Arabic or English letters"),
+    ("Sara\u202eAhmed", "invisible character"),
+])
+def test_the_name_is_checked(verified, name, message):
+    response = choose(verified, name=name, query_string={"lang": "en"})
+    assert response.status_code == 200
+    assert message in response.text and 'href="#full_name"' in response.text
+    user = User.get()
+    assert user.password_hash is None and user.name_ar is None and user.name_en is None
+
+
+@pytest.mark.parametrize("name, column", [("سارة أحمد", "name_ar"), ("Sara Ahmed", "name_en"),
+                                          ("Sara أحمد", "name_ar")])
+def test_the_name_is_kept_in_its_script(verified, name, column):
+    assert choose(verified, name=f"  {name} ").status_code == 302
+    user = User.get()
+    other = "name_en" if column == "name_ar" else "name_ar"
+    assert getattr(user, column) == name and getattr(user, other) is None
+    # Either language shows the one name there is.
+    assert user.full_name("ar") == user.full_name("en") == name
+
+
 def test_password_in_any_script_logs_the_person_in(verified):
-    verified.get("/?lang=en")  # the language cookie: the notice is written in English
-    response = form_post(verified, "/register/password",
-                         {"password": "كلمة سر طويلة", "confirm": "كلمة سر طويلة"})
-    assert response.headers["Location"] == "/account/"
+    response = choose(verified, password="كلمة سر طويلة")
+    # Without a `next`, to the person's requests: what they came to do.
+    assert response.headers["Location"] == "/requests"
     user = User.get()
     assert user.password_hash.startswith("$argon2id$")
     page = verified.get("/account/?lang=en")
     assert page.status_code == 200
-    assert "Your account is ready. You are logged in." in page.text
     assert "Log out" in page.text
     # The first password cannot be chosen twice.
     assert verified.get("/register/password").headers["Location"] == "/register"
@@ -370,3 +414,57 @@ def test_register_and_login_helper(client):
     assert user.can_log_in
     assert client.get("/account/").status_code == 200
     assert PASSWORD
+
+
+# --- going back to where the person was going ------------------------------
+
+def test_next_is_carried_through_code_and_password(client):
+    use_outbox(client.application)
+    page = client.get("/register?lang=en&next=/requests/new")
+    assert 'action="/register?next=/requests/new"' in page.text
+    assert 'href="/login?next=/requests/new"' in page.text
+    started = form_post(client, "/register?next=/requests/new", {"civil_id": CIVIL_ID, "mobile": MOBILE})
+    assert started.headers["Location"] == "/register/code"
+    assert form_post(client, "/register/code", {"code": latest_code(E164)}).status_code == 302
+    response = choose(client)
+    assert response.headers["Location"] == "/requests/new"
+    with client.session_transaction() as session:
+        assert "register_next" not in session  # the new session keeps nothing of the old
+
+
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/", "/\\evil.example/",
+                                    "javascript:alert(1)"])
+def test_an_unsafe_next_is_ignored(client, target):
+    use_outbox(client.application)
+    page = client.get("/register", query_string={"next": target, "lang": "en"})
+    assert 'action="/register"' in page.text and 'href="/login"' in page.text
+    form_post(client, "/register", {"civil_id": CIVIL_ID, "mobile": MOBILE}, query_string={"next": target})
+    form_post(client, "/register/code", {"code": latest_code(E164)})
+    assert choose(client).headers["Location"] == "/requests"
+
+
+def test_a_next_given_on_another_registration_does_not_carry_over(client):
+    use_outbox(client.application)
+    form_post(client, "/register?next=/requests/new", {"civil_id": CIVIL_ID, "mobile": MOBILE})
+    form_post(client, "/register", {"civil_id": civil_id_for(7), "mobile": "60012345"})
+    form_post(client, "/register/code", {"code": latest_code("+96560012345")})
+    assert choose(client).headers["Location"] == "/requests"
+
+
+# --- every code input: filled in by the phone ------------------------------
+
+CODE_INPUT = re.compile(r'<input[^>]*name="code"[^>]*>')
+
+
+@pytest.mark.parametrize("start, data, code_page", [
+    ("/register", {"civil_id": CIVIL_ID, "mobile": MOBILE}, "/register/code"),
+    ("/reset", {"civil_id": CIVIL_ID, "mobile": MOBILE}, "/reset/code"),
+    ("/express", {"civil_id": CIVIL_ID, "mobile": MOBILE}, "/express/code"),
+])
+@pytest.mark.parametrize("headers", [{}, HX], ids=["page", "htmx"])
+def test_every_code_input_offers_the_sms_code(client, start, data, code_page, headers):
+    use_outbox(client.application)
+    assert form_post(client, start, data).headers["Location"] == code_page
+    body = client.get(code_page, headers=headers).text
+    [code_input] = CODE_INPUT.findall(body)
+    assert 'autocomplete="one-time-code"' in code_input and 'inputmode="numeric"' in code_input

@@ -316,3 +316,53 @@ def test_a_refused_new_reset_code_is_not_reported(phone, clock):
     phone.refuses = True
     new = codes.resend(old, SECRET, models.now())
     assert new.user_id == user.id and reloaded(old).used_at == models.now()
+
+
+# --- the WebOTP line ------------------------------------------------------------
+
+def last_line(phone: Phone, mobile: str) -> str:
+    return [text for to, text in phone.sent if to == mobile][-1].splitlines()[-1]
+
+
+@pytest.mark.parametrize("purpose", [OneTimeCode.REGISTER, OneTimeCode.RESET, OneTimeCode.LOGIN,
+                                     OneTimeCode.CHANGE_MOBILE])
+@pytest.mark.parametrize("language", ["ar", "en"])
+def test_every_code_sms_ends_with_the_webotp_line(phone, purpose, language):
+    user = make_user(language=language)
+    codes.issue(purpose, OWNER_MOBILE, user, SECRET, models.now(), host="tameen.example.kw")
+    assert last_line(phone, OWNER_MOBILE) == f"@tameen.example.kw #{phone.code_sent_to(OWNER_MOBILE)}"
+
+
+@pytest.mark.parametrize("purpose", OneTimeCode.WITHOUT_ACCOUNT)
+def test_express_codes_carry_it_too(phone, purpose):
+    codes.issue_for_express(purpose, STRANGER_MOBILE, "ar", SECRET, models.now(), host="127.0.0.1")
+    assert last_line(phone, STRANGER_MOBILE) == f"@127.0.0.1 #{phone.code_sent_to(STRANGER_MOBILE)}"
+
+
+def test_resends_keep_the_host(phone, clock):
+    row = codes.issue_for_reset("291030104196", OWNER_MOBILE, SECRET, models.now(), host="a.example")
+    assert row.user_id is None  # no such account: a decoy, and no SMS at all
+    user = make_user()
+    row = codes.issue(OneTimeCode.REGISTER, OWNER_MOBILE, user, SECRET, models.now(), host="a.example")
+    clock.advance(seconds=61)
+    codes.resend(row, SECRET, models.now(), host="a.example")
+    assert last_line(phone, OWNER_MOBILE) == f"@a.example #{phone.code_sent_to(OWNER_MOBILE)}"
+
+
+def test_without_a_host_the_line_names_public_url(app, phone):
+    app.config["PUBLIC_URL"] = "https://tameen.example.kw"
+    codes.issue(OneTimeCode.LOGIN, OWNER_MOBILE, make_user(), SECRET, models.now())
+    assert last_line(phone, OWNER_MOBILE).startswith("@tameen.example.kw #")
+
+
+def test_with_neither_the_sms_has_no_webotp_line(app, phone):
+    app.config["PUBLIC_URL"] = ""
+    codes.issue(OneTimeCode.LOGIN, OWNER_MOBILE, make_user(), SECRET, models.now())
+    [(_to, text)] = phone.sent
+    assert "@" not in text and "#" not in text
+
+
+def test_messages_that_carry_no_code_have_no_webotp_line(phone):
+    codes.issue_for_taken_civil_id(STRANGER_MOBILE, "en", SECRET, models.now())
+    [(_to, text)] = phone.sent
+    assert "already has an account" in text and "#" not in text

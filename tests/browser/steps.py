@@ -67,6 +67,26 @@ def code_from_outbox(page, base_url: str, national: str) -> str:
     return re.search(r"\b([0-9]{6})\b", text).group(1)
 
 
+def register(page, base: str, civil_id: str, mobile: str, name: str, password: str) -> None:
+    """Create an account from the registration page the browser is on (or /register):
+    civil ID and mobile, the code from the outbox, then the name and a password. Ends on
+    the page registration returns to (`next`, or My requests)."""
+    if "/register" not in page.url:
+        page.goto(f"{base}/register")
+    page.fill("#civil_id", civil_id)
+    page.fill("#mobile", mobile)
+    page.locator("main form button[type=submit]").first.click()
+    page.wait_for_url(re.compile(r".*/register/code(\?.*)?$"))
+    page.fill("#code", code_from_outbox(page, base, f"{mobile[:4]} {mobile[4:]}"))
+    page.locator("main form button[type=submit]").first.click()
+    page.wait_for_url(re.compile(r".*/register/password(\?.*)?$"))
+    page.fill("#full_name", name)
+    page.fill("#password", password)
+    page.fill("#confirm", password)
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").first.click()
+
+
 def log_in(page, base: str, civil_id: str, lang: str) -> None:
     """Log in through the form with bench.harness.create_account's password."""
     page.goto(f"{base}/login?lang={lang}")

@@ -1,10 +1,11 @@
-"""Register, read the code from the development outbox, choose a password, log out, log in."""
+"""Register (civil ID and mobile, the code from the development outbox, a name and a
+password), log out, log in; and come back to the page that asked for an account."""
 import re
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.steps import code_from_outbox
+from tests.browser.steps import code_from_outbox, register
 from tests.helpers import civil_id_for
 
 JOURNEYS = {
@@ -16,14 +17,17 @@ JOURNEYS = {
     "en-no-js": ("en", False, 140),
 }
 WORDS = {
-    "ar": {"account": "حسابك", "login": "تسجيل الدخول", "logged_out": "تم تسجيل خروجك."},
-    "en": {"account": "Your account", "login": "Log in", "logged_out": "You have logged out."},
+    "ar": {"account": "حسابك", "login": "تسجيل الدخول", "logged_out": "تم تسجيل خروجك.",
+           "complete": "أكمل بياناتك", "name": "مريم خالد"},
+    "en": {"account": "Your account", "login": "Log in", "logged_out": "You have logged out.",
+           "complete": "Complete your profile", "name": "Mariam Khalid"},
 }
 ARABIC_DIGITS = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
 
 
 def submit(page):
-    page.locator("main form button[type=submit]").first.click()
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").first.click()
 
 
 @pytest.mark.parametrize("journey", list(JOURNEYS))
@@ -38,36 +42,38 @@ def test_register_verify_choose_password_log_out_and_in(live_server, new_page, j
 
     page.goto(f"{live_server.url}/register?lang={lang}")
     assert page.locator("html").get_attribute("dir") == ("rtl" if lang == "ar" else "ltr")
+    # Only what paying needs: civil ID and mobile.
+    assert page.locator("main form input:not([type=hidden])").count() == 2
     # People type digits in the script of their keyboard.
     page.fill("#civil_id", civil_id.translate(ARABIC_DIGITS) if lang == "ar" else civil_id)
-    page.fill("#name_ar", "مريم خالد")
-    page.fill("#name_en", "Mariam Khalid")
-    page.fill("#user_name", "Mariam")
     page.fill("#mobile", mobile.translate(ARABIC_DIGITS) if lang == "ar" else mobile)
-    page.fill("#email", "mariam@example.com")
-    page.check("input[name=gender][value=female]")
-    page.check(f"input[name=language][value={lang}]")
-    page.check("input[name=governorate][value=KW-FA]")
-    page.check("input[name=account_kind][value=personal]")
     page.shots.take(page, "register")
     submit(page)
 
     page.wait_for_url("**/register/code")
     assert national in page.locator("main").inner_text()
+    # Android offers the code from the SMS (its last line is the WebOTP form).
+    assert page.get_attribute("#code", "autocomplete") == "one-time-code"
+    assert page.get_attribute("#code", "inputmode") == "numeric"
     page.shots.take(page, "code")
     code = code_from_outbox(page, live_server.url, national)
     page.fill("#code", code.translate(ARABIC_DIGITS) if lang == "ar" else code)
     submit(page)
 
     page.wait_for_url("**/register/password")
+    page.fill("#full_name", words["name"])
     page.fill("#password", password)
     page.fill("#confirm", password)
     page.shots.take(page, "password")
     submit(page)
 
-    page.wait_for_url("**/account/")
+    # On to what the person came to do: their requests.
+    page.wait_for_url("**/requests")
+    page.goto(f"{live_server.url}/account/")
     assert page.locator("h1").inner_text() == words["account"]
-    assert civil_id in page.locator("main").inner_text()
+    main = page.locator("main").inner_text()
+    assert civil_id in main and words["name"] in main and words["complete"] in main
+    assert "None" not in main
     page.shots.take(page, "account")
 
     page.locator(".site-nav form button[type=submit]").click()
@@ -79,9 +85,34 @@ def test_register_verify_choose_password_log_out_and_in(live_server, new_page, j
     page.fill("#password", password)
     page.shots.take(page, "login")
     submit(page)
-    page.wait_for_url("**/account/")
-    assert page.locator("h1").inner_text() == words["account"]
+    page.wait_for_url("**/requests")
     page.shots.take(page, "logged-in")
+
+
+@pytest.mark.parametrize("lang, js", [("ar", True), ("en", False)])
+def test_sign_up_from_a_page_that_needs_an_account_comes_back_to_it(live_server, new_page, lang, js):
+    serial = 150 if js else 160
+    civil_id, mobile = civil_id_for(serial, born="850315"), f"900{serial:03d}67"
+    page = new_page(js=js, locale="ar-KW" if lang == "ar" else "en-GB")
+    page.goto(f"{live_server.url}/account/details?lang={lang}")
+    page.wait_for_url(re.compile(r".*/login\?next=.*"))
+    # Log in's "Create an account" keeps where the person was going.
+    with page.expect_navigation():
+        page.locator("main a[href^='/register']").click()
+    assert "next=" in page.url
+    register(page, live_server.url, civil_id, mobile, WORDS[lang]["name"], "moonlight over the sea")
+    page.wait_for_url(re.compile(r".*/account/details(\?.*)?$"))
+    assert page.input_value("#name_ar" if lang == "ar" else "#name_en") == WORDS[lang]["name"]
+    page.shots.take(page, "details")
+
+    # Logged out, log in returns there too.
+    page.locator(".site-nav form button[type=submit]").click()
+    page.wait_for_url("**/login")
+    page.goto(f"{live_server.url}/account/details")
+    page.fill("#civil_id", civil_id)
+    page.fill("#password", "moonlight over the sea")
+    submit(page)
+    page.wait_for_url(re.compile(r".*/account/details(\?.*)?$"))
 
 
 def test_wrong_password_is_one_generic_message(live_server, new_page):

@@ -46,24 +46,8 @@ def test_the_whole_journey(live_server, new_page, journey):
     page.goto(f"{base}/?lang={lang}")
     page.shots.take(page, "start")
     page.goto(f"{base}/register")
-    page.fill("#civil_id", civil_id)
-    page.fill("#name_ar", "نورة سالم")
-    page.fill("#name_en", "Noura Salem")
-    page.fill("#user_name", "Noura")
-    page.fill("#mobile", mobile)
-    page.fill("#email", "noura@example.com")
-    for name, value in (("gender", "female"), ("language", lang), ("governorate", "KW-JA"),
-                        ("account_kind", "personal")):
-        page.check(f"input[name={name}][value={value}]")
-    press(page, "main form button[type=submit]")
-    page.shots.take(page, "registration-sent")
-    page.wait_for_url("**/register/code")
-    page.fill("#code", steps.code_from_outbox(page, base, f"{mobile[:4]} {mobile[4:]}"))
-    press(page, "main form button[type=submit]")
-    page.wait_for_url("**/register/password")
-    page.fill("#password", "a sea breeze in the evening")
-    page.fill("#confirm", "a sea breeze in the evening")
-    press(page, "main form button[type=submit]")
+    steps.register(page, base, civil_id, mobile, "نورة سالم" if lang == "ar" else "Noura Salem",
+                   "a sea breeze in the evening")
     page.shots.take(page, "registered")
 
     # A group request of two people, the quote following every answer.

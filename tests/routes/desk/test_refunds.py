@@ -53,7 +53,7 @@ def test_approve_by_bank_transfer_needs_its_reference(client, desk, waiting):
         Refund.REFUNDED, Refund.BANK_TRANSFER, "NBK-2026-0042")
     payment = stored(reference).latest_payment()
     assert SandboxPayment.get(SandboxPayment.track_id == payment.track_id).refunded_fils == 0
-    assert "sent by bank transfer to KW81 •••• 0101" in client.get(f"/requests/{reference}").text
+    assert 'sent by bank transfer to <bdi class="id">KW81 •••• 0101</bdi>' in client.get(f"/requests/{reference}").text
 
 
 def test_reject_with_a_note_the_applicant_reads(client, desk, waiting):

@@ -102,7 +102,7 @@ def newcomer(app):
 
 @pytest.mark.parametrize("headers", [{}, HX], ids=["page", "htmx"])
 @pytest.mark.parametrize("lang, not_given, complete", [("en", "Not given", "Complete your profile"),
-                                                       ("ar", "غير مُدخل", "أكمل بياناتك")])
+                                                       ("ar", "لم يُذكر", "أكمل بياناتك")])
 def test_the_account_page_copes_with_missing_details(newcomer, headers, lang, not_given, complete):
     body = newcomer.get(f"/account/?lang={lang}", headers=headers).text
     assert "None" not in body

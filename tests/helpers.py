@@ -183,7 +183,8 @@ def register(client, civil_id: str, mobile: str, **details):
 def register_and_login(client, civil_id: str | None = None, mobile: str | None = None,
                        password: str = PASSWORD, **details):
     """Register, verify the mobile with the code from the outbox and choose a password:
-    the client ends logged in. Returns the User."""
+    the client ends logged in, with the profile completed from REGISTRATION and `details`
+    (as the account page would save them). Returns the User."""
     from models import User
 
     civil_id = civil_id or APPLICANT
@@ -191,8 +192,10 @@ def register_and_login(client, civil_id: str | None = None, mobile: str | None =
     assert register(client, civil_id, mobile, **details).status_code == 302
     e164 = "+965" + mobile
     assert form_post(client, "/register/code", {"code": latest_code(e164)}).status_code == 302
-    done = form_post(client, "/register/password", {"password": password, "confirm": password})
+    done = form_post(client, "/register/password", {"full_name": REGISTRATION["name_en"],
+                                                    "password": password, "confirm": password})
     assert done.status_code == 302, done.text
+    User.update(**{**REGISTRATION, **details}).where(User.civil_id == civil_id).execute()
     return User.get(User.civil_id == civil_id)
 
 

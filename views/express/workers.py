@@ -56,7 +56,7 @@ def check_workers(rows: list[dict], allowed: list[str], schedule, today: date):
         if not row["passport_expiry"]:
             errors[f"{prefix}-passport_expiry"] = _("Enter the date the passport expires")
         elif worker["passport_expiry"] is None:
-            errors[f"{prefix}-passport_expiry"] = _("Enter a real date, like 2028-03-31")
+            errors[f"{prefix}-passport_expiry"] = _("Enter a real date, like 31/03/2028")
         workers.append(worker)
 
     covered = [cover.CoveredPerson(w["civil_id"], w["passport_expiry"]) for w in workers]

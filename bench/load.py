@@ -174,8 +174,6 @@ class Person:
         self.think()
         service, _ = self.go("request", "POST", "/requests/new", {}, expect=302)
         base = urllib.parse.urlsplit(service).path.rsplit("/", 1)[0]
-        self.think()
-        self.go("request", "POST", f"{base}/service", {"service_type": "group"}, expect=302)
         adult, second = civil_id(self.serial, "850612"), civil_id(self.serial, "900315")
         expiry = f"{time.gmtime().tm_year + 3}-01-31"
         people = {}
@@ -194,10 +192,7 @@ class Person:
                 expect=302)
         self.go("check answers", "GET", f"{base}/check")
         self.think()
-        self.go("request", "POST", f"{base}/check", {"confirm": "y"}, expect=302)
-        self.go("request page", "GET", base)
-        self.think()
-        bank, _ = self.go("pay", "POST", f"{base}/pay", {}, expect=303)
+        bank, _ = self.go("pay", "POST", f"{base}/check", {"confirm": "y"}, expect=303)
         bank = urllib.parse.urlsplit(bank).path
         self.go("sandbox bank", "GET", bank)
         self.think()

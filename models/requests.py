@@ -75,6 +75,25 @@ class InsuranceRequest(BaseModel):
         raise RuntimeError("could not find a free request reference")
 
     @classmethod
+    def empty_draft_of(cls, owner: User) -> "InsuranceRequest | None":
+        """The owner's newest draft with no answer saved at all (rows typed but never saved
+        valid are not answers), which a new start reuses: a start by a link may be
+        prefetched or repeated, and must not pile up empty drafts."""
+        return (cls.select()
+                .where((cls.owner == owner) & (cls.state == cls.DRAFT) & (cls.version == 0)
+                       & ~fn.EXISTS(
+                           InsuredPerson.select().where(InsuredPerson.request == cls.id)))
+                .order_by(cls.created_at.desc(), cls.id.desc()).first())
+
+    @classmethod
+    def reuse_or_start(cls, owner: User) -> "InsuranceRequest":
+        """The owner's empty draft, or a new one: two starts at once make one draft."""
+        with writing():
+            if not isinstance(db.obj, SqliteDatabase):  # SQLite's write lock serialises already
+                User.select(User.id).where(User.id == owner.id).for_update().execute()
+            return cls.empty_draft_of(owner) or cls.start(owner)
+
+    @classmethod
     def of_owner(cls, owner: User, reference: str) -> "InsuranceRequest | None":
         """The request only when `owner` holds it: anyone else gets None, so a 404."""
         return cls.get_or_none((cls.owner == owner) & (cls.reference == reference))
@@ -100,22 +119,29 @@ class InsuranceRequest(BaseModel):
         return json.loads(self.people_draft) if self.people_draft else None
 
     def save_people(self, rows: list[dict], valid: list[dict] | None) -> bool:
-        """Keep the rows as typed; when they are all valid, they become the people covered.
-        False, and nothing saved, when the request is no longer a draft."""
+        """Keep the rows as typed; when they are all valid, they become the people covered,
+        and the request a group when they are more than one. False, and nothing saved,
+        when the request is no longer a draft."""
         draft = json.dumps(rows, ensure_ascii=False)
         with writing():
             if valid is None:  # only the rows as typed: no answer changes, nor the price
                 return self._update_draft({"people_draft": draft}, new_version=False)
-            if not self._save_answers(people_draft=draft):
+            if not self._save_answers(people_draft=draft, service_type=service_type_for(len(valid))):
                 return False
             InsuredPerson.delete().where(InsuredPerson.request == self).execute()
             for position, person in enumerate(valid):
                 InsuredPerson.create(request=self, position=position, **person)
         return True
 
+    def prefill(self, rows: list[dict], years: int | None) -> bool:
+        """Rows as typed and the years, carried from the fee calculator into a draft with
+        no answers yet: the person still checks and saves each page, so no new version."""
+        values = {"people_draft": json.dumps(rows, ensure_ascii=False)}
+        if years is not None:
+            values["years"] = years
+        return self._update_draft(values, new_version=False)
+
     def first_unanswered_step(self) -> str:
-        if not self.service_type:
-            return "service"
         if not self.people.exists():
             return "people"
         if not self.sponsor_civil_id:
@@ -271,6 +297,12 @@ class InsuranceRequest(BaseModel):
         found = {self.owner.civil_id if self.owner_id else None, self.sponsor_civil_id}
         found.update(person.civil_id for person in self.people)
         return {civil_id for civil_id in found if civil_id}
+
+
+def service_type_for(people_count: int) -> str:
+    """Nobody is asked any more: a request is a group when it covers more than one person
+    (domain.cover.people_problems still holds an "individual" request to one)."""
+    return "group" if people_count > 1 else "individual"
 
 
 def writing():

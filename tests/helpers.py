@@ -84,6 +84,8 @@ def make_app(tmp_path, **overrides):
     config.update(overrides)
     if config["APP_ENV"] == "production":
         config.setdefault("PUBLIC_URL", PRODUCTION_PUBLIC_URL)
+        for name, value in PRODUCTION_OPERATOR.items():
+            config.setdefault(name, value)
     return create_app(config)
 
 
@@ -97,6 +99,9 @@ PRODUCTION_PUBLIC_URL = "https://tameen.test"
 PRODUCTION_KNET = {"KNET_TRANPORTAL_ID": "100000", "KNET_PASSWORD": "placeholder",
                    "KNET_RESOURCE_KEY": "0123456789abcdef",
                    "KNET_GATEWAY_URL": "https://knet.invalid/kpg"}
+
+# Production refuses to start without naming the operator that runs the site.
+PRODUCTION_OPERATOR = {"OPERATOR_NAME_EN": "Test Operator", "OPERATOR_NAME_AR": "جهة التشغيل للاختبار"}
 
 
 # --- forms ----------------------------------------------------------------------------
@@ -221,13 +226,12 @@ def start_request(client) -> str:
     """A new request for the logged-in client; its reference."""
     response = form_post(client, "/requests/new")
     assert response.status_code == 302
-    return re.search(r"/requests/(TM-[^/]+)/service", response.headers["Location"]).group(1)
+    return re.search(r"/requests/(TM-[^/]+)/people", response.headers["Location"]).group(1)
 
 
-def fill_until_check(client, reference, people=None, service_type="group", years="2"):
-    """Answer every question up to "check your answers": by default a group of ADULT (a
-    worker, the sponsor too) and SECOND (a domestic worker) for two years, PAID_TOTAL."""
-    assert form_post(client, f"/requests/{reference}/service", {"service_type": service_type}).status_code == 302
+def fill_until_check(client, reference, people=None, years="2"):
+    """Answer every question up to "check your answers": by default ADULT (a worker, the
+    sponsor too) and SECOND (a domestic worker) for two years, PAID_TOTAL."""
     rows = people or {**person(0, ADULT, "Ali"), **person(1, SECOND, "Mona", "domestic_worker")}
     response = form_post(client, f"/requests/{reference}/people", {**rows, "action": "continue"})
     assert response.status_code == 302, response.text
@@ -240,10 +244,17 @@ def fill_until_check(client, reference, people=None, service_type="group", years
 
 
 def frozen_request(client, **kwargs) -> str:
-    """A request answered and confirmed: its amount is fixed and it awaits payment."""
+    """A request answered and confirmed: its amount is fixed and it awaits payment, with
+    no payment started (the check page's confirm freezes it so, then goes to the bank)."""
+    from domain.dates import today_in_kuwait
+    from services.requests import freeze_request
+
     reference = start_request(client)
     fill_until_check(client, reference, **kwargs)
-    assert form_post(client, f"/requests/{reference}/check", {"confirm": "y"}).status_code == 302
+    app = client.application
+    with app.app_context():
+        schedule = app.extensions["fee_schedules"][app.config["FEE_SCHEDULE"]]
+        assert freeze_request(stored(reference), schedule, today_in_kuwait())
     return reference
 
 
@@ -261,11 +272,13 @@ REFUND_FORM = {"reason": "left_kuwait", "details": "", "iban": GOOD_IBAN, "accou
 
 
 def paid_request(client) -> str:
-    """Answer, confirm, press Pay and approve in the sandbox bank; the reference."""
+    """Answer, confirm (which goes on to the bank) and approve in the sandbox bank; the
+    reference."""
     from models import InsuranceRequest
 
-    reference = frozen_request(client)
-    bank = form_post(client, f"/requests/{reference}/pay")
+    reference = start_request(client)
+    fill_until_check(client, reference)
+    bank = form_post(client, f"/requests/{reference}/check", {"confirm": "y"})
     assert bank.status_code == 303 and bank.headers["Location"].startswith("/sandbox-bank/pay/")
     back = form_post(client, urlsplit(bank.headers["Location"]).path, {"choice": "approve"})
     assert back.status_code == 303

@@ -30,6 +30,15 @@ class QuoteAnswers:
     years: str = "1"
     people: list[PersonAnswer] = field(default_factory=lambda: [PersonAnswer()])
 
+    def as_query(self) -> dict[str, str]:
+        """The answers as the calculator's query string, which /requests/new reads too."""
+        query = {"years": self.years}
+        for index, person in enumerate(self.people):
+            query[f"people-{index}-category"] = person.category
+            if person.born:
+                query[f"people-{index}-born"] = person.born
+        return query
+
 
 @dataclass
 class CheckedQuote:
@@ -90,7 +99,7 @@ def _read_birth_date(text: str, today: date) -> tuple[date | None, str | None]:
             return None, _("This civil ID is not valid. Check the 12 digits on the card.")
     born = parse_date(text)
     if born is None:
-        return None, _("Enter a 12-digit civil ID, or a date of birth like 2015-03-31.")
+        return None, _("Enter a 12-digit civil ID, or a date of birth like 31/03/2015.")
     return born, None
 
 

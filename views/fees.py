@@ -38,5 +38,7 @@ def calculator():
 @bp.route("/quote", methods=["GET", "POST"])
 def quote():
     values = request.form if request.method == "POST" else request.args
-    build = lambda: render_page_or_partial("fees.html", "partials/quote.html", **_calculator(values))  # noqa: E731
+    # The quote, and each field's error beside it and the link to start a request with
+    # these answers, out of band.
+    build = lambda: render_page_or_partial("fees.html", "partials/calculator_live.html", **_calculator(values))  # noqa: E731
     return public_page(build) if request.method == "GET" else build()

@@ -193,16 +193,14 @@ def register(site: Site, browser: Browser, serial: int) -> str:
 
 
 def awaiting_payment(browser: Browser) -> str:
-    """A request answered and confirmed, its pages alternating between the servers; its
-    reference."""
+    """A request answered up to "check your answers", its pages alternating between the
+    servers; its reference. press_pay confirms it, which goes on to the bank."""
     started = browser.submit(0, "/requests/new", {}, form_page="/requests")
-    reference = re.search(r"/requests/(TM-[^/]+)/service", started.location).group(1)
-    answers = [("service", {"service_type": "group"}),
-               ("people", {**person(0, ADULT, "Ali"), **person(1, SECOND, "Mona", "domestic_worker"),
+    reference = re.search(r"/requests/(TM-[^/]+)/people", started.location).group(1)
+    answers = [("people", {**person(0, ADULT, "Ali"), **person(1, SECOND, "Mona", "domestic_worker"),
                            "action": "continue"}),
                ("sponsor", {"sponsor_name": "Sponsor", "sponsor_civil_id": ADULT}),
-               ("cover", {"insurance_status": "new", "years": "2"}),
-               ("check", {"confirm": "y"})]
+               ("cover", {"insurance_status": "new", "years": "2"})]
     for n, (page, fields) in enumerate(answers):
         answer = browser.submit(n % 2, f"/requests/{reference}/{page}", fields)
         assert answer.status == 302, (page, answer.text)
@@ -232,8 +230,8 @@ def to_server(url: str):
 
 
 def press_pay(browser: Browser, bank, reference: str, server: int) -> str:
-    """Press Pay on `server`; the bank takes the browser. The track id."""
-    sent = browser.submit(server, f"/requests/{reference}/pay", {}, form_page=f"/requests/{reference}")
+    """Confirm and continue to payment on `server`; the bank takes the browser. The track id."""
+    sent = browser.submit(server, f"/requests/{reference}/check", {"confirm": "y"})
     assert sent.status == 303 and sent.location.startswith(bank.url), sent.text
     _error, payment = bank.payment_init(query_of(sent.location))
     assert payment is not None, bank.refused

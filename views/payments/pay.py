@@ -1,6 +1,7 @@
-"""The Pay button: starts a new try at paying the request and sends the browser to the
-gateway's page. services/payments.py does the work; this page only shows where
-the request stands, or that the bank cannot be reached."""
+"""The Pay button, and the check page's "Confirm and continue to payment" once it has
+frozen the request: a new try at paying it, the browser sent to the gateway's page.
+services/payments.py does the work; this page only shows where the request stands, or
+that the bank cannot be reached."""
 from flask import redirect, render_template, url_for
 
 from services import payments
@@ -14,7 +15,10 @@ from web.language import select_locale
 @bp.post("/requests/<reference>/pay")
 @login_required
 def pay(reference):
-    insurance_request = owned_request(reference)
+    return to_the_bank(owned_request(reference))
+
+
+def to_the_bank(insurance_request):
     try:
         gateway_page = payments.start(insurance_request, language=select_locale(),
                                       return_url=url_for("payments.gateway_return", _external=True),

@@ -5,16 +5,12 @@ from wtforms import BooleanField, RadioField, SelectField, StringField
 from wtforms.validators import InputRequired, Length, StopValidation, ValidationError
 
 from domain.civil_id import InvalidCivilId, parse_civil_id
-from domain.cover import INSURANCE_STATUSES, SERVICE_TYPES
+from domain.cover import INSURANCE_STATUSES
 from domain.dates import parse_date
 from domain.digits import parse_whole_number
 from views.accounts.forms import plain_name
 from web.form_fields import ascii_digits, choices, parsed_by, stripped
 
-SERVICE_TYPE_LABELS = {
-    "individual": _l("Individual: one person"),
-    "group": _l("Group: several people under one sponsor, paid together"),
-}
 STATUS_LABELS = {
     "new": _l("New insurance"),
     "renewal": _l("Renewal"),
@@ -37,12 +33,6 @@ def one_of(choices, message):
 
 
 valid_civil_id = parsed_by(parse_civil_id, InvalidCivilId, CIVIL_ID_PROBLEMS)
-
-
-class ServiceTypeForm(FlaskForm):
-    service_type = RadioField(
-        _l("Who is this payment for?"), choices=choices(SERVICE_TYPE_LABELS.items()), validate_choice=False,
-        validators=[one_of(SERVICE_TYPES, _l("Choose individual or group"))])
 
 
 class SponsorForm(FlaskForm):
@@ -77,10 +67,10 @@ class CoverForm(FlaskForm):
         if self.insurance_status.data != "renewal":
             return
         if not field.data:
-            raise ValidationError(_l("Enter the date the current insurance ends, like 2027-03-31"))
+            raise ValidationError(_l("Enter the date the current insurance ends, like 31/03/2027"))
         field.parsed = parse_date(field.data)
         if field.parsed is None:
-            raise ValidationError(_l("Enter a real date, like 2027-03-31"))
+            raise ValidationError(_l("Enter a real date, like 31/03/2027"))
 
 
 class ConfirmForm(FlaskForm):

@@ -1,12 +1,14 @@
 """My requests: the list, starting one, resuming one, a request's own page, and taking
 a confirmed one back to its questions ("Change the answers"). Renewing a paid one is in
 views/requests/renewal.py, registered here."""
-from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
 
 from models import InsuranceRequest
 from services.requests import ReopenRefused, reopen_request
+from views.calculator_answers import read_answers
 from views.requests import renewal
+from views.requests.people_rows import from_calculator
 from web.applicant_session import login_required
 from web.fee_schedules import active_schedule, schedule_of
 
@@ -49,11 +51,24 @@ def my_requests():
     return render_template("requests/list.html", requests=requests)
 
 
-@bp.post("/new")
-@login_required
+@bp.route("/new", methods=["GET", "POST"])
 def start():
-    insurance_request = InsuranceRequest.start(g.user)
-    return redirect(url_for("request_steps.service", reference=insurance_request.reference))
+    """A new request: the "Start a new request" button posts; the start page's link and
+    the calculator's "Start a request with these answers" get, and a GET, which may be
+    prefetched or repeated, reuses the person's newest draft that has no answers yet.
+    Signed out, the person registers (or logs in from there) and comes back here."""
+    if g.get("user") is None:
+        if request.method == "POST":
+            return redirect(url_for("accounts.login"))
+        return redirect(url_for("accounts.register", next=request.full_path.rstrip("?")))
+    if request.method == "POST":
+        insurance_request = InsuranceRequest.start(g.user)
+    else:
+        insurance_request = InsuranceRequest.reuse_or_start(g.user)
+        if any(key == "years" or key.startswith("people-") for key in request.args):
+            rows, years = from_calculator(read_answers(request.args), active_schedule())
+            insurance_request.prefill(rows, years)
+    return redirect(url_for("request_steps.people", reference=insurance_request.reference))
 
 
 @bp.get("/<reference>")

@@ -8,11 +8,12 @@ from flask_babel import gettext as _
 from domain import cover, quote as rules
 from domain.civil_id import InvalidCivilId, birth_date, parse_civil_id
 from domain.dates import parse_date
-from domain.digits import normalise_digits
+from domain.digits import normalise_digits, parse_whole_number
 from domain.fee_schedule import FeeSchedule
 from domain.names import InvalidName, check_name
+from models.requests import service_type_for
 from views.accounts.forms import NAME_PROBLEMS
-from views.calculator_answers import problem_message
+from views.calculator_answers import QuoteAnswers, problem_message
 from views.requests.forms import CIVIL_ID_PROBLEMS
 from web.language import select_locale
 from web.form_rows import read_rows, removed_row
@@ -37,9 +38,27 @@ class CheckedPeople:
     quote: rules.Quote
     quote_errors: dict[str, str]  # only what stops the quote, for the live partial
 
+    @property
+    def summary(self) -> list[tuple[str, str]]:
+        """The error summary's (field id, message): with several people, each message
+        names its person, as the message beside the field need not."""
+        if len(self.rows) < 2:
+            return list(self.errors.items())
+        return [(field_id, _person_message(field_id, message)) for field_id, message in self.errors.items()]
+
+
+def _person_message(field_id: str, message: str) -> str:
+    match = re.fullmatch(r"people-([0-9]+)-[a-z_]+", field_id)
+    if match is None:
+        return message
+    return _("Person %(number)d: %(message)s", number=int(match[1]) + 1, message=message)
+
 
 def check_people(rows: list[dict[str, str]], service_type: str | None, schedule: FeeSchedule,
                  years: int, today: date) -> CheckedPeople:
+    """`service_type` as stored, when checking stored people; None for rows as typed,
+    which make a group when they are more than one."""
+    service_type = service_type or service_type_for(len(rows))
     errors: dict[str, str] = {}
     people = []
     for index, row in enumerate(rows):
@@ -108,7 +127,7 @@ def _check_row(index: int, row: dict[str, str], schedule: FeeSchedule, today: da
     else:
         person["passport_expiry"] = parse_date(row["passport_expiry"])
         if person["passport_expiry"] is None:
-            errors[f"{prefix}-passport_expiry"] = _("Enter a real date, like 2028-03-31")
+            errors[f"{prefix}-passport_expiry"] = _("Enter a real date, like 31/03/2028")
     return person
 
 
@@ -138,34 +157,48 @@ def rows_of(people) -> list[dict[str, str]]:
     """Stored people (InsuredPerson rows) as form rows."""
     rows = [
         {"civil_id": p.civil_id, "name": p.name, "category": p.category_code,
-         "passport_number": p.passport_number, "passport_expiry": p.passport_expiry.isoformat()}
+         "passport_number": p.passport_number, "passport_expiry": p.passport_expiry.strftime("%d/%m/%Y")}
         for p in people
     ]
     return rows or [empty_row()]
 
 
-def apply_action(rows: list[dict[str, str]], action: str | None, user, service_type: str | None):
+def from_calculator(answers: QuoteAnswers, schedule: FeeSchedule) -> tuple[list[dict[str, str]], int | None]:
+    """The fee calculator's answers as a new draft's rows (each category, and the civil ID
+    where one was given for the age) and its years, when they are a number it allows."""
+    rows = []
+    for answer in answers.people[:rules.MAX_PEOPLE]:
+        typed = re.sub(r"[\s-]", "", normalise_digits(answer.born))
+        civil_id = typed if re.fullmatch(r"[0-9]{12}", typed) else ""
+        category = answer.category if schedule.category(answer.category) else ""
+        rows.append({**empty_row(), "civil_id": civil_id, "category": category})
+    years = parse_whole_number(answers.years)
+    if years is not None and not 1 <= years <= max(c.max_years for c in schedule.categories):
+        years = None
+    return rows, years
+
+
+def apply_action(rows: list[dict[str, str]], action: str | None, user):
     """Add a row, remove one, or add the signed-in person; returns (rows, field to focus)."""
-    group = service_type == "group"
-    if action == "add" and group and len(rows) < rules.MAX_PEOPLE:
+    if action == "add" and len(rows) < rules.MAX_PEOPLE:
         rows.append(empty_row())
         return rows, f"people-{len(rows) - 1}-civil_id"
     index = removed_row(action, len(rows))
-    if index is not None and group:
+    if index is not None:
         del rows[index]
         return rows, "add-person"
     if action == "add-me":
-        return _add_person(rows, user, group)
+        return _add_person(rows, user)
     return rows, None
 
 
-def _add_person(rows, user, group: bool):
+def _add_person(rows, user):
     if any(parse_or_none(row["civil_id"]) == user.civil_id for row in rows):
         return rows, None
     me = {**empty_row(), "civil_id": user.civil_id,
           "name": user.full_name(select_locale())}
     blank = next((i for i, row in enumerate(rows) if not any(row.values())), None)
-    if blank is None and group and len(rows) < rules.MAX_PEOPLE:
+    if blank is None and len(rows) < rules.MAX_PEOPLE:
         rows.append(me)
         blank = len(rows) - 1
     elif blank is None:

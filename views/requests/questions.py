@@ -1,6 +1,7 @@
 """The question pages of a draft request, one group of questions per page.
 
-Every answer is saved when its page is submitted. With `?change=1` a page returns
+Every answer is saved when its page is submitted; confirming on "check your answers"
+freezes the request and goes straight on to the bank. With `?change=1` a page returns
 to "check your answers" instead of going on to the next question. The people and cover
 pages post their form to their own address as it changes, under htmx, and get back
 their live quote.
@@ -16,15 +17,15 @@ from flask_babel import gettext as _
 
 from domain.dates import today_in_kuwait
 from domain.digits import parse_whole_number
-from domain.quote import max_years_for
+from domain.quote import MAX_PEOPLE, max_years_for
 from models import InsuranceRequest
 from services.requests import AnswersChanged, freeze_request
 from web.applicant_session import login_required
 from web.htmx import is_htmx
 from web.language import select_locale
 from views.requests.people_rows import apply_action, check_people, read_people, rows_of
-from views.requests.forms import (STATUS_LABELS, SERVICE_TYPE_LABELS, ConfirmForm, CoverForm,
-                                 ServiceTypeForm, SponsorForm)
+from views.payments.pay import to_the_bank
+from views.requests.forms import STATUS_LABELS, ConfirmForm, CoverForm, SponsorForm
 from views.requests.review import cover_problems, review
 from views.requests.my_requests import owned_request
 from web.fee_schedules import active_schedule
@@ -34,7 +35,7 @@ bp = Blueprint("request_steps", __name__, url_prefix="/requests/<reference>")
 
 @bp.context_processor
 def labels():
-    return {"service_labels": SERVICE_TYPE_LABELS, "status_labels": STATUS_LABELS}
+    return {"status_labels": STATUS_LABELS, "max_people": MAX_PEOPLE}
 
 
 def draft_step(view):
@@ -74,38 +75,38 @@ def _page(template: str, insurance_request: InsuranceRequest, **context):
                   changing=bool(request.args.get("change")), **context)
 
 
-@bp.route("/service", methods=["GET", "POST"])
-@draft_step
-def service(insurance_request):
-    form = ServiceTypeForm(service_type=insurance_request.service_type)
-    if form.validate_on_submit():
-        if not insurance_request.choose_service_type(form.service_type.data):
-            return _not_saved(insurance_request)
-        return _go_on(insurance_request, "people")
-    return _page("requests/service.html", insurance_request, form=form)
+@bp.get("/service")
+def service(reference):
+    """The individual-or-group question is gone (a request with several people is a
+    group): an old link to it goes to the people page."""
+    return redirect(url_for(".people", reference=reference))
 
 
 @bp.route("/people", methods=["GET", "POST"])
 @draft_step
 def people(insurance_request):
-    if request.method == "POST" and is_htmx():
+    """The people rows. Under htmx a change gets the live quote back, and a row added or
+    removed gets the rows back, in place (with the quote out of band)."""
+    if request.method == "POST" and is_htmx() and "action" not in request.form:
         return _live_quote(insurance_request)
     years = insurance_request.years or 1
     if request.method == "GET":
         rows = insurance_request.draft_rows() or rows_of(insurance_request.covered())
-        checked = check_people(rows, insurance_request.service_type, active_schedule(), years,
-                               today_in_kuwait())
+        checked = check_people(rows, None, active_schedule(), years, today_in_kuwait())
         return _page("requests/people.html", insurance_request, checked=checked, errors={}, focus=None)
 
     action = request.form.get("action", "continue")
-    rows, focus = apply_action(read_people(request.form), action, g.user, insurance_request.service_type)
-    checked = check_people(rows, insurance_request.service_type, active_schedule(), years,
-                           today_in_kuwait())
+    rows, focus = apply_action(read_people(request.form), action, g.user)
+    checked = check_people(rows, None, active_schedule(), years, today_in_kuwait())
     if not insurance_request.save_people(rows, checked.people):
         return _not_saved(insurance_request)
     if action == "continue" and checked.people is not None:
         return _go_on(insurance_request, "sponsor")
     errors = checked.errors if action == "continue" else {}
+    if is_htmx() and action != "continue":
+        return render_template("requests/_people_rows.html", insurance_request=insurance_request,
+                               schedule=active_schedule(), checked=checked, errors={}, focus=focus,
+                               fragment=True)
     return _page("requests/people.html", insurance_request, checked=checked, errors=errors, focus=focus)
 
 
@@ -136,7 +137,7 @@ def cover(insurance_request):
     form = CoverForm(max_years, insurance_status=insurance_request.insurance_status,
                      years=str(insurance_request.years or 1),
                      current_cover_end=(insurance_request.current_cover_end or "") and
-                     insurance_request.current_cover_end.isoformat())
+                     insurance_request.current_cover_end.strftime("%d/%m/%Y"))
     if form.validate_on_submit():
         problems = cover_problems(people, form.years.parsed, form.insurance_status.data,
                                   form.current_cover_end.parsed, today)
@@ -161,7 +162,7 @@ def _live_quote(insurance_request: InsuranceRequest):
     if typed and not insurance_request.save_people(rows, None):
         return _not_saved(insurance_request)
     years = parse_whole_number(request.form.get("years", "")) or insurance_request.years or 1
-    checked = check_people(rows, insurance_request.service_type, schedule, years, today)
+    checked = check_people(rows, None if typed else insurance_request.service_type, schedule, years, today)
     return render_template("partials/request_quote.html", checked=checked, schedule=schedule)
 
 
@@ -179,11 +180,13 @@ def check(reference):
     form = ConfirmForm()
     if form.validate_on_submit() and not result.problems:
         try:
-            freeze_request(insurance_request, schedule, today, _seen_version())
+            frozen = freeze_request(insurance_request, schedule, today, _seen_version())
         except AnswersChanged:
             # Changed in another tab, or by a save racing this one: the page again, as stored.
             return _stale_check(insurance_request)
-        return redirect(url_for("requests.show", reference=insurance_request.reference))
+        if not frozen:  # confirmed meanwhile by a second tab or click, which went to the bank
+            return redirect(url_for("requests.show", reference=insurance_request.reference))
+        return to_the_bank(insurance_request)
     return _page("requests/check.html", insurance_request, form=form, review=result)
 
 

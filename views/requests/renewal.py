@@ -1,5 +1,6 @@
 """Renewing a paid request: a new draft with its people, sponsor and categories, from
-the Renew button on the request's page or the link in a renewal reminder."""
+the Renew button on "My requests" or the request's page (which post here directly), or
+the link in a renewal reminder (a page with the button)."""
 from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 
@@ -40,4 +41,6 @@ def renew(reference):
         return redirect(url_for("requests.show", reference=insurance_request.reference))
     flash(_("Your renewal has the same people, sponsor and categories. Check each answer, "
             "then confirm it."))
-    return redirect(url_for("requests.show", reference=renewal.reference))
+    # Every answer is known from the paid request, so straight to checking them (which
+    # sends a renewal that still lacks one to its question, and a confirmed one to its page).
+    return redirect(url_for("request_steps.check", reference=renewal.reference))

@@ -1,5 +1,7 @@
 """The public fee calculator (/fees) and the live quote (/quote), with and without htmx."""
+import html
 import re
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
@@ -176,3 +178,43 @@ def test_start_page_fee_table_comes_from_the_active_schedule(tmp_path):
     assert "Commercial residency" in seed and "KWD\u00a050.000" in seed
     decision = make_app(tmp_path / "b", FEE_SCHEDULE="decision-306-2025").test_client().get("/?lang=en").text
     assert "KWD\u00a0100.000" in decision and "Exempt" in decision
+
+
+@pytest.mark.parametrize("headers", [{}, HX], ids=["page", "htmx"])
+def test_live_errors_show_beside_their_field_too(client, headers):
+    client.get("/?lang=en")
+    response = client.get("/quote", query_string=query("2", "worker", ("family_first_degree", "31/02/2015")),
+                          headers=headers)
+    assert response.status_code == 200
+    slot = re.search(r'<span id="people-1-born-slot"[^>]*>(.*?)</span></span>', response.text, re.S)
+    assert slot and 'id="people-1-born-error"' in slot.group(1)
+    assert "Enter a 12-digit civil ID, or a date of birth like 31/03/2015." in slot.group(1)
+    assert re.search(r'<span id="people-0-category-slot"[^>]*></span>', response.text)  # no error there
+    if headers:  # the live quote swaps each slot in place, beside its field
+        assert "<html" not in response.text
+        assert '<span id="people-1-born-slot" data-hx-swap-oob="true">' in response.text
+        assert '<span id="years-slot" data-hx-swap-oob="true">' in response.text
+    else:
+        assert "<html" in response.text and "data-hx-swap-oob" not in response.text
+        assert 'href="#people-1-born"' in response.text  # and in the summary
+
+
+@pytest.mark.parametrize("headers", [{}, HX], ids=["page", "htmx"])
+def test_start_a_request_with_these_answers(client, headers):
+    client.get("/?lang=en")
+    answers = query("2", "worker", ("domestic_worker", "290031500123"))
+    response = client.get("/quote", query_string=answers, headers=headers)
+    link = re.search(r'<p id="start-with-answers"[^>]*><a class="button" href="([^"]+)">'
+                     r'Start a request with these answers</a>', response.text)
+    assert link, response.text
+    address = urlsplit(html.unescape(link.group(1)))
+    assert address.path == "/requests/new"
+    assert parse_qs(address.query) == {"years": ["2"], "people-0-category": ["worker"],
+                                       "people-1-category": ["domestic_worker"],
+                                       "people-1-born": ["290031500123"]}
+    assert ('data-hx-swap-oob="true"' in link.group(0)) == bool(headers)
+    # The calculator page has it too, and the link works signed out: registration first.
+    page = client.get("/fees", query_string=answers).text
+    assert link.group(1) in page
+    signed_out = client.get(html.unescape(link.group(1)))
+    assert urlsplit(signed_out.headers["Location"]).path == "/register"

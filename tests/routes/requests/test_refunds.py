@@ -130,7 +130,7 @@ def test_no_refund_before_payment(client, user):
 
 def test_nothing_to_refund_when_nothing_was_paid(client, user):
     reference = start_request(client)
-    fill_until_check(client, reference, people=person(0, ADULT, "Ali", "stateless"), service_type="individual")
+    fill_until_check(client, reference, people=person(0, ADULT, "Ali", "stateless"))
     # An exempt request would need a zero schedule line: force it instead through the model.
     insurance_request = stored(reference)
     insurance_request.freeze(type("Quote", (), {"total_fils": 0, "lines": []})(), "seed")

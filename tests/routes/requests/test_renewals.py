@@ -18,7 +18,11 @@ def renewals_of(reference):
 
 def test_a_paid_request_has_a_renew_button(client, reference):
     page = client.get(f"/requests/{reference}").text
-    assert f'action="/requests/{reference}/renew"' in page and ">Renew</button>" in page
+    assert f'action="/requests/{reference}/renew"' in page
+    assert f'>Renew<span class="visually-hidden"> {reference}</span></button>' in page
+    # On "My requests" too, which posts straight to the renewal: no page in between.
+    listing = client.get("/requests").text
+    assert f'action="/requests/{reference}/renew"' in listing
 
 
 def test_renew_starts_a_draft_with_the_same_answers(client, reference):
@@ -26,17 +30,15 @@ def test_renew_starts_a_draft_with_the_same_answers(client, reference):
     assert response.status_code == 302
     [link] = renewals_of(reference)
     renewal, previous = link.request, stored(reference)
-    assert response.headers["Location"] == f"/requests/{renewal.reference}"
+    assert response.headers["Location"] == f"/requests/{renewal.reference}/check"
     assert renewal.is_draft and renewal.owner_id == previous.owner_id
     assert (renewal.insurance_status, renewal.sponsor_civil_id, renewal.years) == ("renewal", ADULT, 2)
     assert renewal.current_cover_end is not None
     assert [(p.civil_id, p.category_code) for p in renewal.covered()] == [
         (p.civil_id, p.category_code) for p in previous.covered()]
     # The draft opens on check-answers, every answer there to change or confirm.
-    check = client.get(response.headers["Location"])
-    assert check.headers["Location"] == f"/requests/{renewal.reference}/check"
-    page = client.get(check.headers["Location"]).text
-    assert "Ali" in page and "Mona" in page
+    page = client.get(response.headers["Location"]).text
+    assert "Ali" in page and "Mona" in page and "Confirm and continue to payment" in page
     assert stored(reference).state == InsuranceRequest.PAID  # the paid one is untouched
 
 
@@ -83,3 +85,30 @@ def test_the_link_asks_for_a_login_first(app, reference):
     response = app.test_client().get(f"/requests/{reference}/renew")
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/login?next=")
+
+
+def test_a_renewal_goes_from_my_requests_to_the_bank_and_the_receipt(client, reference):
+    """The returning resident's way: My requests, Renew, check answers, the bank, the
+    receipt, with nothing in between."""
+    from urllib.parse import urlsplit
+
+    assert f'action="/requests/{reference}/renew"' in client.get("/requests").text
+    renewed = form_post(client, f"/requests/{reference}/renew")
+    check = renewed.headers["Location"]
+    assert check.endswith("/check")
+    page = client.get(check)
+    assert page.status_code == 200
+    version = re_version(page.text)
+    bank = form_post(client, check, {"confirm": "y", "version": version})
+    assert bank.status_code == 303 and bank.headers["Location"].startswith("/sandbox-bank/pay/")
+    back = form_post(client, urlsplit(bank.headers["Location"]).path, {"choice": "approve"})
+    receipt = client.get(back.headers["Location"])
+    assert receipt.status_code == 303 and receipt.headers["Location"].endswith("/receipt")
+    [link] = renewals_of(reference)
+    assert stored(link.request.reference).state == InsuranceRequest.PAID
+
+
+def re_version(body: str) -> str:
+    import re
+
+    return re.search(r'name="version" value="([0-9]+)"', body).group(1)

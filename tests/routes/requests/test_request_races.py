@@ -117,8 +117,8 @@ def check_round(app, reference, responses, round_number, saver) -> InsuranceRequ
         assert after.is_draft and after.total_fils is None, context
     # What each browser was told matches what happened.
     confirmed, saved = responses["confirm"], responses["save"]
-    if frozen:
-        assert confirmed.status_code == 302, context
+    if frozen:  # and on to the bank
+        assert confirmed.status_code == 303, context
         assert saved.headers["Location"].endswith(f"/requests/{reference}"), context
         assert NOT_SAVED in saver.get(f"/requests/{reference}").text, context
     else:

@@ -24,20 +24,43 @@ def test_requests_need_login(client):
 def test_start_a_request_with_a_readable_reference(client, user):
     reference = start_request(client)
     assert re.fullmatch(r"TM-[2-9A-Z]{4}-[2-9A-Z]{4}", reference)
-    page = client.get(f"/requests/{reference}/service?lang=en")
+    page = client.get(f"/requests/{reference}/people?lang=en")
     assert page.status_code == 200
     assert reference in page.text
-    assert "<h1>Who is this payment for?</h1>" in page.text
+    assert "<h1>Who is covered by this insurance?</h1>" in page.text
+    assert "Step 1 of 4" in page.text
+    # No individual-or-group question: one row to start with, and a way to add more.
+    assert 'name="people-0-civil_id"' in page.text and 'name="people-1-civil_id"' not in page.text
+    assert 'value="add"' in page.text and 'value="remove-0"' not in page.text
 
 
-@pytest.mark.parametrize("headers", [{}, HX])
-def test_service_type_required(client, user, headers):
+def test_an_old_link_to_the_service_question_goes_to_the_people(client, user):
     reference = start_request(client)
-    client.get("/?lang=en")
-    response = form_post(client, f"/requests/{reference}/service", {}, headers=headers)
-    assert response.status_code == 200
-    assert "Choose individual or group" in response.text
-    assert "<html" in response.text
+    response = client.get(f"/requests/{reference}/service")
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/requests/{reference}/people")
+
+
+def test_a_draft_that_chose_individual_before_still_works(client, user):
+    reference = start_request(client)
+    stored_request = InsuranceRequest.get(InsuranceRequest.reference == reference)
+    assert stored_request.choose_service_type("individual")
+    assert client.get(f"/requests/{reference}").headers["Location"].endswith(f"/requests/{reference}/people")
+    fill_until_check(client, reference)  # two people now: a group, not refused as an individual
+    stored_request = InsuranceRequest.get(InsuranceRequest.reference == reference)
+    assert stored_request.service_type == "group"
+    assert client.get(f"/requests/{reference}/check").status_code == 200
+
+
+def test_the_service_type_follows_the_number_of_people(client, user):
+    reference = start_request(client)
+    fill_until_check(client, reference, people=person(0, ADULT, "Ali"))
+    assert InsuranceRequest.get(InsuranceRequest.reference == reference).service_type == "individual"
+    two = {**person(0, ADULT, "Ali"), **person(1, SECOND, "Mona", "domestic_worker"), "action": "continue"}
+    assert form_post(client, f"/requests/{reference}/people", two).status_code == 302
+    assert InsuranceRequest.get(InsuranceRequest.reference == reference).service_type == "group"
+    one = {**person(0, ADULT, "Ali"), "action": "continue"}
+    assert form_post(client, f"/requests/{reference}/people", one).status_code == 302
+    assert InsuranceRequest.get(InsuranceRequest.reference == reference).service_type == "individual"
 
 
 def test_full_journey_to_check_answers_and_the_quote_matches_the_schedule(client, user):
@@ -47,13 +70,14 @@ def test_full_journey_to_check_answers_and_the_quote_matches_the_schedule(client
     assert page.status_code == 200
     assert total_fils(page.text) == (50_000 + 5_000) * 2
     assert "Money is not refunded when the data you entered was wrong." in page.text
-    assert "Continue to payment" in page.text
-    assert page.text.count(">Change<") >= 5
+    assert "Confirm and continue to payment" in page.text
+    assert "Service type" not in page.text
+    assert page.text.count(">Change<") >= 4
 
 
 def test_each_step_is_saved_and_resume_goes_to_the_first_unanswered_question(client, user):
     reference = start_request(client)
-    form_post(client, f"/requests/{reference}/service", {"service_type": "individual"})
+    form_post(client, f"/requests/{reference}/people", {"people-0-name": "Ali"}, headers=HX)
     # A dropped connection: the person comes back later, from the list.
     listing = client.get("/requests?lang=en")
     assert reference in listing.text and "Draft" in listing.text
@@ -63,7 +87,6 @@ def test_each_step_is_saved_and_resume_goes_to_the_first_unanswered_question(cli
 
 def test_people_typed_but_not_valid_are_kept(client, user):
     reference = start_request(client)
-    form_post(client, f"/requests/{reference}/service", {"service_type": "group"})
     rows = {**person(0, ADULT, "Ali"), **person(1, "123", "Mona")}
     response = form_post(client, f"/requests/{reference}/people", {**rows, "action": "continue"})
     assert response.status_code == 200
@@ -75,7 +98,6 @@ def test_people_typed_but_not_valid_are_kept(client, user):
 def test_people_rules(client, user):
     client.get("/?lang=en")
     reference = start_request(client)
-    form_post(client, f"/requests/{reference}/service", {"service_type": "group"})
     past = (date.today() - timedelta(days=1)).isoformat()
     rows = {**person(0, ADULT, "Ali"), **person(1, ADULT, "Ali again", expiry=past),
             **person(2, CHILD, "Little", category="family_first_degree")}
@@ -88,39 +110,75 @@ def test_people_rules(client, user):
     assert body.startswith("<!doctype html>") and "<title>Error:" in body
 
 
-def test_individual_request_covers_one_person(client, user):
+def test_the_error_summary_names_the_person_when_there_are_several(client, user):
     client.get("/?lang=en")
     reference = start_request(client)
-    form_post(client, f"/requests/{reference}/service", {"service_type": "individual"})
-    rows = {**person(0, ADULT, "Ali"), **person(1, SECOND, "Mona")}
+    rows = {**person(0, ADULT, "Ali"), **person(1, SECOND, "Mona", category="")}
     response = form_post(client, f"/requests/{reference}/people", {**rows, "action": "continue"})
-    assert "An individual request covers one person" in response.text
-    page = client.get(f"/requests/{reference}/people")
-    assert 'value="add"' not in page.text
+    summary = response.text.split('class="error-summary"')[1].split("</div>")[0]
+    assert '<a href="#people-1-category">Person 2: Choose the residency category.</a>' in summary
+    # Beside the field, the message alone: the fieldset already names the person.
+    assert 'id="people-1-category-error"' in response.text
+    assert "Person 2: Choose" not in response.text.split('id="people-1-category-error"')[1].split("</span></span>")[0]
+    alone = form_post(client, f"/requests/{reference}/people", {**person(0, ADULT, "Ali", category=""),
+                                                                "action": "continue"})
+    assert '<a href="#people-0-category">Choose the residency category.</a>' in alone.text
 
 
 def test_add_and_remove_people_without_javascript(client, user):
     reference = start_request(client)
-    form_post(client, f"/requests/{reference}/service", {"service_type": "group"})
     added = form_post(client, f"/requests/{reference}/people", {**person(0, ADULT), "action": "add"})
-    assert 'name="people-1-civil_id"' in added.text
+    assert added.text.startswith("<!doctype html>")
+    assert 'name="people-1-civil_id"' in added.text and 'value="remove-1"' in added.text
     assert 'class="error-summary"' not in added.text
     two = {**person(0, ADULT, "Ali"), **person(1, SECOND, "Mona")}
     removed = form_post(client, f"/requests/{reference}/people", {**two, "action": "remove-0"})
     assert 'name="people-1-civil_id"' not in removed.text and 'value="Mona"' in removed.text
+    assert 'value="remove-0"' not in removed.text  # the last row stays
+
+
+def test_add_and_remove_people_in_place_with_htmx(client, user):
+    client.get("/?lang=en")
+    reference = start_request(client)
+    path = f"/requests/{reference}/people"
+    page = client.get(path)
+    assert f'data-hx-post="{path}" data-hx-target="#people-rows" data-hx-swap="outerHTML"' in page.text
+    added = form_post(client, path, {**person(0, ADULT, "Ali"), "action": "add"}, headers=HX)
+    assert added.status_code == 200 and "<html" not in added.text
+    assert added.text.lstrip().startswith('<div id="people-rows">')
+    assert 'name="people-1-civil_id"' in added.text and 'value="Ali"' in added.text
+    assert 'id="people-1-civil_id"' in added.text.split("autofocus")[0].rsplit("<input", 1)[1]
+    assert 'value="remove-0"' in added.text and 'value="remove-1"' in added.text
+    assert 'id="quote-region"' in added.text and 'data-hx-swap-oob="true"' in added.text
+    assert 'class="error-summary"' not in added.text
+    two = {**person(0, ADULT, "Ali"), **person(1, SECOND, "Mona")}
+    removed = form_post(client, path, {**two, "action": "remove-0"}, headers=HX)
+    assert "<html" not in removed.text and 'value="Mona"' in removed.text
+    assert 'value="Ali"' not in removed.text and 'value="remove-0"' not in removed.text
+    # Kept as the draft: the page shows the rows as they were left.
+    assert 'value="Mona"' in client.get(path).text
 
 
 def test_add_myself(client, user):
     reference = start_request(client)
-    form_post(client, f"/requests/{reference}/service", {"service_type": "individual"})
     response = form_post(client, f"/requests/{reference}/people", {"action": "add-me"})
     assert f'value="{user.civil_id}"' in response.text
     assert 'autofocus' in response.text
+    # With someone on the first row already, a new row for the person signed in.
+    other = form_post(client, f"/requests/{reference}/people", {**person(0, SECOND, "Mona"), "action": "add-me"},
+                      headers=HX)
+    assert "<html" not in other.text
+    assert 'value="Mona"' in other.text and f'value="{user.civil_id}"' in other.text
+
+
+def test_the_add_myself_button_in_arabic(client, user):
+    client.get("/?lang=ar")
+    reference = start_request(client)
+    assert "أضف بياناتي" in client.get(f"/requests/{reference}/people").text
 
 
 def test_live_quote_on_the_people_page(client, user):
     reference = start_request(client)
-    form_post(client, f"/requests/{reference}/service", {"service_type": "group"})
     rows = {**person(0, ADULT), **person(1, SECOND, category="joining_wife")}
     response = form_post(client, f"/requests/{reference}/people", rows, headers=HX)
     assert response.status_code == 200
@@ -146,7 +204,7 @@ def test_years_limited_by_passport(client, user):
     client.get("/?lang=en")
     reference = start_request(client)
     soon = (date.today() + timedelta(days=400)).isoformat()
-    fill_until_check(client, reference, people=person(0, ADULT, "Ali", expiry=soon), service_type="individual",
+    fill_until_check(client, reference, people=person(0, ADULT, "Ali", expiry=soon),
                      years="1")
     response = form_post(client, f"/requests/{reference}/cover", {"insurance_status": "new", "years": "3"})
     assert response.status_code == 200
@@ -190,7 +248,7 @@ def test_confirmation_required_then_amount_frozen(client, user):
     unconfirmed = form_post(client, f"/requests/{reference}/check", {})
     assert unconfirmed.status_code == 200 and "Confirm that you have checked the details" in unconfirmed.text
     confirmed = form_post(client, f"/requests/{reference}/check", {"confirm": "y"})
-    assert confirmed.status_code == 302
+    assert confirmed.status_code == 303 and confirmed.headers["Location"].startswith("/sandbox-bank/pay/")
     stored = InsuranceRequest.get(InsuranceRequest.reference == reference)
     assert stored.state == "awaiting_payment" and stored.total_fils == 110_000
     assert [p.subtotal_fils for p in stored.covered()] == [100_000, 10_000]
@@ -206,14 +264,19 @@ def test_confirmation_required_then_amount_frozen(client, user):
 
 
 def test_freezing_twice_is_harmless(client, user):
+    from models import Payment
+
     reference = start_request(client)
     fill_until_check(client, reference)
-    assert form_post(client, f"/requests/{reference}/check", {"confirm": "y"}).status_code == 302
-    assert form_post(client, f"/requests/{reference}/check", {"confirm": "y"}).status_code == 302
+    assert form_post(client, f"/requests/{reference}/check", {"confirm": "y"}).status_code == 303
+    # The second click (or tab) finds it confirmed, and shows the request: one payment.
+    second = form_post(client, f"/requests/{reference}/check", {"confirm": "y"})
+    assert second.status_code == 302 and second.headers["Location"].endswith(f"/requests/{reference}")
     assert InsuranceRequest.get(InsuranceRequest.reference == reference).total_fils == 110_000
+    assert Payment.select().count() == 1
 
 
-@pytest.mark.parametrize("path", ["", "/service", "/people", "/sponsor", "/cover", "/check"])
+@pytest.mark.parametrize("path", ["", "/people", "/sponsor", "/cover", "/check"])
 def test_someone_elses_request_is_a_404(app, client, user, path):
     reference = start_request(client)
     fill_until_check(client, reference)
@@ -226,8 +289,7 @@ def test_someone_elses_request_is_a_404(app, client, user, path):
 
 
 @pytest.mark.parametrize("step, invalid", [
-    ("service", {"service_type": "both"}),
-    ("people", {**person(0, "2900", "A"), "action": "continue"}),
+    ("people", person(0, "2900", "A")),
     ("sponsor", {"sponsor_name": "", "sponsor_civil_id": ""}),
     ("cover", {"insurance_status": "", "years": "1"}),
     ("check", {}),

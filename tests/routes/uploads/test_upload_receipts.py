@@ -26,8 +26,8 @@ def paid_upload(client, count=20) -> str:
     form_post(client, urlsplit(response.headers["Location"]).path + "/requests")
     [made] = Upload.get().requests()
     reference = made.reference
-    assert form_post(client, f"/requests/{reference}/check", {"confirm": "y"}).status_code == 302
-    bank = form_post(client, f"/requests/{reference}/pay")
+    bank = form_post(client, f"/requests/{reference}/check", {"confirm": "y"})  # and on to the bank
+    assert bank.status_code == 303
     back = form_post(client, urlsplit(bank.headers["Location"]).path, {"choice": "approve"})
     client.get(back.headers["Location"])
     assert InsuranceRequest.get(InsuranceRequest.reference == reference).state == "paid"

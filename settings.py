@@ -69,7 +69,47 @@ def load_settings(environ: dict, instance_path: Path) -> dict:
         "EXPRESS_CATEGORIES": _express_categories(environ),
         **_upload_settings(environ),
         "REMINDER_LEAD_DAYS": _reminder_lead_days(environ),
+        # Last: every other setting's problem is reported before this one.
+        **_operator_settings(environ, production),
     }
+
+
+# Outside production the site names a sample operator, so that nobody takes a test site
+# for a real service, and never the Ministry: Tameen is not its website.
+SAMPLE_OPERATOR = {
+    "OPERATOR_NAME_AR": "جهة تشغيل تجريبية (نسخة للتطوير)",
+    "OPERATOR_NAME_EN": "Sample Operator (development copy)",
+    "OPERATOR_ADDRESS_AR": "عنوان تجريبي، مدينة الكويت",
+    "OPERATOR_ADDRESS_EN": "Sample address, Kuwait City",
+    "OPERATOR_PHONE": "+965 2200 0000",
+    "OPERATOR_EMAIL": "operator@example.com",
+}
+_PHONE = re.compile(r"\+?[0-9][0-9 ]{6,19}")
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
+
+def _operator_settings(environ: dict, production: bool) -> dict:
+    """Who runs this site, named on every receipt and on the about, privacy and refund
+    pages: its name and address in Arabic and English (one language stands for both when
+    only it is given), a phone and an e-mail. Production refuses to start without a name."""
+    given = {name: " ".join(str(environ.get(name) or "").split()) for name in SAMPLE_OPERATOR}
+    if not (given["OPERATOR_NAME_AR"] or given["OPERATOR_NAME_EN"]):
+        if production:
+            raise ConfigError(
+                "OPERATOR_NAME_AR or OPERATOR_NAME_EN is required in production: the name of "
+                "the organisation that runs this site, shown on every receipt and on the "
+                "about, privacy and refund pages (set both for Arabic and English).")
+        return dict(SAMPLE_OPERATOR)
+    for stem in ("OPERATOR_NAME", "OPERATOR_ADDRESS"):
+        arabic, english = f"{stem}_AR", f"{stem}_EN"
+        given[arabic] = given[arabic] or given[english]
+        given[english] = given[english] or given[arabic]
+    if given["OPERATOR_PHONE"] and not _PHONE.fullmatch(given["OPERATOR_PHONE"]):
+        raise ConfigError("OPERATOR_PHONE must be a phone number of digits and spaces, with "
+                          "an optional + in front, such as +965 2200 0000.")
+    if given["OPERATOR_EMAIL"] and not _EMAIL.fullmatch(given["OPERATOR_EMAIL"]):
+        raise ConfigError("OPERATOR_EMAIL must be an e-mail address, such as help@tameen.example.kw.")
+    return given
 
 
 def _reminder_lead_days(environ: dict) -> tuple[int, ...]:

@@ -39,7 +39,7 @@ def production_env(folder: str, **extra) -> dict:
     caller points SMS_HTTP_URL somewhere, and the sandbox bank stands in for K-Net."""
     return {"APP_ENV": "production", "SECRET_KEY": "bench-" + "k" * 58,
             "DATABASE_URL": f"sqlite:///{folder}/bench.sqlite3", "INSTANCE_PATH": folder,
-            "PUBLIC_URL": f"https://{PUBLIC_HOST}", "OPERATOR_NAME_EN": "Bench Operator",
+            "PUBLIC_URL": f"https://{PUBLIC_HOST}",
             "SMS_BACKEND": "http", "SMS_HTTP_URL": "https://sms.invalid/send",
             "PAYMENT_GATEWAY": "sandbox", "ALLOW_SANDBOX_IN_PRODUCTION": "1",
             "OPERATOR_NAME_EN": "Bench Operator", "OPERATOR_NAME_AR": "مشغل القياس", **extra}

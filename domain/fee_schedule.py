@@ -20,9 +20,13 @@ class ScheduleError(Exception):
         self.detail = detail
 
 
-def _in_locale(locale: Any, arabic: str, english: str) -> str:
+def _is_arabic(locale: Any) -> bool:
     # Accepts "ar", "ar_KW" or a babel Locale (whose str() is its identifier).
-    return arabic if str(locale).lower().startswith("ar") else english
+    return str(locale).lower().startswith("ar")
+
+
+def _in_locale(locale: Any, arabic: str, english: str) -> str:
+    return arabic if _is_arabic(locale) else english
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -30,7 +34,9 @@ class Category:
     code: str
     label_ar: str
     label_en: str
-    article: int | None = None
+    # The residency-law articles residents know the category by (Art. 18, ...); one
+    # category may stand for two (government and private-sector workers: 17 or 18).
+    articles: tuple[int, ...] = ()
     annual_fils: int
     exempt_reason_ar: str | None = None
     exempt_reason_en: str | None = None
@@ -49,8 +55,20 @@ class Category:
     def has_age_rule(self) -> bool:
         return self.min_age_years is not None or self.max_age_months is not None
 
+    @property
+    def article(self) -> int | None:
+        return self.articles[0] if self.articles else None
+
     def label(self, locale: Any) -> str:
-        return _in_locale(locale, self.label_ar, self.label_en)
+        """The name with its residency article, as residents know it: "Commercial residency
+        (Art. 19)", «إقامة تجارية (مادة 19)»."""
+        name = _in_locale(locale, self.label_ar, self.label_en)
+        if not self.articles:
+            return name
+        numbers = [str(number) for number in self.articles]
+        if _is_arabic(locale):
+            return f"{name} (مادة {' أو '.join(numbers)})"
+        return f"{name} (Art. {' or '.join(numbers)})"
 
     def exempt_reason(self, locale: Any) -> str | None:
         return _in_locale(locale, self.exempt_reason_ar, self.exempt_reason_en)
@@ -69,6 +87,10 @@ class FeeSchedule:
     source_note_en: str
     categories: tuple[Category, ...]
     path: Path
+    # Whether the title and effective date are those of the ministerial decision itself.
+    # Residents' pages name a schedule and its date only when they are; otherwise (the
+    # seed's, whose date stands in for an unknown one) they show the fees alone.
+    official: bool = False
 
     def category(self, code: str) -> Category | None:
         return next((c for c in self.categories if c.code == code), None)
@@ -156,6 +178,20 @@ def _flag(value: Any) -> bool:
     return value
 
 
+def _articles(value: Any) -> tuple[int, ...]:
+    # One article (article = 19) or several for a category that stands for them all
+    # (article = [17, 18]).
+    values = value if isinstance(value, list) else [value]
+    check = _whole(1, 999)
+    try:
+        articles = tuple(check(item) for item in values)
+    except _Invalid:
+        raise _Invalid("must be a whole number from 1 to 999, or a list of them like [17, 18]") from None
+    if not articles or len(set(articles)) != len(articles):
+        raise _Invalid("must list each article once, like [17, 18]")
+    return articles
+
+
 _REQUIRED = True
 _OPTIONAL = False
 
@@ -166,13 +202,14 @@ _SCHEDULE_FIELDS: dict[str, tuple[bool, Callable[[Any], Any]]] = {
     "effective_from": (_REQUIRED, _day),
     "source_note_ar": (_REQUIRED, _arabic),
     "source_note_en": (_REQUIRED, _english),
+    "official": (_OPTIONAL, _flag),
 }
 
 _CATEGORY_FIELDS: dict[str, tuple[bool, Callable[[Any], Any]]] = {
     "code": (_REQUIRED, _matching(_CATEGORY_CODE, "lower-case letters, digits and underscores")),
     "label_ar": (_REQUIRED, _arabic),
     "label_en": (_REQUIRED, _english),
-    "article": (_OPTIONAL, _whole(1, 999)),
+    "article": (_OPTIONAL, _articles),
     "annual_fils": (_REQUIRED, _fils),
     "exempt_reason_ar": (_OPTIONAL, _arabic),
     "exempt_reason_en": (_OPTIONAL, _english),
@@ -326,6 +363,8 @@ class _Loader:
             raise self._error(
                 line_of(key), f"{where}min_age_years and below_min_age_note_ar/_en go together"
             )
+        if "article" in fields:
+            fields["articles"] = fields.pop("article")
         return Category(**fields)
 
     def _require_pair(self, fields: dict, stem: str, line_of: Callable[[str], int], where: str) -> None:

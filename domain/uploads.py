@@ -212,7 +212,9 @@ def category_finder(schedule: FeeSchedule):
     its code; the text unchanged when it names no category, for the people rules to refuse."""
     known: dict[str, str] = {}
     for category in schedule.categories:
-        for name in (category.code, category.label_ar, category.label_en):
+        # The labels with their article too: as the receipt's CSV writes them.
+        for name in (category.code, category.label_ar, category.label_en,
+                     category.label("ar"), category.label("en")):
             known.setdefault(_label_key(name), category.code)
     return lambda text: known.get(_label_key(text), text)
 

@@ -19,9 +19,9 @@ JOURNEYS = {
 }
 WORDS = {
     "ar": {"start": "ادفع عن عامل منزلي دون حساب", "approve": "الموافقة (تجربة)",
-           "received": "تم استلام الدفعة", "pay": "ادفع"},
+           "received": "إيصال رسوم الضمان الصحي", "pay": "ادفع"},
     "en": {"start": "Pay for a domestic worker without an account", "approve": "Approve (test)",
-           "received": "Payment received", "pay": "Pay"},
+           "received": "Health insurance fee receipt", "pay": "Pay"},
 }
 
 

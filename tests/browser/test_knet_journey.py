@@ -21,9 +21,9 @@ from tests.fakes.knet_bank import PASSWORD, RESOURCE_KEY, TRANPORTAL_ID, serve_i
 # Another host than the app's 127.0.0.1: another origin and another site, as a real bank is.
 BANK_HOST = "127.0.0.2"
 WORDS = {
-    "en": {"received": "Payment received", "declined": "The bank declined the payment",
+    "en": {"received": "Health insurance fee receipt", "declined": "The bank declined the payment",
            "cancelled": "The payment was cancelled"},
-    "ar": {"received": "تم استلام الدفعة"},
+    "ar": {"received": "إيصال رسوم الضمان الصحي"},
 }
 
 

@@ -49,6 +49,7 @@ def site(tmp_path, pyz) -> dict:
         "SECRET_KEY": "dist-" + "s" * 40,
         "SMS_HTTP_URL": "https://sms.invalid/send",
         "PUBLIC_URL": f"https://{PUBLIC_HOST}",
+        "OPERATOR_NAME_EN": "Dist Test Operator",
         "PAYMENT_GATEWAY": "sandbox", "ALLOW_SANDBOX_IN_PRODUCTION": "1",
         "HOST": "127.0.0.1", "PORT": str(port), "WEB_CONCURRENCY": "2",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'tameen.sqlite3'}",

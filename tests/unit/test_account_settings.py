@@ -4,10 +4,10 @@ from pathlib import Path
 import pytest
 
 from settings import ConfigError, load_settings
-from tests.helpers import PRODUCTION_KNET, PRODUCTION_PUBLIC_URL
+from tests.helpers import PRODUCTION_KNET, PRODUCTION_OPERATOR, PRODUCTION_PUBLIC_URL
 
 PRODUCTION = {"APP_ENV": "production", "SECRET_KEY": "k" * 40, **PRODUCTION_KNET,
-              "PUBLIC_URL": PRODUCTION_PUBLIC_URL}
+              "PUBLIC_URL": PRODUCTION_PUBLIC_URL, **PRODUCTION_OPERATOR}
 
 
 def settings(tmp_path: Path, **environ):

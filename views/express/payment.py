@@ -13,9 +13,8 @@ from models import ExpressSponsor, InsuranceRequest
 from services import express, payments
 from services.requests import AnswersChanged, freeze_request
 from views.express.journey import bp, draft_only, in_journey, journey_request
-from views.payments.receipts import qr_svg
+from views.payments.receipts import receipt_page
 from views.requests.forms import ConfirmForm
-from views.requests.my_requests import STATE_LABELS
 from views.requests.review import cover_problems
 from web.fee_schedules import active_schedule, schedule_of
 from web.language import select_locale
@@ -105,15 +104,8 @@ def receipt(token):
         if mine is not None and mine.id == insurance_request.id:
             return redirect(url_for(".pay"))  # back from the bank without paying
         abort(404)
-    verify_url = url_for("receipts.verify", code=found.verify_code, _external=True)
     people = insurance_request.covered()  # at most MAX_WORKERS: one page
-    response = render_template("payments/receipt.html", insurance_request=insurance_request,
-                               people=people, page=1, pages=1, people_count=len(people),
-                               receipt=found, payment=found.payment, verify_url=verify_url,
-                               state_label=STATE_LABELS[insurance_request.state],
-                               qr=qr_svg(verify_url), schedule=schedule_of(insurance_request),
-                               express_sponsor=sponsor,
-                               refund=insurance_request.latest_refund())
+    response = receipt_page(insurance_request, found, people, express_sponsor=sponsor)
     # The link is the key: never sent on to another site, never indexed.
     return response, 200, {"X-Robots-Tag": "noindex", "Referrer-Policy": "no-referrer",
                            "Cache-Control": "no-store"}

@@ -9,9 +9,10 @@ from flask_babel import gettext as _
 
 from domain.digits import parse_whole_number
 from domain.money import fils_to_decimal
+from domain.renewals import cover_start, kuwait_day, paid_cover_end
 
 from views.payments.blueprints import receipts as bp
-from views.requests.my_requests import STATE_LABELS, owned_request
+from views.requests.my_requests import owned_request
 from web.applicant_session import login_required
 from web.fee_schedules import schedule_of
 from web.language import select_locale
@@ -24,6 +25,28 @@ def qr_svg(text: str) -> str:
     return segno.make(text, error="m").svg_inline(scale=4, svgclass="qr-code", lineclass=None)
 
 
+def cover_period(insurance_request, found) -> tuple | None:
+    """The first and last day the paid request covers (Kuwait days), as reminders count them."""
+    if not insurance_request.years:
+        return None
+    paid_on = kuwait_day(found.paid_at)
+    status, current_end = insurance_request.insurance_status, insurance_request.current_cover_end
+    return (cover_start(paid_on, status, current_end),
+            paid_cover_end(paid_on, status, current_end, insurance_request.years))
+
+
+def receipt_page(insurance_request, found, people, page=1, pages=1, people_count=None, **extra):
+    """The receipt, for its owner and for an express sponsor's link alike."""
+    verify_url = url_for("receipts.verify", code=found.verify_code, _external=True)
+    return render_template("payments/receipt.html", insurance_request=insurance_request,
+                           people=people, page=page, pages=pages,
+                           people_count=len(people) if people_count is None else people_count,
+                           receipt=found, payment=found.payment, verify_url=verify_url,
+                           qr=qr_svg(verify_url), schedule=schedule_of(insurance_request),
+                           cover=cover_period(insurance_request, found),
+                           refund=insurance_request.latest_refund(), **extra)
+
+
 @bp.get("/requests/<reference>/receipt")
 @login_required
 def receipt(reference):
@@ -31,17 +54,11 @@ def receipt(reference):
     found = insurance_request.receipt()
     if found is None:
         return redirect(url_for("requests.show", reference=insurance_request.reference))
-    verify_url = url_for("receipts.verify", code=found.verify_code, _external=True)
     people = insurance_request.covered()
     pages = max(1, -(-len(people) // PEOPLE_PER_PAGE))
     page = min(max(parse_whole_number(request.args.get("page")) or 1, 1), pages)
     shown = people[(page - 1) * PEOPLE_PER_PAGE:page * PEOPLE_PER_PAGE]
-    return render_template("payments/receipt.html", insurance_request=insurance_request,
-                           people=shown, page=page, pages=pages, people_count=len(people),
-                           receipt=found, payment=found.payment, verify_url=verify_url,
-                           state_label=STATE_LABELS[insurance_request.state],
-                           qr=qr_svg(verify_url),
-                           schedule=schedule_of(insurance_request))
+    return receipt_page(insurance_request, found, shown, page, pages, len(people))
 
 
 @bp.get("/requests/<reference>/receipt/people")
@@ -54,7 +71,9 @@ def receipt_people(reference):
         return redirect(url_for("requests.show", reference=insurance_request.reference))
     return render_template("uploads/receipt_people.html", insurance_request=insurance_request,
                            receipt=found, people=insurance_request.covered(),
-                           schedule=schedule_of(insurance_request))
+                           schedule=schedule_of(insurance_request),
+                           cover=cover_period(insurance_request, found),
+                           refund=insurance_request.latest_refund())
 
 
 @bp.get("/requests/<reference>/receipt.csv")

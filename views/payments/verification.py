@@ -1,5 +1,7 @@
 """The public check behind a receipt's QR code. It tells whoever holds the receipt's
-code only: paid or not, when, how much, and the names masked."""
+code only: paid, refunded or a refund waiting, when, how much, the request reference, and
+for each person covered the name masked and the civil ID's last 4 digits, so that an
+official can match the person in front of them."""
 import re
 
 from flask import abort, render_template
@@ -9,6 +11,11 @@ from views.payments.blueprints import receipts as bp
 
 _CODE = re.compile(r"[A-Za-z0-9_-]{16,32}")
 PAID_STATES = (InsuranceRequest.PAID, InsuranceRequest.REFUND_REQUESTED)
+
+
+def civil_id_end(civil_id: str) -> str:
+    """Only the last 4 digits: "291030104196" -> "••••••••4196"."""
+    return "•" * (len(civil_id) - 4) + civil_id[-4:]
 
 
 def mask_name(name: str) -> str:
@@ -22,7 +29,12 @@ def verify(code):
     if found is None:
         abort(404)
     insurance_request = found.request
+    refund = insurance_request.latest_refund()
     response = render_template("payments/verify.html", receipt=found,
+                               reference=insurance_request.reference,
+                               state=insurance_request.state,
                                paid=insurance_request.state in PAID_STATES,
-                               names=[mask_name(person.name) for person in insurance_request.covered()])
+                               refund=refund,
+                               people=[(mask_name(person.name), civil_id_end(person.civil_id))
+                                       for person in insurance_request.covered()])
     return response, 200, {"X-Robots-Tag": "noindex", "Referrer-Policy": "no-referrer"}

@@ -9,7 +9,8 @@ from tests.helpers import HX, paid_request, register_and_login
 ENCODINGS = {"Accept-Encoding": "br, gzip"}
 QUOTE = {"years": "2", "people-0-category": "worker"}
 # The pages every visitor without a log-in sees alike (in their language).
-PUBLIC = {"pages.start", "fees.calculator", "fees.quote"}
+PUBLIC = {"pages.start", "fees.calculator", "fees.quote", "pages.about", "pages.privacy",
+          "pages.refund_policy"}
 
 
 @pytest.fixture

@@ -104,11 +104,55 @@ def test_decision_metadata(decision):
 
 def test_locale_picks_the_language(seed):
     commercial = seed.category("commercial")
-    assert commercial.label("ar") == "إقامة تجارية"
-    assert commercial.label("ar_KW") == "إقامة تجارية"
-    assert commercial.label("en") == "Commercial residency"
+    assert commercial.label("ar") == "إقامة تجارية (مادة 19)"
+    assert commercial.label("ar_KW") == "إقامة تجارية (مادة 19)"
+    assert commercial.label("en") == "Commercial residency (Art. 19)"
     assert seed.title("ar") == seed.title_ar
     assert seed.title("en") == seed.title_en
+
+
+@pytest.mark.parametrize("code, english, arabic", [
+    ("worker", "Government or private sector worker (Art. 17 or 18)", "(مادة 17 أو 18)"),
+    ("domestic_worker", " (Art. 20)", " (مادة 20)"),
+    ("family_first_degree", "(Art. 22)", "(مادة 22)"),
+    ("self_sponsored", "Self-sponsored (Art. 24)", "كفيل نفسه (مادة 24)"),
+])
+def test_labels_carry_the_residency_article_residents_know(seed, decision, code, english, arabic):
+    for schedule in (seed, decision):
+        assert schedule.category(code).label("en").endswith(english)
+        assert schedule.category(code).label("ar").endswith(arabic)
+
+
+def test_a_category_without_an_article_is_labelled_by_name_alone(seed):
+    assert seed.category("student").label("en") == "Study residency"
+    assert seed.category("student").articles == () and seed.category("student").article is None
+
+
+def test_the_shipped_schedules_are_not_official(seed, decision):
+    """Their titles and dates are ours or the news's: residents' pages must not show them."""
+    assert seed.official is False and decision.official is False
+
+
+def test_official_is_read_and_checked(tmp_path):
+    assert load_schedule(write(tmp_path, GOOD)).official is False
+    official = GOOD.replace('source_note_en = "For tests only"\n',
+                            'source_note_en = "For tests only"\nofficial = true\n')
+    assert load_schedule(write(tmp_path, official)).official is True
+    path, error = refusal(tmp_path, official.replace("official = true", 'official = "yes"'))
+    assert str(error) == f"{path}:7: official must be true or false"
+
+
+@pytest.mark.parametrize("value, articles", [("19", (19,)), ("[17, 18]", (17, 18))])
+def test_article_is_one_number_or_a_list(tmp_path, value, articles):
+    text = GOOD.replace('label_en = "Worker"\n', f'label_en = "Worker"\narticle = {value}\n')
+    assert load_schedule(write(tmp_path, text)).category("worker").articles == articles
+
+
+@pytest.mark.parametrize("value", ["[]", "[17, 17]", '"18"', "[17, 0]", "1000"])
+def test_article_refuses_anything_but_whole_numbers(tmp_path, value):
+    text = GOOD.replace('label_en = "Worker"\n', f'label_en = "Worker"\narticle = {value}\n')
+    path, error = refusal(tmp_path, text)
+    assert str(error).startswith(f'{path}:{WORKER_ANNUAL_FILS}: category "worker": article must ')
 
 
 # --- refusing bad files -----------------------------------------------------

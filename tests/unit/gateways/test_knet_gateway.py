@@ -14,7 +14,7 @@ from gateways.payments.knet import (KnetGateway, decrypt_trandata, encrypt_trand
                                     parse_pairs, parse_xml_fields)
 from settings import ConfigError, load_settings
 from tests.fakes.knet_bank import PASSWORD, RESOURCE_KEY, TRANPORTAL_ID, bank_encrypt, serve_in_thread
-from tests.helpers import PRODUCTION_KNET, PRODUCTION_PUBLIC_URL
+from tests.helpers import PRODUCTION_KNET, PRODUCTION_OPERATOR, PRODUCTION_PUBLIC_URL
 
 RETURN_URL = "https://tameen.example/payments/return"
 NOTIFY_URL = "https://tameen.example/payments/notify"
@@ -395,7 +395,7 @@ def test_stored_fields_leave_out_secrets(knet, bank):
 # --- settings ------------------------------------------------------------------------
 
 PRODUCTION = {"APP_ENV": "production", "SECRET_KEY": "k" * 40, "SMS_HTTP_URL": "https://sms.example/",
-              "PUBLIC_URL": PRODUCTION_PUBLIC_URL}
+              "PUBLIC_URL": PRODUCTION_PUBLIC_URL, **PRODUCTION_OPERATOR}
 
 
 def test_knet_settings_have_documented_defaults(tmp_path):

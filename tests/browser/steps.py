@@ -119,15 +119,17 @@ def submit(page, value: str | None = None):
 
 
 def start_request(page):
-    """From "My requests", start a new one."""
+    """From "My requests", start a new one: its people page."""
     with page.expect_navigation() as navigation:
         page.locator("main form[action$='/requests/new'] button").click()
     return navigation.value
 
 
-def choose_group(page):
-    page.check("input[name=service_type][value=group]")
-    return submit(page)
+def press_in_place(page, value: str, then: str):
+    """Press a button that adds or fills a people row (by value) and wait for `then`: in
+    place with JavaScript (htmx), on a new page without it."""
+    page.locator(f"main button[type=submit][value='{value}']").first.click()
+    page.wait_for_selector(then)
 
 
 def fill_person(page, index: int, civil_id: str, name: str, category: str):
@@ -140,17 +142,16 @@ def fill_person(page, index: int, civil_id: str, name: str, category: str):
 
 def add_two_people(page):
     """Myself as a worker, and a domestic worker."""
-    submit(page, "add-me")
+    press_in_place(page, "add-me", "#people-0-civil_id:not([value=''])")
     page.select_option("#people-0-category", "worker")
     page.fill("#people-0-passport_number", "P0234567")
     page.fill("#people-0-passport_expiry", PASSPORT_EXPIRY)
-    submit(page, "add")
+    press_in_place(page, "add", "#people-1-civil_id")
     fill_person(page, 1, SECOND_PERSON, "Joy Santos", "domestic_worker")
 
 
 def reach_people(page):
-    start_request(page)
-    return choose_group(page)
+    return start_request(page)
 
 
 def reach_people_with_errors(page):
@@ -188,7 +189,6 @@ def request_at_check(api, base: str) -> str:
     started = api.post(base + "/requests/new", form={"csrf_token": token}, max_redirects=0)
     reference = re.search(r"/requests/(TM-[^/]+)/", started.headers["location"]).group(1)
     at = f"{base}/requests/{reference}"
-    _post(api, f"{at}/service", {"service_type": "group"})
     people = {"action": "continue"}
     for i, (name, (civil_id, category)) in enumerate(PEOPLE.items()):
         people.update({f"people-{i}-civil_id": civil_id, f"people-{i}-name": name,
@@ -200,15 +200,25 @@ def request_at_check(api, base: str) -> str:
     return reference
 
 
+def confirm_and_pay(api, base: str, reference: str) -> str:
+    """"Confirm and continue to payment" on check-answers: the bank's page address."""
+    bank = _post(api, f"{base}/requests/{reference}/check", {"confirm": "y"})
+    return bank if bank.startswith("http") else base + bank
+
+
 def awaiting_payment(api, base: str) -> str:
+    """A request confirmed whose first try at the sandbox bank was cancelled: it awaits
+    payment, its page offering Pay again. Its reference."""
     reference = request_at_check(api, base)
-    _post(api, f"{base}/requests/{reference}/check", {"confirm": "y"})
+    back = _post(api, confirm_and_pay(api, base, reference), {"choice": "cancel"})
+    response = api.get(back if back.startswith("http") else base + back, max_redirects=0)
+    assert response.status == 303, response.status
     return reference
 
 
 def sandbox_bank_page(api, base: str) -> str:
-    """A request awaiting payment, Pay pressed: the sandbox bank's page address."""
-    return press_pay(api, base, awaiting_payment(api, base))
+    """A request confirmed on check-answers: the sandbox bank's page address."""
+    return confirm_and_pay(api, base, request_at_check(api, base))
 
 
 def press_pay(api, base: str, reference: str) -> str:

@@ -1,6 +1,11 @@
 """The fee calculator in a real browser: live with htmx, and as plain forms without JavaScript."""
+import re
+
 import pytest
 from playwright.sync_api import expect
+
+from bench.harness import create_account
+from tests.browser import steps
 
 TOTAL = "#quote-region output[data-total-fils]"
 
@@ -60,3 +65,48 @@ def test_calculator_without_javascript(live_server, new_page, lang):
     page.select_option("#people-1-category", "domestic_worker")
     page.click("button[value='recalculate']")
     assert total(page) == 165_000
+
+
+@pytest.mark.parametrize("lang", ["ar", "en"])
+def test_a_live_error_shows_beside_its_field(live_server, new_page, lang):
+    page = new_page(js=True)
+    page.goto(f"{live_server.url}/fees?lang={lang}")
+    page.fill("#people-0-born", "31/02/2015")
+    page.select_option("#people-0-category", "family_first_degree")  # a change: the live quote
+    beside = page.locator("#people-0-born-slot .error-message")
+    expect(beside).to_contain_text("31/03/2015")  # the date's own error, its example day first
+    expect(page.locator("#quote-region .quote-problem").last).to_contain_text("31/03/2015")
+    page.shots.take(page, "error-beside-field")
+    page.fill("#people-0-born", "31/03/1990")
+    page.select_option("#years", "2")
+    expect(beside).to_have_count(0)
+    expect(page.locator("#quote-region .quote-problem")).to_have_count(0)
+
+
+@pytest.mark.parametrize("js", [True, False], ids=["js", "no-js"])
+def test_start_a_request_with_these_answers(live_server, new_page, js):
+    civil_id, _ = create_account(f"sqlite:///{live_server.database}", serial=760 + int(js))
+    page = new_page(js=js, locale="en-GB")
+    steps.log_in(page, live_server.url, civil_id, "en")
+    page.goto(f"{live_server.url}/fees?lang=en")
+    page.select_option("#people-0-category", "worker")
+    page.select_option("#years", "2")
+    if js:
+        wait_for_total(page, 100_000)
+    else:
+        page.click("button[value='recalculate']")
+    page.click("button[value='add']")
+    if js:  # the new row, processed by htmx once it has the focus
+        expect(page.locator("#people-1-category")).to_be_focused()
+    page.select_option("#people-1-category", "domestic_worker")
+    if js:
+        wait_for_total(page, 110_000)
+    else:
+        page.click("button[value='recalculate']")
+    with page.expect_navigation():
+        page.get_by_role("link", name="Start a request with these answers").click()
+    page.wait_for_url(re.compile(r".*/requests/TM-[^/]+/people$"))
+    expect(page.locator("#people-0-category")).to_have_value("worker")
+    expect(page.locator("#people-1-category")).to_have_value("domestic_worker")
+    expect(page.locator("#people-0-name")).to_have_value("")
+    page.shots.take(page, "request-from-calculator")

@@ -42,7 +42,7 @@ def server(live_server_with, bank):
 
 
 class Journey:
-    """A person with a request awaiting payment, on its page; every console message that
+    """A person with a request answered, on check-answers; every console message that
     reports a Content-Security-Policy violation is kept."""
 
     def __init__(self, new_page, server, bank, serial: int, lang: str = "en", js: bool = True):
@@ -53,13 +53,18 @@ class Journey:
                      if "Content Security Policy" in message.text else None)
         civil_id, _ = create_account(f"sqlite:///{server.database}", serial=serial)
         steps.log_in(self.page, server.url, civil_id, lang)
-        self.reference = steps.awaiting_payment(self.page.context.request, server.url)
-        self.page.goto(f"{server.url}/requests/{self.reference}?lang={lang}")
+        self.reference = steps.request_at_check(self.page.context.request, server.url)
+        self.page.goto(f"{server.url}/requests/{self.reference}/check?lang={lang}")
 
     def pay(self) -> str:
-        """Press Pay; the bank's card page must load (a blocked redirect never gets
-        there). The track id it shows."""
-        self.page.locator("main form button.button-start").click()
+        """Confirm and continue to payment on check-answers, or press Pay on the request's
+        page after a try that failed; the bank's card page must load (a blocked redirect
+        never gets there). The track id it shows."""
+        if "/check" in self.page.url:
+            self.page.check("#confirm")
+            self.page.locator("main form button[type=submit]").last.click()
+        else:
+            self.page.locator("main form button.button-start").click()
         card_page = re.compile(re.escape(self.bank.url) + r"/PaymentHTTP\.htm\?param=paymentInit&")
         try:
             self.page.wait_for_url(card_page)

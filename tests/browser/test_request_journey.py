@@ -8,7 +8,7 @@ from bench.harness import create_account
 from tests.browser import steps
 
 WORDS = {
-    "ar": {"check": "راجع إجاباتك قبل الدفع", "warning": "لا يُسترد المبلغ"},
+    "ar": {"check": "راجع بيانات الطلب قبل الدفع", "warning": "لا يُسترد المبلغ"},
     "en": {"check": "Check your answers before paying", "warning": "Money is not refunded"},
 }
 JOURNEYS = [("ar", True), ("en", True), ("ar", False), ("en", False)]
@@ -40,12 +40,18 @@ def test_group_request_of_two_people_to_check_answers(live_server, new_page, acc
     assert page.locator("html").get_attribute("lang") == lang
 
     steps.start_request(page)
-    reference = re.search(r"/requests/(TM-[^/]+)/", page.url).group(1)
+    reference = re.search(r"/requests/(TM-[^/]+)/people", page.url).group(1)
     assert reference in page.locator("main").inner_text()
-    page.shots.take(page, "service-type")
-    steps.choose_group(page)
+    # No individual-or-group question: one person to start with, more added in place.
+    expect(page.locator("fieldset.person")).to_have_count(1)
+    expect(page.locator("main button[value='remove-0']")).to_have_count(0)
+    page.shots.take(page, "people-start")
 
     steps.add_two_people(page)
+    expect(page.locator("fieldset.person")).to_have_count(2)
+    if js:  # added in place: the same page, the new row's civil ID in focus
+        assert page.url.endswith("/people") or "/people?" in page.url
+        expect(page.locator("#people-1-civil_id")).to_have_value(steps.SECOND_PERSON)
     if js:
         # The live quote follows each change, before anything is submitted.
         expect(page.locator(TOTAL)).to_have_attribute("data-total-fils", "55000")

@@ -2,7 +2,7 @@
 import re
 from urllib.parse import urlsplit
 
-from flask import g, session
+from flask import g, request, session
 
 from web.htmx import is_htmx
 
@@ -80,9 +80,9 @@ def init_app(app) -> None:
         for name, value in wanted.items():
             if name.lower() not in present:
                 response.headers.add(name, value)
-        if present and "cache-control" in present and _public_but_sets_cookie(response):
-            response.headers["Cache-Control"] = response.headers["Cache-Control"].replace(
-                "public", "private")
+        if present and "cache-control" in present and _public_but_switches(response):
+            response.headers["Cache-Control"] = "no-store"
+            response.headers.pop("ETag", None)
         return response
 
     app.after_request(add_security_headers)
@@ -90,11 +90,14 @@ def init_app(app) -> None:
         app.after_request(_strict_transport)
 
 
-def _public_but_sets_cookie(response) -> bool:
-    """A public page that also sets a cookie (the language chosen, a session written) is
-    for this browser only: a shared cache would hand the cookie to everyone."""
+def _public_but_switches(response) -> bool:
+    """A public page that sets a cookie (the language chosen, a session written), or that
+    a language link asked for, is kept by no cache: a shared one would hand the cookie to
+    everyone, and a browser that showed its kept copy would not send the request that
+    switches the language (English, Arabic, then English again within minutes would stay
+    Arabic)."""
     return (response.headers["Cache-Control"].startswith("public")
-            and (session.modified or bool(g.get("locale_changed"))
+            and ("lang" in request.args or session.modified or bool(g.get("locale_changed"))
                  or "Set-Cookie" in response.headers))
 
 

@@ -66,12 +66,15 @@ def test_a_page_and_its_fragment_are_kept_apart(client):
     assert page.headers["ETag"] != fragment.headers["ETag"]
 
 
-def test_a_public_page_that_sets_a_cookie_is_for_this_browser_only(client):
-    # The language cookie (or a session) must not reach a shared cache.
+def test_a_language_link_is_kept_by_no_cache(client):
+    # The language cookie must not reach a shared cache, and a browser must ask again for
+    # every switch: English, Arabic, then English from its cache would stay Arabic.
     switched = client.get("/?lang=en")
     assert "lang=en" in switched.headers["Set-Cookie"]
-    assert switched.headers["Cache-Control"] == "private, max-age=300"
-    assert client.get("/?lang=en").headers["Cache-Control"] == "public, max-age=300"
+    assert switched.headers["Cache-Control"] == "no-store" and "ETag" not in switched.headers
+    again = client.get("/?lang=en")
+    assert "Set-Cookie" not in again.headers and again.headers["Cache-Control"] == "no-store"
+    assert client.get("/").headers["Cache-Control"] == "public, max-age=300"
 
 
 def test_the_start_page_does_not_load_htmx_and_the_calculator_does(client):

@@ -37,7 +37,7 @@ def review(insurance_request, schedule: FeeSchedule, today: date) -> Review:
     people = insurance_request.covered()
     checked = check_people(rows_of(people), insurance_request.service_type, schedule,
                            insurance_request.years, today)
-    problems = [("people", message) for message in checked.errors.values()]
+    problems = [("people", message) for _field, message in checked.summary]
     years = insurance_request.years
     most = max_years_for(schedule, [p.category_code for p in people])
     if years is None or not 1 <= years <= most:

@@ -59,7 +59,10 @@ HEADER = """() => {
   const strip = document.querySelector('.banner-sandbox');
   return {tops: items.map(e => Math.round(e.getBoundingClientRect().top)),
           strip: strip ? strip.getBoundingClientRect().height : null,
-          width: document.documentElement.scrollWidth};
+          width: document.documentElement.scrollWidth,
+          // A wide table may scroll in its own box, if the keyboard can get there too.
+          tables: [...document.querySelectorAll('.table-scroll')].filter(s => s.scrollWidth > s.clientWidth
+            && !s.matches('[tabindex]') && !s.querySelector('a[href], button, input, select')).length};
 }"""
 
 
@@ -99,6 +102,7 @@ DESK_PAGES = {
     "desk-refund": _desk(lambda desk: f"/desk/refunds/{desk.refund_id}"),
     "desk-refunds": _desk("/desk/refunds"),
     "desk-search": _desk(lambda desk: f"/desk/payments?q={desk.reference}"),
+    "desk-schedules": _desk("/desk/schedules"),
 }
 
 
@@ -108,6 +112,8 @@ def assert_fits_a_phone(page, one_line_header: bool = True) -> None:
     header = page.evaluate(HEADER)
     if header["width"] > steps.PHONE["width"]:
         problems.append(f"the page scrolls sideways: {header['width']} px wide")
+    if header["tables"]:
+        problems.append(f"{header['tables']} table(s) scroll sideways out of the keyboard's reach")
     if one_line_header and max(header["tops"]) - min(header["tops"]) > 4:
         problems.append(f"the header takes more than one line: tops {header['tops']}")
     if header["strip"] is not None and header["strip"] > 40:

@@ -2,8 +2,9 @@
 from urllib.parse import urlsplit
 
 from flask import current_app
-from flask_babel import force_locale, format_date, gettext
+from flask_babel import force_locale, gettext
 
+from domain.dates import format_day
 from domain.money import format_fils
 from domain.phone import national_format
 from gateways.sms import SmsGateway, SmsNotSent, backend_from_config
@@ -118,7 +119,7 @@ def send_renewal_reminder(to: str, language: str, reference: str, cover_end, ren
     with force_locale(language):
         text = gettext("Tameen: the health insurance of request %(reference)s ends on %(date)s. "
                        "Renew it: %(renew_url)s To stop these reminders: %(stop_url)s",
-                       reference=reference, date=format_date(cover_end, "medium"),
+                       reference=reference, date=format_day(cover_end),
                        renew_url=renew_url, stop_url=stop_url)
     return _send(to, text)
 

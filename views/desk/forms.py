@@ -46,7 +46,7 @@ _FROM_ADDRESS = object()
 def date_rule(form, field):
     field.parsed = parse_date(field.data) if field.data else None
     if field.data and field.parsed is None:
-        raise ValidationError(_l("Enter a real date, like 2026-01-31"))
+        raise ValidationError(_l("Enter a real date, like 31/03/2028"))
 
 
 class GetForm(FlaskForm):

@@ -99,3 +99,9 @@ def test_the_child_explanation_keeps_the_quote_small(client):
     client.get("/?lang=ar")
     response = client.get("/quote", query_string=CHILD_AND_WORKER, headers={**HX, "Accept-Encoding": "br"})
     assert len(response.data) <= 1024
+
+
+@pytest.mark.parametrize("lang, words", [("ar", "لم تُضف أي شخص بعد"), ("en", "No one added yet")])
+def test_a_quote_of_no_one_says_so_rather_than_details_of_0(client, lang, words):
+    quote = client.get(f"/quote?lang={lang}&years=1", headers=HX).text
+    assert words in quote and "0 " not in quote.split("<summary>")[1].split("</summary>")[0]

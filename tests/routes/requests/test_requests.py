@@ -309,3 +309,23 @@ def test_every_step_with_and_without_htmx(client, user, step, invalid, headers):
         return
     assert "<html" in response.text
     assert 'class="error-message"' in response.text or 'class="error-summary"' in response.text
+
+
+def test_dates_are_hinted_and_shown_day_first(client, user):
+    client.get("/?lang=en")
+    reference = start_request(client)
+    expiry = date.today() + timedelta(days=4 * 365)
+    fill_until_check(client, reference, people=person(0, ADULT, "Ali", expiry=expiry.isoformat()))
+    people = client.get(f"/requests/{reference}/people").text
+    assert "For example 31/03/2028" in people
+    assert f'value="{expiry.isoformat()}"' in people  # as typed: every form is accepted
+    bad = form_post(client, f"/requests/{reference}/people",
+                    {**person(0, ADULT, "Ali", expiry="31/02/2030"), "action": "continue"})
+    assert "Enter a real date, like 31/03/2028" in bad.text
+    cover = form_post(client, f"/requests/{reference}/cover",
+                      {"insurance_status": "renewal", "years": "1", "current_cover_end": "yesterday"})
+    assert "Enter a real date, like 31/03/2027" in cover.text and "For example 31/03/2028." in cover.text
+    ends = date.today() + timedelta(days=30)
+    form_post(client, f"/requests/{reference}/cover",
+              {"insurance_status": "renewal", "years": "1", "current_cover_end": f"{ends:%d/%m/%Y}"})
+    assert f'value="{ends:%d/%m/%Y}"' in client.get(f"/requests/{reference}/cover").text

@@ -79,3 +79,26 @@ def test_a_date_of_birth_or_nonsense_from_the_calculator_is_left_out(client, use
     assert draft.years is None
     assert draft.draft_rows() == [{"civil_id": "", "name": "", "category": "", "passport_number": "",
                                    "passport_expiry": ""}]
+
+
+def test_from_the_calculator_through_sign_up_or_log_in_and_back(app, client):
+    from tests.helpers import (APPLICANT, PASSWORD, latest_code, login, mobile_for, use_outbox)
+
+    use_outbox(app)
+    link = CALCULATOR + SECOND
+    register_page = client.get(link).headers["Location"]
+    assert form_post(client, register_page, {"civil_id": APPLICANT, "mobile": mobile_for(1)}).status_code == 302
+    assert form_post(client, "/register/code", {"code": latest_code("+965" + mobile_for(1))}).status_code == 302
+    done = form_post(client, "/register/password", {"full_name": "Sara Ahmed", "password": PASSWORD,
+                                                    "confirm": PASSWORD})
+    assert done.status_code == 302 and done.headers["Location"] == link
+    reference = started(client.get(done.headers["Location"]))
+    assert [row["category"] for row in InsuranceRequest.get(InsuranceRequest.reference == reference).draft_rows()] \
+        == ["worker", "domestic_worker"]
+
+    # Another day, logged out: the same link, through log-in, reuses that empty draft.
+    form_post(client, "/logout")
+    assert urlsplit(client.get(link).headers["Location"]).path == "/register"
+    logged_in = login(client, APPLICANT, query_string={"next": link})
+    assert logged_in.status_code == 302 and logged_in.headers["Location"] == link
+    assert started(client.get(link)) == reference

@@ -329,3 +329,37 @@ def test_dates_are_hinted_and_shown_day_first(client, user):
     form_post(client, f"/requests/{reference}/cover",
               {"insurance_status": "renewal", "years": "1", "current_cover_end": f"{ends:%d/%m/%Y}"})
     assert f'value="{ends:%d/%m/%Y}"' in client.get(f"/requests/{reference}/cover").text
+
+
+def test_confirm_when_the_bank_cannot_be_reached(app, client, user, monkeypatch):
+    from gateways.payments import PaymentError
+
+    client.get("/?lang=en")
+    reference = start_request(client)
+    fill_until_check(client, reference)
+
+    def down(*args, **kwargs):
+        raise PaymentError("the bank is down")
+    monkeypatch.setattr(app.extensions["payment_gateway"], "start", down)
+    response = form_post(client, f"/requests/{reference}/check", {"confirm": "y"})
+    assert response.status_code == 503 and "Payment is not available right now" in response.text
+    # Confirmed all the same: its page offers Pay for when the bank is back.
+    assert InsuranceRequest.get(InsuranceRequest.reference == reference).state == "awaiting_payment"
+    monkeypatch.undo()
+    assert f'action="/requests/{reference}/pay"' in client.get(f"/requests/{reference}").text
+
+
+def test_confirm_with_nothing_to_pay_goes_to_the_receipt(tmp_path):
+    from tests.helpers import make_app
+
+    app = make_app(tmp_path, FEE_SCHEDULE="decision-306-2025")  # a Kuwaiti's wife is exempt there
+    client = app.test_client()
+    register_and_login(client, civil_id_for(1), mobile_for(1))
+    client.get("/?lang=en")
+    reference = start_request(client)
+    fill_until_check(client, reference, people=person(0, ADULT, "Huda", "kuwaiti_wife"), years="1")
+    page = client.get(f"/requests/{reference}/check")
+    assert "Confirm request" in page.text and "Confirm and continue to payment" not in page.text
+    response = form_post(client, f"/requests/{reference}/check", {"confirm": "y"})
+    assert response.status_code == 303 and response.headers["Location"] == f"/requests/{reference}/receipt"
+    assert InsuranceRequest.get(InsuranceRequest.reference == reference).state == "paid"

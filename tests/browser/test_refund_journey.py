@@ -17,7 +17,7 @@ JOURNEYS = {
 WORDS = {
     "ar": {"approve": "الموافقة (تجربة)", "ask": "طلب استرداد المبلغ", "rule": "لا يُسترد المبلغ",
            "left": "غادر المؤمَّن عليهم الكويت قبل بدء التغطية", "waiting": "بانتظار المراجعة",
-           "refunded": "تم الاسترداد", "gateway": "عبر بوابة الدفع", "made": "تمت إعادة المبلغ",
+           "refunded": "مُسترَد", "gateway": "عبر بوابة الدفع", "made": "تمت إعادة المبلغ",
            "refunds": "طلبات الاسترداد"},
     "en": {"approve": "Approve (test)", "ask": "Ask for a refund", "rule": "Money is not refunded",
            "left": "The people covered left Kuwait before the cover started", "waiting": "Waiting for review",

@@ -20,7 +20,7 @@ JOURNEYS = {
 WORDS = {
     "ar": {"approve": "الموافقة (تجربة)", "ask": "طلب استرداد المبلغ", "refunds": "طلبات الاسترداد",
            "left": "غادر المؤمَّن عليهم الكويت قبل بدء التغطية", "gateway": "عبر بوابة الدفع",
-           "refunded": "تم الاسترداد"},
+           "refunded": "مُسترَد"},
     "en": {"approve": "Approve (test)", "ask": "Ask for a refund", "refunds": "Refunds",
            "left": "The people covered left Kuwait before the cover started",
            "gateway": "Through the payment gateway", "refunded": "Refunded"},

@@ -1,0 +1,178 @@
+"""How far a paid receipt is, counted: the page loads and the actions (each field typed,
+each choice, each press) a resident makes from the start page. Issue 16's targets:
+- one person, a new resident: at most 10 page loads and 22 actions;
+- a group of 3, a new resident: at most 12 page loads and 36 actions;
+- a returning resident renewing last year's request: at most 6 page loads.
+Each in Arabic and English, with JavaScript and without. A page load is a document the
+browser loads in the tab (a chain of redirects is one; an htmx swap is none); reading the
+SMS code in the development outbox happens in another tab, as on a phone."""
+import re
+from dataclasses import dataclass, field
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser import steps
+from tests.helpers import civil_id_for
+
+PASSWORD = "a sea breeze in the evening"
+APPROVE = {"ar": "الموافقة (تجربة)", "en": "Approve (test)"}
+TARGETS = {"one": (10, 22), "group": (12, 36)}
+RENEWAL_LOADS = 6
+
+
+@dataclass
+class Counted:
+    """A resident's tab, counting what they do and what the browser loads."""
+    page: object
+    base: str
+    loads: int = 0
+    actions: list = field(default_factory=list)
+    visited: list = field(default_factory=list)
+
+    def __post_init__(self):
+        self.page.on("load", lambda _page: self._loaded())
+
+    def _loaded(self):
+        self.loads += 1
+        self.visited.append((self.page.url, self.page.evaluate("document.documentElement.lang")))
+
+    def open(self, path: str):
+        with self.page.expect_navigation():
+            self.page.goto(self.base + path)
+
+    def fill(self, selector: str, value: str):
+        self.page.fill(selector, value)
+        self.actions.append(("fill", selector))
+
+    def choose(self, selector: str, value: str):
+        self.page.select_option(selector, value)
+        self.actions.append(("choose", selector))
+
+    def tick(self, selector: str):
+        self.page.check(selector)
+        self.actions.append(("tick", selector))
+
+    def press(self, selector: str, navigates: bool = True):
+        button = self.page.locator(selector).first
+        if navigates:
+            with self.page.expect_navigation():
+                button.click()
+            self.page.wait_for_load_state("load")
+        else:
+            button.click()
+        self.actions.append(("press", selector))
+
+
+def register(resident: Counted, civil_id: str, mobile: str, name: str):
+    resident.fill("#civil_id", civil_id)
+    resident.fill("#mobile", mobile)
+    resident.press("main form button[type=submit]")
+    resident.page.wait_for_url(re.compile(r".*/register/code"))
+    national = f"{mobile[:4]} {mobile[4:]}"
+    resident.fill("#code", steps.code_from_outbox(resident.page, resident.base, national))
+    resident.press("main form button[type=submit]")
+    resident.page.wait_for_url(re.compile(r".*/register/password"))
+    resident.fill("#full_name", name)
+    resident.fill("#password", PASSWORD)
+    if resident.page.locator("#confirm").count():
+        resident.fill("#confirm", PASSWORD)
+    resident.press("main form button[type=submit]")
+
+
+def fill_person(resident: Counted, index: int, civil_id: str, name: str, category: str):
+    resident.fill(f"#people-{index}-civil_id", civil_id)
+    resident.fill(f"#people-{index}-name", name)
+    resident.choose(f"#people-{index}-category", category)
+    resident.fill(f"#people-{index}-passport_number", f"P{index}234567")
+    resident.fill(f"#people-{index}-passport_expiry", steps.PASSPORT_EXPIRY)
+
+
+def add_person(resident: Counted, js: bool, index: int):
+    resident.press("main button[value=add]", navigates=not js)
+    expect(resident.page.locator(f"#people-{index}-civil_id")).to_be_visible()
+
+
+def cover_check_and_pay(resident: Counted, lang: str):
+    resident.press("main button[value=me]")  # the sponsor: "I am the sponsor"
+    resident.tick("input[name=insurance_status][value=new]")
+    resident.press("main form button[type=submit] >> nth=-1")
+    resident.page.wait_for_url(re.compile(r".*/check(\?.*)?$"))
+    pay_from_check(resident, lang)
+
+
+def pay_from_check(resident: Counted, lang: str):
+    resident.tick("#confirm")
+    resident.press("main form button[type=submit] >> nth=-1")
+    resident.page.wait_for_url(re.compile(r".*/sandbox-bank/pay/.*"))
+    expect(resident.page.locator("main"), report(resident, "at the bank")).to_contain_text(APPROVE[lang])
+    resident.press("button[value=approve]")
+    resident.page.wait_for_url(re.compile(r".*/requests/[^/]+/receipt(\?.*)?$"))
+
+
+def new_resident(new_page, live_server, lang: str, js: bool) -> Counted:
+    page = new_page(js=js, locale="ar-KW" if lang == "ar" else "en-GB")
+    resident = Counted(page, live_server.url)
+    resident.open(f"/?lang={lang}")
+    resident.press("a.button-start")
+    resident.page.wait_for_url(re.compile(r".*/register(\?.*)?$"))
+    return resident
+
+
+def report(resident: Counted, what: str) -> str:
+    return (f"{what}: {resident.loads} page loads ({resident.visited}), "
+            f"{len(resident.actions)} actions: {resident.actions}")
+
+
+LANGUAGES_AND_SCRIPT = [("ar", True), ("en", True), ("ar", False), ("en", False)]
+IDS = ["ar-js", "en-js", "ar-no-js", "en-no-js"]
+
+
+@pytest.mark.parametrize("lang, js", LANGUAGES_AND_SCRIPT, ids=IDS)
+def test_one_new_resident_reaches_a_paid_receipt_within_the_targets(live_server, new_page, lang, js):
+    serial = 610 + IDS.index(f"{lang}-{'js' if js else 'no-js'}")
+    civil_id, mobile = civil_id_for(serial, born="870512"), f"5{serial:04d}321"
+    name = "نورة سالم" if lang == "ar" else "Noura Salem"
+    resident = new_resident(new_page, live_server, lang, js)
+    register(resident, civil_id, mobile, name)
+    resident.page.wait_for_url(re.compile(r".*/requests/[^/]+/people(\?.*)?$"))
+    fill_person(resident, 0, civil_id, name, "worker")
+    resident.press("main button[value=continue]")
+    cover_check_and_pay(resident, lang)
+    resident.page.shots.take(resident.page, "receipt")
+    loads, actions = TARGETS["one"]
+    assert resident.loads <= loads and len(resident.actions) <= actions, report(resident, "one person")
+
+    # A year on, the same resident renews from the start page.
+    resident.page.context.clear_cookies()
+    returning = Counted(resident.page, live_server.url)
+    returning.open(f"/?lang={lang}")
+    returning.press("header a[href*='/login']")
+    returning.fill("#civil_id", civil_id)
+    returning.fill("#password", PASSWORD)
+    returning.press("main form button[type=submit]")
+    returning.page.wait_for_url(re.compile(r".*/requests(\?.*)?$"))
+    returning.press("main form[action$='/renew'] button")
+    returning.page.wait_for_url(re.compile(r".*/check(\?.*)?$"))
+    pay_from_check(returning, lang)
+    assert returning.loads <= RENEWAL_LOADS, report(returning, "renewal")
+
+
+@pytest.mark.parametrize("lang, js", LANGUAGES_AND_SCRIPT, ids=IDS)
+def test_a_group_of_three_reaches_a_paid_receipt_within_the_targets(live_server, new_page, lang, js):
+    serial = 620 + IDS.index(f"{lang}-{'js' if js else 'no-js'}")
+    civil_id, mobile = civil_id_for(serial, born="850301"), f"5{serial:04d}654"
+    name = "سالم عبدالله" if lang == "ar" else "Salem Abdullah"
+    resident = new_resident(new_page, live_server, lang, js)
+    register(resident, civil_id, mobile, name)
+    resident.page.wait_for_url(re.compile(r".*/requests/[^/]+/people(\?.*)?$"))
+    fill_person(resident, 0, civil_id, name, "worker")
+    add_person(resident, js, 1)
+    fill_person(resident, 1, civil_id_for(serial + 100, born="900704", century="2"), "Mariam Salem", "family_first_degree")
+    add_person(resident, js, 2)
+    fill_person(resident, 2, civil_id_for(serial + 200, born="880704"), "Joy Santos", "domestic_worker")
+    resident.press("main button[value=continue]")
+    cover_check_and_pay(resident, lang)
+    expect(resident.page.locator("main")).to_contain_text("Joy Santos")
+    loads, actions = TARGETS["group"]
+    assert resident.loads <= loads and len(resident.actions) <= actions, report(resident, "group of 3")

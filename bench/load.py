@@ -209,7 +209,7 @@ def run(port: int, codes: Codes, seconds: float, clients: int) -> tuple[Result, 
 
     def client(index: int) -> None:
         local = Result()
-        time.sleep(random.uniform(0, ARRIVALS))
+        time.sleep(random.uniform(0, min(ARRIVALS, seconds / 2)))
         while time.monotonic() < deadline:
             with lock:
                 serial = next(serials)
@@ -238,7 +238,7 @@ def main(seconds: float = 60, clients: int = 100) -> None:
             result, problems = run(port, codes, seconds, clients)
     server_errors = result.kinds.pop("5xx", Result()).requests
     p95 = result.percentile(95)
-    print(f"{seconds:.0f} s, {clients} people at once (arriving over {ARRIVALS:.0f} s, reading "
+    print(f"{seconds:.0f} s, {clients} people at once (arriving over {min(ARRIVALS, seconds / 2):.0f} s, reading "
           f"{THINK:.0f} s a page give or take half, 1 in {GOES_ON} registering and paying), "
           f"gunicorn {WORKERS} sync workers on 127.0.0.1, SQLite")
     print(result.line("whole journey"))

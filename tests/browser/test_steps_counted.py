@@ -119,6 +119,13 @@ def new_resident(new_page, live_server, lang: str, js: bool) -> Counted:
     return resident
 
 
+def phone_shot(resident: Counted, name: str, lang: str) -> None:
+    """What a phone shows first, for the README (docs/screenshots is copied from these)."""
+    folder = steps.ROOT / "test-output" / "readme"
+    folder.mkdir(parents=True, exist_ok=True)
+    resident.page.screenshot(path=str(folder / f"{name}-{lang}.jpg"), type="jpeg", quality=70)
+
+
 def record(resident: Counted, what: str) -> None:
     """The figures, for the README: test-output/steps-counted.txt."""
     resident.page.evaluate("0")  # a round trip: every load event before it has been counted
@@ -141,12 +148,18 @@ def test_one_new_resident_reaches_a_paid_receipt_within_the_targets(live_server,
     civil_id, mobile = civil_id_for(serial, born="870512"), f"5{serial:04d}321"
     name = "نورة سالم" if lang == "ar" else "Noura Salem"
     resident = new_resident(new_page, live_server, lang, js)
+    if js:
+        phone_shot(resident, "register", lang)
     register(resident, civil_id, mobile, name)
     resident.page.wait_for_url(re.compile(r".*/requests/[^/]+/people(\?.*)?$"))
     fill_person(resident, 0, civil_id, name, "worker")
+    if js:
+        phone_shot(resident, "people", lang)
     resident.press("main button[value=continue]")
     cover_check_and_pay(resident, lang)
     resident.page.shots.take(resident.page, "receipt")
+    if js:
+        phone_shot(resident, "receipt", lang)
     loads, actions = TARGETS["one"]
     record(resident, f"one person, {lang}, {'js' if js else 'no js'}")
     assert resident.loads <= loads and len(resident.actions) <= actions, report(resident, "one person")

@@ -71,6 +71,7 @@ def load_settings(environ: dict, instance_path: Path) -> dict:
         "REMINDER_LEAD_DAYS": _reminder_lead_days(environ),
         # Last: every other setting's problem is reported before this one.
         **_operator_settings(environ, production),
+        **_operator_pages(environ, production),
     }
 
 
@@ -110,6 +111,20 @@ def _operator_settings(environ: dict, production: bool) -> dict:
     if given["OPERATOR_EMAIL"] and not _EMAIL.fullmatch(given["OPERATOR_EMAIL"]):
         raise ConfigError("OPERATOR_EMAIL must be an e-mail address, such as help@tameen.example.kw.")
     return given
+
+
+OPERATOR_PAGES = ("OPERATOR_ABOUT_URL", "OPERATOR_PRIVACY_URL", "OPERATOR_REFUND_POLICY_URL")
+
+
+def _operator_pages(environ: dict, production: bool) -> dict:
+    """The operator's own about, privacy and refund pages, where it keeps them on its own
+    site: each link to ours then leads there. Unset, ours are shown."""
+    pages = {name: (environ.get(name) or "").strip() for name in OPERATOR_PAGES}
+    for name, url in pages.items():
+        if url:
+            _require_service_url(url, production, f"{name} must be the {{scheme}} address of "
+                                                  "the operator's own page.")
+    return pages
 
 
 def _reminder_lead_days(environ: dict) -> tuple[int, ...]:

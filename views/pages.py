@@ -2,7 +2,7 @@
 refund policy), and the health check."""
 from dataclasses import dataclass
 
-from flask import Blueprint, current_app, render_template
+from flask import Blueprint, current_app, redirect, render_template
 
 from models import database_is_up
 from web.fee_schedules import active_schedule
@@ -38,20 +38,28 @@ def start():
     return public_page(lambda: render_template("start.html", schedule=active_schedule()))
 
 
-# The same for every visitor of a language: kept in memory and by browsers like the start page.
+def _operator_page(template: str, own_address: str):
+    """Ours, the same for every visitor of a language (kept like the start page), unless
+    the operator keeps this page on its own site: then every link to it leads there."""
+    address = current_app.config.get(own_address)
+    if address:
+        return redirect(address, 302)
+    return public_page(lambda: render_template(template))
+
+
 @bp.get("/about")
 def about():
-    return public_page(lambda: render_template("pages/about.html"))
+    return _operator_page("pages/about.html", "OPERATOR_ABOUT_URL")
 
 
 @bp.get("/privacy")
 def privacy():
-    return public_page(lambda: render_template("pages/privacy.html"))
+    return _operator_page("pages/privacy.html", "OPERATOR_PRIVACY_URL")
 
 
 @bp.get("/refund-policy")
 def refund_policy():
-    return public_page(lambda: render_template("pages/refund_policy.html"))
+    return _operator_page("pages/refund_policy.html", "OPERATOR_REFUND_POLICY_URL")
 
 
 @bp.get("/healthz")

@@ -148,3 +148,20 @@ def test_every_footer_names_the_operator_and_links_its_pages(app, client, lang, 
 def test_the_footer_is_in_fragments_never(client):
     fragment = client.get("/quote?years=1&people-0-category=worker", headers=HX).text
     assert "<footer" not in fragment
+
+
+@pytest.mark.parametrize("path, setting", [("/about", "OPERATOR_ABOUT_URL"),
+                                           ("/privacy", "OPERATOR_PRIVACY_URL"),
+                                           ("/refund-policy", "OPERATOR_REFUND_POLICY_URL")])
+def test_an_operator_keeping_a_page_on_its_own_site_gets_every_link_there(tmp_path, path, setting):
+    own = "https://ghp.example.kw/" + setting.lower()
+    client = make_app(tmp_path, **{setting: own}).test_client()
+    answer = client.get(path)
+    assert answer.status_code == 302 and answer.headers["Location"] == own
+    others = [other for other in PAGES if other != path]
+    assert all(client.get(other).status_code == 200 for other in others)
+    with pytest.raises(ConfigError, match=setting):
+        load_settings({**PRODUCTION, "OPERATOR_NAME_EN": "Gulf Health Payments",
+                       setting: "http://ghp.example.kw/page"}, tmp_path)
+    with pytest.raises(ConfigError, match=setting):
+        load_settings({"APP_ENV": "development", setting: "ghp.example.kw/page"}, tmp_path)

@@ -119,6 +119,20 @@ def new_resident(new_page, live_server, lang: str, js: bool) -> Counted:
     return resident
 
 
+def signed_up(new_page, live_server, lang: str, js: bool, first_serial: int, name: str,
+              shots: bool = False) -> tuple[Counted, str]:
+    """A new resident from the start page through sign-up, on the first question; their
+    civil ID. Each test's own serials, ten apart: civil_id_for may move one on."""
+    serial = first_serial + 10 * IDS.index(f"{lang}-{'js' if js else 'no-js'}")
+    civil_id = civil_id_for(serial, born="870512")
+    resident = new_resident(new_page, live_server, lang, js)
+    if shots:
+        phone_shot(resident, "register", lang)
+    register(resident, civil_id, f"5{serial:04d}321", name)
+    resident.page.wait_for_url(re.compile(r".*/requests/[^/]+/people(\?.*)?$"))
+    return resident, civil_id
+
+
 def phone_shot(resident: Counted, name: str, lang: str) -> None:
     """What a phone shows first, for the README (docs/screenshots is copied from these)."""
     folder = steps.ROOT / "test-output" / "readme"
@@ -144,14 +158,8 @@ IDS = ["ar-js", "en-js", "ar-no-js", "en-no-js"]
 
 @pytest.mark.parametrize("lang, js", LANGUAGES_AND_SCRIPT, ids=IDS)
 def test_one_new_resident_reaches_a_paid_receipt_within_the_targets(live_server, new_page, lang, js):
-    serial = 610 + 10 * IDS.index(f"{lang}-{'js' if js else 'no-js'}")
-    civil_id, mobile = civil_id_for(serial, born="870512"), f"5{serial:04d}321"
     name = "نورة سالم" if lang == "ar" else "Noura Salem"
-    resident = new_resident(new_page, live_server, lang, js)
-    if js:
-        phone_shot(resident, "register", lang)
-    register(resident, civil_id, mobile, name)
-    resident.page.wait_for_url(re.compile(r".*/requests/[^/]+/people(\?.*)?$"))
+    resident, civil_id = signed_up(new_page, live_server, lang, js, 610, name, shots=js)
     fill_person(resident, 0, civil_id, name, "worker")
     if js:
         phone_shot(resident, "people", lang)
@@ -182,12 +190,9 @@ def test_one_new_resident_reaches_a_paid_receipt_within_the_targets(live_server,
 
 @pytest.mark.parametrize("lang, js", LANGUAGES_AND_SCRIPT, ids=IDS)
 def test_a_group_of_three_reaches_a_paid_receipt_within_the_targets(live_server, new_page, lang, js):
-    serial = 660 + 10 * IDS.index(f"{lang}-{'js' if js else 'no-js'}")
-    civil_id, mobile = civil_id_for(serial, born="850301"), f"5{serial:04d}654"
     name = "سالم عبدالله" if lang == "ar" else "Salem Abdullah"
-    resident = new_resident(new_page, live_server, lang, js)
-    register(resident, civil_id, mobile, name)
-    resident.page.wait_for_url(re.compile(r".*/requests/[^/]+/people(\?.*)?$"))
+    resident, civil_id = signed_up(new_page, live_server, lang, js, 660, name)
+    serial = 660 + 10 * IDS.index(f"{lang}-{'js' if js else 'no-js'}")
     fill_person(resident, 0, civil_id, name, "worker")
     add_person(resident, js, 1)
     fill_person(resident, 1, civil_id_for(serial + 100, born="900704", century="2"), "Mariam Salem", "family_first_degree")

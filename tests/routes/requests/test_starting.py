@@ -102,3 +102,33 @@ def test_from_the_calculator_through_sign_up_or_log_in_and_back(app, client):
     logged_in = login(client, APPLICANT, query_string={"next": link})
     assert logged_in.status_code == 302 and logged_in.headers["Location"] == link
     assert started(client.get(link)) == reference
+
+
+def test_two_tabs_opening_the_link_at_once_make_one_draft(app, client, user, monkeypatch):
+    """Each start pauses between finding no empty draft and making one, where the other
+    can get in; the lock makes the second find the first's. Run on PostgreSQL too."""
+    import threading
+    import time
+
+    from tests.helpers import APPLICANT, login
+
+    other = app.test_client()
+    assert login(other, APPLICANT).status_code == 302
+    real = InsuranceRequest.empty_draft_of.__func__
+
+    def slow(cls, owner):
+        found = real(cls, owner)
+        time.sleep(0.05)
+        return found
+
+    monkeypatch.setattr(InsuranceRequest, "empty_draft_of", classmethod(slow))
+    for _ in range(5):
+        answers = []
+        tabs = [threading.Thread(target=lambda c=c: answers.append(started(c.get("/requests/new"))))
+                for c in (client, other)]
+        for tab in tabs:
+            tab.start()
+        for tab in tabs:
+            tab.join()
+        assert len(answers) == 2 and answers[0] == answers[1]
+        assert InsuranceRequest.select().count() == 1

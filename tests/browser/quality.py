@@ -27,8 +27,10 @@ LOCALES = {"ar": "ar-KW", "en": "en-GB"}
 AXE = ROOT / "tests" / "browser" / "vendor" / "axe-core-4.14.1.min.js"
 VNU_JAR_GLOB = ".cache/vnu/vnu-jar-*/vnu.jar"
 
-# Budgets from issue 9, in bytes transferred (headers included) and seconds.
-FIRST_VISIT_BYTES = 60 * 1024
+# Budgets in bytes transferred (headers included) and seconds. A first visit to any page
+# is at most 25 KB, as the project's guide has it (issue 9 had allowed 60 KB); a stop that
+# walks through pages to reach its own counts every asset of the walk as its own.
+FIRST_VISIT_BYTES = 25 * 1024
 LATER_PAGE_BYTES = 15 * 1024
 QUOTE_PARTIAL_BYTES = 1024  # issue 19
 # Issue 19: the public pages' first visits, page and every asset, where they matter most.
@@ -93,7 +95,8 @@ JOURNEY = [
     Stop("not-found", "/no-such-page", status=404),
     Stop("payment-result-refused", "/payments/return?track_id=1&result=CAPTURED", status=400),
     # Request pages need a request: each stop starts one and answers up to its page.
-    Stop("request-service", "/requests", act=steps.start_request, signed_in=True),
+    Stop("request-from-calculator", "/requests", act=lambda page: page.goto(
+        page.url.split("/requests")[0] + "/requests/new?" + TWO_PEOPLE.split("?")[1]), signed_in=True),
     Stop("request-people", "/requests", act=steps.reach_people, signed_in=True),
     Stop("request-people-errors", "/requests", act=steps.reach_people_with_errors, signed_in=True),
     Stop("request-check", "/requests", act=steps.reach_check, signed_in=True),

@@ -136,6 +136,17 @@ def resend(purpose: str, *, start: str, code_page: str, heading: str, user: User
     row = pending(purpose, user)
     if row is None:
         return redirect(url_for(start))
+    problem = send_again(row, lambda: codes.resend(row, secret(), models.now(), host=sms_host()))
+    if problem is None:
+        return redirect(url_for(code_page))
+    return render_code_page(row, CodeForm(formdata=None), heading=heading,
+                            code_url=url_for(code_page), resend_url=url_for(request.endpoint),
+                            resend_problem=problem, **context)
+
+
+def send_again(row: OneTimeCode, send) -> str | None:
+    """"Send a new code" for `row`, within the wait and the limits, through `send()` (which
+    returns the new row): None when it went, else the problem to show on the code page."""
     try:
         codes.ensure_resend_due(row, models.now())
         if row.purpose == OneTimeCode.LOGIN:
@@ -144,18 +155,14 @@ def resend(purpose: str, *, start: str, code_page: str, heading: str, user: User
             rate_limits.spend(rate_limits.CODES_PER_ADDRESS, rate_limits.client_address())
         else:
             limit_sending(row.mobile)
-        remember(codes.resend(row, secret(), models.now(), host=sms_host()))
+        remember(send())
     except codes.ResendTooSoon as wait:
-        problem = ngettext("You can ask for a new code in %(num)d second.",
-                           "You can ask for a new code in %(num)d seconds.", wait.seconds)
+        return ngettext("You can ask for a new code in %(num)d second.",
+                        "You can ask for a new code in %(num)d seconds.", wait.seconds)
     except codes.CodeNotSent:
-        problem = sms_failed()
-    else:
-        flash(_("We have sent a new code."))
-        return redirect(url_for(code_page))
-    return render_code_page(row, CodeForm(formdata=None), heading=heading,
-                            code_url=url_for(code_page), resend_url=url_for(request.endpoint),
-                            resend_problem=problem, **context)
+        return sms_failed()
+    flash(_("We have sent a new code."))
+    return None
 
 
 def shown_mobile(e164: str) -> str:

@@ -6,7 +6,6 @@ from datetime import timedelta
 
 from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_babel import ngettext
 
 import models
 from models import InsuranceRequest, OneTimeCode, RefundRefused
@@ -88,18 +87,9 @@ def refund_resend(token):
     row = _pending(sponsor)
     if row is None:
         return redirect(url_for(".refund_start", token=token))
-    try:
-        codes.ensure_resend_due(row, models.now())
-        code_step.limit_sending(row.mobile)
-        code_step.remember(codes.resend_express(row, sponsor.language, code_step.secret(), models.now(),
-                                                host=code_step.sms_host()))
-    except codes.ResendTooSoon as wait:
-        problem = ngettext("You can ask for a new code in %(num)d second.",
-                           "You can ask for a new code in %(num)d seconds.", wait.seconds)
-    except codes.CodeNotSent:
-        problem = code_step.sms_failed()
-    else:
-        flash(_("We have sent a new code."))
+    problem = code_step.send_again(row, lambda: codes.resend_express(
+        row, sponsor.language, code_step.secret(), models.now(), host=code_step.sms_host()))
+    if problem is None:
         return redirect(url_for(".refund_code", token=token))
     return _code_page(row, CodeForm(formdata=None), token, problem)
 

@@ -1,9 +1,8 @@
 """The sponsor's civil ID and mobile, and the SMS code that proves the mobile. The same
 code rules and limits as an account's (views/accounts/code_step.py, services/codes.py);
 no account is looked up, so the pages tell nothing about accounts."""
-from flask import abort, flash, redirect, render_template, request, session, url_for
+from flask import abort, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_wtf import FlaskForm
 
 import models
@@ -100,18 +99,9 @@ def resend():
     row, _typed = _pending()
     if row is None:
         return redirect(url_for(".start"))
-    try:
-        codes.ensure_resend_due(row, models.now())
-        code_step.limit_sending(row.mobile)
-        code_step.remember(codes.resend_express(row, select_locale(), code_step.secret(), models.now(),
-                                                host=code_step.sms_host()))
-    except codes.ResendTooSoon as wait:
-        problem = ngettext("You can ask for a new code in %(num)d second.",
-                           "You can ask for a new code in %(num)d seconds.", wait.seconds)
-    except codes.CodeNotSent:
-        problem = code_step.sms_failed()
-    else:
-        flash(_("We have sent a new code."))
+    problem = code_step.send_again(row, lambda: codes.resend_express(
+        row, select_locale(), code_step.secret(), models.now(), host=code_step.sms_host()))
+    if problem is None:
         return redirect(url_for(".code"))
     return code_step.render_code_page(row, CodeForm(formdata=None), heading=_("Check your phone"),
                                       code_url=url_for(".code"), resend_url=url_for(request.endpoint),

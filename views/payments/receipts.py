@@ -12,7 +12,7 @@ from domain.money import fils_to_decimal
 from domain.renewals import cover_start, kuwait_day, paid_cover_end
 
 from views.payments.blueprints import receipts as bp
-from views.requests.my_requests import owned_request
+from views.requests.ownership import owned_request
 from web.applicant_session import login_required
 from web.fee_schedules import schedule_of
 from web.language import select_locale

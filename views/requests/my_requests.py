@@ -1,13 +1,14 @@
 """My requests: the list, starting one, resuming one, a request's own page, and taking
 a confirmed one back to its questions ("Change the answers"). Renewing a paid one is in
 views/requests/renewal.py, registered here."""
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
 
 from models import InsuranceRequest
 from services.requests import ReopenRefused, reopen_request
 from views.calculator_answers import read_answers
 from views.requests import renewal
+from views.requests.ownership import owned_request
 from views.requests.people_rows import from_calculator
 from web.applicant_session import login_required
 from web.fee_schedules import active_schedule, schedule_of
@@ -34,14 +35,6 @@ REOPEN_REFUSALS = {
 @bp.context_processor
 def labels():
     return {"state_labels": STATE_LABELS, "schedule": active_schedule()}
-
-
-def owned_request(reference: str) -> InsuranceRequest:
-    """The signed-in person's request; anyone else's, or none, is a 404."""
-    found = InsuranceRequest.of_owner(g.user, reference.upper())
-    if found is None:
-        abort(404)
-    return found
 
 
 @bp.get("")

@@ -27,7 +27,7 @@ from views.requests.people_rows import apply_action, check_people, read_people, 
 from views.payments.pay import to_the_bank
 from views.requests.forms import STATUS_LABELS, ConfirmForm, CoverForm, SponsorForm
 from views.requests.review import cover_problems, review
-from views.requests.my_requests import owned_request
+from views.requests.ownership import owned_request
 from web.fee_schedules import active_schedule
 
 bp = Blueprint("request_steps", __name__, url_prefix="/requests/<reference>")

@@ -13,7 +13,7 @@ from models import InsuranceRequest, RefundRefused
 from services import refunds
 from views.accounts.forms import chosen, plain_name, stripped
 from web.applicant_session import login_required
-from views.requests.my_requests import owned_request
+from views.requests.ownership import owned_request
 
 bp = Blueprint("refunds", __name__, url_prefix="/requests")
 

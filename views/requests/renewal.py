@@ -1,30 +1,23 @@
 """Renewing a paid request: a new draft with its people, sponsor and categories, from
 the Renew button on "My requests" or the request's page (which post here directly), or
 the link in a renewal reminder (a page with the button)."""
-from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
+from flask import Blueprint, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from models import InsuranceRequest
 from services.reminders import RenewalRefused, open_renewal, start_renewal
+from views.requests.ownership import owned_request
 from web.applicant_session import login_required
 
 # Registered on the requests blueprint (views/requests/my_requests.py): /requests/<ref>/renew.
 bp = Blueprint("renewal", __name__)
 
 
-def _owned(reference: str) -> InsuranceRequest:
-    """The signed-in person's request; anyone else's, or none, is a 404."""
-    found = InsuranceRequest.of_owner(g.user, reference.upper())
-    if found is None:
-        abort(404)
-    return found
-
-
 @bp.get("/<reference>/renew")
 @login_required
 def renew_page(reference):
     """Where the SMS link lands: a GET changes nothing, the button below starts it."""
-    insurance_request = _owned(reference)
+    insurance_request = owned_request(reference)
     started = open_renewal(insurance_request)
     return render_template("requests/renew.html", insurance_request=insurance_request,
                            started=started, can_renew=insurance_request.state == InsuranceRequest.PAID)
@@ -33,7 +26,7 @@ def renew_page(reference):
 @bp.post("/<reference>/renew")
 @login_required
 def renew(reference):
-    insurance_request = _owned(reference)
+    insurance_request = owned_request(reference)
     try:
         renewal = start_renewal(insurance_request, g.user)
     except RenewalRefused:

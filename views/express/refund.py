@@ -4,17 +4,17 @@ short while. Holding the link alone is not enough: it travels by SMS and may be
 forwarded; the refund's money goes to an IBAN that whoever asks types."""
 from datetime import timedelta
 
-from flask import flash, redirect, render_template, request, session, url_for
+from flask import redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
 import models
-from models import InsuranceRequest, OneTimeCode, RefundRefused
-from services import codes, refunds
+from models import InsuranceRequest, OneTimeCode
+from services import codes
 from views.accounts import code_step
 from views.accounts.forms import CodeForm
 from views.express.journey import bp
 from views.express.payment import sponsor_by_token
-from views.requests.refund import RefundForm
+from views.requests.refund import RefundForm, take_refund_request
 
 PROVED = "express_refund"
 PROVED_FOR = timedelta(minutes=15)
@@ -104,14 +104,8 @@ def refund_ask(token):
         return redirect(url_for(".refund_start", token=token))
     form = RefundForm()
     if form.validate_on_submit():
-        try:
-            refunds.ask(insurance_request, reason=form.reason.data, details=form.details.data,
-                        iban=form.iban.parsed, account_holder=form.account_holder.data)
-        except RefundRefused:
-            pass  # a second tab got there first: the receipt says where it stands
-        else:
+        if take_refund_request(insurance_request, form):
             session.pop(PROVED, None)
-            flash(_("We have your refund request. Our staff will review it; this page shows its status."))
         return redirect(url_for(".receipt", token=token), 303)
     return render_template("refunds/ask.html", form=form, insurance_request=insurance_request,
                            receipt=insurance_request.receipt(), token=token)

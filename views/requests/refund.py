@@ -59,6 +59,18 @@ def _can_ask(insurance_request: InsuranceRequest) -> bool:
     return insurance_request.state == InsuranceRequest.PAID and bool(insurance_request.total_fils)
 
 
+def take_refund_request(insurance_request, form: RefundForm) -> bool:
+    """Ask for the refund a valid form describes; False when a second tab got there first
+    (the page the person goes back to says where the request stands)."""
+    try:
+        refunds.ask(insurance_request, reason=form.reason.data, details=form.details.data,
+                    iban=form.iban.parsed, account_holder=form.account_holder.data)
+    except RefundRefused:
+        return False
+    flash(_("We have your refund request. Our staff will review it; this page shows its status."))
+    return True
+
+
 @bp.route("/<reference>/refund", methods=["GET", "POST"])
 @login_required
 def ask(reference):
@@ -67,13 +79,7 @@ def ask(reference):
         return redirect(url_for("requests.show", reference=insurance_request.reference), 303)
     form = RefundForm()
     if form.validate_on_submit():
-        try:
-            refunds.ask(insurance_request, reason=form.reason.data, details=form.details.data,
-                        iban=form.iban.parsed, account_holder=form.account_holder.data)
-        except RefundRefused:
-            pass  # a second tab got there first: the request page says where it stands
-        else:
-            flash(_("We have your refund request. Our staff will review it; this page shows its status."))
+        take_refund_request(insurance_request, form)
         return redirect(url_for("requests.show", reference=insurance_request.reference), 303)
     return render_template("refunds/ask.html", form=form, insurance_request=insurance_request,
                   receipt=insurance_request.receipt())

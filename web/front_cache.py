@@ -15,7 +15,6 @@ import uuid
 
 from domain.dates import today_in_kuwait
 from web import request_log
-from web.compression import chosen_encoding
 from web.page_cache import ENVIRON_KEY, PUBLIC, Pages
 
 # Written for each answer, never copied from the first one.

@@ -2,7 +2,6 @@
 the categories the operator allows), years, check answers, paying through the sandbox
 bank, the receipt behind its secret link (404 for any other), its refund after a code to
 the same mobile, and an account with the same civil ID and mobile claiming the request."""
-import re
 from datetime import date, timedelta
 from urllib.parse import urlsplit
 

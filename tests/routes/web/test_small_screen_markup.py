@@ -11,7 +11,7 @@ from tests.helpers import register_and_login
 ])
 def test_the_sandbox_strip_is_one_short_sentence(client, lang, strip):
     page = client.get(f"/?lang={lang}").text
-    assert f'<aside class="banner-sandbox" aria-label' in page and f"<p>{strip}</p>" in page
+    assert '<aside class="banner-sandbox" aria-label' in page and f"<p>{strip}</p>" in page
 
 
 @pytest.mark.parametrize("lang, words", [

@@ -13,7 +13,7 @@ from gateways.sms import SmsBackend, SmsNotSent
 from models import (ExpressSponsor, InsuranceRequest, InsuredPerson, Payment, Reminder,
                     RemindersOff, Renewal, SmsMessage, User)
 from services import reminders
-from tests.helpers import civil_id_for, mobile_for
+from tests.helpers import civil_id_for
 
 LEADS = (30, 7)
 PAID_AT = datetime(2026, 1, 10, 8, 0)  # 11:00 in Kuwait: cover from 10 January 2026

@@ -15,7 +15,7 @@ import uuid
 
 from domain.dates import today_in_kuwait
 from web import request_log
-from web.page_cache import ENVIRON_KEY, PUBLIC, Pages
+from web.page_cache import ENVIRON_KEY, PUBLIC, Pages, unchanged
 
 # Written for each answer, never copied from the first one.
 PER_ANSWER = {"content-length", "content-encoding", "etag", "x-request-id", "date", "server"}
@@ -68,13 +68,13 @@ def _shareable(headers) -> bool:
 def _answer(environ, start_response, page, kept_headers):
     started = time.perf_counter()
     body, encoding = page.body_for(environ.get("HTTP_ACCEPT_ENCODING", ""))
-    tag = f"{page.version}-{encoding or 'identity'}"
+    tag = page.tag(encoding)
     incoming = environ.get("HTTP_X_REQUEST_ID", "")
     request_id = incoming if request_log.WELL_FORMED.fullmatch(incoming) else uuid.uuid4().hex
     headers = [*kept_headers, ("ETag", f'"{tag}"'), (request_log.HEADER, request_id)]
     if encoding:
         headers.append(("Content-Encoding", encoding))
-    if _matches(environ.get("HTTP_IF_NONE_MATCH", ""), tag):
+    if unchanged(environ.get("HTTP_IF_NONE_MATCH"), tag):
         status, body = "304 NOT MODIFIED", b""
         headers = [(name, value) for name, value in headers if name.lower() != "content-type"]
     else:
@@ -86,10 +86,6 @@ def _answer(environ, start_response, page, kept_headers):
                            environ.get("QUERY_STRING", "").encode("latin-1").decode("utf-8", "replace"),
                            int(status[:3]), started, environ.get("REMOTE_ADDR"))
     return [body]
-
-
-def _matches(if_none_match: str, tag: str) -> bool:
-    return bool(if_none_match) and (if_none_match.strip() == "*" or f'"{tag}"' in if_none_match)
 
 
 def init_app(app) -> None:

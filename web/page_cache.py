@@ -14,6 +14,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from flask import current_app, g, make_response, request, session
+from werkzeug.http import parse_etags
 
 from domain.dates import today_in_kuwait
 from web.compression import chosen_encoding, compress
@@ -42,6 +43,10 @@ class Page:
 
     def __post_init__(self):
         self.version = hashlib.sha256(self.body).hexdigest()[:16]
+
+    def tag(self, encoding: str | None) -> str:
+        """The entity tag of this page in `encoding`: each encoding is an entity of its own."""
+        return f"{self.version}-{encoding or 'identity'}"
 
     def body_for(self, accept_encoding: str) -> tuple[bytes, str | None]:
         # Compressed once, so even a body that fits in one packet is worth making smaller
@@ -86,6 +91,11 @@ class Pages:
                 self.pages.popitem(last=False)
 
 
+def unchanged(if_none_match: str | None, tag: str) -> bool:
+    """The browser's copy, named in its If-None-Match, is still this entity."""
+    return bool(if_none_match) and tag in parse_etags(if_none_match)
+
+
 def _store() -> Pages:
     return current_app.extensions.setdefault("page_cache", Pages())
 
@@ -122,10 +132,10 @@ def _answer(page: Page, public: bool):
     if encoding:
         headers["Content-Encoding"] = encoding
     if public and page.status == 200:
-        tag = f"{page.version}-{encoding or 'identity'}"
+        tag = page.tag(encoding)
         headers["Cache-Control"] = PUBLIC
         headers["ETag"] = f'"{tag}"'
-        if "If-None-Match" in request.headers and tag in request.if_none_match:
+        if unchanged(request.headers.get("If-None-Match"), tag):
             return current_app.response_class(status=304, headers=headers)
     response = current_app.response_class(body, status=page.status, headers=headers,
                                           mimetype=page.mimetype)

@@ -2,7 +2,7 @@
 import re
 from urllib.parse import urlsplit
 
-from flask import g, request, session
+from flask import request, session
 
 from web.htmx import is_htmx
 
@@ -97,7 +97,7 @@ def _public_but_switches(response) -> bool:
     switches the language (English, Arabic, then English again within minutes would stay
     Arabic)."""
     return (response.headers["Cache-Control"].startswith("public")
-            and ("lang" in request.args or session.modified or bool(g.get("locale_changed"))
+            and ("lang" in request.args or session.modified
                  or "Set-Cookie" in response.headers))
 
 

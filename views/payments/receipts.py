@@ -2,6 +2,7 @@
 check (verification.py)."""
 import csv
 import io
+from functools import wraps
 
 import segno
 from flask import Response, redirect, render_template, request, url_for
@@ -18,6 +19,20 @@ from web.fee_schedules import schedule_of
 from web.language import select_locale
 
 PEOPLE_PER_PAGE = 10
+
+
+def paid_request(view):
+    """Loads the signed-in person's request and its receipt for `view`; a request not paid
+    (yet) has none, and its own page says where it stands."""
+    @wraps(view)
+    @login_required
+    def wrapped(reference):
+        insurance_request = owned_request(reference)
+        found = insurance_request.receipt()
+        if found is None:
+            return redirect(url_for("requests.show", reference=insurance_request.reference))
+        return view(insurance_request, found)
+    return wrapped
 
 
 def qr_svg(text: str) -> str:
@@ -48,12 +63,8 @@ def receipt_page(insurance_request, found, people, page=1, pages=1, people_count
 
 
 @bp.get("/requests/<reference>/receipt")
-@login_required
-def receipt(reference):
-    insurance_request = owned_request(reference)
-    found = insurance_request.receipt()
-    if found is None:
-        return redirect(url_for("requests.show", reference=insurance_request.reference))
+@paid_request
+def receipt(insurance_request, found):
     people = insurance_request.covered()
     pages = max(1, -(-len(people) // PEOPLE_PER_PAGE))
     page = min(max(parse_whole_number(request.args.get("page")) or 1, 1), pages)
@@ -62,13 +73,9 @@ def receipt(reference):
 
 
 @bp.get("/requests/<reference>/receipt/people")
-@login_required
-def receipt_people(reference):
+@paid_request
+def receipt_people(insurance_request, found):
     """Every person of a paid request in one table, to print."""
-    insurance_request = owned_request(reference)
-    found = insurance_request.receipt()
-    if found is None:
-        return redirect(url_for("requests.show", reference=insurance_request.reference))
     return render_template("uploads/receipt_people.html", insurance_request=insurance_request,
                            receipt=found, people=insurance_request.covered(),
                            schedule=schedule_of(insurance_request),
@@ -77,14 +84,10 @@ def receipt_people(reference):
 
 
 @bp.get("/requests/<reference>/receipt.csv")
-@login_required
-def receipt_csv(reference):
+@paid_request
+def receipt_csv(insurance_request, found):
     """The people of a paid request as CSV: UTF-8 with a byte-order mark, so that Excel
     shows Arabic names as Arabic."""
-    insurance_request = owned_request(reference)
-    found = insurance_request.receipt()
-    if found is None:
-        return redirect(url_for("requests.show", reference=insurance_request.reference))
     schedule, locale = schedule_of(insurance_request), select_locale()
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")

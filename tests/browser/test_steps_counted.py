@@ -26,16 +26,15 @@ class Counted:
     """A resident's tab, counting what they do and what the browser loads."""
     page: object
     base: str
-    loads: int = 0
     actions: list = field(default_factory=list)
-    visited: list = field(default_factory=list)
+    visited: list = field(default_factory=list)  # the address of each page loaded
 
     def __post_init__(self):
-        self.page.on("load", lambda _page: self._loaded())
+        self.page.on("load", lambda _page: self.visited.append(self.page.url))
 
-    def _loaded(self):
-        self.loads += 1
-        self.visited.append(self.page.url)
+    @property
+    def loads(self) -> int:
+        return len(self.visited)
 
     def open(self, path: str):
         with self.page.expect_navigation():

@@ -9,13 +9,18 @@ MO_FILES := $(PO_FILES:.po=.mo)
 VNU_VERSION := 26.9.27
 VNU_JAR := .cache/vnu/vnu-jar-$(VNU_VERSION)/vnu.jar
 
-.PHONY: run test test-fast test-postgres dist browsers messages bench clean
+.PHONY: run test test-fast test-postgres lint dist browsers messages bench clean
 
 run: $(VENV)/.runtime $(MO_FILES)
 	APP_ENV=$${APP_ENV:-development} $(PY) app.py
 
-test: $(VENV)/.test $(MO_FILES) browsers $(VNU_JAR)
+test: lint $(VENV)/.test $(MO_FILES) browsers $(VNU_JAR)
 	VNU_JAR=$(VNU_JAR) $(PY) -m pytest $(PYTEST_ARGS)
+
+# ruff's linter and formatter, configured in pyproject.toml: no finding, no file to reformat.
+lint: $(VENV)/.test
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 
 # Unit and route tests only, no browser and no build of the single file: quick feedback.
 test-fast: $(VENV)/.test $(MO_FILES)

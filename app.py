@@ -1,4 +1,5 @@
 """Tameen: the application factory, and `python app.py` to serve."""
+
 import os
 import sys
 from pathlib import Path
@@ -10,16 +11,28 @@ from flask_wtf.csrf import CSRFProtect
 import commands
 import logging_setup
 import models
-from settings import ConfigError, load_settings
 from services import messages
-from views import accounts, fees, pages
+from settings import ConfigError, load_settings
+from views import accounts, desk, express, fees, pages
 from views import payments as payment_pages
 from views.accounts import dev_outbox, profile
-from views import desk, express
 from views.requests import my_requests, questions, refund
 from views.uploads import pages as upload_pages
-from web import (applicant_session, assets, compression, error_pages, fee_schedules, form_fields,
-                 front_cache, language, public_address, rate_limits, request_log, security, staff_session)
+from web import (
+    applicant_session,
+    assets,
+    compression,
+    error_pages,
+    fee_schedules,
+    form_fields,
+    front_cache,
+    language,
+    public_address,
+    rate_limits,
+    request_log,
+    security,
+    staff_session,
+)
 
 ROOT = Path(__file__).resolve().parent
 
@@ -28,8 +41,9 @@ csrf = CSRFProtect()
 
 
 def create_app(config: dict | None = None) -> Flask:
-    instance_path = Path((config or {}).get("INSTANCE_PATH") or os.environ.get("INSTANCE_PATH")
-                         or ROOT / "instance")
+    instance_path = Path(
+        (config or {}).get("INSTANCE_PATH") or os.environ.get("INSTANCE_PATH") or ROOT / "instance"
+    )
     # Static files are served by web/assets.py (compressed, versioned), not Flask's route.
     app = Flask(__name__, instance_path=str(instance_path), static_folder=None)
     app.url_map.strict_slashes = False
@@ -65,9 +79,21 @@ def create_app(config: dict | None = None) -> Flask:
 
     app.jinja_env.trim_blocks = app.jinja_env.lstrip_blocks = True
     app.jinja_env.globals["asset_url"] = assets.asset_url
-    for blueprint in (assets.bp, pages.bp, fees.bp, accounts.bp, profile.bp, dev_outbox.bp,
-                      my_requests.bp, questions.bp, *payment_pages.BLUEPRINTS,
-                      refund.bp, upload_pages.bp, *desk.BLUEPRINTS, *express.BLUEPRINTS):
+    for blueprint in (
+        assets.bp,
+        pages.bp,
+        fees.bp,
+        accounts.bp,
+        profile.bp,
+        dev_outbox.bp,
+        my_requests.bp,
+        questions.bp,
+        *payment_pages.BLUEPRINTS,
+        refund.bp,
+        upload_pages.bp,
+        *desk.BLUEPRINTS,
+        *express.BLUEPRINTS,
+    ):
         app.register_blueprint(blueprint)
     commands.init_app(app)
     return app

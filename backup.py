@@ -5,9 +5,10 @@ SQLite's backup API copies a consistent snapshot (WAL mode lets writers go on me
 into a new file named with the time, under `instance/backups/` unless told otherwise.
 PostgreSQL has its own tool, pg_dump; `backup` says how to use it instead.
 """
+
 import re
 import sqlite3
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from playhouse.db_url import parse
@@ -54,7 +55,7 @@ def backup_sqlite(source: Path, folder: Path, at: datetime | None = None) -> Pat
     if not source.is_file():
         raise BackupError(f"no database file at {source}")
     folder.mkdir(parents=True, exist_ok=True)
-    target = _free_name(folder, at or datetime.now(timezone.utc))
+    target = _free_name(folder, at or datetime.now(UTC))
     partial = target.with_name(target.name + ".partial")
     source_connection = sqlite3.connect(source, timeout=30)  # only reads
     try:
@@ -78,8 +79,7 @@ def backup_sqlite(source: Path, folder: Path, at: datetime | None = None) -> Pat
 
 def prune(folder: Path, keep: int) -> list[Path]:
     """Delete all but the newest `keep` backups in `folder`; returns what went."""
-    backups = sorted((p for p in folder.glob("tameen-*.sqlite3") if _NAME.fullmatch(p.name)),
-                     key=_age)
+    backups = sorted((p for p in folder.glob("tameen-*.sqlite3") if _NAME.fullmatch(p.name)), key=_age)
     doomed = backups[:-keep] if keep else []
     for path in doomed:
         path.unlink()
@@ -90,26 +90,29 @@ def copy_database(source, target, models: list, batch: int = 500) -> dict[str, i
     """Copy every row of `models` from the database `source` into `target`, which must hold
     none of their tables yet: its schema is made first (tables, migrations recorded).
     Returns the rows copied per table. Run it with the app stopped."""
-    import migrations
     from peewee import AutoField, PostgresqlDatabase, sort_models
+
+    import migrations
 
     source = getattr(source, "obj", source)
     with target.connection_context():
         taken = sorted(set(target.get_tables()) & {m._meta.table_name for m in models})
     if taken:
-        raise BackupError(f"the target database already has tables ({', '.join(taken)}): "
-                          "copy into an empty one.")
+        raise BackupError(
+            f"the target database already has tables ({', '.join(taken)}): copy into an empty one."
+        )
     migrations.upgrade(target, models)
     copied = {}
     with source.connection_context(), target.connection_context(), target.atomic():
         for model in sort_models(models):  # tables pointed at before the ones pointing
             fields = model._meta.sorted_fields
             with source.bind_ctx([model], bind_refs=False, bind_backrefs=False):
-                rows = list(model.select(*fields).order_by(*model._meta.get_primary_keys()
-                                                           or fields[:1]).tuples())
+                rows = list(
+                    model.select(*fields).order_by(*model._meta.get_primary_keys() or fields[:1]).tuples()
+                )
             with target.bind_ctx([model], bind_refs=False, bind_backrefs=False):
                 for start in range(0, len(rows), batch):
-                    model.insert_many(rows[start:start + batch], fields=fields).execute()
+                    model.insert_many(rows[start : start + batch], fields=fields).execute()
             copied[model._meta.table_name] = len(rows)
             key = model._meta.primary_key
             if isinstance(target, PostgresqlDatabase) and isinstance(key, AutoField):
@@ -117,5 +120,6 @@ def copy_database(source, target, models: list, batch: int = 500) -> dict[str, i
                 table, column = model._meta.table_name, key.column_name
                 target.execute_sql(
                     f"SELECT setval(pg_get_serial_sequence('\"{table}\"', '{column}'), "
-                    f'COALESCE(MAX("{column}"), 1), MAX("{column}") IS NOT NULL) FROM "{table}"')
+                    f'COALESCE(MAX("{column}"), 1), MAX("{column}") IS NOT NULL) FROM "{table}"'
+                )
     return copied

@@ -1,6 +1,7 @@
 """Every operator command, registered on the app in one place: `flask --app app COMMAND`,
 or `python3 tameen.pyz COMMAND` from the single file. Commands parse what the operator
 typed and call a service, a migration or a backup; they never call a view."""
+
 import math
 import os
 import re
@@ -44,8 +45,9 @@ def init_db():
 @operator.command("migrate")
 def migrate():
     """Apply pending schema migrations (the app also does this whenever it starts)."""
-    ran = list(current_app.extensions.get("migrations_run", [])) + \
-        migrations.upgrade(models.db, models.MODELS)
+    ran = list(current_app.extensions.get("migrations_run", [])) + migrations.upgrade(
+        models.db, models.MODELS
+    )
     for name, applied in migrations.status(models.db):
         mark = "done now" if name in ran else ("done" if applied else "PENDING")
         click.echo(f"{name:<40} {mark}")
@@ -53,17 +55,27 @@ def migrate():
 
 
 @operator.command("backup")
-@click.option("--to", "folder", type=click.Path(file_okay=False, path_type=Path),
-              help="Folder for the copy (default: instance/backups).")
-@click.option("--keep", type=click.IntRange(min=0), default=0, show_default=True,
-              help="Keep only this many newest backups in the folder (0: keep all).")
+@click.option(
+    "--to",
+    "folder",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for the copy (default: instance/backups).",
+)
+@click.option(
+    "--keep",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Keep only this many newest backups in the folder (0: keep all).",
+)
 def backup_database(folder: Path | None, keep: int):
     """Copy the SQLite database, consistently, while the app keeps running."""
     database_url = current_app.config["DATABASE_URL"]
     source = backup.sqlite_path(database_url)
     if source is None:
-        raise click.ClickException(backup.PG_DUMP_ADVICE if "postgres" in database_url
-                                   else "backup copies SQLite databases only.")
+        raise click.ClickException(
+            backup.PG_DUMP_ADVICE if "postgres" in database_url else "backup copies SQLite databases only."
+        )
     try:
         target = backup.backup_sqlite(source, folder or Path(current_app.instance_path) / "backups")
     except backup.BackupError as problem:
@@ -74,9 +86,15 @@ def backup_database(folder: Path | None, keep: int):
 
 
 @operator.command("copy-database")
-@click.option("--to", "target_url", required=True, metavar="URL", envvar="TARGET_DATABASE_URL",
-              help="DATABASE_URL of the empty database to fill, e.g. postgresql://... "
-                   "(or TARGET_DATABASE_URL, kept out of the process list).")
+@click.option(
+    "--to",
+    "target_url",
+    required=True,
+    metavar="URL",
+    envvar="TARGET_DATABASE_URL",
+    help="DATABASE_URL of the empty database to fill, e.g. postgresql://... "
+    "(or TARGET_DATABASE_URL, kept out of the process list).",
+)
 def copy_database(target_url: str):
     """Copy every row into another, empty database (moving to PostgreSQL). Stop the app
     first; then point DATABASE_URL at the new database and start it."""
@@ -90,8 +108,9 @@ def copy_database(target_url: str):
         raise click.ClickException(str(problem)) from None
     for table, count in copied.items():
         click.echo(f"{table:<24} {count} rows")
-    click.echo(f"Copied {sum(copied.values())} rows. Now set DATABASE_URL to the new "
-               "database and start the app.")
+    click.echo(
+        f"Copied {sum(copied.values())} rows. Now set DATABASE_URL to the new database and start the app."
+    )
 
 
 def staff_login_and_civil_id(login: str, civil_id: str | None) -> tuple[str, str]:
@@ -109,8 +128,9 @@ def staff_login_and_civil_id(login: str, civil_id: str | None) -> tuple[str, str
     if not _USER_NAME.fullmatch(login):
         raise click.BadParameter("a user name is 2 to 40 of a-z 0-9 . _ - and starts with a letter")
     if not given:
-        raise click.BadParameter("--civil-id is required with a user name: it stops staff "
-                                 "deciding on their own requests")
+        raise click.BadParameter(
+            "--civil-id is required with a user name: it stops staff deciding on their own requests"
+        )
     try:
         return login, parse_civil_id(given)
     except InvalidCivilId as problem:
@@ -120,14 +140,23 @@ def staff_login_and_civil_id(login: str, civil_id: str | None) -> tuple[str, str
 @operator.command("create-staff")
 @click.argument("login")
 @click.option("--name", required=True, help="The staff member's full name, as colleagues know it.")
-@click.option("--role", type=click.Choice(StaffMember.ROLES), default=StaffMember.REVIEWER,
-              show_default=True, help="reviewer: payments and refunds; admin: also the audit "
-                                      "log, exports and fee schedules.")
+@click.option(
+    "--role",
+    type=click.Choice(StaffMember.ROLES),
+    default=StaffMember.REVIEWER,
+    show_default=True,
+    help="reviewer: payments and refunds; admin: also the audit log, exports and fee schedules.",
+)
 @click.option("--civil-id", help="Their civil ID; required when LOGIN is a user name.")
-@click.option("--mobile", help="Their Kuwaiti mobile number, so that they cannot decide on a "
-                               "request whose holder has it.")
-@click.option("--password-stdin", is_flag=True,
-              help="Read the password from the first line of standard input instead of asking.")
+@click.option(
+    "--mobile",
+    help="Their Kuwaiti mobile number, so that they cannot decide on a request whose holder has it.",
+)
+@click.option(
+    "--password-stdin",
+    is_flag=True,
+    help="Read the password from the first line of standard input instead of asking.",
+)
 def create_staff(login, name, role, civil_id, mobile, password_stdin):
     """Create a desk account: LOGIN is a civil ID or a user name. Prints the TOTP secret
     and its otpauth:// address once."""
@@ -138,14 +167,16 @@ def create_staff(login, name, role, civil_id, mobile, password_stdin):
     try:
         check_name(name)
     except InvalidName as problem:
-        raise click.BadParameter(f"{problem}: type the name instead of pasting it",
-                                 param_hint="--name") from problem
+        raise click.BadParameter(
+            f"{problem}: type the name instead of pasting it", param_hint="--name"
+        ) from problem
     if mobile:
         try:
             mobile = parse_kuwait_mobile(normalise_digits(mobile))
         except InvalidMobile as problem:
-            raise click.BadParameter(f"not a Kuwaiti mobile number: {problem}",
-                                     param_hint="--mobile") from problem
+            raise click.BadParameter(
+                f"not a Kuwaiti mobile number: {problem}", param_hint="--mobile"
+            ) from problem
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
@@ -153,8 +184,15 @@ def create_staff(login, name, role, civil_id, mobile, password_stdin):
     try:
         with models.db.connection_context():
             _, secret = staff.create_staff_member(
-                login, civil_id, name, role, password, current_app.extensions["password_hasher"],
-                created_by="flask create-staff", mobile=mobile or None)
+                login,
+                civil_id,
+                name,
+                role,
+                password,
+                current_app.extensions["password_hasher"],
+                created_by="flask create-staff",
+                mobile=mobile or None,
+            )
     except WeakPassword as problem:
         raise click.ClickException(f"password refused: {problem}") from problem
     except staff.StaffExists:
@@ -170,8 +208,11 @@ def reconcile_payments():
     """Ask the gateway about payments left waiting (a closed tab, a lost return) and settle them."""
     with models.db.connection_context():
         counts = payments.reconcile()
-    click.echo("Payments asked about: " + (", ".join(f"{n} {state}" for state, n in
-                                                     sorted(counts.items())) or "none") + ".")
+    click.echo(
+        "Payments asked about: "
+        + (", ".join(f"{n} {state}" for state, n in sorted(counts.items())) or "none")
+        + "."
+    )
 
 
 @operator.command("prune-security-records")
@@ -194,15 +235,21 @@ def send_reminders(dry_run: bool):
         if dry_run:
             due = reminders.not_sent_yet(reminders.due_reminders(today, leads))
             for item in due:
-                click.echo(f"{item.request.reference}  {item.lead_days:>3} days  cover ends "
-                           f"{item.cover_end.isoformat()}  to {mask_mobile(item.mobile)}")
-            click.echo(f"Would send {len(due)} reminders ({today.isoformat()}, lead days "
-                       f"{','.join(map(str, leads))}).")
+                click.echo(
+                    f"{item.request.reference}  {item.lead_days:>3} days  cover ends "
+                    f"{item.cover_end.isoformat()}  to {mask_mobile(item.mobile)}"
+                )
+            click.echo(
+                f"Would send {len(due)} reminders ({today.isoformat()}, lead days "
+                f"{','.join(map(str, leads))})."
+            )
             return
         counts = reminders.send_reminders(today, leads, _renew_url, _stop_url)
-    click.echo(f"Reminders due: {counts['due']}; sent now: {counts['sent']}; sent before: "
-               f"{counts['sent before']}; held by another run: {counts['held by another run']}; "
-               f"refused by the provider: {counts['refused by the provider']}.")
+    click.echo(
+        f"Reminders due: {counts['due']}; sent now: {counts['sent']}; sent before: "
+        f"{counts['sent before']}; held by another run: {counts['held by another run']}; "
+        f"refused by the provider: {counts['refused by the provider']}."
+    )
     if counts["refused by the provider"]:
         sys.exit(1)  # systemd marks the run failed; the next run tries them again
 
@@ -253,8 +300,11 @@ def serve():
     # A request may wait for the SMS provider through every retry, or for a payment
     # gateway (any *_TIMEOUT setting): let it finish before gunicorn calls the worker stuck.
     waits = [app.config["SMS_HTTP_TIMEOUT"] * (app.config["SMS_HTTP_RETRIES"] + 1)]
-    waits += [value for key, value in app.config.items()
-              if key.endswith("_TIMEOUT") and isinstance(value, (int, float))]
+    waits += [
+        value
+        for key, value in app.config.items()
+        if key.endswith("_TIMEOUT") and isinstance(value, (int, float))
+    ]
     options = {
         "bind": bind,
         "workers": workers(),
@@ -268,8 +318,10 @@ def serve():
         "proc_name": "tameen",
         "control_socket_disable": True,  # nothing uses it; it would be one per user, shared
     }
-    click.echo(f"Tameen serving on http://{bind} with {options['workers']} workers "
-               f"({app.config['APP_ENV']}).", err=True)
+    click.echo(
+        f"Tameen serving on http://{bind} with {options['workers']} workers ({app.config['APP_ENV']}).",
+        err=True,
+    )
     server(app, options).run()
 
 

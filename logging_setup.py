@@ -7,11 +7,12 @@ Werkzeug, gunicorn or a driver's error message. Nor is a receipt's verification 
 or Persian script, grouped with spaces or dashes, or percent-encoded in a query string, are
 masked too.
 """
+
 import json
 import logging
 import re
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from urllib.parse import unquote
 
 # Percent-encoded digits (ASCII, Arabic-Indic, Persian), "+", "-" and space, as in a query
@@ -29,8 +30,7 @@ _PATTERNS = [
     (re.compile(_ALONE + r"\d{12}" + _END), 3),  # civil ID
     # A civil ID in groups (2 910301 04196, 291-030-104196): exactly 12 digits in the run,
     # so dates and longer numbers written in groups stay readable.
-    (re.compile(_ALONE + r"(?<!\d[ +\-])\d(?:" + _GROUP_SEP + r"\d){11}(?!" + _GROUP_SEP + r"\d)"
-                + _END), 3),
+    (re.compile(_ALONE + r"(?<!\d[ +\-])\d(?:" + _GROUP_SEP + r"\d){11}(?!" + _GROUP_SEP + r"\d)" + _END), 3),
     (re.compile(_ALONE + r"[4569]\d{3}" + _SEP + r"\d{4}" + _END), 2),  # mobile, national form
     (re.compile(_ALONE + r"\d{6}" + _END), 0),  # SMS code
 ]
@@ -126,8 +126,9 @@ class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         _FILTER.filter(record)  # `extra` fields, and records made before install_masking()
         line = {
-            "time": datetime.fromtimestamp(record.created, timezone.utc)
-            .isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+            "time": datetime.fromtimestamp(record.created, UTC)
+            .isoformat(timespec="milliseconds")
+            .replace("+00:00", "Z"),
             "level": record.levelname.lower(),
             "logger": record.name,
             "message": record.getMessage(),
@@ -142,8 +143,7 @@ def _not_a_werkzeug_request_line(record: logging.LogRecord) -> bool:
     return " - - [" not in record.getMessage()
 
 
-def configure(level: int = logging.INFO, stream=None,
-              werkzeug_request_lines: bool = True) -> logging.Handler:
+def configure(level: int = logging.INFO, stream=None, werkzeug_request_lines: bool = True) -> logging.Handler:
     """Send every log record to `stream` (standard error) as masked JSON lines.
     Called by the servers (`python app.py`, `tameen.pyz serve`), not by the test suite.
     The development server's own request lines can be left out: ours say more."""

@@ -1,4 +1,5 @@
 """Configuration read from the environment, checked before the app starts."""
+
 import re
 import secrets
 from pathlib import Path
@@ -48,8 +49,7 @@ def load_settings(environ: dict, instance_path: Path) -> dict:
     return {
         "APP_ENV": app_env,
         "SECRET_KEY": secret_key,
-        "DATABASE_URL": environ.get("DATABASE_URL")
-        or f"sqlite:///{instance_path / 'tameen.sqlite3'}",
+        "DATABASE_URL": environ.get("DATABASE_URL") or f"sqlite:///{instance_path / 'tameen.sqlite3'}",
         "FEE_SCHEDULE": environ.get("FEE_SCHEDULE", "seed"),
         "HOST": environ.get("HOST", "127.0.0.1"),
         "PORT": int(environ.get("PORT", "5000")),
@@ -99,15 +99,18 @@ def _operator_settings(environ: dict, production: bool) -> dict:
             raise ConfigError(
                 "OPERATOR_NAME_AR or OPERATOR_NAME_EN is required in production: the name of "
                 "the organisation that runs this site, shown on every receipt and on the "
-                "about, privacy and refund pages (set both for Arabic and English).")
+                "about, privacy and refund pages (set both for Arabic and English)."
+            )
         return dict(SAMPLE_OPERATOR)
     for stem in ("OPERATOR_NAME", "OPERATOR_ADDRESS"):
         arabic, english = f"{stem}_AR", f"{stem}_EN"
         given[arabic] = given[arabic] or given[english]
         given[english] = given[english] or given[arabic]
     if given["OPERATOR_PHONE"] and not _PHONE.fullmatch(given["OPERATOR_PHONE"]):
-        raise ConfigError("OPERATOR_PHONE must be a phone number of digits and spaces, with "
-                          "an optional + in front, such as +965 2200 0000.")
+        raise ConfigError(
+            "OPERATOR_PHONE must be a phone number of digits and spaces, with "
+            "an optional + in front, such as +965 2200 0000."
+        )
     if given["OPERATOR_EMAIL"] and not _EMAIL.fullmatch(given["OPERATOR_EMAIL"]):
         raise ConfigError("OPERATOR_EMAIL must be an e-mail address, such as help@tameen.example.kw.")
     return given
@@ -122,8 +125,9 @@ def _operator_pages(environ: dict, production: bool) -> dict:
     pages = {name: (environ.get(name) or "").strip() for name in OPERATOR_PAGES}
     for name, url in pages.items():
         if url:
-            _require_service_url(url, production, f"{name} must be the {{scheme}} address of "
-                                                  "the operator's own page.")
+            _require_service_url(
+                url, production, f"{name} must be the {{scheme}} address of the operator's own page."
+            )
     return pages
 
 
@@ -133,8 +137,10 @@ def _reminder_lead_days(environ: dict) -> tuple[int, ...]:
     try:
         return renewals.parse_lead_days(text)
     except renewals.InvalidLeadDays as problem:
-        raise ConfigError(f"REMINDER_LEAD_DAYS must list days before the cover ends, separated "
-                          f"by commas, like 30,7: {problem}.") from None
+        raise ConfigError(
+            f"REMINDER_LEAD_DAYS must list days before the cover ends, separated "
+            f"by commas, like 30,7: {problem}."
+        ) from None
 
 
 def _upload_settings(environ: dict) -> dict:
@@ -143,8 +149,10 @@ def _upload_settings(environ: dict) -> dict:
     UPLOAD_MAX_KB: the largest list file taken; below the 256 KB any request may be."""
     text = str(environ.get("MAX_PAYMENT_FILS") or "3000000").strip()
     if not text.isascii() or not text.isdigit() or not 1000 <= int(text) <= 10**9:
-        raise ConfigError("MAX_PAYMENT_FILS must be a whole number of fils from 1000 (KD 1) to "
-                          f"1000000000, such as 3000000 for KD 3,000; not {text!r}.")
+        raise ConfigError(
+            "MAX_PAYMENT_FILS must be a whole number of fils from 1000 (KD 1) to "
+            f"1000000000, such as 3000000 for KD 3,000; not {text!r}."
+        )
     size = _whole_number(environ, "UPLOAD_MAX_KB", "200", highest=240)
     if size < 1:
         raise ConfigError("UPLOAD_MAX_KB must be a whole number from 1 to 240, not '0'.")
@@ -163,8 +171,10 @@ def _express_categories(environ: dict) -> tuple[str, ...]:
     codes = tuple(code.strip() for code in text.split(",") if code.strip())
     for code in codes:
         if not _CATEGORY_CODE.fullmatch(code):
-            raise ConfigError(f"EXPRESS_CATEGORIES must list fee schedule category codes separated "
-                              f"by commas, such as domestic_worker; {code!r} is not one.")
+            raise ConfigError(
+                f"EXPRESS_CATEGORIES must list fee schedule category codes separated "
+                f"by commas, such as domestic_worker; {code!r} is not one."
+            )
     return codes
 
 
@@ -179,10 +189,12 @@ def _session_settings(environ: dict) -> dict:
     """How long a log-in lasts without a request (idle) and at most (absolute), enforced by
     the server from times kept in the session: a copied cookie dies with them too."""
     limits = {}
-    for name, default, highest in (("APPLICANT_SESSION_IDLE_MINUTES", "30", 24 * 60),
-                                   ("APPLICANT_SESSION_MAX_HOURS", "12", 7 * 24),
-                                   ("STAFF_SESSION_IDLE_MINUTES", "15", 24 * 60),
-                                   ("STAFF_SESSION_MAX_HOURS", "12", 7 * 24)):
+    for name, default, highest in (
+        ("APPLICANT_SESSION_IDLE_MINUTES", "30", 24 * 60),
+        ("APPLICANT_SESSION_MAX_HOURS", "12", 7 * 24),
+        ("STAFF_SESSION_IDLE_MINUTES", "15", 24 * 60),
+        ("STAFF_SESSION_MAX_HOURS", "12", 7 * 24),
+    ):
         text = str(environ.get(name) or default).strip()
         if not text.isascii() or not text.isdigit() or not 1 <= int(text) <= highest:
             raise ConfigError(f"{name} must be a whole number from 1 to {highest}, not {text!r}.")
@@ -208,8 +220,10 @@ def _public_address(environ: dict, production: bool) -> dict:
     url = (environ.get("PUBLIC_URL") or "").strip()
     if not url:
         if production:
-            raise ConfigError("PUBLIC_URL is required in production: the https address people "
-                              "reach the site at, such as https://tameen.example.kw.")
+            raise ConfigError(
+                "PUBLIC_URL is required in production: the https address people "
+                "reach the site at, such as https://tameen.example.kw."
+            )
         return {"PUBLIC_URL": ""}
     parts = urlsplit(url)
     try:
@@ -217,10 +231,19 @@ def _public_address(environ: dict, production: bool) -> dict:
     except ValueError:
         port = -1
     schemes = ("https",) if production else ("https", "http")
-    if (parts.scheme not in schemes or not parts.hostname or "@" in parts.netloc or port == -1
-            or parts.path not in ("", "/") or parts.query or parts.fragment):
-        raise ConfigError(f"PUBLIC_URL must be the site's {' or '.join(schemes)} address with no "
-                          f"path, such as https://tameen.example.kw, not {url!r}.")
+    if (
+        parts.scheme not in schemes
+        or not parts.hostname
+        or "@" in parts.netloc
+        or port == -1
+        or parts.path not in ("", "/")
+        or parts.query
+        or parts.fragment
+    ):
+        raise ConfigError(
+            f"PUBLIC_URL must be the site's {' or '.join(schemes)} address with no "
+            f"path, such as https://tameen.example.kw, not {url!r}."
+        )
     host = parts.netloc.lower()
     default_port = {"https": 443, "http": 80}[parts.scheme]
     if port == default_port:
@@ -249,8 +272,9 @@ def _sms_settings(environ: dict, production: bool) -> dict:
         )
     url = environ.get("SMS_HTTP_URL", "")
     if backend == "http":
-        _require_service_url(url, production, "SMS_HTTP_URL must be the provider's {scheme} address "
-                                              "when SMS_BACKEND=http.")
+        _require_service_url(
+            url, production, "SMS_HTTP_URL must be the provider's {scheme} address when SMS_BACKEND=http."
+        )
     timeout = _timeout(environ, "SMS_HTTP_TIMEOUT", 10)
     return {
         "SMS_BACKEND": backend,
@@ -267,16 +291,18 @@ def _sms_settings(environ: dict, production: bool) -> dict:
 def _payment_settings(environ: dict, production: bool) -> dict:
     gateway = environ.get("PAYMENT_GATEWAY") or ("knet" if production else "sandbox")
     if gateway not in PAYMENT_GATEWAYS:
-        raise ConfigError(f"PAYMENT_GATEWAY must be one of {', '.join(PAYMENT_GATEWAYS)}, "
-                          f"not {gateway!r}.")
+        raise ConfigError(f"PAYMENT_GATEWAY must be one of {', '.join(PAYMENT_GATEWAYS)}, not {gateway!r}.")
     allow_sandbox = environ.get("ALLOW_SANDBOX_IN_PRODUCTION", "") == "1"
     if production and gateway == "sandbox" and not allow_sandbox:
         raise ConfigError(
             "PAYMENT_GATEWAY=sandbox takes no real money; production needs a real gateway: set "
             "PAYMENT_GATEWAY=knet and the KNET_ settings (or, for a demonstration site only, "
-            "ALLOW_SANDBOX_IN_PRODUCTION=1, which shows a sandbox banner on every page).")
-    knet = {name: environ.get(name, "") for name in
-            ("KNET_TRANPORTAL_ID", "KNET_PASSWORD", "KNET_RESOURCE_KEY", "KNET_GATEWAY_URL")}
+            "ALLOW_SANDBOX_IN_PRODUCTION=1, which shows a sandbox banner on every page)."
+        )
+    knet = {
+        name: environ.get(name, "")
+        for name in ("KNET_TRANPORTAL_ID", "KNET_PASSWORD", "KNET_RESOURCE_KEY", "KNET_GATEWAY_URL")
+    }
     if gateway == "knet":
         missing = [name for name, value in knet.items() if not value]
         if missing:
@@ -284,24 +310,35 @@ def _payment_settings(environ: dict, production: bool) -> dict:
         key = knet["KNET_RESOURCE_KEY"]
         if len(key) != 16 or not key.isascii():
             raise ConfigError("KNET_RESOURCE_KEY must be the bank's 16-character resource key.")
-        _require_service_url(knet["KNET_GATEWAY_URL"], production,
-                             "KNET_GATEWAY_URL must be the bank's {scheme} address, such as "
-                             "https://www.kpay.com.kw/kpg.")
+        _require_service_url(
+            knet["KNET_GATEWAY_URL"],
+            production,
+            "KNET_GATEWAY_URL must be the bank's {scheme} address, such as https://www.kpay.com.kw/kpg.",
+        )
         # Its origin goes into the Content-Security-Policy (form-action), its path
         # before every page of the bank's.
         parts = urlsplit(knet["KNET_GATEWAY_URL"])
         if parts.query or parts.fragment or "@" in parts.netloc or not parts.hostname:
-            raise ConfigError("KNET_GATEWAY_URL must be the bank's address ending in /kpg, without "
-                              "a query or credentials.")
+            raise ConfigError(
+                "KNET_GATEWAY_URL must be the bank's address ending in /kpg, without a query or credentials."
+            )
     timeout = _timeout(environ, "KNET_TIMEOUT", 20)
     delivery = environ.get("KNET_RESULT_DELIVERY") or "server"
     if delivery not in KNET_RESULT_DELIVERIES:
-        raise ConfigError(f"KNET_RESULT_DELIVERY must be server (the bank's server posts the result, "
-                          f"the current flow) or browser (the older flow), not {delivery!r}.")
+        raise ConfigError(
+            f"KNET_RESULT_DELIVERY must be server (the bank's server posts the result, "
+            f"the current flow) or browser (the older flow), not {delivery!r}."
+        )
     language_ids = (environ.get("KNET_LANGUAGE_IDS") or "AR,EN").replace(" ", "").upper()
     if language_ids not in KNET_LANGUAGE_ID_PAIRS:
-        raise ConfigError("KNET_LANGUAGE_IDS must be AR,EN (KNET's manual) or ARA,USA (older kits), "
-                          "as your bank says.")
-    return {"PAYMENT_GATEWAY": gateway, "ALLOW_SANDBOX_IN_PRODUCTION": allow_sandbox,
-            **knet, "KNET_TIMEOUT": timeout, "KNET_RESULT_DELIVERY": delivery,
-            "KNET_LANGUAGE_IDS": language_ids}
+        raise ConfigError(
+            "KNET_LANGUAGE_IDS must be AR,EN (KNET's manual) or ARA,USA (older kits), as your bank says."
+        )
+    return {
+        "PAYMENT_GATEWAY": gateway,
+        "ALLOW_SANDBOX_IN_PRODUCTION": allow_sandbox,
+        **knet,
+        "KNET_TIMEOUT": timeout,
+        "KNET_RESULT_DELIVERY": delivery,
+        "KNET_LANGUAGE_IDS": language_ids,
+    }

@@ -12,6 +12,7 @@ Configuration comes from the environment, as for the app (README: Configuration)
 the instance folder (generated secrets, the SQLite file, backups) is `./instance`
 unless INSTANCE_PATH says otherwise.
 """
+
 import os
 import sys
 from pathlib import Path
@@ -22,12 +23,15 @@ except ImportError:  # running from the source tree
     PYTHON = tuple(sys.version_info[:2])
 
 if tuple(sys.version_info[:2]) != PYTHON:
-    sys.exit(f"tameen.pyz needs Python {PYTHON[0]}.{PYTHON[1]}, not {sys.version.split()[0]}: "
-             "its compiled dependencies were built for it.")
+    sys.exit(
+        f"tameen.pyz needs Python {PYTHON[0]}.{PYTHON[1]}, not {sys.version.split()[0]}: "
+        "its compiled dependencies were built for it."
+    )
 
 import click  # noqa: E402 (after the version check: a wrong Python fails with a clear message)
 from flask import current_app  # noqa: E402
 from flask.cli import FlaskGroup, NoAppException, ScriptInfo, routes_command, shell_command  # noqa: E402
+
 
 def _load_app():
     from app import create_app
@@ -80,9 +84,15 @@ class TameenGroup(FlaskGroup):
 
 
 def build_cli() -> click.Group:
-    cli = TameenGroup(name="tameen.pyz", help=__doc__.split("\n\n")[0], create_app=_load_app,
-                      add_default_commands=False, add_version_option=False,
-                      load_dotenv=False, set_debug_flag=False)
+    cli = TameenGroup(
+        name="tameen.pyz",
+        help=__doc__.split("\n\n")[0],
+        create_app=_load_app,
+        add_default_commands=False,
+        add_version_option=False,
+        load_dotenv=False,
+        set_debug_flag=False,
+    )
     cli.params = []  # FlaskGroup's --app, --env-file and --debug mean nothing here
     from commands import serve
 

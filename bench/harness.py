@@ -2,6 +2,7 @@
 
 Traffic only ever goes to 127.0.0.1, for a fixed time, then stops.
 """
+
 import http.client
 import os
 import socket
@@ -37,28 +38,49 @@ def production_env(folder: str, **extra) -> dict:
 
     Production insists on an SMS provider and a real bank; none is reached unless the
     caller points SMS_HTTP_URL somewhere, and the sandbox bank stands in for K-Net."""
-    return {"APP_ENV": "production", "SECRET_KEY": "bench-" + "k" * 58,
-            "DATABASE_URL": f"sqlite:///{folder}/bench.sqlite3", "INSTANCE_PATH": folder,
-            "PUBLIC_URL": f"https://{PUBLIC_HOST}",
-            "SMS_BACKEND": "http", "SMS_HTTP_URL": "https://sms.invalid/send",
-            "PAYMENT_GATEWAY": "sandbox", "ALLOW_SANDBOX_IN_PRODUCTION": "1",
-            "OPERATOR_NAME_EN": "Bench Operator", "OPERATOR_NAME_AR": "مشغل القياس", **extra}
+    return {
+        "APP_ENV": "production",
+        "SECRET_KEY": "bench-" + "k" * 58,
+        "DATABASE_URL": f"sqlite:///{folder}/bench.sqlite3",
+        "INSTANCE_PATH": folder,
+        "PUBLIC_URL": f"https://{PUBLIC_HOST}",
+        "SMS_BACKEND": "http",
+        "SMS_HTTP_URL": "https://sms.invalid/send",
+        "PAYMENT_GATEWAY": "sandbox",
+        "ALLOW_SANDBOX_IN_PRODUCTION": "1",
+        "OPERATOR_NAME_EN": "Bench Operator",
+        "OPERATOR_NAME_AR": "مشغل القياس",
+        **extra,
+    }
 
 
 @contextmanager
-def gunicorn(app_spec: str, env: dict | None = None, workers: int | None = None, chdir: Path = ROOT,
-             ready: str = "/", output=None):
+def gunicorn(
+    app_spec: str,
+    env: dict | None = None,
+    workers: int | None = None,
+    chdir: Path = ROOT,
+    ready: str = "/",
+    output=None,
+):
     """`output(line)`, if given, is called with every line the server prints (a thread of
     its own reads them)."""
     port = free_port()
     workers = workers or os.cpu_count() or 1
-    command = [str(GUNICORN), "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
-               "--log-level", "warning", app_spec]
+    command = [
+        str(GUNICORN),
+        "--workers",
+        str(workers),
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--log-level",
+        "warning",
+        app_spec,
+    ]
     pipe = dict(stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) if output else {}
     process = subprocess.Popen(command, cwd=chdir, env={**os.environ, **(env or {})}, **pipe)
     if output:
-        threading.Thread(target=lambda: [output(line) for line in process.stdout],
-                         daemon=True).start()
+        threading.Thread(target=lambda: [output(line) for line in process.stdout], daemon=True).start()
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(200):
@@ -100,9 +122,11 @@ class Result:
         return statistics.quantiles(self.latencies, n=100, method="inclusive")[int(p) - 1] * 1000
 
     def line(self, name: str) -> str:
-        return (f"{name:<28} {self.per_second:8.1f} req/s  p50 {self.percentile(50):6.1f} ms  "
-                f"p95 {self.percentile(95):6.1f} ms  p99 {self.percentile(99):6.1f} ms  "
-                f"errors {self.errors}  ({self.requests} requests)")
+        return (
+            f"{name:<28} {self.per_second:8.1f} req/s  p50 {self.percentile(50):6.1f} ms  "
+            f"p95 {self.percentile(95):6.1f} ms  p99 {self.percentile(99):6.1f} ms  "
+            f"errors {self.errors}  ({self.requests} requests)"
+        )
 
 
 def drive(port: int, requests, seconds: float, clients: int, kind=None) -> Result:
@@ -170,9 +194,19 @@ def create_account(database_url: str, serial: int = 1) -> tuple[str, str]:
     Returns (civil ID, password)."""
     civil_id = _valid_civil_id(serial)
     mobile = f"+9655{serial % 10_000_000:07d}"
-    subprocess.run([sys.executable, "-c", "import sys; from bench.harness import _store_account; "
-                    "_store_account(*sys.argv[1:])", database_url, civil_id, mobile,
-                    ACCOUNT_PASSWORD], cwd=ROOT, check=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from bench.harness import _store_account; _store_account(*sys.argv[1:])",
+            database_url,
+            civil_id,
+            mobile,
+            ACCOUNT_PASSWORD,
+        ],
+        cwd=ROOT,
+        check=True,
+    )
     return civil_id, ACCOUNT_PASSWORD
 
 
@@ -193,9 +227,17 @@ def _store_account(database_url: str, civil_id: str, mobile: str, password: str)
     models.open_database(database_url)
     models.create_tables()
     with models.db.connection_context():
-        details = {"name_ar": "سارة أحمد", "name_en": "Sara Ahmed", "user_name": "Sara",
-                   "mobile": mobile, "email": "sara@example.com", "gender": "female",
-                   "language": "ar", "governorate": "KW-HA", "account_kind": "personal"}
+        details = {
+            "name_ar": "سارة أحمد",
+            "name_en": "Sara Ahmed",
+            "user_name": "Sara",
+            "mobile": mobile,
+            "email": "sara@example.com",
+            "gender": "female",
+            "language": "ar",
+            "governorate": "KW-HA",
+            "account_kind": "personal",
+        }
         user, _ = models.User.start_registration(civil_id, details)
         user.mark_mobile_verified(mobile, models.now())
         user.set_password(password, make_hasher())
@@ -210,8 +252,13 @@ class _FormReader(HTMLParser):
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
         if tag == "form":
-            self.forms.append({"method": (attrs.get("method") or "get").lower(),
-                               "action": attrs.get("action") or "", "inputs": []})
+            self.forms.append(
+                {
+                    "method": (attrs.get("method") or "get").lower(),
+                    "action": attrs.get("action") or "",
+                    "inputs": [],
+                }
+            )
         elif tag == "input" and self.forms:
             self.forms[-1]["inputs"].append(attrs)
 
@@ -224,10 +271,16 @@ def login_form(page: str) -> dict | None:
     for form in reader.forms:
         by_purpose = {i.get("autocomplete"): i.get("name") for i in form["inputs"]}
         if form["method"] == "post" and "current-password" in by_purpose:
-            return {"action": form["action"], "username": by_purpose.get("username"),
-                    "password": by_purpose["current-password"],
-                    "fields": {i["name"]: i.get("value", "") for i in form["inputs"]
-                               if i.get("type") == "hidden" and i.get("name")}}
+            return {
+                "action": form["action"],
+                "username": by_purpose.get("username"),
+                "password": by_purpose["current-password"],
+                "fields": {
+                    i["name"]: i.get("value", "")
+                    for i in form["inputs"]
+                    if i.get("type") == "hidden" and i.get("name")
+                },
+            }
     return None
 
 
@@ -239,10 +292,14 @@ def log_in(port: int, civil_id: str, password: str, path: str = "/login") -> tup
     if status != 200 or form is None:
         raise RuntimeError(f"no log-in form at {path} (status {status})")
     cookies = _cookies(headers)
-    body = urllib.parse.urlencode({**form["fields"], form["username"]: civil_id,
-                                   form["password"]: password})
-    status, headers, _ = fetch(port, "POST", form["action"] or path, body, {
-        "Cookie": _cookie_header(cookies), "Content-Type": "application/x-www-form-urlencoded"})
+    body = urllib.parse.urlencode({**form["fields"], form["username"]: civil_id, form["password"]: password})
+    status, headers, _ = fetch(
+        port,
+        "POST",
+        form["action"] or path,
+        body,
+        {"Cookie": _cookie_header(cookies), "Content-Type": "application/x-www-form-urlencoded"},
+    )
     if status not in (302, 303):
         raise RuntimeError(f"logging in answered {status}, not a redirect")
     landing = urllib.parse.urlsplit(dict((k.lower(), v) for k, v in headers)["location"])

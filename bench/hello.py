@@ -1,4 +1,5 @@
 """A bare Flask "hello" view: the yardstick the benchmarks compare Tameen against."""
+
 from flask import Flask
 
 

@@ -16,6 +16,7 @@ any 5xx, any unexpected answer, or "database is locked" in the server's output.
 
 Run by `make bench` (or alone: `.venv/bin/python bench/load.py [seconds] [clients]`).
 """
+
 import gzip
 import http.client
 import os
@@ -43,12 +44,24 @@ PASSWORD = "a quiet bench passphrase"
 QUOTES = [
     {"years": "1", "people-0-category": "worker"},
     {"years": "2", "people-0-category": "worker", "people-1-category": "domestic_worker"},
-    {"years": "3", "people-0-category": "family_first_degree", "people-0-born": "291030104196",
-     "people-1-category": "kuwaiti_wife", "people-2-category": "student"},
+    {
+        "years": "3",
+        "people-0-category": "family_first_degree",
+        "people-0-born": "291030104196",
+        "people-1-category": "kuwaiti_wife",
+        "people-2-category": "student",
+    },
 ]
-REGISTRATION = {"name_ar": "سارة أحمد", "name_en": "Sara Ahmed", "user_name": "Sara",
-                "email": "sara@example.com", "gender": "female", "language": "ar",
-                "governorate": "KW-HA", "account_kind": "personal"}
+REGISTRATION = {
+    "name_ar": "سارة أحمد",
+    "name_en": "Sara Ahmed",
+    "user_name": "Sara",
+    "email": "sara@example.com",
+    "gender": "female",
+    "language": "ar",
+    "governorate": "KW-HA",
+    "account_kind": "personal",
+}
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 CODE = re.compile(r"\[SMS to (\+965\d{8})\].*?\b(\d{6})\b")
 
@@ -162,14 +175,24 @@ class Person:
         self.go("register", "GET", "/register", expect=200)
         mobile = f"5{self.serial:07d}"
         self.think()
-        self.go("register", "POST", "/register", {**REGISTRATION, "civil_id": civil_id(self.serial),
-                                                  "mobile": mobile}, expect=302)
+        self.go(
+            "register",
+            "POST",
+            "/register",
+            {**REGISTRATION, "civil_id": civil_id(self.serial), "mobile": mobile},
+            expect=302,
+        )
         code = codes.wait_for("+965" + mobile)
         self.think()
         self.go("register", "POST", "/register/code", {"code": code}, expect=302)
         self.think()
-        self.go("register (password)", "POST", "/register/password",
-                {"full_name": "Sara Ahmed", "password": PASSWORD, "confirm": PASSWORD}, expect=302)
+        self.go(
+            "register (password)",
+            "POST",
+            "/register/password",
+            {"full_name": "Sara Ahmed", "password": PASSWORD, "confirm": PASSWORD},
+            expect=302,
+        )
         self.go("my requests", "GET", "/requests")  # a new session: its token
         self.think()
         service, _ = self.go("request", "POST", "/requests/new", {}, expect=302)
@@ -177,19 +200,30 @@ class Person:
         adult, second = civil_id(self.serial, "850612"), civil_id(self.serial, "900315")
         expiry = f"{time.gmtime().tm_year + 3}-01-31"
         people = {}
-        for i, (who, name, category) in enumerate([(adult, "Ali", "worker"),
-                                                   (second, "Mona", "domestic_worker")]):
-            people.update({f"people-{i}-civil_id": who, f"people-{i}-name": name,
-                           f"people-{i}-category": category, f"people-{i}-passport_number": "A1234567",
-                           f"people-{i}-passport_expiry": expiry})
+        for i, (who, name, category) in enumerate(
+            [(adult, "Ali", "worker"), (second, "Mona", "domestic_worker")]
+        ):
+            people.update(
+                {
+                    f"people-{i}-civil_id": who,
+                    f"people-{i}-name": name,
+                    f"people-{i}-category": category,
+                    f"people-{i}-passport_number": "A1234567",
+                    f"people-{i}-passport_expiry": expiry,
+                }
+            )
         self.think()
         self.go("request", "POST", f"{base}/people", {**people, "action": "continue"}, expect=302)
         self.think()
-        self.go("request", "POST", f"{base}/sponsor", {"sponsor_name": "Sponsor",
-                                                       "sponsor_civil_id": adult}, expect=302)
+        self.go(
+            "request",
+            "POST",
+            f"{base}/sponsor",
+            {"sponsor_name": "Sponsor", "sponsor_civil_id": adult},
+            expect=302,
+        )
         self.think()
-        self.go("request", "POST", f"{base}/cover", {"insurance_status": "new", "years": "2"},
-                expect=302)
+        self.go("request", "POST", f"{base}/cover", {"insurance_status": "new", "years": "2"}, expect=302)
         self.go("check answers", "GET", f"{base}/check")
         self.think()
         bank, _ = self.go("pay", "POST", f"{base}/check", {"confirm": "y"}, expect=303)
@@ -197,8 +231,12 @@ class Person:
         self.go("sandbox bank", "GET", bank)
         self.think()
         back, _ = self.go("pay", "POST", bank, {"choice": "approve"}, expect=303)
-        result, _ = self.go("pay", "GET", urllib.parse.urlsplit(back).path
-                            + "?" + urllib.parse.urlsplit(back).query, expect=303)
+        result, _ = self.go(
+            "pay",
+            "GET",
+            urllib.parse.urlsplit(back).path + "?" + urllib.parse.urlsplit(back).query,
+            expect=303,
+        )
         self.go("receipt", "GET", urllib.parse.urlsplit(result).path)
 
 
@@ -230,23 +268,33 @@ def run(port: int, codes: Codes, seconds: float, clients: int) -> tuple[Result, 
 def main(seconds: float = 60, clients: int = 100) -> None:
     codes = Codes()
     with tempfile.TemporaryDirectory() as folder:
-        env = {"APP_ENV": "development", "SECRET_KEY": "load-" + "k" * 59,
-               "DATABASE_URL": f"sqlite:///{folder}/load.sqlite3", "INSTANCE_PATH": folder,
-               "SMS_BACKEND": "console", "PAYMENT_GATEWAY": "sandbox", "PROXY_HOPS": "1"}
-        with gunicorn("app:create_app()", env, workers=WORKERS, ready="/healthz",
-                      output=codes.read) as port:
+        env = {
+            "APP_ENV": "development",
+            "SECRET_KEY": "load-" + "k" * 59,
+            "DATABASE_URL": f"sqlite:///{folder}/load.sqlite3",
+            "INSTANCE_PATH": folder,
+            "SMS_BACKEND": "console",
+            "PAYMENT_GATEWAY": "sandbox",
+            "PROXY_HOPS": "1",
+        }
+        with gunicorn("app:create_app()", env, workers=WORKERS, ready="/healthz", output=codes.read) as port:
             result, problems = run(port, codes, seconds, clients)
     server_errors = result.kinds.pop("5xx", Result()).requests
     p95 = result.percentile(95)
-    print(f"{seconds:.0f} s, {clients} people at once (arriving over {min(ARRIVALS, seconds / 2):.0f} s, reading "
-          f"{THINK:.0f} s a page give or take half, 1 in {GOES_ON} registering and paying), "
-          f"gunicorn {WORKERS} sync workers on 127.0.0.1, SQLite")
+    print(
+        f"{seconds:.0f} s, {clients} people at once "
+        f"(arriving over {min(ARRIVALS, seconds / 2):.0f} s, reading "
+        f"{THINK:.0f} s a page give or take half, 1 in {GOES_ON} registering and paying), "
+        f"gunicorn {WORKERS} sync workers on 127.0.0.1, SQLite"
+    )
     print(result.line("whole journey"))
     for name, part in sorted(result.kinds.items()):
         print(part.line(f"  {name}"))
     journeys = result.kinds.get("receipt", Result()).requests
-    print(f"paid journeys: {journeys}; 5xx: {server_errors}; \"database is locked\": "
-          f"{codes.locked}; p95 {p95:.0f} ms (limit {P95_LIMIT_MS} ms)")
+    print(
+        f'paid journeys: {journeys}; 5xx: {server_errors}; "database is locked": '
+        f"{codes.locked}; p95 {p95:.0f} ms (limit {P95_LIMIT_MS} ms)"
+    )
     for problem in sorted(set(problems))[:10]:
         print(f"  problem: {problem}")
     if server_errors or codes.locked or problems or result.errors or p95 >= P95_LIMIT_MS:

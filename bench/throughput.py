@@ -7,6 +7,7 @@ with them. Both apps run the same way in the same run (gunicorn, 2 sync workers,
 Run by `make bench` (or alone: `.venv/bin/python bench/throughput.py [seconds]`).
 Exits non-zero when a share is below its target, or on any error.
 """
+
 import re
 import shutil
 import subprocess
@@ -25,15 +26,23 @@ QUOTE = {"years": "2", "people-0-category": "worker", "people-1-category": "dome
 ENCODINGS = ["Accept-Encoding: gzip, br"]
 # (name, path, headers, the least share of hello's req/s)
 TARGETS = [
-    ("quote partial (htmx)", f"/quote?{urllib.parse.urlencode(QUOTE)}",
-     [*ENCODINGS, "HX-Request: true"], 0.60),
+    (
+        "quote partial (htmx)",
+        f"/quote?{urllib.parse.urlencode(QUOTE)}",
+        [*ENCODINGS, "HX-Request: true"],
+        0.60,
+    ),
     ("start page", "/", ENCODINGS, 0.40),
     ("/fees", "/fees", ENCODINGS, 0.40),
     # The same pages for a visitor whose browser sends a cookie (the language chosen, a
     # session): web/front_cache.py leaves those to Flask and its page cache. No target:
     # shown so that the figures above are read for what they are.
-    ("quote, with a cookie", f"/quote?{urllib.parse.urlencode(QUOTE)}",
-     [*ENCODINGS, "HX-Request: true", "Cookie: lang=ar"], None),
+    (
+        "quote, with a cookie",
+        f"/quote?{urllib.parse.urlencode(QUOTE)}",
+        [*ENCODINGS, "HX-Request: true", "Cookie: lang=ar"],
+        None,
+    ),
     ("start page, with a cookie", "/", [*ENCODINGS, "Cookie: lang=ar"], None),
 ]
 
@@ -43,13 +52,23 @@ def wrk(port: int, path: str, headers: list[str], seconds: int) -> tuple[float, 
     command = ["wrk", "--latency", "-t", str(THREADS), "-c", str(CONNECTIONS), "-d", f"{seconds}s"]
     for header in headers:
         command += ["-H", header]
-    output = subprocess.run([*command, f"http://127.0.0.1:{port}{path}"], check=True,
-                            capture_output=True, text=True).stdout
+    output = subprocess.run(
+        [*command, f"http://127.0.0.1:{port}{path}"], check=True, capture_output=True, text=True
+    ).stdout
     per_second = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
     errors = sum(int(n) for n in re.findall(r"Non-2xx or 3xx responses: (\d+)", output))
-    errors += sum(int(n) for n in re.findall(r"Socket errors: connect (\d+), read (\d+), "
-                                             r"write (\d+), timeout (\d+)", output)[0]) \
-        if "Socket errors" in output else 0
+    errors += (
+        sum(
+            int(n)
+            for n in re.findall(
+                r"Socket errors: connect (\d+), read (\d+), "
+                r"write (\d+), timeout (\d+)",
+                output,
+            )[0]
+        )
+        if "Socket errors" in output
+        else 0
+    )
     return per_second, errors
 
 
@@ -61,21 +80,27 @@ def main(seconds: int = 10) -> None:
         hello, hello_errors = wrk(port, "/", ENCODINGS, seconds)
     results = []
     with tempfile.TemporaryDirectory() as folder:
-        with gunicorn("app:create_app()", production_env(folder), workers=WORKERS,
-                      ready="/healthz") as port:
+        with gunicorn("app:create_app()", production_env(folder), workers=WORKERS, ready="/healthz") as port:
             for name, path, headers, target in TARGETS:
                 headers = [*headers, f"Host: {PUBLIC_HOST}"]
                 wrk(port, path, headers, 1)
                 results.append((name, *wrk(port, path, headers, seconds), target))
-    print(f"wrk, {seconds} s a page, {CONNECTIONS} connections; gunicorn {WORKERS} sync workers "
-          f"on 127.0.0.1, APP_ENV=production, SQLite")
+    print(
+        f"wrk, {seconds} s a page, {CONNECTIONS} connections; gunicorn {WORKERS} sync workers "
+        f"on 127.0.0.1, APP_ENV=production, SQLite"
+    )
     print(f"{'what':<26} {'req/s':>9} {'share of hello':>15} {'target':>7}")
     print(f"{'hello':<26} {hello:9,.0f} {'100%':>15}")
     failed = hello_errors > 0
     for name, per_second, errors, target in results:
         share = per_second / hello
-        mark = f"  {errors} ERRORS" if errors else \
-            "  BELOW TARGET" if target is not None and share < target else ""
+        mark = (
+            f"  {errors} ERRORS"
+            if errors
+            else "  BELOW TARGET"
+            if target is not None and share < target
+            else ""
+        )
         shown = "-" if target is None else f"{target:.0%}"
         print(f"{name:<26} {per_second:9,.0f} {share:>15.0%} {shown:>7}{mark}")
         failed = failed or bool(mark)

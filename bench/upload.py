@@ -4,6 +4,7 @@ split into requests under the per-payment limit. The aim: under 2 s on a 2-core 
 
 Run alone: `.venv/bin/python bench/upload.py [runs]`; prints the best and median of each.
 """
+
 import io
 import statistics
 import sys
@@ -54,8 +55,14 @@ def main(runs: int = 5) -> None:
     from web.fee_schedules import active_schedule
 
     with tempfile.TemporaryDirectory() as folder:
-        app = create_app({"APP_ENV": "testing", "SECRET_KEY": "b" * 64, "INSTANCE_PATH": folder,
-                          "DATABASE_URL": f"sqlite:///{folder}/bench.sqlite3"})
+        app = create_app(
+            {
+                "APP_ENV": "testing",
+                "SECRET_KEY": "b" * 64,
+                "INSTANCE_PATH": folder,
+                "DATABASE_URL": f"sqlite:///{folder}/bench.sqlite3",
+            }
+        )
         data = {"CSV": people_csv()}
         data["XLSX"] = people_xlsx(data["CSV"])
         limit = app.config["MAX_PAYMENT_FILS"]
@@ -67,14 +74,21 @@ def main(runs: int = 5) -> None:
                     started = time.perf_counter()
                     rows = read_rows(content, app.config["UPLOAD_MAX_BYTES"])
                     today = today_in_kuwait()
-                    checked = check_upload(rows, active_schedule(), today, limit,
-                                           lambda ids: covered_civil_ids(ids, today))
+                    checked = check_upload(
+                        rows,
+                        active_schedule(),
+                        today,
+                        limit,
+                        lambda ids, today=today: covered_civil_ids(ids, today),
+                    )
                     requests = checked.requests(limit)
                     times.append(time.perf_counter() - started)
             assert len(checked.ready) == ROWS, checked.problems[:3]
-            print(f"{kind:4} ({len(content) // 1024} KB): read, check and price {ROWS} rows in "
-                  f"{min(times):.2f} s best, {statistics.median(times):.2f} s median; "
-                  f"{len(requests)} requests, KD {checked.total_fils / 1000:,.3f}")
+            print(
+                f"{kind:4} ({len(content) // 1024} KB): read, check and price {ROWS} rows in "
+                f"{min(times):.2f} s best, {statistics.median(times):.2f} s median; "
+                f"{len(requests)} requests, KD {checked.total_fils / 1000:,.3f}"
+            )
 
 
 if __name__ == "__main__":

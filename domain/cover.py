@@ -1,4 +1,5 @@
 """Rules for the people a request covers and the period it covers them for."""
+
 from dataclasses import dataclass
 from datetime import date
 
@@ -32,7 +33,9 @@ def cover_end(start: date, years: int) -> date:
     return date.fromordinal(anniversary.toordinal() - 1)
 
 
-def people_problems(people: list[CoveredPerson], service_type: str | None, today: date) -> list[PersonProblem]:
+def people_problems(
+    people: list[CoveredPerson], service_type: str | None, today: date
+) -> list[PersonProblem]:
     problems = []
     if service_type == "individual" and len(people) > 1:
         problems.append(PersonProblem(None, INDIVIDUAL_IS_ONE_PERSON))

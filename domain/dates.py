@@ -1,7 +1,8 @@
 """Dates as people type them (ISO or day/month/year, in any digit script) and as we show
 them: dd/mm/yyyy, the order Kuwait writes on its own papers, in ASCII digits."""
+
 import re
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from domain.digits import normalise_digits
@@ -44,12 +45,12 @@ def format_kuwait_time(at: datetime) -> str:
 def in_kuwait(at: datetime) -> datetime:
     """A stored instant on Kuwait's clock; a naive one is UTC, as every record stores it."""
     if at.tzinfo is None:
-        at = at.replace(tzinfo=timezone.utc)
+        at = at.replace(tzinfo=UTC)
     return at.astimezone(KUWAIT)
 
 
 def kuwait_day_in_utc(day) -> tuple[datetime, datetime]:
     """The UTC instants (naive, as stored) where a Kuwait calendar day starts and ends."""
-    start = datetime.combine(day, time(), tzinfo=KUWAIT).astimezone(timezone.utc).replace(tzinfo=None)
-    end = datetime.combine(day + timedelta(days=1), time(), tzinfo=KUWAIT).astimezone(timezone.utc)
+    start = datetime.combine(day, time(), tzinfo=KUWAIT).astimezone(UTC).replace(tzinfo=None)
+    end = datetime.combine(day + timedelta(days=1), time(), tzinfo=KUWAIT).astimezone(UTC)
     return start, end.replace(tzinfo=None)

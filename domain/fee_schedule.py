@@ -2,10 +2,11 @@
 
 import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 DEFAULT_SCHEDULE_ID = "seed"
 
@@ -108,6 +109,7 @@ class FeeSchedule:
 
 # --- checking one value ----------------------------------------------------
 
+
 class _Invalid(Exception):
     """A field value that is wrong; the loader adds file, line and category."""
 
@@ -142,6 +144,7 @@ def _matching(pattern: re.Pattern, description: str) -> Callable[[Any], str]:
         if not isinstance(value, str) or not pattern.fullmatch(value):
             raise _Invalid(f"must be {description}")
         return value
+
     return check
 
 
@@ -150,6 +153,7 @@ def _whole(low: int, high: int) -> Callable[[Any], int]:
         if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
             raise _Invalid(f"must be a whole number from {low} to {high}")
         return value
+
     return check
 
 
@@ -273,6 +277,7 @@ class _Lines:
 
 # --- loading ----------------------------------------------------------------
 
+
 def load_schedule(path: Path | str) -> FeeSchedule:
     """The schedule in one TOML file, or ScheduleError naming file and line."""
     raw = Path(path).read_bytes()
@@ -360,9 +365,7 @@ class _Loader:
         has_minimum = "min_age_years" in fields
         if has_minimum != ("below_min_age_note_ar" in fields):
             key = "min_age_years" if has_minimum else "below_min_age_note_ar"
-            raise self._error(
-                line_of(key), f"{where}min_age_years and below_min_age_note_ar/_en go together"
-            )
+            raise self._error(line_of(key), f"{where}min_age_years and below_min_age_note_ar/_en go together")
         if "article" in fields:
             fields["articles"] = fields.pop("article")
         return Category(**fields)

@@ -44,7 +44,7 @@ def parse_kuwait_iban(text: str) -> str:
 
 def grouped(compact: str) -> str:
     """In groups of four, as printed on bank papers: KW81 CBKU 0000 ..."""
-    return " ".join(compact[i:i + 4] for i in range(0, len(compact), 4))
+    return " ".join(compact[i : i + 4] for i in range(0, len(compact), 4))
 
 
 def masked(compact: str) -> str:

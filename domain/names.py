@@ -7,6 +7,7 @@ a name read differently from what it holds, at the desk and on a receipt: "Ali" 
 by a right-to-left override turns the text after it around. Names are compared and shown
 as stored, so such characters are refused, not silently dropped.
 """
+
 import unicodedata
 
 # Unicode general categories with no visible letter: controls (Cc), format characters
@@ -21,16 +22,16 @@ class InvalidName(ValueError):
     """`reason` is "hidden_character"; `character` is the first one found."""
 
     def __init__(self, reason: str, character: str):
-        super().__init__(f"U+{ord(character):04X} ({unicodedata.name(character, 'unnamed')}) "
-                         "is not shown as a letter")
+        super().__init__(
+            f"U+{ord(character):04X} ({unicodedata.name(character, 'unnamed')}) is not shown as a letter"
+        )
         self.reason = reason
         self.character = character
 
 
 def hidden_characters(text: str) -> list[str]:
     """The characters of `text` that are invisible or steer its direction, in order."""
-    return [ch for ch in text
-            if unicodedata.category(ch) in _HIDDEN_CATEGORIES or ch in _BLANK_LETTERS]
+    return [ch for ch in text if unicodedata.category(ch) in _HIDDEN_CATEGORIES or ch in _BLANK_LETTERS]
 
 
 def check_name(text: str) -> str:

@@ -53,7 +53,7 @@ def _national_digits(e164: str) -> str:
     prefix = f"+{_KUWAIT_CODE}"
     if not e164.startswith(prefix) or len(e164) != len(prefix) + 8:
         raise ValueError("expected a Kuwaiti number in E.164 form")
-    return e164[len(prefix):]
+    return e164[len(prefix) :]
 
 
 def national_format(e164: str) -> str:

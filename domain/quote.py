@@ -1,9 +1,9 @@
 """What a request costs under a fee schedule, or why it cannot be priced."""
 
 import calendar
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Iterable, Sequence
 
 from domain.civil_id import age_on
 from domain.fee_schedule import Category, FeeSchedule

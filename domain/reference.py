@@ -5,6 +5,7 @@ look-alikes 0/O, 1/I/L and U/V. The check is a weighted sum modulo 29 (a prime,
 as large as the alphabet), so every single mistyped character and every swap of
 two neighbours is caught before any lookup.
 """
+
 import re
 import secrets
 

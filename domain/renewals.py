@@ -5,7 +5,8 @@ several lead times are due at once (a request paid close to its end, or the time
 for a while), only the shortest is sent: the person hears the most urgent news once,
 instead of "30 days left" on the day there are 6.
 """
-from datetime import date, datetime, timedelta, timezone
+
+from datetime import UTC, date, datetime, timedelta
 
 from domain import cover
 from domain.dates import KUWAIT
@@ -33,7 +34,7 @@ def parse_lead_days(text: str) -> tuple[int, ...]:
 
 def kuwait_day(at: datetime) -> date:
     """The Kuwait calendar day of a naive UTC instant, as stored."""
-    return at.replace(tzinfo=timezone.utc).astimezone(KUWAIT).date()
+    return at.replace(tzinfo=UTC).astimezone(KUWAIT).date()
 
 
 def cover_start(paid_on: date, status: str | None, current_cover_end: date | None) -> date:
@@ -45,8 +46,7 @@ def cover_start(paid_on: date, status: str | None, current_cover_end: date | Non
     return paid_on
 
 
-def paid_cover_end(paid_on: date, status: str | None, current_cover_end: date | None,
-                   years: int) -> date:
+def paid_cover_end(paid_on: date, status: str | None, current_cover_end: date | None, years: int) -> date:
     """The last day a paid request covers."""
     return cover.cover_end(cover_start(paid_on, status, current_cover_end), years)
 
@@ -58,4 +58,3 @@ def lead_due(last_day: date, leads: tuple[int, ...], today: date) -> int | None:
         return None
     due = [lead for lead in leads if last_day - timedelta(days=lead) <= today]
     return min(due) if due else None
-

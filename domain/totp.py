@@ -28,8 +28,8 @@ def _key(secret: str) -> bytes:
 def hotp(secret: str, counter: int, digits: int = DIGITS) -> str:
     digest = hmac.new(_key(secret), struct.pack(">Q", counter), hashlib.sha1).digest()
     offset = digest[-1] & 0x0F
-    number = struct.unpack(">I", digest[offset:offset + 4])[0] & 0x7FFFFFFF
-    return f"{number % 10 ** digits:0{digits}d}"
+    number = struct.unpack(">I", digest[offset : offset + 4])[0] & 0x7FFFFFFF
+    return f"{number % 10**digits:0{digits}d}"
 
 
 def step_at(unix_seconds: float) -> int:
@@ -57,6 +57,7 @@ def matching_step(secret: str, code: str, unix_seconds: float, drift: int = DRIF
 def provisioning_uri(secret: str, account: str, issuer: str = "Tameen") -> str:
     """The otpauth:// address an authenticator app reads (usually from a QR code)."""
     label = quote(f"{issuer}:{account}", safe=":@")
-    query = urlencode({"secret": secret, "issuer": issuer, "algorithm": "SHA1",
-                       "digits": DIGITS, "period": STEP_SECONDS})
+    query = urlencode(
+        {"secret": secret, "issuer": issuer, "algorithm": "SHA1", "digits": DIGITS, "period": STEP_SECONDS}
+    )
     return f"otpauth://totp/{label}?{query}"

@@ -4,14 +4,15 @@ rows, the limits a file must keep, and splitting the people into payable request
 Nothing here knows the web: a refused file raises UploadRefused with a stable `code`
 (and `params`) that the web layer translates, as domain.quote's problems are.
 """
+
 import csv
 import io
 import re
 import unicodedata
 import zipfile
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Iterable, Sequence
 
 from domain.digits import normalise_digits
 from domain.fee_schedule import FeeSchedule
@@ -34,8 +35,12 @@ _OTHER_NAMES = {
     "name": ("name", "الاسم", "الإسم", "الإسم الكامل"),
     "category": ("residency category", "category code", "فئة الإقامة", "نوع الإقامة"),
     "passport_number": ("passport no", "passport", "رقم جواز السفر"),
-    "passport_expiry": ("passport expiry date", "passport expires", "انتهاء الجواز",
-                        "تاريخ انتهاء جواز السفر"),
+    "passport_expiry": (
+        "passport expiry date",
+        "passport expires",
+        "انتهاء الجواز",
+        "تاريخ انتهاء جواز السفر",
+    ),
     "years": ("number of years", "السنوات", "سنوات"),
 }
 
@@ -115,8 +120,9 @@ def read_xlsx(data: bytes) -> list[Row]:
     import openpyxl  # only when a spreadsheet comes: it is slow to import
 
     try:
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True,
-                                      keep_vba=False, keep_links=False)
+        book = openpyxl.load_workbook(
+            io.BytesIO(data), read_only=True, data_only=True, keep_vba=False, keep_links=False
+        )
     except Exception:  # openpyxl raises many kinds for a broken file  # noqa: BLE001
         raise UploadRefused(UNREADABLE) from None
     try:
@@ -199,8 +205,10 @@ def _rows_of(lines: list[list[str]]) -> list[Row]:
         raise UploadRefused(EMPTY)
     if len(people) > MAX_ROWS:
         raise UploadRefused(TOO_MANY_ROWS, max=MAX_ROWS)
-    return [Row(number, {column: line[at] if at < len(line) else "" for column, at in positions.items()})
-            for number, line in people]
+    return [
+        Row(number, {column: line[at] if at < len(line) else "" for column, at in positions.items()})
+        for number, line in people
+    ]
 
 
 def _label_key(text: str) -> str:
@@ -213,8 +221,13 @@ def category_finder(schedule: FeeSchedule):
     known: dict[str, str] = {}
     for category in schedule.categories:
         # The labels with their article too: as the receipt's CSV writes them.
-        for name in (category.code, category.label_ar, category.label_en,
-                     category.label("ar"), category.label("en")):
+        for name in (
+            category.code,
+            category.label_ar,
+            category.label_en,
+            category.label("ar"),
+            category.label("en"),
+        ):
             known.setdefault(_label_key(name), category.code)
     return lambda text: known.get(_label_key(text), text)
 

@@ -4,6 +4,7 @@
 * outbox: keeps the message in the database, listed at /dev/outbox in development.
 * http: posts the message to a provider over HTTPS, with a timeout and retries.
 """
+
 import base64
 import json
 import logging
@@ -60,15 +61,24 @@ class HttpBackend(SmsBackend):
 
     name = "http"
 
-    def __init__(self, url: str, *, username: str = "", password: str = "", token: str = "",
-                 sender: str = "", timeout: float = 10.0, retries: int = 2, backoff: float = 0.5):
+    def __init__(
+        self,
+        url: str,
+        *,
+        username: str = "",
+        password: str = "",
+        token: str = "",
+        sender: str = "",
+        timeout: float = 10.0,
+        retries: int = 2,
+        backoff: float = 0.5,
+    ):
         self.url = url
         self.sender = sender
         self.timeout = timeout
         self.retries = retries
         self.backoff = backoff
-        self.headers = {"Content-Type": "application/json; charset=utf-8",
-                        "Accept": "application/json"}
+        self.headers = {"Content-Type": "application/json; charset=utf-8", "Accept": "application/json"}
         if token:
             self.headers["Authorization"] = f"Bearer {token}"
         elif username:
@@ -122,7 +132,12 @@ def backend_from_config(config) -> SmsBackend:
         return ConsoleBackend()
     if name == "outbox":
         return OutboxBackend()
-    return HttpBackend(config["SMS_HTTP_URL"], username=config["SMS_HTTP_USERNAME"],
-                       password=config["SMS_HTTP_PASSWORD"], token=config["SMS_HTTP_TOKEN"],
-                       sender=config["SMS_HTTP_SENDER"], timeout=config["SMS_HTTP_TIMEOUT"],
-                       retries=config["SMS_HTTP_RETRIES"])
+    return HttpBackend(
+        config["SMS_HTTP_URL"],
+        username=config["SMS_HTTP_USERNAME"],
+        password=config["SMS_HTTP_PASSWORD"],
+        token=config["SMS_HTTP_TOKEN"],
+        sender=config["SMS_HTTP_SENDER"],
+        timeout=config["SMS_HTTP_TIMEOUT"],
+        retries=config["SMS_HTTP_RETRIES"],
+    )

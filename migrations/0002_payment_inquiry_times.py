@@ -6,6 +6,7 @@ captures). Issue 14.
 The payment table came after the baseline: on a database older than it there is nothing
 to change, and create_tables makes the table with both columns.
 """
+
 from peewee import DateTimeField
 
 import migrations
@@ -14,8 +15,10 @@ import migrations
 def up(migrator, db):
     if not migrations.has_table(db, "payment"):
         return
-    steps = [migrator.add_column("payment", name, DateTimeField(null=True))
-             for name in ("last_asked_at", "closed_at")
-             if not migrations.has_column(db, "payment", name)]
+    steps = [
+        migrator.add_column("payment", name, DateTimeField(null=True))
+        for name in ("last_asked_at", "closed_at")
+        if not migrations.has_column(db, "payment", name)
+    ]
     if steps:
         migrator.migrate(*steps)

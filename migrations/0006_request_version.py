@@ -5,6 +5,7 @@ so a save racing the confirm cannot leave a lower price frozen. Issue 15.
 Requests already on file start at 0; a database older than the request table gets the
 table, column included, from create_tables.
 """
+
 from peewee import IntegerField
 
 import migrations

@@ -8,6 +8,7 @@ them, by their ON DELETE CASCADE, every person covered, payment, receipt and ref
 foreign keys are off while the table is copied (SQLite's own recipe for altering a table),
 which a transaction cannot do, hence `atomic = False` and a transaction of its own.
 """
+
 from peewee import SqliteDatabase
 
 import migrations

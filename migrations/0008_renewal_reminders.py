@@ -2,6 +2,7 @@
 
 The reminder and renewal tables are new: create_tables makes them.
 """
+
 from peewee import DateTimeField
 
 import migrations

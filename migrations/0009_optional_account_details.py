@@ -1,6 +1,7 @@
 """Registration asks only what paying needs (issue 16): an account may have one name, in
 either script, and no user name, e-mail, gender, governorate or kind of account until its
 holder adds them on the account page. Existing rows keep their values."""
+
 import migrations
 
 OPTIONAL = ("name_ar", "name_en", "user_name", "email", "gender", "governorate", "account_kind")

@@ -17,6 +17,7 @@ The rule for developers:
 with `flask --app app migrate`. A database with none of the app's tables is new: its tables
 are created from the models and every migration is recorded as done without running.
 """
+
 import fcntl
 import logging
 from contextlib import contextmanager
@@ -36,8 +37,11 @@ def upgrade(database, models, directory: Path = DIRECTORY) -> list[str]:
     """Bring the database to the schema of `models`; returns the migrations recorded."""
     database = getattr(database, "obj", database)  # a DatabaseProxy's database
     # create_tables uses each model's own database: bind them to this one meanwhile.
-    with database.bind_ctx(models, bind_refs=False, bind_backrefs=False), \
-            database.connection_context(), _one_process_at_a_time(database):
+    with (
+        database.bind_ctx(models, bind_refs=False, bind_backrefs=False),
+        database.connection_context(),
+        _one_process_at_a_time(database),
+    ):
         existing = set(database.get_tables())
         fresh = not any(model._meta.table_name in existing for model in models)
         runner = Runner(database, str(directory), table_name=TABLE)
@@ -86,4 +90,3 @@ def _one_process_at_a_time(database):
             yield
     else:
         yield
-

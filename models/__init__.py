@@ -8,15 +8,33 @@ account), `payments` (and receipts, and the sandbox bank's books), `refunds`, `r
 (lists of people uploaded, and the requests they became), `audit`, and `schema` (every
 table, and migrating to it).
 """
+
 from datetime import datetime
 
 from peewee import IntegrityError  # peewee's, for callers catching a unique column's refusal
 
 from models import clock
-from models.accounts import (CodeCheck, OneTimeCode, PasswordHolder, RateLimit,
-                             SmsMessage, User, prune_security_records)
-from models.audit import (SYSTEM, Actor, AuditEvent, AuditLogIsAppendOnly, acting_as,
-                          actor_of, audit, current_actor, guard_audit_log, stop_acting)
+from models.accounts import (
+    CodeCheck,
+    OneTimeCode,
+    PasswordHolder,
+    RateLimit,
+    SmsMessage,
+    User,
+    prune_security_records,
+)
+from models.audit import (
+    SYSTEM,
+    Actor,
+    AuditEvent,
+    AuditLogIsAppendOnly,
+    acting_as,
+    actor_of,
+    audit,
+    current_actor,
+    guard_audit_log,
+    stop_acting,
+)
 from models.database import SQLITE_PRAGMAS, BaseModel, database_is_up, db, open_database
 from models.express import ExpressSponsor
 from models.payments import Payment, Receipt, SandboxPayment, payment_snapshot

@@ -1,5 +1,6 @@
 """Applicant accounts and what guards them: the password both applicants and staff
 keep, the SMS codes, the rate-limit counters and the development SMS outbox."""
+
 import hashlib
 import hmac
 import math
@@ -14,7 +15,6 @@ from domain import passwords
 from domain.phone import national_format
 from models import clock
 from models.database import BaseModel
-
 
 ARABIC_LETTER = re.compile(r"[\u0621-\u064a]")
 
@@ -80,8 +80,17 @@ class User(PasswordHolder, BaseModel):
     # link in a reminder); None: reminders are on.
     reminders_off_at = DateTimeField(null=True)
 
-    DETAILS = ("name_ar", "name_en", "user_name", "mobile", "email", "gender", "language",
-               "governorate", "account_kind")
+    DETAILS = (
+        "name_ar",
+        "name_en",
+        "user_name",
+        "mobile",
+        "email",
+        "gender",
+        "language",
+        "governorate",
+        "account_kind",
+    )
     # Asked on the account page, not at registration (a name in the other script is
     # optional too, but does not make a profile incomplete).
     LATER_DETAILS = ("user_name", "email", "gender", "governorate", "account_kind")
@@ -95,8 +104,11 @@ class User(PasswordHolder, BaseModel):
             return user, True
         if user is not None:
             # Codes sent for the registration being replaced must not verify this one.
-            (OneTimeCode.update(used_at=clock.now())
-             .where(OneTimeCode.user == user, OneTimeCode.used_at.is_null()).execute())
+            (
+                OneTimeCode.update(used_at=clock.now())
+                .where(OneTimeCode.user == user, OneTimeCode.used_at.is_null())
+                .execute()
+            )
         user = user or cls(civil_id=civil_id)
         for name in cls.DETAILS:
             setattr(user, name, details.get(name))
@@ -107,22 +119,33 @@ class User(PasswordHolder, BaseModel):
 
     @property
     def can_log_in(self) -> bool:
-        return (self.password_hash is not None and self.mobile_verified_at is not None
-                and self.frozen_at is None)
+        return (
+            self.password_hash is not None and self.mobile_verified_at is not None and self.frozen_at is None
+        )
 
     def freeze(self, at: datetime) -> bool:
         """Release the civil ID and close the account for good, in one conditional UPDATE:
         False when it was frozen already (two staff members, a double click)."""
         placeholder = f"X{self.id:011d}"  # no civil ID starts with a letter
         new_version = new_session_version()
-        frozen = (User.update(frozen_at=at, released_civil_id=self.civil_id, civil_id=placeholder,
-                              session_version=new_version)
-                  .where(User.id == self.id, User.frozen_at.is_null()).execute())
+        frozen = (
+            User.update(
+                frozen_at=at,
+                released_civil_id=self.civil_id,
+                civil_id=placeholder,
+                session_version=new_version,
+            )
+            .where(User.id == self.id, User.frozen_at.is_null())
+            .execute()
+        )
         if frozen:
             self.released_civil_id, self.civil_id = self.civil_id, placeholder
             self.frozen_at, self.session_version = at, new_version
-            (OneTimeCode.update(used_at=at)
-             .where(OneTimeCode.user == self, OneTimeCode.used_at.is_null()).execute())
+            (
+                OneTimeCode.update(used_at=at)
+                .where(OneTimeCode.user == self, OneTimeCode.used_at.is_null())
+                .execute()
+            )
         return bool(frozen)
 
     def replace_password(self, expected_version: str, password: str, hasher, **also) -> bool:
@@ -132,10 +155,11 @@ class User(PasswordHolder, BaseModel):
         columns written in the same UPDATE (the name chosen with the first password)."""
         password_hash = passwords.hash_password(hasher, password)
         new_version = new_session_version()
-        changed = (User.update(password_hash=password_hash, session_version=new_version, **also)
-                   .where(User.id == self.id, User.session_version == expected_version,
-                          User.frozen_at.is_null())
-                   .execute())
+        changed = (
+            User.update(password_hash=password_hash, session_version=new_version, **also)
+            .where(User.id == self.id, User.session_version == expected_version, User.frozen_at.is_null())
+            .execute()
+        )
         if changed:
             self.password_hash, self.session_version = password_hash, new_version
             for name, value in also.items():
@@ -209,23 +233,31 @@ class OneTimeCode(BaseModel):
     used_at = DateTimeField(null=True)
 
     @classmethod
-    def issue(cls, purpose: str, mobile: str, user: User | None, secret: bytes,
-              at: datetime) -> tuple["OneTimeCode", str]:
+    def issue(
+        cls, purpose: str, mobile: str, user: User | None, secret: bytes, at: datetime
+    ) -> tuple["OneTimeCode", str]:
         """A new code row and the code in clear, to send once and forget."""
-        code = f"{secrets.randbelow(10 ** 6):06d}"
+        code = f"{secrets.randbelow(10**6):06d}"
         salt = secrets.token_hex(8)
-        row = cls.create(purpose=purpose, mobile=mobile, user=user,
-                         code_hash=f"{salt}${_code_digest(secret, salt, code)}",
-                         created_at=at, expires_at=at + cls.LIFETIME)
+        row = cls.create(
+            purpose=purpose,
+            mobile=mobile,
+            user=user,
+            code_hash=f"{salt}${_code_digest(secret, salt, code)}",
+            created_at=at,
+            expires_at=at + cls.LIFETIME,
+        )
         return row, code
 
     @classmethod
     def number_free_at(cls, mobile: str, at: datetime) -> datetime | None:
         """None when another code may go to `mobile`; otherwise when one may."""
-        recent = list(cls.select(cls.created_at)
-                      .where(cls.mobile == mobile, cls.created_at > at - timedelta(hours=1))
-                      .order_by(cls.created_at.desc())
-                      .limit(cls.PER_NUMBER_PER_HOUR))
+        recent = list(
+            cls.select(cls.created_at)
+            .where(cls.mobile == mobile, cls.created_at > at - timedelta(hours=1))
+            .order_by(cls.created_at.desc())
+            .limit(cls.PER_NUMBER_PER_HOUR)
+        )
         if len(recent) < cls.PER_NUMBER_PER_HOUR:
             return None
         return recent[-1].created_at + timedelta(hours=1)
@@ -235,27 +267,34 @@ class OneTimeCode(BaseModel):
         return max(0, math.ceil(wait))
 
     def retire(self, at: datetime) -> None:
-        OneTimeCode.update(used_at=at).where(OneTimeCode.id == self.id,
-                                             OneTimeCode.used_at.is_null()).execute()
+        OneTimeCode.update(used_at=at).where(
+            OneTimeCode.id == self.id, OneTimeCode.used_at.is_null()
+        ).execute()
 
     def verify(self, code: str, secret: bytes, at: datetime) -> CodeCheck:
         if self.used_at is not None or at >= self.expires_at:
             return CodeCheck("expired")
         # Claim an attempt in one statement, so parallel guesses cannot exceed the limit.
-        claimed = (OneTimeCode.update(attempts=OneTimeCode.attempts + 1)
-                   .where(OneTimeCode.id == self.id,
-                          OneTimeCode.attempts < self.MAX_ATTEMPTS,
-                          OneTimeCode.used_at.is_null())
-                   .execute())
+        claimed = (
+            OneTimeCode.update(attempts=OneTimeCode.attempts + 1)
+            .where(
+                OneTimeCode.id == self.id,
+                OneTimeCode.attempts < self.MAX_ATTEMPTS,
+                OneTimeCode.used_at.is_null(),
+            )
+            .execute()
+        )
         if not claimed:
             return CodeCheck("exhausted")
         self.attempts = OneTimeCode.get_by_id(self.id).attempts
         salt, digest = self.code_hash.split("$", 1)
         matches = hmac.compare_digest(digest, _code_digest(secret, salt, code))
         if matches and (self.user_id is not None or self.purpose in self.WITHOUT_ACCOUNT):
-            claimed = (OneTimeCode.update(used_at=at)
-                       .where(OneTimeCode.id == self.id, OneTimeCode.used_at.is_null())
-                       .execute())
+            claimed = (
+                OneTimeCode.update(used_at=at)
+                .where(OneTimeCode.id == self.id, OneTimeCode.used_at.is_null())
+                .execute()
+            )
             return CodeCheck("ok") if claimed else CodeCheck("expired")
         tries_left = self.MAX_ATTEMPTS - self.attempts
         return CodeCheck("wrong", tries_left) if tries_left else CodeCheck("exhausted")
@@ -276,12 +315,17 @@ class RateLimit(BaseModel):
     def hit(cls, key: str, window: timedelta, at: datetime) -> "RateLimit":
         stale = cls.window_started_at <= at - window
         # One upsert statement: concurrent hits from several processes all count.
-        (cls.insert(key=key, window_started_at=at, hits=1)
-         .on_conflict(conflict_target=[cls.key], update={
-             cls.hits: Case(None, [(stale, 1)], cls.hits + 1),
-             cls.window_started_at: Case(None, [(stale, at)], cls.window_started_at),
-         })
-         .execute())
+        (
+            cls.insert(key=key, window_started_at=at, hits=1)
+            .on_conflict(
+                conflict_target=[cls.key],
+                update={
+                    cls.hits: Case(None, [(stale, 1)], cls.hits + 1),
+                    cls.window_started_at: Case(None, [(stale, at)], cls.window_started_at),
+                },
+            )
+            .execute()
+        )
         return cls.get_by_id(key)
 
     @classmethod

@@ -1,4 +1,5 @@
 """The audit log: who did what to which record, and when. Written once, never changed."""
+
 import contextvars
 import json
 from typing import TYPE_CHECKING, NamedTuple
@@ -16,6 +17,7 @@ if TYPE_CHECKING:
 
 class Actor(NamedTuple):
     """Who did something, for the audit log: "staff", "applicant" or "system"."""
+
     kind: str
     id: int | None = None
     label: str = ""
@@ -102,8 +104,14 @@ class AuditEvent(BaseModel):
         return json.loads(text) if text else None
 
 
-_RECORD_KINDS = {"InsuranceRequest": "request", "Payment": "payment", "Refund": "refund",
-                 "StaffMember": "staff", "User": "applicant", "Receipt": "receipt"}
+_RECORD_KINDS = {
+    "InsuranceRequest": "request",
+    "Payment": "payment",
+    "Refund": "refund",
+    "StaffMember": "staff",
+    "User": "applicant",
+    "Receipt": "receipt",
+}
 
 
 def _json(values: dict | None) -> str | None:
@@ -112,8 +120,15 @@ def _json(values: dict | None) -> str | None:
     return json.dumps(values, ensure_ascii=False, sort_keys=True, default=str)
 
 
-def audit(action: str, record, *, before: dict | None = None, after: dict | None = None,
-          actor: Actor | None = None, request_id: int | None = None) -> None:
+def audit(
+    action: str,
+    record,
+    *,
+    before: dict | None = None,
+    after: dict | None = None,
+    actor: Actor | None = None,
+    request_id: int | None = None,
+) -> None:
     """Write one audit event. `record` is a model instance or a (kind, id) pair; the
     request it concerns is found from it when it has one. `actor` defaults to whoever
     the current web request acts for, else the system."""
@@ -124,9 +139,18 @@ def audit(action: str, record, *, before: dict | None = None, after: dict | None
         if request_id is None:
             request_id = record.id if kind == "request" else getattr(record, "request_id", None)
     who = actor or current_actor()
-    AuditEvent.insert(at=clock.now(), actor_kind=who.kind, actor_id=who.id, actor_label=who.label[:60],
-                      action=action[:60], record_kind=kind[:20], record_id=str(record_id)[:40],
-                      request_id=request_id, before=_json(before), after=_json(after)).execute()
+    AuditEvent.insert(
+        at=clock.now(),
+        actor_kind=who.kind,
+        actor_id=who.id,
+        actor_label=who.label[:60],
+        action=action[:60],
+        record_kind=kind[:20],
+        record_id=str(record_id)[:40],
+        request_id=request_id,
+        before=_json(before),
+        after=_json(after),
+    ).execute()
 
 
 def guard_audit_log() -> None:
@@ -135,21 +159,30 @@ def guard_audit_log() -> None:
     database = getattr(db, "obj", db)
     with db.connection_context(), db.atomic():
         if isinstance(database, PostgresqlDatabase):
-            exists = db.execute_sql("SELECT 1 FROM pg_trigger WHERE tgname = 'audit_append_only' "
-                                    "AND tgrelid = %s::regclass", (f'"{table}"',)).fetchone()
+            exists = db.execute_sql(
+                "SELECT 1 FROM pg_trigger WHERE tgname = 'audit_append_only' AND tgrelid = %s::regclass",
+                (f'"{table}"',),
+            ).fetchone()
             if exists:
                 return
             db.execute_sql(
                 "CREATE OR REPLACE FUNCTION tameen_audit_append_only() RETURNS trigger AS $$ "
-                "BEGIN RAISE EXCEPTION 'the audit log is append-only'; END; $$ LANGUAGE plpgsql")
+                "BEGIN RAISE EXCEPTION 'the audit log is append-only'; END; $$ LANGUAGE plpgsql"
+            )
             db.execute_sql(f'DROP TRIGGER IF EXISTS audit_append_only ON "{table}"')
-            db.execute_sql(f'CREATE TRIGGER audit_append_only BEFORE UPDATE OR DELETE ON "{table}" '
-                           "FOR EACH ROW EXECUTE FUNCTION tameen_audit_append_only()")
+            db.execute_sql(
+                f'CREATE TRIGGER audit_append_only BEFORE UPDATE OR DELETE ON "{table}" '
+                "FOR EACH ROW EXECUTE FUNCTION tameen_audit_append_only()"
+            )
             db.execute_sql(f'DROP TRIGGER IF EXISTS audit_no_truncate ON "{table}"')
-            db.execute_sql(f'CREATE TRIGGER audit_no_truncate BEFORE TRUNCATE ON "{table}" '
-                           "FOR EACH STATEMENT EXECUTE FUNCTION tameen_audit_append_only()")
+            db.execute_sql(
+                f'CREATE TRIGGER audit_no_truncate BEFORE TRUNCATE ON "{table}" '
+                "FOR EACH STATEMENT EXECUTE FUNCTION tameen_audit_append_only()"
+            )
         elif isinstance(database, SqliteDatabase):
             for event in ("UPDATE", "DELETE"):
-                db.execute_sql(f'CREATE TRIGGER IF NOT EXISTS "{table}_no_{event.lower()}" '
-                               f'BEFORE {event} ON "{table}" '
-                               "BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END")
+                db.execute_sql(
+                    f'CREATE TRIGGER IF NOT EXISTS "{table}_no_{event.lower()}" '
+                    f'BEFORE {event} ON "{table}" '
+                    "BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END"
+                )

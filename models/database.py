@@ -1,5 +1,6 @@
 """The connection: a proxy bound at start-up to the database named by DATABASE_URL, and
 the base class of every table."""
+
 from peewee import DatabaseProxy, Model
 from playhouse.db_url import connect
 

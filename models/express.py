@@ -5,6 +5,7 @@ row: the civil ID and the mobile the sponsor proved by SMS code, and the secret 
 receipt link carries. Accounts still find only the requests they own; an express request
 is found through its secret link, until the sponsor's account claims it.
 """
+
 import secrets
 
 from peewee import CharField, DateTimeField, ForeignKeyField, IntegrityError
@@ -21,8 +22,7 @@ def new_receipt_token() -> str:
 
 
 class ExpressSponsor(BaseModel):
-    request = ForeignKeyField(InsuranceRequest, unique=True, backref="express_sponsors",
-                              on_delete="CASCADE")
+    request = ForeignKeyField(InsuranceRequest, unique=True, backref="express_sponsors", on_delete="CASCADE")
     civil_id = CharField(max_length=12, index=True)
     mobile = CharField(max_length=16)  # E.164, proved by an SMS code
     language = CharField(max_length=2)
@@ -39,10 +39,11 @@ class ExpressSponsor(BaseModel):
             try:
                 with db.atomic():
                     insurance_request = InsuranceRequest.create(
-                        owner=None, reference=new_reference(), service_type="group",
-                        sponsor_civil_id=civil_id)
-                    return cls.create(request=insurance_request, civil_id=civil_id,
-                                      mobile=mobile, language=language)
+                        owner=None, reference=new_reference(), service_type="group", sponsor_civil_id=civil_id
+                    )
+                    return cls.create(
+                        request=insurance_request, civil_id=civil_id, mobile=mobile, language=language
+                    )
             except IntegrityError:  # a reference or a token twice: astronomically rare
                 continue
         raise RuntimeError("could not find a free request reference")
@@ -63,14 +64,22 @@ class ExpressSponsor(BaseModel):
         if not user.can_log_in:
             return 0
         with writing():
-            unclaimed = (cls.select(cls.request)
-                         .join(InsuranceRequest)
-                         .where((cls.civil_id == user.civil_id) & (cls.mobile == user.mobile)
-                                & InsuranceRequest.owner.is_null()))
+            unclaimed = (
+                cls.select(cls.request)
+                .join(InsuranceRequest)
+                .where(
+                    (cls.civil_id == user.civil_id)
+                    & (cls.mobile == user.mobile)
+                    & InsuranceRequest.owner.is_null()
+                )
+            )
             ids = [row.request_id for row in unclaimed]
             if not ids:
                 return 0
-            (InsuranceRequest.update(owner=user)
-             .where(InsuranceRequest.id.in_(ids) & InsuranceRequest.owner.is_null()).execute())
+            (
+                InsuranceRequest.update(owner=user)
+                .where(InsuranceRequest.id.in_(ids) & InsuranceRequest.owner.is_null())
+                .execute()
+            )
             cls.update(claimed_at=at).where(cls.request.in_(ids)).execute()
         return len(ids)

@@ -1,5 +1,6 @@
 """Paying a request: each try at paying (one track id each), the receipt of a paid
 request, and the sandbox bank's own books."""
+
 import json
 import secrets
 from datetime import datetime
@@ -14,15 +15,25 @@ from models.requests import InsuranceRequest, writing
 
 def payment_snapshot(values: dict) -> dict:
     """A payment's columns worth keeping in the audit log (no raw gateway answer)."""
-    return {name: values.get(name) for name in
-            ("state", "track_id", "amount_fils", "gateway", "result_code", "payment_id",
-             "reference_number", "note")}
+    return {
+        name: values.get(name)
+        for name in (
+            "state",
+            "track_id",
+            "amount_fils",
+            "gateway",
+            "result_code",
+            "payment_id",
+            "reference_number",
+            "note",
+        )
+    }
 
 
 def _new_track_id() -> str:
     # Digits only, 19 of them: K-Net's field is 19 wide and every kit sends digits. Time
     # first, so they sort; random after.
-    return clock.now().strftime("%y%m%d%H%M%S") + f"{secrets.randbelow(10 ** 7):07d}"
+    return clock.now().strftime("%y%m%d%H%M%S") + f"{secrets.randbelow(10**7):07d}"
 
 
 class Payment(BaseModel):
@@ -87,8 +98,13 @@ class Payment(BaseModel):
                     existing = cls.open_for_request(fresh)
                     if existing is not None:
                         existing.mark_unpaid(cls.CANCELLED, {"note": "Replaced by a newer try at paying."})
-                    payment = cls.create(request=fresh, open_for=fresh.id, track_id=_new_track_id(),
-                                         gateway=gateway, amount_fils=fresh.total_fils)
+                    payment = cls.create(
+                        request=fresh,
+                        open_for=fresh.id,
+                        track_id=_new_track_id(),
+                        gateway=gateway,
+                        amount_fils=fresh.total_fils,
+                    )
                     audit("payment.started", payment, after=payment_snapshot(payment.__data__))
                     return payment
             except IntegrityError:
@@ -101,32 +117,47 @@ class Payment(BaseModel):
 
     @classmethod
     def left_waiting(cls, older_than: datetime) -> list["Payment"]:
-        return list(cls.select().where((cls.state == cls.AWAITING) & (cls.created_at < older_than))
-                    .order_by(cls.id))
+        return list(
+            cls.select().where((cls.state == cls.AWAITING) & (cls.created_at < older_than)).order_by(cls.id)
+        )
 
     @classmethod
     def closed_since(cls, since: datetime, asked_before: datetime) -> list["Payment"]:
         """Failed or cancelled since `since`, and not asked about after `asked_before`."""
-        return list(cls.select().where(
-            cls.state.in_(cls.CLOSED) & (cls.closed_at >= since)
-            & (cls.last_asked_at.is_null() | (cls.last_asked_at <= asked_before))).order_by(cls.id))
+        return list(
+            cls.select()
+            .where(
+                cls.state.in_(cls.CLOSED)
+                & (cls.closed_at >= since)
+                & (cls.last_asked_at.is_null() | (cls.last_asked_at <= asked_before))
+            )
+            .order_by(cls.id)
+        )
 
     @classmethod
     def captured_late(cls, limit: int = 20) -> list["Payment"]:
         """Captured after they had been closed as failed or cancelled, newest first."""
-        return list(cls.select().where(cls.state.in_((cls.PAID, cls.MISMATCH))
-                                       & cls.closed_at.is_null(False))
-                    .order_by(cls.updated_at.desc(), cls.id.desc()).limit(limit))
+        return list(
+            cls.select()
+            .where(cls.state.in_((cls.PAID, cls.MISMATCH)) & cls.closed_at.is_null(False))
+            .order_by(cls.updated_at.desc(), cls.id.desc())
+            .limit(limit)
+        )
 
     def claim_inquiry(self, at: datetime, every) -> bool:
         """True when this caller may ask the gateway about the payment now: it is not
         settled, and nobody asked in the last `every`. One conditional UPDATE, so
         racing callers (a browser, a notice, reconcile, someone replaying a URL) make
         one inquiry between them."""
-        claimed = (Payment.update(last_asked_at=at)
-                   .where((Payment.id == self.id) & Payment.state.in_((self.AWAITING, *self.CLOSED))
-                          & (Payment.last_asked_at.is_null() | (Payment.last_asked_at <= at - every)))
-                   .execute())
+        claimed = (
+            Payment.update(last_asked_at=at)
+            .where(
+                (Payment.id == self.id)
+                & Payment.state.in_((self.AWAITING, *self.CLOSED))
+                & (Payment.last_asked_at.is_null() | (Payment.last_asked_at <= at - every))
+            )
+            .execute()
+        )
         if claimed:
             self.last_asked_at = at
         return bool(claimed)
@@ -136,20 +167,25 @@ class Payment(BaseModel):
         it): kept on a payment in progress for staff to see; on a closed one, it is asked
         about at the next chance instead of after the usual wait."""
         Payment.update(updated_at=clock.now(), **details).where(
-            (Payment.id == self.id) & (Payment.state == self.AWAITING)).execute()
+            (Payment.id == self.id) & (Payment.state == self.AWAITING)
+        ).execute()
         Payment.update(last_asked_at=None).where(
-            (Payment.id == self.id) & Payment.state.in_(self.CLOSED)).execute()
+            (Payment.id == self.id) & Payment.state.in_(self.CLOSED)
+        ).execute()
 
     def _settle(self, state: str, from_states: tuple, details: dict) -> bool:
         at = clock.now()
         values = {"state": state, "open_for": None, "updated_at": at, **details}
         before = payment_snapshot(self.__data__)
-        changed = (Payment.update(**values)
-                   .where((Payment.id == self.id) & Payment.state.in_(from_states)).execute())
+        changed = (
+            Payment.update(**values).where((Payment.id == self.id) & Payment.state.in_(from_states)).execute()
+        )
         if changed:
             for name, value in values.items():
                 setattr(self, name, value)
-            audit(f"payment.{state}", self, before=before, after=payment_snapshot(self.__data__), actor=SYSTEM)
+            audit(
+                f"payment.{state}", self, before=before, after=payment_snapshot(self.__data__), actor=SYSTEM
+            )
         return bool(changed)
 
     def mark_paid(self, details: dict) -> str:
@@ -161,16 +197,24 @@ class Payment(BaseModel):
         A payment closed as failed or cancelled may still be captured late: that counts."""
         at = clock.now()
         with db.atomic():
-            if not self._settle(self.PAID, (self.AWAITING, self.FAILED, self.CANCELLED),
-                                {**details, "paid_at": at}):
+            if not self._settle(
+                self.PAID, (self.AWAITING, self.FAILED, self.CANCELLED), {**details, "paid_at": at}
+            ):
                 return "already"
             insurance_request = InsuranceRequest.get_by_id(self.request_id)
             if not insurance_request.mark_paid(at, payment=self):
-                Payment.update(state=self.MISMATCH, note="The money was taken but the request was "
-                               "already paid or no longer awaiting payment: refund this payment.",
-                               ).where(Payment.id == self.id).execute()
-                audit("payment.mismatch", self, before={"state": self.PAID},
-                      after={"state": self.MISMATCH}, actor=SYSTEM)
+                Payment.update(
+                    state=self.MISMATCH,
+                    note="The money was taken but the request was "
+                    "already paid or no longer awaiting payment: refund this payment.",
+                ).where(Payment.id == self.id).execute()
+                audit(
+                    "payment.mismatch",
+                    self,
+                    before={"state": self.PAID},
+                    after={"state": self.MISMATCH},
+                    actor=SYSTEM,
+                )
                 self.state = self.MISMATCH
                 return "twice"
         return "paid"
@@ -181,8 +225,9 @@ class Payment(BaseModel):
         return self._settle(state, (self.AWAITING,), {**details, "closed_at": clock.now()})
 
     def mark_mismatch(self, note: str, details: dict) -> bool:
-        return self._settle(self.MISMATCH, (self.AWAITING, self.FAILED, self.CANCELLED),
-                            {**details, "note": note})
+        return self._settle(
+            self.MISMATCH, (self.AWAITING, self.FAILED, self.CANCELLED), {**details, "note": note}
+        )
 
     @staticmethod
     def details_of(result, inquiry=None) -> dict:
@@ -244,9 +289,13 @@ class SandboxPayment(BaseModel):
         if row is None:
             try:
                 with db.atomic():
-                    row = cls.create(track_id=track_id, payment_id=secrets.token_urlsafe(18),
-                                     amount_fils=amount_fils, response_url=response_url,
-                                     description=description[:100])
+                    row = cls.create(
+                        track_id=track_id,
+                        payment_id=secrets.token_urlsafe(18),
+                        amount_fils=amount_fils,
+                        response_url=response_url,
+                        description=description[:100],
+                    )
             except IntegrityError:
                 row = cls.get(cls.track_id == track_id)
         if row.amount_fils != amount_fils:
@@ -255,27 +304,42 @@ class SandboxPayment(BaseModel):
 
     def decide(self, result: str) -> bool:
         """The person's choice, once: the first click counts, later ones change nothing."""
-        changed = (SandboxPayment
-                   .update(result=result, decided_at=clock.now(),
-                           auth=f"{secrets.randbelow(10 ** 6):06d}" if result == "CAPTURED" else None,
-                           ref=f"{secrets.randbelow(10 ** 12):012d}",
-                           tran_id=f"{secrets.randbelow(10 ** 15):015d}")
-                   .where((SandboxPayment.id == self.id) & SandboxPayment.result.is_null())
-                   .execute())
+        changed = (
+            SandboxPayment.update(
+                result=result,
+                decided_at=clock.now(),
+                auth=f"{secrets.randbelow(10**6):06d}" if result == "CAPTURED" else None,
+                ref=f"{secrets.randbelow(10**12):012d}",
+                tran_id=f"{secrets.randbelow(10**15):015d}",
+            )
+            .where((SandboxPayment.id == self.id) & SandboxPayment.result.is_null())
+            .execute()
+        )
         fresh = SandboxPayment.get_by_id(self.id)
         self.__data__.update(fresh.__data__)
         return bool(changed)
 
     def result_fields(self) -> dict:
-        return {"track_id": self.track_id, "payment_id": self.payment_id,
-                "result": self.result or "", "amount_fils": str(self.amount_fils),
-                "auth": self.auth or "", "ref": self.ref or "", "tran_id": self.tran_id or ""}
+        return {
+            "track_id": self.track_id,
+            "payment_id": self.payment_id,
+            "result": self.result or "",
+            "amount_fils": str(self.amount_fils),
+            "auth": self.auth or "",
+            "ref": self.ref or "",
+            "tran_id": self.tran_id or "",
+        }
 
     @classmethod
     def refund(cls, track_id: str, amount_fils: int) -> bool:
         if amount_fils <= 0:
             return False
-        return bool(cls.update(refunded_fils=cls.refunded_fils + amount_fils)
-                    .where((cls.track_id == track_id) & (cls.result == "CAPTURED")
-                           & (cls.refunded_fils + amount_fils <= cls.amount_fils))
-                    .execute())
+        return bool(
+            cls.update(refunded_fils=cls.refunded_fils + amount_fils)
+            .where(
+                (cls.track_id == track_id)
+                & (cls.result == "CAPTURED")
+                & (cls.refunded_fils + amount_fils <= cls.amount_fils)
+            )
+            .execute()
+        )

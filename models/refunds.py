@@ -1,4 +1,5 @@
 """Refunds: an applicant asks for a paid request's money back, and staff decide."""
+
 import json
 
 from peewee import CharField, DateTimeField, ForeignKeyField, IntegerField, IntegrityError, TextField
@@ -62,16 +63,22 @@ class Refund(BaseModel):
     completed_at = DateTimeField(null=True)
     withdrawn_at = DateTimeField(null=True)
 
-    AUDITED = ("state", "amount_fils", "reason", "method", "refund_reference", "decision_note",
-               "last_error")
+    AUDITED = ("state", "amount_fils", "reason", "method", "refund_reference", "decision_note", "last_error")
 
     def snapshot(self) -> dict:
         values = {name: getattr(self, name) for name in self.AUDITED}
         return {**values, "iban": masked_iban(self.iban), "decided_by": self.decided_by_id}
 
     @classmethod
-    def ask(cls, insurance_request: InsuranceRequest, *, reason: str, details: str | None,
-            iban_text: str, account_holder: str) -> "Refund":
+    def ask(
+        cls,
+        insurance_request: InsuranceRequest,
+        *,
+        reason: str,
+        details: str | None,
+        iban_text: str,
+        account_holder: str,
+    ) -> "Refund":
         """The applicant asks for the whole amount paid back; the request waits for staff."""
         found = Receipt.of(insurance_request)
         if insurance_request.state != InsuranceRequest.PAID or found is None:
@@ -79,29 +86,42 @@ class Refund(BaseModel):
         if not found.amount_fils or found.payment_id is None:
             raise RefundRefused("nothing_paid")
         with db.atomic():
-            if not insurance_request.change_state(InsuranceRequest.PAID,
-                                                  InsuranceRequest.REFUND_REQUESTED):
+            if not insurance_request.change_state(InsuranceRequest.PAID, InsuranceRequest.REFUND_REQUESTED):
                 raise RefundRefused("not_paid")
             try:
                 with db.atomic():
-                    refund = cls.create(request=insurance_request, payment=found.payment_id,
-                                        amount_fils=found.amount_fils, reason=reason,
-                                        details=details or None, iban=iban_text,
-                                        account_holder=account_holder,
-                                        open_for=insurance_request.id)
+                    refund = cls.create(
+                        request=insurance_request,
+                        payment=found.payment_id,
+                        amount_fils=found.amount_fils,
+                        reason=reason,
+                        details=details or None,
+                        iban=iban_text,
+                        account_holder=account_holder,
+                        open_for=insurance_request.id,
+                    )
             except IntegrityError:
                 raise RefundRefused("already") from None
             audit("refund.requested", refund, after=refund.snapshot())
         return refund
 
-    def _move(self, from_states: tuple, values: dict, action: str,
-              request_change: tuple | None = None, actor: Actor | None = None) -> bool:
+    def _move(
+        self,
+        from_states: tuple,
+        values: dict,
+        action: str,
+        request_change: tuple | None = None,
+        actor: Actor | None = None,
+    ) -> bool:
         """Change state (and `values`) only from `from_states`, with the request's state
         when given, in one transaction; audit both. False when it was not in those states."""
         before = self.snapshot()
         with db.atomic():
-            changed = (Refund.update(**values)
-                       .where((Refund.id == self.id) & Refund.state.in_(from_states)).execute())
+            changed = (
+                Refund.update(**values)
+                .where((Refund.id == self.id) & Refund.state.in_(from_states))
+                .execute()
+            )
             if not changed:
                 return False
             for name, value in values.items():
@@ -114,10 +134,12 @@ class Refund(BaseModel):
 
     def withdraw(self) -> bool:
         """The applicant takes it back while it waits: the request is paid again."""
-        return self._move((self.REQUESTED,), {"state": self.WITHDRAWN, "open_for": None,
-                                              "withdrawn_at": clock.now()},
-                          "refund.withdrawn",
-                          (InsuranceRequest.REFUND_REQUESTED, InsuranceRequest.PAID))
+        return self._move(
+            (self.REQUESTED,),
+            {"state": self.WITHDRAWN, "open_for": None, "withdrawn_at": clock.now()},
+            "refund.withdrawn",
+            (InsuranceRequest.REFUND_REQUESTED, InsuranceRequest.PAID),
+        )
 
     def check_approvable(self, staff: StaffMember) -> Payment:
         """The payment to refund, or RefundRefused saying why it cannot be."""
@@ -135,45 +157,76 @@ class Refund(BaseModel):
             raise RefundRefused("more_than_paid")
         if self.amount_fils < paid or self.amount_fils <= 0:
             raise RefundRefused("partial")
-        if Refund.select().where((Refund.request == self.request_id)
-                                 & (Refund.state == self.REFUNDED)).exists():
+        if (
+            Refund.select()
+            .where((Refund.request == self.request_id) & (Refund.state == self.REFUNDED))
+            .exists()
+        ):
             raise RefundRefused("already")
         return payment
 
     def claim(self, staff: StaffMember) -> bool:
         """A reviewer starts making the refund: only one can, only once."""
-        return self._move((self.REQUESTED,), {"state": self.PROCESSING, "decided_by": staff.id,
-                                              "decided_at": clock.now()},
-                          "refund.approved", actor=actor_of(staff))
+        return self._move(
+            (self.REQUESTED,),
+            {"state": self.PROCESSING, "decided_by": staff.id, "decided_at": clock.now()},
+            "refund.approved",
+            actor=actor_of(staff),
+        )
 
-    def complete(self, staff: StaffMember, method: str, reference: str, note: str | None,
-                 result: dict | None = None) -> bool:
+    def complete(
+        self, staff: StaffMember, method: str, reference: str, note: str | None, result: dict | None = None
+    ) -> bool:
         """The money went back (gateway, or a bank transfer staff made): refunded, once."""
-        return self._move((self.PROCESSING,), {
-            "state": self.REFUNDED, "open_for": None, "done_for": self.request_id,
-            "method": method, "refund_reference": reference[:64], "decision_note": note or None,
-            "gateway_result": json.dumps(result, ensure_ascii=False) if result else None,
-            "completed_at": clock.now(), "last_error": None},
-            "refund.refunded", (InsuranceRequest.REFUND_REQUESTED, InsuranceRequest.REFUNDED),
-            actor=actor_of(staff))
+        return self._move(
+            (self.PROCESSING,),
+            {
+                "state": self.REFUNDED,
+                "open_for": None,
+                "done_for": self.request_id,
+                "method": method,
+                "refund_reference": reference[:64],
+                "decision_note": note or None,
+                "gateway_result": json.dumps(result, ensure_ascii=False) if result else None,
+                "completed_at": clock.now(),
+                "last_error": None,
+            },
+            "refund.refunded",
+            (InsuranceRequest.REFUND_REQUESTED, InsuranceRequest.REFUNDED),
+            actor=actor_of(staff),
+        )
 
     def release(self, staff: StaffMember, error: str) -> bool:
         """The gateway did not make the refund: back in the queue, with why."""
-        return self._move((self.PROCESSING,), {"state": self.REQUESTED, "last_error": error[:500],
-                                               "decided_by": None, "decided_at": None},
-                          "refund.failed", actor=actor_of(staff))
+        return self._move(
+            (self.PROCESSING,),
+            {"state": self.REQUESTED, "last_error": error[:500], "decided_by": None, "decided_at": None},
+            "refund.failed",
+            actor=actor_of(staff),
+        )
 
     def reject(self, staff: StaffMember, note: str) -> bool:
         insurance_request = InsuranceRequest.get_by_id(self.request_id)
         if not staff.may_decide_on(insurance_request):
             raise RefundRefused("own_request")
-        return self._move((self.REQUESTED,), {
-            "state": self.REJECTED, "open_for": None, "decided_by": staff.id,
-            "decided_at": clock.now(), "decision_note": note},
-            "refund.rejected", (InsuranceRequest.REFUND_REQUESTED, InsuranceRequest.PAID),
-            actor=actor_of(staff))
+        return self._move(
+            (self.REQUESTED,),
+            {
+                "state": self.REJECTED,
+                "open_for": None,
+                "decided_by": staff.id,
+                "decided_at": clock.now(),
+                "decision_note": note,
+            },
+            "refund.rejected",
+            (InsuranceRequest.REFUND_REQUESTED, InsuranceRequest.PAID),
+            actor=actor_of(staff),
+        )
 
     @classmethod
     def queue(cls) -> list["Refund"]:
-        return list(cls.select().where(cls.state.in_((cls.REQUESTED, cls.PROCESSING)))
-                    .order_by(cls.requested_at, cls.id))
+        return list(
+            cls.select()
+            .where(cls.state.in_((cls.REQUESTED, cls.PROCESSING)))
+            .order_by(cls.requested_at, cls.id)
+        )

@@ -6,6 +6,7 @@ the SMS goes, claimed by one run at a time with a conditional UPDATE and marked 
 Two runs at once send it once; a run killed between the claim and the mark leaves the
 row claimed, and another run takes it back after CLAIM_TIMEOUT.
 """
+
 import secrets
 from datetime import datetime, timedelta
 
@@ -41,35 +42,52 @@ class Reminder(BaseModel):
     @classmethod
     def record(cls, insurance_request: InsuranceRequest, lead_days: int, cover_end) -> "Reminder":
         """The reminder's row, made now unless a run made it already."""
-        (cls.insert(request=insurance_request, lead_days=lead_days, cover_end=cover_end,
-                    token=_new_token(), created_at=clock.now())
-         .on_conflict_ignore().execute())
+        (
+            cls.insert(
+                request=insurance_request,
+                lead_days=lead_days,
+                cover_end=cover_end,
+                token=_new_token(),
+                created_at=clock.now(),
+            )
+            .on_conflict_ignore()
+            .execute()
+        )
         return cls.get((cls.request == insurance_request) & (cls.lead_days == lead_days))
 
     def claim(self, run: str, at: datetime) -> bool:
         """Take the reminder for `run`, in one conditional UPDATE: False when it was sent,
         or another run holds it and has not been gone for CLAIM_TIMEOUT."""
-        taken = (Reminder.update(claimed_at=at, claimed_by=run)
-                 .where((Reminder.id == self.id) & Reminder.sent_at.is_null()
-                        & (Reminder.claimed_at.is_null() | (Reminder.claimed_at < at - self.CLAIM_TIMEOUT)))
-                 .execute())
+        taken = (
+            Reminder.update(claimed_at=at, claimed_by=run)
+            .where(
+                (Reminder.id == self.id)
+                & Reminder.sent_at.is_null()
+                & (Reminder.claimed_at.is_null() | (Reminder.claimed_at < at - self.CLAIM_TIMEOUT))
+            )
+            .execute()
+        )
         if taken:
             self.claimed_at, self.claimed_by = at, run
         return bool(taken)
 
     def mark_sent(self, run: str, at: datetime) -> bool:
-        sent = (Reminder.update(sent_at=at)
-                .where((Reminder.id == self.id) & (Reminder.claimed_by == run) & Reminder.sent_at.is_null())
-                .execute())
+        sent = (
+            Reminder.update(sent_at=at)
+            .where((Reminder.id == self.id) & (Reminder.claimed_by == run) & Reminder.sent_at.is_null())
+            .execute()
+        )
         if sent:
             self.sent_at = at
         return bool(sent)
 
     def release(self, run: str) -> None:
         """The provider refused it: free it for the next run at once, counting the failure."""
-        (Reminder.update(claimed_at=None, claimed_by=None, failures=Reminder.failures + 1)
-         .where((Reminder.id == self.id) & (Reminder.claimed_by == run) & Reminder.sent_at.is_null())
-         .execute())
+        (
+            Reminder.update(claimed_at=None, claimed_by=None, failures=Reminder.failures + 1)
+            .where((Reminder.id == self.id) & (Reminder.claimed_by == run) & Reminder.sent_at.is_null())
+            .execute()
+        )
 
 
 class Renewal(BaseModel):

@@ -3,12 +3,22 @@
 Payments, receipts and refunds point at a request, so their modules import this one;
 the request's own methods import them where they are used, after both exist.
 """
+
 import json
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from peewee import (CharField, DateField, DateTimeField, ForeignKeyField, IntegerField,
-                    IntegrityError, SqliteDatabase, TextField, fn)
+from peewee import (
+    CharField,
+    DateField,
+    DateTimeField,
+    ForeignKeyField,
+    IntegerField,
+    IntegrityError,
+    SqliteDatabase,
+    TextField,
+    fn,
+)
 
 from domain import quote as pricing
 from domain.civil_id import birth_date
@@ -79,11 +89,17 @@ class InsuranceRequest(BaseModel):
         """The owner's newest draft with no answer saved at all (rows typed but never saved
         valid are not answers), which a new start reuses: a start by a link may be
         prefetched or repeated, and must not pile up empty drafts."""
-        return (cls.select()
-                .where((cls.owner == owner) & (cls.state == cls.DRAFT) & (cls.version == 0)
-                       & ~fn.EXISTS(
-                           InsuredPerson.select().where(InsuredPerson.request == cls.id)))
-                .order_by(cls.created_at.desc(), cls.id.desc()).first())
+        return (
+            cls.select()
+            .where(
+                (cls.owner == owner)
+                & (cls.state == cls.DRAFT)
+                & (cls.version == 0)
+                & ~fn.EXISTS(InsuredPerson.select().where(InsuredPerson.request == cls.id))
+            )
+            .order_by(cls.created_at.desc(), cls.id.desc())
+            .first()
+        )
 
     @classmethod
     def reuse_or_start(cls, owner: User) -> "InsuranceRequest":
@@ -157,8 +173,11 @@ class InsuranceRequest(BaseModel):
         return self._save_answers(sponsor_name=name, sponsor_civil_id=civil_id)
 
     def set_cover(self, status: str, years: int, current_cover_end) -> bool:
-        return self._save_answers(insurance_status=status, years=years,
-                                  current_cover_end=current_cover_end if status == "renewal" else None)
+        return self._save_answers(
+            insurance_status=status,
+            years=years,
+            current_cover_end=current_cover_end if status == "renewal" else None,
+        )
 
     def _save_answers(self, **answers) -> bool:
         """One page's own answers, a new version; False, and nothing saved, when the request
@@ -170,9 +189,11 @@ class InsuranceRequest(BaseModel):
         columns = {**values, "updated_at": at}
         if new_version:
             columns["version"] = InsuranceRequest.version + 1
-        changed = (InsuranceRequest.update(**columns)
-                   .where((InsuranceRequest.id == self.id) & (InsuranceRequest.state == self.DRAFT))
-                   .execute())
+        changed = (
+            InsuranceRequest.update(**columns)
+            .where((InsuranceRequest.id == self.id) & (InsuranceRequest.state == self.DRAFT))
+            .execute()
+        )
         if changed:
             for name, value in values.items():
                 setattr(self, name, value)
@@ -193,20 +214,38 @@ class InsuranceRequest(BaseModel):
         draft or its answers changed since this record read them."""
         at = clock.now()
         with writing():
-            changed = (InsuranceRequest
-                       .update(state=self.AWAITING_PAYMENT, frozen_at=at, confirmed_at=at,
-                               schedule_id=schedule_id, total_fils=quote.total_fils, updated_at=at,
-                               version=InsuranceRequest.version + 1)
-                       .where((InsuranceRequest.id == self.id) & (InsuranceRequest.state == self.DRAFT)
-                              & (InsuranceRequest.version == self.version))
-                       .execute())
+            changed = (
+                InsuranceRequest.update(
+                    state=self.AWAITING_PAYMENT,
+                    frozen_at=at,
+                    confirmed_at=at,
+                    schedule_id=schedule_id,
+                    total_fils=quote.total_fils,
+                    updated_at=at,
+                    version=InsuranceRequest.version + 1,
+                )
+                .where(
+                    (InsuranceRequest.id == self.id)
+                    & (InsuranceRequest.state == self.DRAFT)
+                    & (InsuranceRequest.version == self.version)
+                )
+                .execute()
+            )
             if not changed:
                 return False
             for person, line in zip(self.covered(), quote.lines):
                 person.annual_fils, person.subtotal_fils = line.annual_fils, line.subtotal_fils
                 person.save()
-            audit("request.frozen", self, before={"state": self.DRAFT}, after={
-                "state": self.AWAITING_PAYMENT, "total_fils": quote.total_fils, "schedule_id": schedule_id})
+            audit(
+                "request.frozen",
+                self,
+                before={"state": self.DRAFT},
+                after={
+                    "state": self.AWAITING_PAYMENT,
+                    "total_fils": quote.total_fils,
+                    "schedule_id": schedule_id,
+                },
+            )
         self.state, self.version = self.AWAITING_PAYMENT, self.version + 1
         self.total_fils, self.schedule_id = quote.total_fils, schedule_id
         self.frozen_at = self.confirmed_at = self.updated_at = at
@@ -224,19 +263,38 @@ class InsuranceRequest(BaseModel):
         paying = Payment.select().where((Payment.request == self.id) & (Payment.state == Payment.AWAITING))
         with writing():
             before = InsuranceRequest.held(self.id)
-            changed = (InsuranceRequest
-                       .update(state=self.DRAFT, total_fils=None, schedule_id=None, frozen_at=None,
-                               confirmed_at=None, updated_at=at, version=InsuranceRequest.version + 1)
-                       .where((InsuranceRequest.id == self.id)
-                              & (InsuranceRequest.state == self.AWAITING_PAYMENT) & ~fn.EXISTS(paying))
-                       .execute())
+            changed = (
+                InsuranceRequest.update(
+                    state=self.DRAFT,
+                    total_fils=None,
+                    schedule_id=None,
+                    frozen_at=None,
+                    confirmed_at=None,
+                    updated_at=at,
+                    version=InsuranceRequest.version + 1,
+                )
+                .where(
+                    (InsuranceRequest.id == self.id)
+                    & (InsuranceRequest.state == self.AWAITING_PAYMENT)
+                    & ~fn.EXISTS(paying)
+                )
+                .execute()
+            )
             if not changed:
                 return False
             InsuredPerson.update(annual_fils=None, subtotal_fils=None).where(
-                InsuredPerson.request == self.id).execute()
-            audit("request.reopened", self, before={
-                "state": self.AWAITING_PAYMENT, "total_fils": before.total_fils,
-                "schedule_id": before.schedule_id}, after={"state": self.DRAFT})
+                InsuredPerson.request == self.id
+            ).execute()
+            audit(
+                "request.reopened",
+                self,
+                before={
+                    "state": self.AWAITING_PAYMENT,
+                    "total_fils": before.total_fils,
+                    "schedule_id": before.schedule_id,
+                },
+                after={"state": self.DRAFT},
+            )
         self.state, self.version = self.DRAFT, before.version + 1
         self.total_fils = self.schedule_id = self.frozen_at = self.confirmed_at = None
         self.updated_at = at
@@ -251,17 +309,25 @@ class InsuranceRequest(BaseModel):
 
         amount = payment.amount_fils if payment else 0
         with db.atomic():
-            changed = (InsuranceRequest.update(state=self.PAID, updated_at=at)
-                       .where((InsuranceRequest.id == self.id)
-                              & (InsuranceRequest.state == self.AWAITING_PAYMENT)
-                              & (InsuranceRequest.total_fils == amount))
-                       .execute())
+            changed = (
+                InsuranceRequest.update(state=self.PAID, updated_at=at)
+                .where(
+                    (InsuranceRequest.id == self.id)
+                    & (InsuranceRequest.state == self.AWAITING_PAYMENT)
+                    & (InsuranceRequest.total_fils == amount)
+                )
+                .execute()
+            )
             if not changed:
                 return False
             Receipt.create(request=self, payment=payment, amount_fils=amount, paid_at=at)
-            audit("request.paid", self, before={"state": self.AWAITING_PAYMENT}, after={
-                "state": self.PAID, "amount_fils": amount,
-                "payment": payment.id if payment else None}, actor=SYSTEM if payment else None)
+            audit(
+                "request.paid",
+                self,
+                before={"state": self.AWAITING_PAYMENT},
+                after={"state": self.PAID, "amount_fils": amount, "payment": payment.id if payment else None},
+                actor=SYSTEM if payment else None,
+            )
         self.state, self.updated_at = self.PAID, at
         return True
 
@@ -283,12 +349,19 @@ class InsuranceRequest(BaseModel):
     def change_state(self, from_state: str, to_state: str, actor: Actor | None = None) -> bool:
         """`from_state` to `to_state` in one conditional UPDATE, audited; False when the
         request was not in `from_state` (someone else got there first)."""
-        changed = (InsuranceRequest.update(state=to_state, updated_at=clock.now())
-                   .where((InsuranceRequest.id == self.id) & (InsuranceRequest.state == from_state))
-                   .execute())
+        changed = (
+            InsuranceRequest.update(state=to_state, updated_at=clock.now())
+            .where((InsuranceRequest.id == self.id) & (InsuranceRequest.state == from_state))
+            .execute()
+        )
         if changed:
-            audit(f"request.{to_state}", self, before={"state": from_state},
-                  after={"state": to_state}, actor=actor)
+            audit(
+                f"request.{to_state}",
+                self,
+                before={"state": from_state},
+                after={"state": to_state},
+                actor=actor,
+            )
             self.state = to_state
         return bool(changed)
 

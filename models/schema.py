@@ -1,4 +1,5 @@
 """Every table the app keeps, and bringing a database's schema up to date."""
+
 import migrations
 from models.accounts import OneTimeCode, RateLimit, SmsMessage, User
 from models.audit import AuditEvent, guard_audit_log
@@ -12,12 +13,24 @@ from models.staff import StaffMember
 from models.uploads import Upload, UploadedRequest
 
 MODELS: list[type[BaseModel]] = [
-    User, OneTimeCode, RateLimit, SmsMessage,
-    InsuranceRequest, InsuredPerson,
-    Payment, Receipt, SandboxPayment,
-    AuditEvent, StaffMember, Refund, ExpressSponsor,
-    Reminder, Renewal, RemindersOff,
-    Upload, UploadedRequest,
+    User,
+    OneTimeCode,
+    RateLimit,
+    SmsMessage,
+    InsuranceRequest,
+    InsuredPerson,
+    Payment,
+    Receipt,
+    SandboxPayment,
+    AuditEvent,
+    StaffMember,
+    Refund,
+    ExpressSponsor,
+    Reminder,
+    Renewal,
+    RemindersOff,
+    Upload,
+    UploadedRequest,
 ]
 
 

@@ -1,7 +1,8 @@
 """The people who work the desk for the operator."""
+
 import hmac
 import unicodedata
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from peewee import BooleanField, CharField, DateTimeField, IntegerField
@@ -51,12 +52,14 @@ class StaffMember(PasswordHolder, BaseModel):
         """True once for a right code: its time step is claimed in one conditional
         UPDATE, so the same code (or an older one) is refused afterwards, even when two
         log-ins race."""
-        step = totp.matching_step(self.totp_secret, code, at.replace(tzinfo=timezone.utc).timestamp())
+        step = totp.matching_step(self.totp_secret, code, at.replace(tzinfo=UTC).timestamp())
         if step is None:
             return False
-        claimed = (StaffMember.update(totp_last_step=step)
-                   .where((StaffMember.id == self.id) & (StaffMember.totp_last_step < step))
-                   .execute())
+        claimed = (
+            StaffMember.update(totp_last_step=step)
+            .where((StaffMember.id == self.id) & (StaffMember.totp_last_step < step))
+            .execute()
+        )
         if claimed:
             self.totp_last_step = step
         return bool(claimed)
@@ -65,12 +68,14 @@ class StaffMember(PasswordHolder, BaseModel):
         """The slower way in, after repeated failed log-ins: the codes of two consecutive
         time steps, neither used before. Guessing both is a million times harder than one,
         and the owner only waits for their app to show the next code."""
-        step = totp.matching_step(self.totp_secret, next_code, at.replace(tzinfo=timezone.utc).timestamp())
+        step = totp.matching_step(self.totp_secret, next_code, at.replace(tzinfo=UTC).timestamp())
         if step is None or not hmac.compare_digest(totp.hotp(self.totp_secret, step - 1), code):
             return False
-        claimed = (StaffMember.update(totp_last_step=step)
-                   .where((StaffMember.id == self.id) & (StaffMember.totp_last_step < step - 1))
-                   .execute())
+        claimed = (
+            StaffMember.update(totp_last_step=step)
+            .where((StaffMember.id == self.id) & (StaffMember.totp_last_step < step - 1))
+            .execute()
+        )
         if claimed:
             self.totp_last_step = step
         return bool(claimed)
@@ -86,8 +91,12 @@ class StaffMember(PasswordHolder, BaseModel):
         civil_ids = insurance_request.related_civil_ids() | {owner and owner.released_civil_id}
         if self.civil_id in civil_ids or (self.mobile and self.mobile == holder_mobile):
             return False
-        names = {owner and owner.name_ar, owner and owner.name_en, insurance_request.sponsor_name,
-                 *(person.name for person in insurance_request.people)}
+        names = {
+            owner and owner.name_ar,
+            owner and owner.name_en,
+            insurance_request.sponsor_name,
+            *(person.name for person in insurance_request.people),
+        }
         return same_name(self.name) not in {same_name(name) for name in names if name}
 
 

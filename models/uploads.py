@@ -1,5 +1,6 @@
 """Lists of people uploaded by an organisation's officer, kept as read from the file until
 the officer goes on, and the requests each became."""
+
 import json
 
 from peewee import CharField, DateTimeField, ForeignKeyField, IntegerField, TextField
@@ -40,19 +41,22 @@ class Upload(BaseModel):
 
     def mark_done(self) -> bool:
         """Checked to done, once: False when another press got there first."""
-        changed = (Upload.update(state=self.DONE)
-                   .where((Upload.id == self.id) & (Upload.state == self.CHECKED)).execute())
+        changed = (
+            Upload.update(state=self.DONE)
+            .where((Upload.id == self.id) & (Upload.state == self.CHECKED))
+            .execute()
+        )
         if changed:
             self.state = self.DONE
         return bool(changed)
 
     def requests(self) -> list[InsuranceRequest]:
-        return [made.request for made in
-                self.made.order_by(UploadedRequest.position).prefetch(InsuranceRequest)]
+        return [
+            made.request for made in self.made.order_by(UploadedRequest.position).prefetch(InsuranceRequest)
+        ]
 
 
 class UploadedRequest(BaseModel):
     upload = ForeignKeyField(Upload, backref="made", on_delete="CASCADE")
     request = ForeignKeyField(InsuranceRequest, backref="uploaded_from", on_delete="CASCADE")
     position = IntegerField()
-

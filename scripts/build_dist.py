@@ -8,6 +8,7 @@ compiled dependencies are built for that version.
 
     python scripts/build_dist.py [--output dist/tameen.pyz]
 """
+
 import argparse
 import shutil
 import subprocess
@@ -21,8 +22,17 @@ from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parents[1]
 # Folders of the repository that are not part of the running app.
-LEFT_OUT = {"tests", "bench", "scripts", "instance", "dist", "build", "test-output",
-            "node_modules", "translations"}
+LEFT_OUT = {
+    "tests",
+    "bench",
+    "scripts",
+    "instance",
+    "dist",
+    "build",
+    "test-output",
+    "node_modules",
+    "translations",
+}
 DATA = ("templates", "static", "fee_schedules", "migrations")
 ENTRY_POINT = "tameen_cli:main"
 
@@ -58,9 +68,22 @@ def compile_translations(source: Path, target: Path) -> list[Path]:
 
 def stage(site: Path) -> None:
     """The app and its dependencies, laid out as the site-packages the zipapp carries."""
-    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-                    "--no-compile", "--target", str(site), "-r", str(ROOT / "requirements.txt")],
-                   check=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "--no-compile",
+            "--target",
+            str(site),
+            "-r",
+            str(ROOT / "requirements.txt"),
+        ],
+        check=True,
+    )
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
     for path in app_sources():
         if path.is_dir():
@@ -71,7 +94,8 @@ def stage(site: Path) -> None:
     (site / "_tameen_build.py").write_text(
         '"""Written by scripts/build_dist.py."""\n'
         f"PYTHON = {tuple(sys.version_info[:2])!r}\n"
-        f"BUILT_AT = {time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime())!r}\n")
+        f"BUILT_AT = {time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime())!r}\n"
+    )
 
 
 def build(output: Path) -> Path:
@@ -82,9 +106,23 @@ def build(output: Path) -> Path:
         site = Path(folder) / "site-packages"
         stage(site)
         partial = output.with_name(output.name + ".partial")
-        subprocess.run([sys.executable, "-m", "shiv", "--site-packages", str(site),
-                        "--entry-point", ENTRY_POINT, "--output-file", str(partial),
-                        "--python", "/usr/bin/env python3", "--compressed"], check=True)
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "shiv",
+                "--site-packages",
+                str(site),
+                "--entry-point",
+                ENTRY_POINT,
+                "--output-file",
+                str(partial),
+                "--python",
+                "/usr/bin/env python3",
+                "--compressed",
+            ],
+            check=True,
+        )
         partial.rename(output)
     return output
 

@@ -1,11 +1,13 @@
 """Applicant accounts once they exist: a new password, chosen once per verified code, and
 with it the express payments made with the account's civil ID and mobile."""
+
 from models import User
 from services import express, messages
 
 
-def choose_password(user: User, expected_version: str, password: str, hasher, *,
-                    tell_owner: bool, **details) -> bool:
+def choose_password(
+    user: User, expected_version: str, password: str, hasher, *, tell_owner: bool, **details
+) -> bool:
     """Set `password` if the account's session version is still the one read when its code
     was verified; False when that state was spent already (a copy of the cookie, a second
     tab). With `tell_owner`, the account's number hears of the change: a reset may not be

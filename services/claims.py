@@ -2,6 +2,7 @@
 may hold an account with another person's civil ID. The owner brings their civil ID card
 to the desk; staff check it and release the civil ID from that account, which is frozen
 (never deleted: its requests, payments and history stay), and the owner then registers."""
+
 from datetime import datetime
 
 import models
@@ -29,18 +30,29 @@ def release_civil_id(user: User, staff: StaffMember, checked: dict, at: datetime
     """Free `user`'s civil ID for the person whose card staff checked (`checked` records
     how), freezing the account; its holder is told by SMS. False when it was released
     already; ClaimRefused when `staff` must leave it to a colleague."""
-    if (staff.civil_id == user.civil_id or (staff.mobile and staff.mobile == user.mobile)
-            or same_name(staff.name) in {same_name(name) for name in (user.name_ar, user.name_en)
-                                         if name}):
+    if (
+        staff.civil_id == user.civil_id
+        or (staff.mobile and staff.mobile == user.mobile)
+        or same_name(staff.name) in {same_name(name) for name in (user.name_ar, user.name_en) if name}
+    ):
         raise ClaimRefused(user.civil_id)
-    before = {"civil_id": user.civil_id, "name_ar": user.name_ar, "name_en": user.name_en,
-              "mobile": user.mobile, "frozen_at": None}
+    before = {
+        "civil_id": user.civil_id,
+        "name_ar": user.name_ar,
+        "name_en": user.name_en,
+        "mobile": user.mobile,
+        "frozen_at": None,
+    }
     with models.db.atomic():
         if not user.freeze(at):
             return False
-        models.audit("account.civil_id_released", user, before=before,
-                     after={"civil_id": user.civil_id, "frozen_at": at.isoformat(), **checked},
-                     actor=models.actor_of(staff))
+        models.audit(
+            "account.civil_id_released",
+            user,
+            before=before,
+            after={"civil_id": user.civil_id, "frozen_at": at.isoformat(), **checked},
+            actor=models.actor_of(staff),
+        )
     # After the commit: the account is closed whether or not the SMS goes out.
     messages.tell_account_frozen(user)
     return True

@@ -5,6 +5,7 @@ match no account (or, at a log-in after repeated failures, when the password was
 it sends nothing, takes as long as a send, and never verifies, so a stranger's answers
 and their timing never tell whether an account exists.
 """
+
 from datetime import datetime
 
 from models import CodeCheck, OneTimeCode, User
@@ -26,8 +27,16 @@ class ResendTooSoon(Exception):
         self.seconds = seconds
 
 
-def issue(purpose: str, mobile: str, user: User | None, secret: bytes, at: datetime, *,
-          report_failure: bool = True, host: str | None = None) -> OneTimeCode:
+def issue(
+    purpose: str,
+    mobile: str,
+    user: User | None,
+    secret: bytes,
+    at: datetime,
+    *,
+    report_failure: bool = True,
+    host: str | None = None,
+) -> OneTimeCode:
     """A new code for `mobile`, sent by SMS in the user's language; with no user, a decoy.
     CodeNotSent when the provider refused it, unless the failure is not to be reported.
     `host`: the site's host name, for the SMS's WebOTP line (messages.send_code)."""
@@ -55,17 +64,20 @@ def issue_for_taken_civil_id(mobile: str, language: str, secret: bytes, at: date
     return row
 
 
-def issue_for_login(user: User | None, secret: bytes, at: datetime, *,
-                    host: str | None = None) -> OneTimeCode:
+def issue_for_login(
+    user: User | None, secret: bytes, at: datetime, *, host: str | None = None
+) -> OneTimeCode:
     """After repeated failed log-ins: a code to the account's own number when the password
     was right (`user`), a decoy otherwise, so the next page never tells which. A failed SMS
     is not reported either."""
-    return issue(OneTimeCode.LOGIN, user.mobile if user else "", user, secret, at,
-                 report_failure=False, host=host)
+    return issue(
+        OneTimeCode.LOGIN, user.mobile if user else "", user, secret, at, report_failure=False, host=host
+    )
 
 
-def issue_for_reset(civil_id: str, mobile: str, secret: bytes, at: datetime, *,
-                    host: str | None = None) -> OneTimeCode:
+def issue_for_reset(
+    civil_id: str, mobile: str, secret: bytes, at: datetime, *, host: str | None = None
+) -> OneTimeCode:
     """A reset code for the account with this civil ID and mobile, or a decoy when there is
     none. A failed SMS is not reported: either answer would tell whether the account exists."""
     user = User.get_or_none(User.civil_id == civil_id)
@@ -73,8 +85,9 @@ def issue_for_reset(civil_id: str, mobile: str, secret: bytes, at: datetime, *,
     return issue(OneTimeCode.RESET, mobile, owner, secret, at, report_failure=False, host=host)
 
 
-def issue_for_express(purpose: str, mobile: str, language: str, secret: bytes,
-                      at: datetime, *, host: str | None = None) -> OneTimeCode:
+def issue_for_express(
+    purpose: str, mobile: str, language: str, secret: bytes, at: datetime, *, host: str | None = None
+) -> OneTimeCode:
     """A code to the sponsor paying without an account (or asking for a refund of such a
     payment): always a real code, since no account is looked up. CodeNotSent when the
     provider refused it."""
@@ -85,8 +98,9 @@ def issue_for_express(purpose: str, mobile: str, language: str, secret: bytes,
     return row
 
 
-def resend_express(row: OneTimeCode, language: str, secret: bytes, at: datetime, *,
-                   host: str | None = None) -> OneTimeCode:
+def resend_express(
+    row: OneTimeCode, language: str, secret: bytes, at: datetime, *, host: str | None = None
+) -> OneTimeCode:
     """As resend(), for a code without an account (issue_for_express)."""
     ensure_resend_due(row, at)
     new = issue_for_express(row.purpose, row.mobile, language, secret, at, host=host)
@@ -122,7 +136,14 @@ def resend(row: OneTimeCode, secret: bytes, at: datetime, *, host: str | None = 
     provider refused, except for a reset or a log-in, whose answer would tell that the
     account exists or that the password was right."""
     ensure_resend_due(row, at)
-    new = issue(row.purpose, row.mobile, row.user, secret, at,
-                report_failure=row.purpose not in (OneTimeCode.RESET, OneTimeCode.LOGIN), host=host)
+    new = issue(
+        row.purpose,
+        row.mobile,
+        row.user,
+        secret,
+        at,
+        report_failure=row.purpose not in (OneTimeCode.RESET, OneTimeCode.LOGIN),
+        host=host,
+    )
     row.retire(at)
     return new

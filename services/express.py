@@ -6,6 +6,7 @@ and paid by the same code as an account holder's (services/requests.py,
 services/payments.py). Its receipt is reached through the secret link the paid SMS
 carries, and an account with the same civil ID and mobile claims it later.
 """
+
 from flask import current_app, url_for
 
 import models
@@ -17,8 +18,11 @@ MAX_WORKERS = 10
 
 def allowed_categories(schedule: FeeSchedule) -> list[str]:
     """The categories of EXPRESS_CATEGORIES that `schedule` has, in the setting's order."""
-    return [code for code in current_app.config.get("EXPRESS_CATEGORIES", ())
-            if schedule.category(code) is not None]
+    return [
+        code
+        for code in current_app.config.get("EXPRESS_CATEGORIES", ())
+        if schedule.category(code) is not None
+    ]
 
 
 def start(civil_id: str, mobile: str, language: str) -> ExpressSponsor:
@@ -63,4 +67,3 @@ def receipt_link(sponsor: ExpressSponsor) -> str:
         return url_for("express.receipt", token=sponsor.receipt_token, _external=True)
     except RuntimeError:
         return f"/express/receipts/{sponsor.receipt_token}"
-

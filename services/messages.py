@@ -1,4 +1,5 @@
 """What the app says by SMS, in the person's language, through the configured gateway."""
+
 from urllib.parse import urlsplit
 
 from flask import current_app
@@ -36,34 +37,42 @@ def tell_civil_id_is_taken(to: str, language: str) -> bool:
     """To the number typed on a registration whose civil ID has an account: in its place,
     the holder of the number learns what to do, whoever the account's holder is."""
     with force_locale(language):
-        text = gettext("Tameen: the civil ID you typed already has an account. If it is yours, "
-                       "log in or reset your password. If it is not, take your civil ID card to "
-                       "the Tameen desk and staff will give the civil ID back to you.")
+        text = gettext(
+            "Tameen: the civil ID you typed already has an account. If it is yours, "
+            "log in or reset your password. If it is not, take your civil ID card to "
+            "the Tameen desk and staff will give the civil ID back to you."
+        )
     return _send(to, text)
 
 
 def tell_old_number_of_new_mobile(old_mobile: str, user: User) -> bool:
     """To the number an account had, once another takes its place."""
     with force_locale(user.language):
-        text = gettext("Tameen: the mobile number on your account has been changed to %(mobile)s. "
-                       "If you did not change it, reset your password and tell the Tameen desk.",
-                       mobile=national_format(user.mobile))
+        text = gettext(
+            "Tameen: the mobile number on your account has been changed to %(mobile)s. "
+            "If you did not change it, reset your password and tell the Tameen desk.",
+            mobile=national_format(user.mobile),
+        )
     return _send(old_mobile, text)
 
 
 def tell_password_changed(user: User) -> bool:
     with force_locale(user.language):
-        text = gettext("Tameen: the password of your account has been changed. If you did not "
-                       "change it, reset your password and tell the Tameen desk.")
+        text = gettext(
+            "Tameen: the password of your account has been changed. If you did not "
+            "change it, reset your password and tell the Tameen desk."
+        )
     return _send(user.mobile, text)
 
 
 def tell_account_frozen(user: User) -> bool:
     """To a frozen account's number: staff gave its civil ID to the person it belongs to."""
     with force_locale(user.language):
-        text = gettext("Tameen: the owner of the civil ID on your account proved at the Tameen "
-                       "desk that it is theirs. Your account is closed; its requests and payments "
-                       "are kept.")
+        text = gettext(
+            "Tameen: the owner of the civil ID on your account proved at the Tameen "
+            "desk that it is theirs. Your account is closed; its requests and payments "
+            "are kept."
+        )
     return _send(user.mobile, text)
 
 
@@ -73,9 +82,11 @@ def send_paid_sms(insurance_request: InsuranceRequest, amount_fils: int) -> bool
         return send_express_paid_sms(insurance_request, amount_fils)
     owner = insurance_request.owner
     with force_locale(owner.language):
-        text = gettext("Tameen: we received %(amount)s for request %(reference)s. Your receipt "
-                       "is under My requests.", amount=format_fils(amount_fils, owner.language),
-                       reference=insurance_request.reference)
+        text = gettext(
+            "Tameen: we received %(amount)s for request %(reference)s. Your receipt is under My requests.",
+            amount=format_fils(amount_fils, owner.language),
+            reference=insurance_request.reference,
+        )
     return _send(owner.mobile, text)
 
 
@@ -95,32 +106,55 @@ def _send(to: str, text: str) -> bool:
 
 def _code_text(purpose: str, code: str) -> str:
     if purpose == OneTimeCode.RESET:
-        return gettext("Tameen: your code to reset your password is %(code)s. It expires in 10 "
-                       "minutes. Never share it with anyone.", code=code)
+        return gettext(
+            "Tameen: your code to reset your password is %(code)s. It expires in 10 "
+            "minutes. Never share it with anyone.",
+            code=code,
+        )
     if purpose == OneTimeCode.LOGIN:
-        return gettext("Tameen: your code to log in is %(code)s. It expires in 10 minutes. If "
-                       "you are not logging in, someone knows your password: reset it.", code=code)
+        return gettext(
+            "Tameen: your code to log in is %(code)s. It expires in 10 minutes. If "
+            "you are not logging in, someone knows your password: reset it.",
+            code=code,
+        )
     if purpose == OneTimeCode.CHANGE_MOBILE:
-        return gettext("Tameen: your code to change your mobile number is %(code)s. It expires "
-                       "in 10 minutes. Never share it with anyone.", code=code)
+        return gettext(
+            "Tameen: your code to change your mobile number is %(code)s. It expires "
+            "in 10 minutes. Never share it with anyone.",
+            code=code,
+        )
     if purpose == OneTimeCode.EXPRESS:
-        return gettext("Tameen: your code to pay without an account is %(code)s. It expires in "
-                       "10 minutes. Never share it with anyone.", code=code)
+        return gettext(
+            "Tameen: your code to pay without an account is %(code)s. It expires in "
+            "10 minutes. Never share it with anyone.",
+            code=code,
+        )
     if purpose == OneTimeCode.EXPRESS_REFUND:
-        return gettext("Tameen: your code to ask for a refund is %(code)s. It expires in 10 "
-                       "minutes. Never share it with anyone.", code=code)
-    return gettext("Tameen: your code to verify your mobile is %(code)s. It expires in 10 "
-                   "minutes. Never share it with anyone.", code=code)
+        return gettext(
+            "Tameen: your code to ask for a refund is %(code)s. It expires in 10 "
+            "minutes. Never share it with anyone.",
+            code=code,
+        )
+    return gettext(
+        "Tameen: your code to verify your mobile is %(code)s. It expires in 10 "
+        "minutes. Never share it with anyone.",
+        code=code,
+    )
 
 
-def send_renewal_reminder(to: str, language: str, reference: str, cover_end, renew_url: str,
-                          stop_url: str) -> bool:
+def send_renewal_reminder(
+    to: str, language: str, reference: str, cover_end, renew_url: str, stop_url: str
+) -> bool:
     """Before a paid cover ends; False when the provider refused it (the next run tries again)."""
     with force_locale(language):
-        text = gettext("Tameen: the health insurance of request %(reference)s ends on %(date)s. "
-                       "Renew it: %(renew_url)s To stop these reminders: %(stop_url)s",
-                       reference=reference, date=format_day(cover_end),
-                       renew_url=renew_url, stop_url=stop_url)
+        text = gettext(
+            "Tameen: the health insurance of request %(reference)s ends on %(date)s. "
+            "Renew it: %(renew_url)s To stop these reminders: %(stop_url)s",
+            reference=reference,
+            date=format_day(cover_end),
+            renew_url=renew_url,
+            stop_url=stop_url,
+        )
     return _send(to, text)
 
 
@@ -129,7 +163,10 @@ def send_express_paid_sms(insurance_request: InsuranceRequest, amount_fils: int)
     back to it until an account with the same civil ID and mobile claims the request."""
     sponsor = ExpressSponsor.of_request(insurance_request)
     with force_locale(sponsor.language):
-        text = gettext("Tameen: we received %(amount)s for request %(reference)s. Your receipt: "
-                       "%(link)s", amount=format_fils(amount_fils, sponsor.language),
-                       reference=insurance_request.reference, link=express.receipt_link(sponsor))
+        text = gettext(
+            "Tameen: we received %(amount)s for request %(reference)s. Your receipt: %(link)s",
+            amount=format_fils(amount_fils, sponsor.language),
+            reference=insurance_request.reference,
+            link=express.receipt_link(sponsor),
+        )
     return _send(sponsor.mobile, text)

@@ -12,6 +12,7 @@ Asking the gateway costs a call that may wait up to its timeout, and anyone can 
 a track id back in clear: the gateway is asked about a payment at most once every
 ASK_AT_MOST_EVERY, whoever asks, and never about a paid one.
 """
+
 import logging
 from collections import Counter
 from datetime import timedelta
@@ -25,12 +26,12 @@ from services import messages
 
 log = logging.getLogger("tameen.payments")
 
-SETTLE_AFTER = timedelta(minutes=3)        # reconcile leaves younger payments to the browser
-ABANDONED_AFTER = timedelta(hours=1)       # unknown to the gateway this long after: nobody paid
+SETTLE_AFTER = timedelta(minutes=3)  # reconcile leaves younger payments to the browser
+ABANDONED_AFTER = timedelta(hours=1)  # unknown to the gateway this long after: nobody paid
 ASK_AT_MOST_EVERY = timedelta(seconds=30)  # one inquiry per payment in this time, whoever asks
-REVISIT_FOR = timedelta(hours=24)          # a closed payment may still be captured this long...
-REVISIT_EVERY = timedelta(hours=1)         # ...so reconcile asks about it again this often
-CAPTURED_LATE = "captured late"            # reconcile's count of the closed ones found captured
+REVISIT_FOR = timedelta(hours=24)  # a closed payment may still be captured this long...
+REVISIT_EVERY = timedelta(hours=1)  # ...so reconcile asks about it again this often
+CAPTURED_LATE = "captured late"  # reconcile's count of the closed ones found captured
 UNPAID = {gw.FAILED: Payment.FAILED, gw.CANCELLED: Payment.CANCELLED}
 SETTLED = (Payment.PAID, Payment.MISMATCH)
 
@@ -44,8 +45,9 @@ def gateway() -> gw.PaymentGateway:
     return current_app.extensions["payment_gateway"]
 
 
-def start(insurance_request: InsuranceRequest, *, language: str, return_url: str,
-          notify_url: str | None = None) -> str | None:
+def start(
+    insurance_request: InsuranceRequest, *, language: str, return_url: str, notify_url: str | None = None
+) -> str | None:
     """The address of the gateway's page where the person pays the frozen amount; None
     when nothing is to be paid (any more): not awaiting payment, nothing due (marked
     paid now), or a payment in progress that turns out to be paid.
@@ -66,9 +68,14 @@ def start(insurance_request: InsuranceRequest, *, language: str, return_url: str
     if payment is None:
         return None
     try:
-        started = gateway().start(payment.track_id, payment.amount_fils, language=language,
-                                  return_url=return_url, notify_url=notify_url,
-                                  description=insurance_request.reference)
+        started = gateway().start(
+            payment.track_id,
+            payment.amount_fils,
+            language=language,
+            return_url=return_url,
+            notify_url=notify_url,
+            description=insurance_request.reference,
+        )
     except (gw.PaymentError, ValueError, OSError) as problem:
         log.warning("payment %s could not start: %s", payment.track_id, problem)
         raise PaymentUnavailable(f"payment {payment.track_id}: {problem}") from problem
@@ -116,8 +123,13 @@ def _claimed_payment(params: dict, what: str) -> tuple[Payment, gw.PaymentResult
     return payment, claimed
 
 
-def settle(payment: Payment, claimed: gw.PaymentResult | None, abandon: bool = False,
-           ask: bool = True, revisit: bool = False) -> str:
+def settle(
+    payment: Payment,
+    claimed: gw.PaymentResult | None,
+    abandon: bool = False,
+    ask: bool = True,
+    revisit: bool = False,
+) -> str:
     """Bring `payment` to what the gateway says, once; its state afterwards.
 
     `claimed` is the result the browser or the notice brought (None when reconciling);
@@ -133,8 +145,11 @@ def settle(payment: Payment, claimed: gw.PaymentResult | None, abandon: bool = F
         payment.mark_unpaid(UNPAID[claimed.outcome], details)
         return payment.state
     if signed and claimed.amount_fils is not None and claimed.amount_fils != payment.amount_fils:
-        return _mismatch(payment, f"The result claims {claimed.amount_fils} fils; this payment is "
-                                  f"{payment.amount_fils} fils.", details)
+        return _mismatch(
+            payment,
+            f"The result claims {claimed.amount_fils} fils; this payment is {payment.amount_fils} fils.",
+            details,
+        )
     signed_capture = signed and claimed.outcome == gw.PAID
     if payment.state in Payment.CLOSED and not (revisit or signed_capture):
         return payment.state
@@ -149,8 +164,9 @@ def settle(payment: Payment, claimed: gw.PaymentResult | None, abandon: bool = F
     try:
         inquiry = gateway().inquire(payment.track_id, payment.amount_fils)
     except gw.GatewayUnavailable as problem:
-        log.warning("inquiry about payment %s failed: %s; it stays %s", payment.track_id, problem,
-                    payment.state)
+        log.warning(
+            "inquiry about payment %s failed: %s; it stays %s", payment.track_id, problem, payment.state
+        )
         return payment.state
     except gw.ResultRejected as problem:
         return _mismatch(payment, f"The inquiry's answer was refused: {problem}.", details)
@@ -158,8 +174,12 @@ def settle(payment: Payment, claimed: gw.PaymentResult | None, abandon: bool = F
     if inquiry.outcome == gw.PAID:
         return _paid(payment, claimed if signed else None, inquiry, details)
     if signed_capture:
-        return _mismatch(payment, f"The result says {claimed.result_code}; the inquiry says "
-                                  f"{inquiry.result_code or inquiry.outcome}.", details)
+        return _mismatch(
+            payment,
+            f"The result says {claimed.result_code}; the inquiry says "
+            f"{inquiry.result_code or inquiry.outcome}.",
+            details,
+        )
     if payment.state in Payment.CLOSED:
         return payment.state  # still not captured: it stays closed
     if inquiry.outcome in UNPAID:
@@ -168,32 +188,46 @@ def settle(payment: Payment, claimed: gw.PaymentResult | None, abandon: bool = F
         # Replaced by a new try, or left unfinished too long. (Not sooner: a track id
         # in clear that the bank does not know yet may be the person still on its page.)
         # Should the bank capture it after all, reconcile asks again for a day.
-        payment.mark_unpaid(Payment.CANCELLED, {**details, "note": "Nobody finished paying: the "
-                                                f"gateway says {inquiry.result_code or inquiry.outcome}."})
+        payment.mark_unpaid(
+            Payment.CANCELLED,
+            {
+                **details,
+                "note": f"Nobody finished paying: the gateway says {inquiry.result_code or inquiry.outcome}.",
+            },
+        )
     return payment.state
 
 
-def _paid(payment: Payment, claimed: gw.PaymentResult | None, inquiry: gw.PaymentResult,
-          details: dict) -> str:
-    amounts = [found for found in (claimed and claimed.amount_fils, inquiry.amount_fils)
-               if found is not None]
+def _paid(
+    payment: Payment, claimed: gw.PaymentResult | None, inquiry: gw.PaymentResult, details: dict
+) -> str:
+    amounts = [found for found in (claimed and claimed.amount_fils, inquiry.amount_fils) if found is not None]
     frozen = InsuranceRequest.get_by_id(payment.request_id).total_fils
     if not amounts or any(found != payment.amount_fils for found in amounts) or frozen != payment.amount_fils:
-        return _mismatch(payment, f"Captured amount {amounts or 'not given'} fils; this payment is "
-                                  f"{payment.amount_fils} fils, the request {frozen} fils.", details)
+        return _mismatch(
+            payment,
+            f"Captured amount {amounts or 'not given'} fils; this payment is "
+            f"{payment.amount_fils} fils, the request {frozen} fils.",
+            details,
+        )
     if claimed and claimed.payment_id and inquiry.payment_id and claimed.payment_id != inquiry.payment_id:
-        return _mismatch(payment, f"The result's payment id {claimed.payment_id} is not the "
-                                  f"inquiry's {inquiry.payment_id}.", details)
+        return _mismatch(
+            payment,
+            f"The result's payment id {claimed.payment_id} is not the inquiry's {inquiry.payment_id}.",
+            details,
+        )
     if payment.state in Payment.CLOSED:
-        details = {**details, "note": f"Captured late: it had been closed as {payment.state} "
-                                      f"({payment.result_code or 'no result code'})."}
+        details = {
+            **details,
+            "note": f"Captured late: it had been closed as {payment.state} "
+            f"({payment.result_code or 'no result code'}).",
+        }
     outcome = payment.mark_paid(details)
     if outcome == "paid":
         log.info("payment %s paid: request %s", payment.track_id, payment.request_id)
         messages.send_paid_sms(InsuranceRequest.get_by_id(payment.request_id), payment.amount_fils)
     elif outcome == "twice":
-        log.warning("payment %s captured, but its request was paid already: kept to refund",
-                    payment.track_id)
+        log.warning("payment %s captured, but its request was paid already: kept to refund", payment.track_id)
     return payment.state
 
 

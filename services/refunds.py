@@ -8,6 +8,7 @@ refuses part of the amount, more than was paid, a second refund, and a reviewer'
 request (models.Refund.check_approvable). Every refusal is a models.RefundRefused
 whose `reason` says why.
 """
+
 import logging
 
 from flask import current_app
@@ -18,12 +19,14 @@ from models import InsuranceRequest, Refund, RefundRefused, StaffMember
 log = logging.getLogger("tameen.refunds")
 
 
-def ask(insurance_request: InsuranceRequest, *, reason: str, details: str | None, iban: str,
-        account_holder: str) -> Refund:
+def ask(
+    insurance_request: InsuranceRequest, *, reason: str, details: str | None, iban: str, account_holder: str
+) -> Refund:
     """The applicant asks for the whole amount paid back (`iban` already checked);
     RefundRefused when the request is not paid, or a refund is open already."""
-    return Refund.ask(insurance_request, reason=reason, details=details, iban_text=iban,
-                      account_holder=account_holder)
+    return Refund.ask(
+        insurance_request, reason=reason, details=details, iban_text=iban, account_holder=account_holder
+    )
 
 
 def withdraw(insurance_request: InsuranceRequest) -> bool:
@@ -50,20 +53,28 @@ def approve(refund: Refund, staff: StaffMember, method: str, bank_reference: str
     except gw.PaymentError as problem:
         log.warning("refund %s: the gateway could not be asked: %s", refund.id, problem)
         why = problem.detail or type(problem).__name__
-        refund.release(staff, f"The gateway could not be reached ({why}). "
-                              "Check with the bank before trying again.")
+        refund.release(
+            staff, f"The gateway could not be reached ({why}). Check with the bank before trying again."
+        )
         return False
     if not result.done:
         # The gateway's own code and wording, for staff to quote to the bank.
-        why = (f"{result.error_code}: {result.error_text}" if result.error_code and result.error_text
-               else result.error_code or result.error_text or result.result_code or "no reason given")
+        why = (
+            f"{result.error_code}: {result.error_text}"
+            if result.error_code and result.error_text
+            else result.error_code or result.error_text or result.result_code or "no reason given"
+        )
         log.warning("refund %s: the gateway declined: %s", refund.id, why)
         refund.release(staff, f"The gateway declined the refund: {why}.")
         return False
     log.info("refund %s made through %s: %s", refund.id, gateway.name, result.reference_number)
-    return refund.complete(staff, Refund.GATEWAY, result.reference_number or result.result_code, note,
-                           {"result_code": result.result_code,
-                            "reference_number": result.reference_number, **result.raw})
+    return refund.complete(
+        staff,
+        Refund.GATEWAY,
+        result.reference_number or result.result_code,
+        note,
+        {"result_code": result.result_code, "reference_number": result.reference_number, **result.raw},
+    )
 
 
 def reject(refund: Refund, staff: StaffMember, note: str) -> None:

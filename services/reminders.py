@@ -7,18 +7,18 @@ before the SMS goes, and marked sent after it. A send that the provider refuses 
 row for the next run; a run killed between the two leaves its row claimed until
 Reminder.CLAIM_TIMEOUT, after which another run sends it.
 """
+
 import secrets
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Callable
 
 from peewee import JOIN, fn
 
 import models
 from domain import renewals
-from models import (ExpressSponsor, InsuranceRequest, Receipt, Reminder, RemindersOff,
-                    Renewal, User)
+from models import ExpressSponsor, InsuranceRequest, Receipt, Reminder, RemindersOff, Renewal, User
 from models.requests import writing
 from services import messages
 
@@ -30,6 +30,7 @@ OPEN_STATES = (InsuranceRequest.DRAFT, InsuranceRequest.AWAITING_PAYMENT)
 @dataclass(frozen=True)
 class Due:
     """A reminder due today, and where it goes."""
+
     request: InsuranceRequest
     lead_days: int
     cover_end: date
@@ -46,29 +47,42 @@ def today() -> date:
 
 
 def cover_end_of(insurance_request: InsuranceRequest, receipt: Receipt) -> date:
-    return renewals.paid_cover_end(renewals.kuwait_day(receipt.paid_at),
-                                   insurance_request.insurance_status,
-                                   insurance_request.current_cover_end, insurance_request.years)
+    return renewals.paid_cover_end(
+        renewals.kuwait_day(receipt.paid_at),
+        insurance_request.insurance_status,
+        insurance_request.current_cover_end,
+        insurance_request.years,
+    )
 
 
 def due_reminders(on: date, leads: tuple[int, ...]) -> list[Due]:
     """Every reminder due on `on`, sent or not: paid requests not renewed yet, whose
     holder (an account, or an express request's sponsor) has not turned reminders off."""
     renewed = InsuranceRequest.alias("renewed")
-    paid_renewal = (Renewal.select(Renewal.id)
-                    .join(renewed, on=(Renewal.request == renewed.id))
-                    .where((Renewal.previous == InsuranceRequest.id) & renewed.state.in_(RENEWED_STATES)))
-    query = (InsuranceRequest
-             .select(InsuranceRequest, Receipt, User, ExpressSponsor)
-             .join(Receipt, on=(Receipt.request == InsuranceRequest.id), attr="paid_receipt")
-             .switch(InsuranceRequest)
-             .join(User, JOIN.LEFT_OUTER, on=(InsuranceRequest.owner == User.id), attr="owner")
-             .switch(InsuranceRequest)
-             .join(ExpressSponsor, JOIN.LEFT_OUTER, on=(ExpressSponsor.request == InsuranceRequest.id),
-                   attr="express")
-             .where((InsuranceRequest.state == InsuranceRequest.PAID) & ~fn.EXISTS(paid_renewal)
-                    & (InsuranceRequest.years.is_null(False)))
-             .order_by(InsuranceRequest.id))
+    paid_renewal = (
+        Renewal.select(Renewal.id)
+        .join(renewed, on=(Renewal.request == renewed.id))
+        .where((Renewal.previous == InsuranceRequest.id) & renewed.state.in_(RENEWED_STATES))
+    )
+    query = (
+        InsuranceRequest.select(InsuranceRequest, Receipt, User, ExpressSponsor)
+        .join(Receipt, on=(Receipt.request == InsuranceRequest.id), attr="paid_receipt")
+        .switch(InsuranceRequest)
+        .join(User, JOIN.LEFT_OUTER, on=(InsuranceRequest.owner == User.id), attr="owner")
+        .switch(InsuranceRequest)
+        .join(
+            ExpressSponsor,
+            JOIN.LEFT_OUTER,
+            on=(ExpressSponsor.request == InsuranceRequest.id),
+            attr="express",
+        )
+        .where(
+            (InsuranceRequest.state == InsuranceRequest.PAID)
+            & ~fn.EXISTS(paid_renewal)
+            & (InsuranceRequest.years.is_null(False))
+        )
+        .order_by(InsuranceRequest.id)
+    )
     turned_off = {row.mobile for row in RemindersOff.select(RemindersOff.mobile)}
     found = []
     for insurance_request in query:
@@ -92,13 +106,21 @@ def due_reminders(on: date, leads: tuple[int, ...]) -> list[Due]:
 
 def not_sent_yet(due: list[Due]) -> list[Due]:
     """Those of `due` whose reminder has not gone out: what a dry run lists."""
-    sent = {(row.request_id, row.lead_days) for row in
-            Reminder.select(Reminder.request, Reminder.lead_days).where(Reminder.sent_at.is_null(False))}
+    sent = {
+        (row.request_id, row.lead_days)
+        for row in Reminder.select(Reminder.request, Reminder.lead_days).where(
+            Reminder.sent_at.is_null(False)
+        )
+    }
     return [item for item in due if (item.request.id, item.lead_days) not in sent]
 
 
-def send_reminders(on: date, leads: tuple[int, ...], renew_url: Callable[[InsuranceRequest], str],
-                   stop_url: Callable[[str], str]) -> Counter:
+def send_reminders(
+    on: date,
+    leads: tuple[int, ...],
+    renew_url: Callable[[InsuranceRequest], str],
+    stop_url: Callable[[str], str],
+) -> Counter:
     """Send every reminder due on `on` that no run has sent; how many were due, sent,
     sent before, held by another run, and refused by the provider."""
     run = secrets.token_hex(8)
@@ -113,9 +135,14 @@ def send_reminders(on: date, leads: tuple[int, ...], renew_url: Callable[[Insura
             # Sent meanwhile, or another run holds it and is alive.
             counts["sent before" if Reminder.get_by_id(reminder.id).sent_at else "held by another run"] += 1
             continue
-        if messages.send_renewal_reminder(item.mobile, item.language, item.request.reference,
-                                          item.cover_end, renew_url(item.request),
-                                          stop_url(reminder.token)):
+        if messages.send_renewal_reminder(
+            item.mobile,
+            item.language,
+            item.request.reference,
+            item.cover_end,
+            renew_url(item.request),
+            stop_url(reminder.token),
+        ):
             reminder.mark_sent(run, models.now())
             counts["sent"] += 1
         else:
@@ -144,10 +171,13 @@ def turn_off_by_link(reminder: Reminder) -> None:
 
 def open_renewal(previous: InsuranceRequest) -> InsuranceRequest | None:
     """A renewal of `previous` started and not paid yet."""
-    link = (Renewal.select(Renewal, InsuranceRequest)
-            .join(InsuranceRequest, on=(Renewal.request == InsuranceRequest.id))
-            .where((Renewal.previous == previous.id) & InsuranceRequest.state.in_(OPEN_STATES))
-            .order_by(Renewal.id.desc()).first())
+    link = (
+        Renewal.select(Renewal, InsuranceRequest)
+        .join(InsuranceRequest, on=(Renewal.request == InsuranceRequest.id))
+        .where((Renewal.previous == previous.id) & InsuranceRequest.state.in_(OPEN_STATES))
+        .order_by(Renewal.id.desc())
+        .first()
+    )
     return link.request if link else None
 
 
@@ -169,8 +199,9 @@ def start_renewal(previous: InsuranceRequest, owner: User) -> InsuranceRequest:
     return renewal
 
 
-def start_express_renewal(previous: InsuranceRequest, civil_id: str, mobile: str,
-                          language: str) -> ExpressSponsor:
+def start_express_renewal(
+    previous: InsuranceRequest, civil_id: str, mobile: str, language: str
+) -> ExpressSponsor:
     """As start_renewal, for an express request: the renewal is a new express request of
     the sponsor who has just proved `mobile` by code, which must be the one that paid
     `previous` (RenewalRefused otherwise)."""
@@ -196,12 +227,29 @@ def _copy_answers(previous: InsuranceRequest, receipt, renewal: InsuranceRequest
     day its cover ends."""
     renewal.choose_service_type(previous.service_type)
     people = previous.covered()
-    rows = [{"civil_id": p.civil_id, "name": p.name, "category": p.category_code,
-             "passport_number": p.passport_number, "passport_expiry": p.passport_expiry.isoformat()}
-            for p in people]
-    renewal.save_people(rows, [{"civil_id": p.civil_id, "name": p.name, "category_code": p.category_code,
-                                "passport_number": p.passport_number,
-                                "passport_expiry": p.passport_expiry} for p in people])
+    rows = [
+        {
+            "civil_id": p.civil_id,
+            "name": p.name,
+            "category": p.category_code,
+            "passport_number": p.passport_number,
+            "passport_expiry": p.passport_expiry.isoformat(),
+        }
+        for p in people
+    ]
+    renewal.save_people(
+        rows,
+        [
+            {
+                "civil_id": p.civil_id,
+                "name": p.name,
+                "category_code": p.category_code,
+                "passport_number": p.passport_number,
+                "passport_expiry": p.passport_expiry,
+            }
+            for p in people
+        ],
+    )
     renewal.set_sponsor(previous.sponsor_name, previous.sponsor_civil_id)
     renewal.set_cover("renewal", previous.years, cover_end_of(previous, receipt))
 
@@ -209,11 +257,14 @@ def _copy_answers(previous: InsuranceRequest, receipt, renewal: InsuranceRequest
 def desk_counts() -> dict[str, int]:
     """Reminders sent, and the renewals started and paid after one of them."""
     renewed = InsuranceRequest.alias("renewed")
-    reminded_first = (Reminder.select(Reminder.id)
-                      .where((Reminder.request == Renewal.previous) & Reminder.sent_at.is_null(False)
-                             & (Reminder.sent_at <= Renewal.created_at)))
-    followed = (Renewal.select().join(renewed, on=(Renewal.request == renewed.id))
-                .where(fn.EXISTS(reminded_first)))
+    reminded_first = Reminder.select(Reminder.id).where(
+        (Reminder.request == Renewal.previous)
+        & Reminder.sent_at.is_null(False)
+        & (Reminder.sent_at <= Renewal.created_at)
+    )
+    followed = (
+        Renewal.select().join(renewed, on=(Renewal.request == renewed.id)).where(fn.EXISTS(reminded_first))
+    )
     return {
         "reminders_sent": Reminder.select().where(Reminder.sent_at.is_null(False)).count(),
         "renewals_started": followed.count(),

@@ -7,6 +7,7 @@ while they are the answers the person checked (models.InsuranceRequest.version);
 confirmed request becomes a draft again only when its owner asks, audited, with no
 payment in progress at the bank.
 """
+
 from datetime import date
 
 from domain.fee_schedule import FeeSchedule
@@ -28,8 +29,9 @@ class ReopenRefused(Exception):
         self.reason = reason
 
 
-def freeze_request(insurance_request: InsuranceRequest, schedule: FeeSchedule, today: date,
-                   seen_version: int | None = None) -> bool:
+def freeze_request(
+    insurance_request: InsuranceRequest, schedule: FeeSchedule, today: date, seen_version: int | None = None
+) -> bool:
     """Fix the request's answers and the amounts they cost under `schedule` on `today`;
     it then awaits payment, or is paid when nothing is due. `seen_version` is the version
     of the answers the person checked (by default, the one `insurance_request` was read at).

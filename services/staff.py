@@ -1,4 +1,5 @@
 """Desk accounts: the only way a staff member comes to be."""
+
 import models
 from domain import totp
 from domain.passwords import check_password
@@ -9,8 +10,16 @@ class StaffExists(ValueError):
     """A staff member with that login is on file already."""
 
 
-def create_staff_member(login: str, civil_id: str, name: str, role: str, password: str,
-                        hasher, created_by: str, mobile: str | None = None) -> tuple[StaffMember, str]:
+def create_staff_member(
+    login: str,
+    civil_id: str,
+    name: str,
+    role: str,
+    password: str,
+    hasher,
+    created_by: str,
+    mobile: str | None = None,
+) -> tuple[StaffMember, str]:
     """The new staff member and their TOTP secret, which is shown once and never again;
     `mobile` (E.164), when given, keeps them off requests whose holder has it.
     domain.passwords.WeakPassword or StaffExists when it must not be made."""
@@ -19,12 +28,21 @@ def create_staff_member(login: str, civil_id: str, name: str, role: str, passwor
         if StaffMember.get_or_none(StaffMember.login == login) is not None:
             raise StaffExists(login)
         secret = totp.new_secret()
-        staff = StaffMember(login=login, civil_id=civil_id, name=name, role=role, mobile=mobile,
-                            totp_secret=secret, password_hash="")
+        staff = StaffMember(
+            login=login,
+            civil_id=civil_id,
+            name=name,
+            role=role,
+            mobile=mobile,
+            totp_secret=secret,
+            password_hash="",
+        )
         staff.set_password(password, hasher)
         staff.save()
-        models.audit("staff.created", staff,
-                     after={"login": login, "role": role, "name": name, "mobile": mobile},
-                     actor=models.Actor("system", None, created_by))
+        models.audit(
+            "staff.created",
+            staff,
+            after={"login": login, "role": role, "name": name, "mobile": mobile},
+            actor=models.Actor("system", None, created_by),
+        )
     return staff, secret
-

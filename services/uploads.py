@@ -1,5 +1,6 @@
 """Uploaded lists of people: keeping one as read, finding who is covered already, and
 turning the people who passed the checks into requests, each paid on its own."""
+
 from datetime import date
 
 from domain.renewals import kuwait_day, paid_cover_end
@@ -16,10 +17,16 @@ class AlreadyDone(Exception):
     """The upload's requests were made already (a second press, another tab)."""
 
 
-def keep_upload(owner: User, file_name: str, sponsor_name: str, sponsor_civil_id: str,
-                rows: list[Row]) -> Upload:
-    return Upload.create(owner=owner, file_name=file_name[:200], sponsor_name=sponsor_name,
-                         sponsor_civil_id=sponsor_civil_id, rows_json=Upload.rows_text(rows))
+def keep_upload(
+    owner: User, file_name: str, sponsor_name: str, sponsor_civil_id: str, rows: list[Row]
+) -> Upload:
+    return Upload.create(
+        owner=owner,
+        file_name=file_name[:200],
+        sponsor_name=sponsor_name,
+        sponsor_civil_id=sponsor_civil_id,
+        rows_json=Upload.rows_text(rows),
+    )
 
 
 def covered_civil_ids(civil_ids: set[str], today: date) -> set[str]:
@@ -28,14 +35,21 @@ def covered_civil_ids(civil_ids: set[str], today: date) -> set[str]:
     found = set()
     wanted = sorted(civil_ids)
     for start in range(0, len(wanted), _IN_CHUNK):
-        query = (InsuredPerson
-                 .select(InsuredPerson.civil_id, InsuranceRequest.insurance_status,
-                         InsuranceRequest.current_cover_end, InsuranceRequest.frozen_at,
-                         InsuranceRequest.years)
-                 .join(InsuranceRequest)
-                 .where(InsuredPerson.civil_id.in_(wanted[start:start + _IN_CHUNK])
-                        & InsuranceRequest.state.in_(PAID_STATES))
-                 .tuples())
+        query = (
+            InsuredPerson.select(
+                InsuredPerson.civil_id,
+                InsuranceRequest.insurance_status,
+                InsuranceRequest.current_cover_end,
+                InsuranceRequest.frozen_at,
+                InsuranceRequest.years,
+            )
+            .join(InsuranceRequest)
+            .where(
+                InsuredPerson.civil_id.in_(wanted[start : start + _IN_CHUNK])
+                & InsuranceRequest.state.in_(PAID_STATES)
+            )
+            .tuples()
+        )
         for civil_id, status, current_end, frozen_at, years in query:
             if civil_id in found or frozen_at is None or not years:
                 continue
@@ -55,9 +69,16 @@ def make_requests(upload: Upload, groups: list[tuple[int, list[dict]]]) -> list[
         for position, (years, people) in enumerate(groups):
             insurance_request = InsuranceRequest.start(upload.owner)
             insurance_request.choose_service_type("group")
-            typed = [{"civil_id": p["civil_id"], "name": p["name"], "category": p["category_code"],
-                      "passport_number": p["passport_number"],
-                      "passport_expiry": p["passport_expiry"].isoformat()} for p in people]
+            typed = [
+                {
+                    "civil_id": p["civil_id"],
+                    "name": p["name"],
+                    "category": p["category_code"],
+                    "passport_number": p["passport_number"],
+                    "passport_expiry": p["passport_expiry"].isoformat(),
+                }
+                for p in people
+            ]
             insurance_request.save_people(typed, people)
             insurance_request.set_sponsor(upload.sponsor_name, upload.sponsor_civil_id)
             insurance_request.set_cover("new", years, None)

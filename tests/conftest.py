@@ -4,6 +4,7 @@ test, its test client, and a clock to move instead of sleeping.
 Plain helpers (form_post, register_and_login, civil_id_for, ...) live in tests/helpers.py;
 this file is not imported.
 """
+
 import os
 
 import pytest

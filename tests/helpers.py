@@ -10,10 +10,11 @@ server.
 CSRF protection stays on in tests, as in production; `form_post` signs a token into the
 test client's session the way Flask-WTF does.
 """
+
 import os
 import re
 import secrets
-from datetime import date, timedelta, timezone
+from datetime import UTC, date, timedelta
 from urllib.parse import quote, urlsplit
 
 import pytest
@@ -96,15 +97,19 @@ PRODUCTION_PUBLIC_URL = "https://tameen.test"
 
 # Production takes payments through K-Net by default and refuses to start without the
 # bank's settings: placeholders, never reached (.invalid cannot resolve).
-PRODUCTION_KNET = {"KNET_TRANPORTAL_ID": "100000", "KNET_PASSWORD": "placeholder",
-                   "KNET_RESOURCE_KEY": "0123456789abcdef",
-                   "KNET_GATEWAY_URL": "https://knet.invalid/kpg"}
+PRODUCTION_KNET = {
+    "KNET_TRANPORTAL_ID": "100000",
+    "KNET_PASSWORD": "placeholder",
+    "KNET_RESOURCE_KEY": "0123456789abcdef",
+    "KNET_GATEWAY_URL": "https://knet.invalid/kpg",
+}
 
 # Production refuses to start without naming the operator that runs the site.
 PRODUCTION_OPERATOR = {"OPERATOR_NAME_EN": "Test Operator", "OPERATOR_NAME_AR": "جهة التشغيل للاختبار"}
 
 
 # --- forms ----------------------------------------------------------------------------
+
 
 def csrf_token_for(client) -> str:
     with client.session_transaction() as session:
@@ -126,6 +131,7 @@ def without_tokens(body: str) -> str:
 
 
 # --- accounts -------------------------------------------------------------------------
+
 
 def civil_id_for(serial: int, born: str = "900101", century: str = "2") -> str:
     """A valid civil ID: `century` + `born` (YYMMDD) + a 4-digit serial + the check digit.
@@ -181,12 +187,12 @@ def latest_code(mobile_e164: str) -> str:
 def register(client, civil_id: str, mobile: str, **details):
     """Post the registration form; the response is the redirect to the code page."""
     use_outbox(client.application)
-    return form_post(client, "/register", {**REGISTRATION, "civil_id": civil_id, "mobile": mobile,
-                                           **details})
+    return form_post(client, "/register", {**REGISTRATION, "civil_id": civil_id, "mobile": mobile, **details})
 
 
-def register_and_login(client, civil_id: str | None = None, mobile: str | None = None,
-                       password: str = PASSWORD, **details):
+def register_and_login(
+    client, civil_id: str | None = None, mobile: str | None = None, password: str = PASSWORD, **details
+):
     """Register, verify the mobile with the code from the outbox and choose a password:
     the client ends logged in, with the profile completed from REGISTRATION and `details`
     (as the account page would save them). Returns the User."""
@@ -197,8 +203,11 @@ def register_and_login(client, civil_id: str | None = None, mobile: str | None =
     assert register(client, civil_id, mobile, **details).status_code == 302
     e164 = "+965" + mobile
     assert form_post(client, "/register/code", {"code": latest_code(e164)}).status_code == 302
-    done = form_post(client, "/register/password", {"full_name": REGISTRATION["name_en"],
-                                                    "password": password, "confirm": password})
+    done = form_post(
+        client,
+        "/register/password",
+        {"full_name": REGISTRATION["name_en"], "password": password, "confirm": password},
+    )
     assert done.status_code == 302, done.text
     User.update(**{**REGISTRATION, **details}).where(User.civil_id == civil_id).execute()
     return User.get(User.civil_id == civil_id)
@@ -218,8 +227,13 @@ PAID_TOTAL = 110_000  # fill_until_check: a worker and a domestic worker, two ye
 
 def person(i, civil_id, name="Person", category="worker", passport="A1234567", expiry=NEXT_YEARS):
     """Row `i` of the people form."""
-    return {f"people-{i}-civil_id": civil_id, f"people-{i}-name": name, f"people-{i}-category": category,
-            f"people-{i}-passport_number": passport, f"people-{i}-passport_expiry": expiry}
+    return {
+        f"people-{i}-civil_id": civil_id,
+        f"people-{i}-name": name,
+        f"people-{i}-category": category,
+        f"people-{i}-passport_number": passport,
+        f"people-{i}-passport_expiry": expiry,
+    }
 
 
 def start_request(client) -> str:
@@ -235,8 +249,9 @@ def fill_until_check(client, reference, people=None, years="2"):
     rows = people or {**person(0, ADULT, "Ali"), **person(1, SECOND, "Mona", "domestic_worker")}
     response = form_post(client, f"/requests/{reference}/people", {**rows, "action": "continue"})
     assert response.status_code == 302, response.text
-    response = form_post(client, f"/requests/{reference}/sponsor",
-                         {"sponsor_name": "Sponsor", "sponsor_civil_id": ADULT})
+    response = form_post(
+        client, f"/requests/{reference}/sponsor", {"sponsor_name": "Sponsor", "sponsor_civil_id": ADULT}
+    )
     assert response.status_code == 302, response.text
     response = form_post(client, f"/requests/{reference}/cover", {"insurance_status": "new", "years": years})
     assert response.status_code == 302, response.text
@@ -288,8 +303,9 @@ def paid_request(client) -> str:
 
 
 def ask_refund(client, reference: str, headers=None, **changes):
-    return form_post(client, f"/requests/{reference}/refund", {**REFUND_FORM, **changes},
-                     headers=headers or {})
+    return form_post(
+        client, f"/requests/{reference}/refund", {**REFUND_FORM, **changes}, headers=headers or {}
+    )
 
 
 def refunded_request(client):
@@ -308,14 +324,19 @@ REVIEWER_CIVIL_ID = civil_id_for(900, born="800202")
 ADMIN_CIVIL_ID = civil_id_for(901, born="790303")
 
 
-def make_staff(app, login="reviewer1", civil_id=REVIEWER_CIVIL_ID, role="reviewer",
-               password=STAFF_PASSWORD):
+def make_staff(app, login="reviewer1", civil_id=REVIEWER_CIVIL_ID, role="reviewer", password=STAFF_PASSWORD):
     """A StaffMember with a TOTP secret, made straight in the database."""
     from domain import totp
     from models import StaffMember
 
-    staff = StaffMember(login=login, civil_id=civil_id, name=f"Staff {login}", role=role,
-                        totp_secret=totp.new_secret(), password_hash="")
+    staff = StaffMember(
+        login=login,
+        civil_id=civil_id,
+        name=f"Staff {login}",
+        role=role,
+        totp_secret=totp.new_secret(),
+        password_hash="",
+    )
     staff.set_password(password, app.extensions["password_hasher"])
     staff.save()
     return staff
@@ -326,20 +347,24 @@ def code_now(staff, seconds_later: int = 0) -> str:
     import models
     from domain import totp
 
-    at = models.now().replace(tzinfo=timezone.utc).timestamp() + seconds_later
+    at = models.now().replace(tzinfo=UTC).timestamp() + seconds_later
     return totp.code_at(staff.totp_secret, at)
 
 
 def staff_login(client, staff, code: str | None = None, password=STAFF_PASSWORD, **kwargs):
-    return form_post(client, "/desk/login", {"login": staff.login, "password": password,
-                                             "code": code if code is not None else code_now(staff)},
-                     **kwargs)
+    return form_post(
+        client,
+        "/desk/login",
+        {"login": staff.login, "password": password, "code": code if code is not None else code_now(staff)},
+        **kwargs,
+    )
 
 
 def approve(desk, refund, method="gateway", headers=None, **extra):
     """A reviewer's approval of a refund, sent from the desk."""
-    return form_post(desk, f"/desk/refunds/{refund.id}/approve", {"method": method, **extra},
-                     headers=headers or {})
+    return form_post(
+        desk, f"/desk/refunds/{refund.id}/approve", {"method": method, **extra}, headers=headers or {}
+    )
 
 
 # --- fee schedules ----------------------------------------------------------------------

@@ -3,6 +3,7 @@
 Field names follow `years`, `people-N-category`, `people-N-born` (a civil ID or a date
 of birth, needed where a category has an age rule).
 """
+
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -14,9 +15,8 @@ from domain.civil_id import InvalidCivilId, birth_date, parse_civil_id
 from domain.dates import parse_date
 from domain.digits import normalise_digits, parse_whole_number
 from domain.fee_schedule import FeeSchedule
-from web.language import select_locale
 from web.form_rows import read_rows, removed_row
-
+from web.language import select_locale
 
 
 @dataclass
@@ -103,8 +103,9 @@ def _read_birth_date(text: str, today: date) -> tuple[date | None, str | None]:
     return born, None
 
 
-def problem_message(problem: rules.Problem, schedule: FeeSchedule, categories: list[str],
-                    age_field: str = "born") -> tuple[str, str]:
+def problem_message(
+    problem: rules.Problem, schedule: FeeSchedule, categories: list[str], age_field: str = "born"
+) -> tuple[str, str]:
     """(field id, translated message) for a quote problem; `categories` as answered, per person."""
     person = f"people-{problem.person_index}" if problem.person_index is not None else None
     code, params = problem.code, problem.params
@@ -119,7 +120,9 @@ def problem_message(problem: rules.Problem, schedule: FeeSchedule, categories: l
             return f"{person}-category", _("Choose the residency category.")
         return f"{person}-category", _("Choose a residency category from the list.")
     if code == rules.BIRTH_DATE_REQUIRED:
-        return f"{person}-{age_field}", _("This category depends on age: enter the civil ID or date of birth.")
+        return f"{person}-{age_field}", _(
+            "This category depends on age: enter the civil ID or date of birth."
+        )
     if code == rules.BIRTH_DATE_IN_FUTURE:
         return f"{person}-{age_field}", _("The date of birth cannot be in the future.")
     if code == rules.AGE_BELOW_MINIMUM:
@@ -127,8 +130,10 @@ def problem_message(problem: rules.Problem, schedule: FeeSchedule, categories: l
         note = category.below_min_age_note(select_locale()) if category else None
         return f"{person}-{age_field}", note or _("This person is too young for this category.")
     if code == rules.AGE_ABOVE_MAXIMUM:
-        return f"{person}-{age_field}", _("This person is older than this category allows (%(months)d months).",
-                                   months=params["max_age_months"])
+        return f"{person}-{age_field}", _(
+            "This person is older than this category allows (%(months)d months).",
+            months=params["max_age_months"],
+        )
     return person or "years", _("Check this answer.")
 
 

@@ -1,4 +1,5 @@
 """The public fee calculator and the live quote partial."""
+
 from flask import Blueprint, request
 
 from domain.dates import today_in_kuwait
@@ -31,14 +32,18 @@ def _calculator(values):
 
 @bp.get("/fees")
 def calculator():
-    return public_page(lambda: render_page_or_partial(
-        "fees.html", "partials/calculator.html", **_calculator(request.args)))
+    return public_page(
+        lambda: render_page_or_partial("fees.html", "partials/calculator.html", **_calculator(request.args))
+    )
 
 
 @bp.route("/quote", methods=["GET", "POST"])
 def quote():
     values = request.form if request.method == "POST" else request.args
+
     # The quote, and each field's error beside it and the link to start a request with
     # these answers, out of band.
-    build = lambda: render_page_or_partial("fees.html", "partials/calculator_live.html", **_calculator(values))  # noqa: E731
+    def build():
+        return render_page_or_partial("fees.html", "partials/calculator_live.html", **_calculator(values))
+
     return public_page(build) if request.method == "GET" else build()

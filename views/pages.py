@@ -1,5 +1,6 @@
 """The start page, the pages about who runs the site (about and contact, privacy notice,
 refund policy), and the health check."""
+
 from dataclasses import dataclass
 
 from flask import Blueprint, current_app, redirect, render_template
@@ -29,8 +30,12 @@ class Operator:
 @bp.app_template_global()
 def operator() -> Operator:
     config, suffix = current_app.config, "AR" if select_locale() == "ar" else "EN"
-    return Operator(name=config[f"OPERATOR_NAME_{suffix}"], address=config[f"OPERATOR_ADDRESS_{suffix}"],
-                    phone=config["OPERATOR_PHONE"], email=config["OPERATOR_EMAIL"])
+    return Operator(
+        name=config[f"OPERATOR_NAME_{suffix}"],
+        address=config[f"OPERATOR_ADDRESS_{suffix}"],
+        phone=config["OPERATOR_PHONE"],
+        email=config["OPERATOR_EMAIL"],
+    )
 
 
 @bp.get("/")

@@ -4,9 +4,10 @@ A log-in ends after APPLICANT_SESSION_IDLE_MINUTES without a request, and after
 APPLICANT_SESSION_MAX_HOURS whatever happens: the times are kept in the signed session
 and checked here on every request, so a copied cookie ends with them too.
 """
+
 import hmac
 import secrets
-from datetime import timedelta, timezone
+from datetime import UTC, timedelta
 from functools import wraps
 from urllib.parse import urlsplit
 
@@ -22,7 +23,7 @@ SEEN_EVERY = 60
 
 
 def now_timestamp() -> float:
-    return models.now().replace(tzinfo=timezone.utc).timestamp()
+    return models.now().replace(tzinfo=UTC).timestamp()
 
 
 def within_limits(since_key: str, seen_key: str, idle: timedelta, most: timedelta) -> bool:
@@ -46,10 +47,17 @@ def load_user() -> None:
     user = User.get_or_none(User.id == user_id)
     version = session.get("session_version", "")
     config = current_app.config
-    if (user is not None and user.can_log_in and hmac.compare_digest(user.session_version, version)
-            and within_limits("user_since", "user_seen",
-                              timedelta(minutes=config["APPLICANT_SESSION_IDLE_MINUTES"]),
-                              timedelta(hours=config["APPLICANT_SESSION_MAX_HOURS"]))):
+    if (
+        user is not None
+        and user.can_log_in
+        and hmac.compare_digest(user.session_version, version)
+        and within_limits(
+            "user_since",
+            "user_seen",
+            timedelta(minutes=config["APPLICANT_SESSION_IDLE_MINUTES"]),
+            timedelta(hours=config["APPLICANT_SESSION_MAX_HOURS"]),
+        )
+    ):
         g.user = user
     else:
         # Signed out elsewhere (logout, new password), or too long idle or logged in.

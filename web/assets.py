@@ -3,6 +3,7 @@
 URLs carry a hash of the file's content (`asset_url`), so a changed file gets a
 new URL and a year-long cache lifetime is safe.
 """
+
 import hashlib
 import mimetypes
 from functools import lru_cache

@@ -1,4 +1,5 @@
 """Compression of pages and static files, for people on slow mobile data."""
+
 import gzip
 
 import brotli

@@ -1,5 +1,6 @@
 """Bilingual error pages; a 500 never shows a traceback, and every 5xx leaves one error
 line with its traceback in the log."""
+
 import logging
 
 from flask import current_app, g, has_request_context, render_template, request
@@ -11,23 +12,21 @@ from web.htmx import is_htmx
 from web.page_cache import public_page
 
 MESSAGES = {
-    400: (_l("Something in the request was not right"),
-          _l("Go back, check your answers and try again.")),
-    403: (_l("You cannot open this page"),
-          _l("This page is not available to your account.")),
-    404: (_l("Page not found"),
-          _l("Check the address, or start again from the home page.")),
-    405: (_l("That action is not allowed here"),
-          _l("Go back and use the buttons on the page.")),
-    413: (_l("What you sent is too large"),
-          _l("Go back, shorten your answers and try again.")),
-    429: (_l("Too many attempts"),
-          _l("For your security, please wait before trying again.")),
-    500: (_l("Sorry, something went wrong on our side"),
-          _l("Your answers are saved. Please try again in a few minutes.")),
+    400: (_l("Something in the request was not right"), _l("Go back, check your answers and try again.")),
+    403: (_l("You cannot open this page"), _l("This page is not available to your account.")),
+    404: (_l("Page not found"), _l("Check the address, or start again from the home page.")),
+    405: (_l("That action is not allowed here"), _l("Go back and use the buttons on the page.")),
+    413: (_l("What you sent is too large"), _l("Go back, shorten your answers and try again.")),
+    429: (_l("Too many attempts"), _l("For your security, please wait before trying again.")),
+    500: (
+        _l("Sorry, something went wrong on our side"),
+        _l("Your answers are saved. Please try again in a few minutes."),
+    ),
 }
-CSRF_MESSAGE = (_l("This form has expired"),
-                _l("For your security, forms expire. Go back, reload the page and submit it again."))
+CSRF_MESSAGE = (
+    _l("This form has expired"),
+    _l("For your security, forms expire. Go back, reload the page and submit it again."),
+)
 
 
 def render_error(code: int, title, detail, retry_after: int | None = None):
@@ -39,9 +38,14 @@ def render_error(code: int, title, detail, retry_after: int | None = None):
         headers["HX-Push-Url"] = "false"
 
     def build():
-        return render_template("partials/error.html" if in_place else "error.html", code=code,
-                               title=title, detail=detail, retry_after=retry_after,
-                               in_place=in_place), code
+        return render_template(
+            "partials/error.html" if in_place else "error.html",
+            code=code,
+            title=title,
+            detail=detail,
+            retry_after=retry_after,
+            in_place=in_place,
+        ), code
 
     # The same for every visitor of a language, unless the page's language link leads back
     # to the address asked (a GET that reached a view) or it counts down a wait.

@@ -1,4 +1,5 @@
 """The fee schedules on file, loaded and checked once at start-up."""
+
 from pathlib import Path
 
 from flask import current_app

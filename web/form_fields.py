@@ -1,4 +1,5 @@
 """Helpers shared by every form: digit normalisation at the boundary and error listing."""
+
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 
@@ -17,11 +18,13 @@ def stripped(value):
 def parsed_by(parse, refusal: type[Exception], messages: dict):
     """A validator that runs a domain parser: the canonical value lands in `field.parsed`,
     a refusal becomes the translated message for its `reason`."""
+
     def rule(form, field):
         try:
             field.parsed = parse(field.data or "")
         except refusal as problem:
             raise ValidationError(messages[problem.reason]) from problem
+
     return rule
 
 

@@ -1,4 +1,5 @@
 """Repeated rows in a form (`people-0-name`, `people-1-name`, ...), read without trusting their number."""
+
 import re
 
 from domain.digits import parse_whole_number

@@ -10,6 +10,7 @@ hooks and its session are most of their cost.
 Only what Flask itself answered is repeated: a 200 it marked public, without a cookie, to
 a request without one. The request is logged and numbered as web/request_log.py does.
 """
+
 import time
 import uuid
 
@@ -42,22 +43,26 @@ class FrontCache:
         def start(status, headers, exc_info=None):
             page = environ.get(ENVIRON_KEY)
             if page is not None and status.startswith("200 ") and _shareable(headers):
-                kept = [(name, value) for name, value in headers
-                        if name.lower() not in PER_ANSWER]
+                kept = [(name, value) for name, value in headers if name.lower() not in PER_ANSWER]
                 self.kept.put(key, (page, kept))
             return start_response(status, headers, exc_info)
+
         return start
 
 
 def _key(environ) -> tuple | None:
-    if environ.get("REQUEST_METHOD") != "GET" or "HTTP_COOKIE" in environ \
-            or "HTTP_AUTHORIZATION" in environ:
+    if environ.get("REQUEST_METHOD") != "GET" or "HTTP_COOKIE" in environ or "HTTP_AUTHORIZATION" in environ:
         return None
     # The language comes from ?lang= alone without a cookie; page or fragment from the
     # htmx headers; fee schedules and ages from the day.
-    return (environ.get("HTTP_HOST", ""), environ.get("PATH_INFO", ""),
-            environ.get("QUERY_STRING", ""), environ.get("HTTP_HX_REQUEST"),
-            environ.get("HTTP_HX_HISTORY_RESTORE_REQUEST"), today_in_kuwait())
+    return (
+        environ.get("HTTP_HOST", ""),
+        environ.get("PATH_INFO", ""),
+        environ.get("QUERY_STRING", ""),
+        environ.get("HTTP_HX_REQUEST"),
+        environ.get("HTTP_HX_HISTORY_RESTORE_REQUEST"),
+        today_in_kuwait(),
+    )
 
 
 def _shareable(headers) -> bool:
@@ -82,9 +87,15 @@ def _answer(environ, start_response, page, kept_headers):
         headers.append(("Content-Length", str(len(body))))
     start_response(status, headers)
     path = environ.get("PATH_INFO", "").encode("latin-1").decode("utf-8", "replace")
-    request_log.write_line(request_id, "GET", path,
-                           environ.get("QUERY_STRING", "").encode("latin-1").decode("utf-8", "replace"),
-                           int(status[:3]), started, environ.get("REMOTE_ADDR"))
+    request_log.write_line(
+        request_id,
+        "GET",
+        path,
+        environ.get("QUERY_STRING", "").encode("latin-1").decode("utf-8", "replace"),
+        int(status[:3]),
+        started,
+        environ.get("REMOTE_ADDR"),
+    )
     return [body]
 
 

@@ -1,4 +1,5 @@
 """Language choice: `?lang=ar|en` on any page, remembered in a cookie, Arabic by default."""
+
 from urllib.parse import urlencode
 
 import flask_babel
@@ -56,8 +57,11 @@ def switch_language_url() -> str:
     it is copied as text, without them."""
     if request.endpoint is None or request.method != "GET":
         return url_for("pages.start", lang=other_language())
-    query = [(key, value) for key, value in request.args.items(multi=True)
-             if key != "lang" and not key.startswith("_")]
+    query = [
+        (key, value)
+        for key, value in request.args.items(multi=True)
+        if key != "lang" and not key.startswith("_")
+    ]
     query.append(("lang", other_language()))
     return f"{url_for(request.endpoint, **(request.view_args or {}))}?{urlencode(query)}"
 

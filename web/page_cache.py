@@ -8,6 +8,7 @@ public pages for a few minutes and then ask again with the ETag, getting a 304.
 Only visitors without a log-in get these: the header of a logged-in page names the
 person and carries their CSRF token, so it is personal and stays `no-store`.
 """
+
 import hashlib
 import threading
 from collections import OrderedDict
@@ -112,8 +113,13 @@ def public_page(build, key=None, public: bool = True):
     visitors without a log-in; `public` lets browsers keep it for MAX_AGE."""
     if not is_anonymous():
         return make_response(build())
-    key = (request.endpoint, select_locale(), request.headers.get("HX-Request"),
-           request.headers.get("HX-History-Restore-Request"), key or request_key())
+    key = (
+        request.endpoint,
+        select_locale(),
+        request.headers.get("HX-Request"),
+        request.headers.get("HX-History-Restore-Request"),
+        key or request_key(),
+    )
     page = _store().get(key)
     if page is None:
         response = make_response(build())
@@ -137,8 +143,7 @@ def _answer(page: Page, public: bool):
         headers["ETag"] = f'"{tag}"'
         if unchanged(request.headers.get("If-None-Match"), tag):
             return current_app.response_class(status=304, headers=headers)
-    response = current_app.response_class(body, status=page.status, headers=headers,
-                                          mimetype=page.mimetype)
+    response = current_app.response_class(body, status=page.status, headers=headers, mimetype=page.mimetype)
     response.encoded_once = True
     if public:
         request.environ[ENVIRON_KEY] = page

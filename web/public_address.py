@@ -11,6 +11,7 @@ elsewhere. So, with PUBLIC_URL set (production must set it):
   excepted: load balancers ask it by address).
 Without PUBLIC_URL (development, tests) any host is answered, as before.
 """
+
 from urllib.parse import urlsplit
 
 from flask import abort, request

@@ -5,6 +5,7 @@ An account's failed log-ins never lock it: anyone can type a civil ID or a staff
 so a lock would be a stranger's weapon against its owner. Past LOGIN_FAILURES_PER_ACCOUNT
 the log-in asks for more (an SMS code for applicants, two TOTP codes for staff) instead;
 only an address is refused outright."""
+
 import hashlib
 import hmac
 import math

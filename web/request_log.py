@@ -4,6 +4,7 @@ The id comes from the reverse proxy's `X-Request-Id` when it is well formed (so 
 proxy's log and ours match), otherwise it is made here; the response carries it back.
 Personal numbers in the path or query are masked by `logging_setup`, like everywhere.
 """
+
 import logging
 import re
 import time
@@ -39,23 +40,37 @@ def _log(_exception=None) -> None:
     started = g.pop("request_started", None)
     if started is None:
         return
-    write_line(request_id(), request.method, request.path,
-               request.query_string.decode("utf-8", "replace"), g.pop("response_status", None),
-               started, request.remote_addr)
+    write_line(
+        request_id(),
+        request.method,
+        request.path,
+        request.query_string.decode("utf-8", "replace"),
+        g.pop("response_status", None),
+        started,
+        request.remote_addr,
+    )
 
 
-def write_line(number: str, method: str, path: str, query: str, status: int | None,
-               started: float, ip: str | None) -> None:
+def write_line(
+    number: str, method: str, path: str, query: str, status: int | None, started: float, ip: str | None
+) -> None:
     """The request's line; web/front_cache.py writes it for the pages it answers."""
-    logger.info("request", extra={"fields": masked({
-        "request_id": number,
-        "method": method,
-        "path": path,
-        "query": query,
-        "status": status,
-        "duration_ms": round((time.perf_counter() - started) * 1000, 1),
-        "ip": ip,
-    })})
+    logger.info(
+        "request",
+        extra={
+            "fields": masked(
+                {
+                    "request_id": number,
+                    "method": method,
+                    "path": path,
+                    "query": query,
+                    "status": status,
+                    "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+                    "ip": ip,
+                }
+            )
+        },
+    )
 
 
 def init_app(app) -> None:

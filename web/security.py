@@ -1,4 +1,5 @@
 """Headers every response carries."""
+
 import re
 from urllib.parse import urlsplit
 
@@ -39,8 +40,12 @@ HEADERS = {
 }
 
 
-DOCUMENT_ONLY = {"Content-Security-Policy", "X-Frame-Options", "Cross-Origin-Opener-Policy",
-                 "Permissions-Policy"}
+DOCUMENT_ONLY = {
+    "Content-Security-Policy",
+    "X-Frame-Options",
+    "Cross-Origin-Opener-Policy",
+    "Permissions-Policy",
+}
 
 
 def payment_gateway_origin(config) -> str | None:
@@ -64,8 +69,7 @@ def init_app(app) -> None:
     # An htmx answer is swapped into a page that has the document's policies (CSP, framing,
     # opener, permissions), which govern documents only; they would be most of the bytes
     # of a quote on slow mobile data.
-    fragment_headers = {name: value for name, value in html_headers.items()
-                        if name not in DOCUMENT_ONLY}
+    fragment_headers = {name: value for name, value in html_headers.items() if name not in DOCUMENT_ONLY}
     lowered = {name.lower() for name in html_headers}
 
     def add_security_headers(response):
@@ -96,9 +100,9 @@ def _public_but_switches(response) -> bool:
     everyone, and a browser that showed its kept copy would not send the request that
     switches the language (English, Arabic, then English again within minutes would stay
     Arabic)."""
-    return (response.headers["Cache-Control"].startswith("public")
-            and ("lang" in request.args or session.modified
-                 or "Set-Cookie" in response.headers))
+    return response.headers["Cache-Control"].startswith("public") and (
+        "lang" in request.args or session.modified or "Set-Cookie" in response.headers
+    )
 
 
 def _strict_transport(response):

@@ -5,6 +5,7 @@ Applicants and staff never share a session: an applicant's `user_id` is not look
 here, and `staff_id` is not looked at by web/applicant_session.py; logging in as either starts a
 new session. Every web request also says who is acting, for the audit log.
 """
+
 import hmac
 import secrets
 from datetime import timedelta
@@ -31,11 +32,17 @@ def load_staff() -> None:
     staff = StaffMember.get_or_none(StaffMember.id == staff_id)
     version = session.get("staff_session_version", "")
     config = current_app.config
-    if (staff is not None and staff.active
-            and hmac.compare_digest(staff.session_version, version)
-            and within_limits("staff_since", "staff_seen",
-                              timedelta(minutes=config["STAFF_SESSION_IDLE_MINUTES"]),
-                              timedelta(hours=config["STAFF_SESSION_MAX_HOURS"]))):
+    if (
+        staff is not None
+        and staff.active
+        and hmac.compare_digest(staff.session_version, version)
+        and within_limits(
+            "staff_since",
+            "staff_seen",
+            timedelta(minutes=config["STAFF_SESSION_IDLE_MINUTES"]),
+            timedelta(hours=config["STAFF_SESSION_MAX_HOURS"]),
+        )
+    ):
         g.staff = staff
     else:
         for key in STAFF_KEYS:
@@ -58,8 +65,7 @@ def log_out_staff() -> None:
     if g.get("staff") is None:
         return
     g.staff.rotate_session_version()  # every browser of this staff member is signed out
-    StaffMember.update(session_version=g.staff.session_version).where(
-        StaffMember.id == g.staff.id).execute()
+    StaffMember.update(session_version=g.staff.session_version).where(StaffMember.id == g.staff.id).execute()
     session.clear()
     g.staff = None
 
@@ -118,4 +124,3 @@ def init_app(app) -> None:
     app.after_request(_not_for_search_engines)
     app.jinja_env.filters["iban"] = grouped
     app.jinja_env.filters["masked_iban"] = masked
-

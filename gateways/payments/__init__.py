@@ -10,18 +10,30 @@ A gateway never decides that a request is paid: it says what a returned result c
 (`verify`) and what the bank says when asked (`inquire`); services/payments.py
 compares both with the frozen amount before anything is marked paid.
 """
+
 from dataclasses import dataclass, field
 
 # What a result means for the payment, whatever the gateway's own words for it.
 PAID = "paid"
 FAILED = "failed"
 CANCELLED = "cancelled"
-PENDING = "pending"   # the gateway knows the payment but it is not decided yet
-UNKNOWN = "unknown"   # the gateway has no record of this track id
+PENDING = "pending"  # the gateway knows the payment but it is not decided yet
+UNKNOWN = "unknown"  # the gateway has no record of this track id
 
 # Keys that must never be stored with a result, whichever gateway sent them.
-CARD_KEYS = ("card", "cardno", "card_number", "pan", "cvv", "cvv2", "expiry", "expmonth",
-             "expyear", "password", "id")
+CARD_KEYS = (
+    "card",
+    "cardno",
+    "card_number",
+    "pan",
+    "cvv",
+    "cvv2",
+    "expiry",
+    "expmonth",
+    "expyear",
+    "password",
+    "id",
+)
 
 
 class PaymentError(RuntimeError):
@@ -45,6 +57,7 @@ class GatewayUnavailable(PaymentError):
 @dataclass(frozen=True)
 class PaymentStart:
     """Where to send the browser to pay."""
+
     url: str
 
 
@@ -54,9 +67,10 @@ class PaymentResult:
 
     `verified` is False for results nobody signed (K-Net's error URL carries the track
     id in clear): such a result only names the payment to ask the gateway about."""
+
     track_id: str
-    outcome: str                  # PAID, FAILED, CANCELLED, PENDING or UNKNOWN
-    result_code: str = ""         # the gateway's own word: CAPTURED, NOT CAPTURED, CANCELED...
+    outcome: str  # PAID, FAILED, CANCELLED, PENDING or UNKNOWN
+    result_code: str = ""  # the gateway's own word: CAPTURED, NOT CAPTURED, CANCELED...
     amount_fils: int | None = None
     payment_id: str = ""
     transaction_id: str = ""
@@ -70,6 +84,7 @@ class PaymentResult:
 class RefundResult:
     """`done` only when the gateway says the money went back. A refusal keeps the
     gateway's error code and wording (`error_code`, `error_text`) for staff."""
+
     done: bool
     result_code: str = ""
     reference_number: str = ""
@@ -82,8 +97,16 @@ class PaymentGateway:
     name = "abstract"
     is_test = False
 
-    def start(self, track_id: str, amount_fils: int, *, language: str, return_url: str,
-              notify_url: str | None = None, description: str = "") -> PaymentStart:
+    def start(
+        self,
+        track_id: str,
+        amount_fils: int,
+        *,
+        language: str,
+        return_url: str,
+        notify_url: str | None = None,
+        description: str = "",
+    ) -> PaymentStart:
         """Register the payment with the gateway; where the browser goes to pay.
 
         `return_url` is where the browser comes back; `notify_url` where a gateway that
@@ -110,8 +133,7 @@ class PaymentGateway:
 
 def without_card_data(values: dict) -> dict:
     """A result's fields fit to keep: text only, nothing that looks like card data or a secret."""
-    return {str(key): str(value)[:200] for key, value in values.items()
-            if str(key).lower() not in CARD_KEYS}
+    return {str(key): str(value)[:200] for key, value in values.items() if str(key).lower() not in CARD_KEYS}
 
 
 def gateway_from_config(config) -> PaymentGateway:
@@ -119,13 +141,15 @@ def gateway_from_config(config) -> PaymentGateway:
     if name == "knet":
         from gateways.payments.knet import KnetGateway
 
-        return KnetGateway(tranportal_id=config["KNET_TRANPORTAL_ID"],
-                           password=config["KNET_PASSWORD"],
-                           resource_key=config["KNET_RESOURCE_KEY"],
-                           gateway_url=config["KNET_GATEWAY_URL"],
-                           timeout=config["KNET_TIMEOUT"],
-                           result_delivery=config["KNET_RESULT_DELIVERY"],
-                           language_ids=config["KNET_LANGUAGE_IDS"])
+        return KnetGateway(
+            tranportal_id=config["KNET_TRANPORTAL_ID"],
+            password=config["KNET_PASSWORD"],
+            resource_key=config["KNET_RESOURCE_KEY"],
+            gateway_url=config["KNET_GATEWAY_URL"],
+            timeout=config["KNET_TIMEOUT"],
+            result_delivery=config["KNET_RESULT_DELIVERY"],
+            language_ids=config["KNET_LANGUAGE_IDS"],
+        )
     from gateways.payments.sandbox import SandboxGateway, sandbox_key
 
     return SandboxGateway(sandbox_key(config["SECRET_KEY"]))

@@ -19,6 +19,7 @@
   without an XML declaration and a root element. Errors come as
   `<result>!ERROR!-IPAYnnnnnnn-text</result>`, often with `<error_code_tag>`.
 """
+
 import html
 import logging
 import re
@@ -30,9 +31,20 @@ from cryptography.hazmat.primitives import padding
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
 from domain.money import fils_to_decimal, kwd_to_fils
-from gateways.payments import (CANCELLED, FAILED, PAID, PENDING, UNKNOWN, GatewayUnavailable,
-                               PaymentGateway, PaymentResult, PaymentStart, RefundResult,
-                               ResultRejected, without_card_data)
+from gateways.payments import (
+    CANCELLED,
+    FAILED,
+    PAID,
+    PENDING,
+    UNKNOWN,
+    GatewayUnavailable,
+    PaymentGateway,
+    PaymentResult,
+    PaymentStart,
+    RefundResult,
+    ResultRejected,
+    without_card_data,
+)
 
 log = logging.getLogger("tameen.payments.knet")
 
@@ -96,6 +108,7 @@ MAX_TRANDATA = 8192
 
 # --- trandata ----------------------------------------------------------------------
 
+
 def _cipher(resource_key: str) -> Cipher:
     key = resource_key.encode("ascii")
     if len(key) != 16:
@@ -145,8 +158,9 @@ def parse_xml_fields(body: str) -> dict[str, str]:
     """The `<name>value</name>` fields of a tranPipe answer: flat as the manual shows
     them, or inside a root element, after an XML declaration or not. The first of a
     name counts; an empty element is an empty value."""
-    body = _CDATA.sub(lambda found: html.escape(found.group(1), quote=False),
-                      _XML_DECLARATION.sub("", body or ""))
+    body = _CDATA.sub(
+        lambda found: html.escape(found.group(1), quote=False), _XML_DECLARATION.sub("", body or "")
+    )
     fields: dict[str, str] = {}
     for name, value, empty in _XML_LEAF.findall(body):
         if empty:
@@ -203,15 +217,25 @@ def _udf(text: str) -> str:
 
 
 def _xml(fields: dict[str, str]) -> bytes:
-    return "".join(f"<{name}>{html.escape(value, quote=False)}</{name}>"
-                   for name, value in fields.items()).encode()
+    return "".join(
+        f"<{name}>{html.escape(value, quote=False)}</{name}>" for name, value in fields.items()
+    ).encode()
 
 
 class KnetGateway(PaymentGateway):
     name = "knet"
 
-    def __init__(self, *, tranportal_id: str, password: str, resource_key: str, gateway_url: str,
-                 timeout: float = 20.0, result_delivery: str = SERVER, language_ids: str = "AR,EN"):
+    def __init__(
+        self,
+        *,
+        tranportal_id: str,
+        password: str,
+        resource_key: str,
+        gateway_url: str,
+        timeout: float = 20.0,
+        result_delivery: str = SERVER,
+        language_ids: str = "AR,EN",
+    ):
         _cipher(resource_key)  # refuse a key of the wrong length now, not at the first payment
         if result_delivery not in (SERVER, BROWSER):
             raise ValueError("K-Net results come by the bank's server or by the browser")
@@ -243,16 +267,30 @@ class KnetGateway(PaymentGateway):
             if not url.startswith(("https://", "http://")) or re.search(r"[&\s]", url):
                 raise ValueError("K-Net takes absolute addresses without & (they are not encoded)")
         fields = {
-            "id": self.tranportal_id, "password": self.password, "action": ACTION_PURCHASE,
+            "id": self.tranportal_id,
+            "password": self.password,
+            "action": ACTION_PURCHASE,
             "langid": self.language_ids.get(language, self.language_ids["ar"]),
-            "currencycode": CURRENCY_KWD, "amt": _kwd(amount_fils), "responseURL": response_url,
-            "errorURL": return_url, "trackid": track_id, "udf1": _udf(description), "udf2": "",
-            "udf3": "", "udf4": "", "udf5": "",
+            "currencycode": CURRENCY_KWD,
+            "amt": _kwd(amount_fils),
+            "responseURL": response_url,
+            "errorURL": return_url,
+            "trackid": track_id,
+            "udf1": _udf(description),
+            "udf2": "",
+            "udf3": "",
+            "udf4": "",
+            "udf5": "",
         }
         plain = "&".join(f"{name}={value}" for name, value in fields.items())
-        query = urlencode({"trandata": encrypt_trandata(plain, self.resource_key),
-                           "tranportalId": self.tranportal_id,
-                           "responseURL": response_url, "errorURL": return_url})
+        query = urlencode(
+            {
+                "trandata": encrypt_trandata(plain, self.resource_key),
+                "tranportalId": self.tranportal_id,
+                "responseURL": response_url,
+                "errorURL": return_url,
+            }
+        )
         return PaymentStart(f"{self.payment_url}&{query}")
 
     def verify(self, params):
@@ -266,53 +304,90 @@ class KnetGateway(PaymentGateway):
             code = str(params.get("Error") or "").strip()
             text = str(params.get("ErrorText") or "").strip()
             word = code if ERROR_CODE.fullmatch(code) else _result_code(text)
-            return PaymentResult(track_id=track_id, outcome=UNKNOWN, result_code=word[:60],
-                                 verified=False,
-                                 raw=without_card_data({"trackid": track_id, "Error": code,
-                                                        "ErrorText": text,
-                                                        "paymentid": params.get("paymentid", "")}))
+            return PaymentResult(
+                track_id=track_id,
+                outcome=UNKNOWN,
+                result_code=word[:60],
+                verified=False,
+                raw=without_card_data(
+                    {
+                        "trackid": track_id,
+                        "Error": code,
+                        "ErrorText": text,
+                        "paymentid": params.get("paymentid", ""),
+                    }
+                ),
+            )
         raise ResultRejected("no trandata and no track id")
 
     def inquire(self, track_id, amount_fils):
-        answer = self._tran_pipe({"id": self.tranportal_id, "password": self.password,
-                                  "action": ACTION_INQUIRY, "amt": _kwd(amount_fils),
-                                  "transid": track_id, "udf5": "TrackID", "trackid": track_id})
+        answer = self._tran_pipe(
+            {
+                "id": self.tranportal_id,
+                "password": self.password,
+                "action": ACTION_INQUIRY,
+                "amt": _kwd(amount_fils),
+                "transid": track_id,
+                "udf5": "TrackID",
+                "trackid": track_id,
+            }
+        )
         code, text = error_of(answer)
         if code == NOT_FOUND:
-            return PaymentResult(track_id=track_id, outcome=UNKNOWN, result_code=code,
-                                 raw=without_card_data(answer))
+            return PaymentResult(
+                track_id=track_id, outcome=UNKNOWN, result_code=code, raw=without_card_data(answer)
+            )
         if code or text:
             # Wrong credentials, a bad request, the bank's own trouble: nothing is known
             # about the payment, so it stays as it is and is asked about again later.
             log.warning("K-Net inquiry for %s refused: %s", track_id, describe_error(code, text))
-            raise GatewayUnavailable(f"inquiry refused: {describe_error(code, text)[:80]}",
-                                     detail=describe_error(code, text))
+            raise GatewayUnavailable(
+                f"inquiry refused: {describe_error(code, text)[:80]}", detail=describe_error(code, text)
+            )
         if not _result_code(answer.get("result", "")):
             raise GatewayUnavailable("the inquiry's answer has no result")
         if answer.get("trackid") and answer["trackid"] != track_id:
             raise ResultRejected("the inquiry answered about another track id")
-        return self._result({**answer, "trackid": track_id,
-                             "paymentid": answer.get("payid") or answer.get("paymentid", "")},
-                            verified=True, outcomes=INQUIRY_OUTCOMES)
+        return self._result(
+            {**answer, "trackid": track_id, "paymentid": answer.get("payid") or answer.get("paymentid", "")},
+            verified=True,
+            outcomes=INQUIRY_OUTCOMES,
+        )
 
     def refund(self, track_id, transaction_id, amount_fils):
         # The bank's transaction id names the payment; without one, the track id does
         # (udf5=TrackID says which).
-        answer = self._tran_pipe({"id": self.tranportal_id, "password": self.password,
-                                  "action": ACTION_REFUND, "amt": _kwd(amount_fils),
-                                  "transid": transaction_id or track_id,
-                                  "udf5": "" if transaction_id else "TrackID", "trackid": track_id})
+        answer = self._tran_pipe(
+            {
+                "id": self.tranportal_id,
+                "password": self.password,
+                "action": ACTION_REFUND,
+                "amt": _kwd(amount_fils),
+                "transid": transaction_id or track_id,
+                "udf5": "" if transaction_id else "TrackID",
+                "trackid": track_id,
+            }
+        )
         code, text = error_of(answer)
         if code in ASK_AGAIN:
             raise GatewayUnavailable(f"refund not answered: {code}", detail=describe_error(code, text))
         if code or text:
-            return RefundResult(done=False, result_code=code or "!ERROR!", error_code=code,
-                                error_text=text, raw=without_card_data(answer))
+            return RefundResult(
+                done=False,
+                result_code=code or "!ERROR!",
+                error_code=code,
+                error_text=text,
+                raw=without_card_data(answer),
+            )
         word = _result_code(answer.get("result", ""))
         if not word:
             raise GatewayUnavailable("the refund's answer has no result")
-        return RefundResult(done=word == REFUNDED, result_code=word[:40],
-                            reference_number=answer.get("ref", "")[:32], raw=without_card_data(answer))
+        return RefundResult(
+            done=word == REFUNDED,
+            result_code=word[:40],
+            reference_number=answer.get("ref", "")[:32],
+            raw=without_card_data(answer),
+        )
 
     def _result(self, fields: dict, verified: bool, outcomes: dict = OUTCOMES) -> PaymentResult:
         track_id = fields.get("trackid", "")
@@ -325,15 +400,22 @@ class KnetGateway(PaymentGateway):
         if not code:
             raise ResultRejected("the result has no result code")
         return PaymentResult(
-            track_id=track_id, outcome=outcomes.get(code, FAILED), result_code=code[:40],
-            amount_fils=_amount(fields.get("amt")), payment_id=fields.get("paymentid", "")[:64],
-            transaction_id=fields.get("tranid", "")[:64], auth_code=fields.get("auth", "")[:32],
-            reference_number=fields.get("ref", "")[:32], verified=verified,
-            raw=without_card_data(fields))
+            track_id=track_id,
+            outcome=outcomes.get(code, FAILED),
+            result_code=code[:40],
+            amount_fils=_amount(fields.get("amt")),
+            payment_id=fields.get("paymentid", "")[:64],
+            transaction_id=fields.get("tranid", "")[:64],
+            auth_code=fields.get("auth", "")[:32],
+            reference_number=fields.get("ref", "")[:32],
+            verified=verified,
+            raw=without_card_data(fields),
+        )
 
     def _tran_pipe(self, fields: dict[str, str]) -> dict[str, str]:
-        request = urllib.request.Request(self.tran_pipe_url, data=_xml(fields), method="POST",
-                                         headers={"Content-Type": "application/xml"})
+        request = urllib.request.Request(
+            self.tran_pipe_url, data=_xml(fields), method="POST", headers={"Content-Type": "application/xml"}
+        )
         try:
             with urllib.request.urlopen(request, timeout=self.timeout) as response:
                 body = response.read(64 * 1024).decode("utf-8", "replace")

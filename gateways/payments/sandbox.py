@@ -7,14 +7,26 @@ merchant's.
 Results travel back through the browser as query parameters signed with HMAC-SHA256,
 keyed from SECRET_KEY, so a changed amount or result is refused like a real gateway's.
 """
+
 import hashlib
 import hmac
 import secrets
 from urllib.parse import urlencode
 
-from gateways.payments import (CANCELLED, FAILED, PAID, PENDING, UNKNOWN, GatewayUnavailable,
-                               PaymentGateway, PaymentResult, PaymentStart, RefundResult,
-                               ResultRejected, without_card_data)
+from gateways.payments import (
+    CANCELLED,
+    FAILED,
+    PAID,
+    PENDING,
+    UNKNOWN,
+    GatewayUnavailable,
+    PaymentGateway,
+    PaymentResult,
+    PaymentStart,
+    RefundResult,
+    ResultRejected,
+    without_card_data,
+)
 
 # The sandbox bank's words, as K-Net's.
 CAPTURED = "CAPTURED"
@@ -66,10 +78,16 @@ class SandboxGateway(PaymentGateway):
         if not values["amount_fils"].isascii() or not values["amount_fils"].isdigit():
             raise ResultRejected("sandbox result: amount is not whole fils")
         return PaymentResult(
-            track_id=values["track_id"], outcome=OUTCOMES[values["result"]],
-            result_code=values["result"], amount_fils=int(values["amount_fils"]),
-            payment_id=values["payment_id"], transaction_id=values["tran_id"],
-            auth_code=values["auth"], reference_number=values["ref"], raw=without_card_data(values))
+            track_id=values["track_id"],
+            outcome=OUTCOMES[values["result"]],
+            result_code=values["result"],
+            amount_fils=int(values["amount_fils"]),
+            payment_id=values["payment_id"],
+            transaction_id=values["tran_id"],
+            auth_code=values["auth"],
+            reference_number=values["ref"],
+            raw=without_card_data(values),
+        )
 
     def inquire(self, track_id, amount_fils):
         from models import SandboxPayment
@@ -82,17 +100,26 @@ class SandboxGateway(PaymentGateway):
             return PaymentResult(track_id=track_id, outcome=UNKNOWN, result_code="NOT FOUND")
         values = row.result_fields()
         return PaymentResult(
-            track_id=row.track_id, outcome=OUTCOMES.get(row.result, PENDING),
-            result_code=row.result or "PENDING", amount_fils=row.amount_fils,
-            payment_id=row.payment_id, transaction_id=row.tran_id or "", auth_code=row.auth or "",
-            reference_number=row.ref or "", raw=without_card_data(values))
+            track_id=row.track_id,
+            outcome=OUTCOMES.get(row.result, PENDING),
+            result_code=row.result or "PENDING",
+            amount_fils=row.amount_fils,
+            payment_id=row.payment_id,
+            transaction_id=row.tran_id or "",
+            auth_code=row.auth or "",
+            reference_number=row.ref or "",
+            raw=without_card_data(values),
+        )
 
     def refund(self, track_id, transaction_id, amount_fils):
         from models import SandboxPayment
 
         done = SandboxPayment.refund(track_id, amount_fils)
-        return RefundResult(done=done, result_code=CAPTURED if done else NOT_CAPTURED,
-                            reference_number=f"RF{secrets.randbelow(10 ** 10):010d}" if done else "")
+        return RefundResult(
+            done=done,
+            result_code=CAPTURED if done else NOT_CAPTURED,
+            reference_number=f"RF{secrets.randbelow(10**10):010d}" if done else "",
+        )
 
     # --- the bank's side (views/payments/sandbox_bank.py) -----------------------
 

@@ -3,6 +3,7 @@
 Each test module gets its own server and database; each test gets a fresh browser
 context (phone-sized, JavaScript on or off) and saves screenshots under test-output/.
 """
+
 import os
 import socket
 import subprocess
@@ -47,8 +48,9 @@ class LiveServer:
             **env,
         }
         self.log = open(folder / "server.log", "w")
-        self.process = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=self.env,
-                                        stdout=self.log, stderr=subprocess.STDOUT)
+        self.process = subprocess.Popen(
+            [sys.executable, "app.py"], cwd=ROOT, env=self.env, stdout=self.log, stderr=subprocess.STDOUT
+        )
         self._wait_until_up()
 
     def _wait_until_up(self):
@@ -100,9 +102,16 @@ def browser():
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--disable-dev-shm-usage"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--disable-dev-shm-usage",
+            ],
         )
         yield browser
         browser.close()
@@ -114,8 +123,9 @@ def new_page(browser, request):
     contexts = []
 
     def make(js: bool = True, locale: str = "ar-KW"):
-        context = browser.new_context(java_script_enabled=js, viewport=PHONE, locale=locale,
-                                      timezone_id="Asia/Kuwait")
+        context = browser.new_context(
+            java_script_enabled=js, viewport=PHONE, locale=locale, timezone_id="Asia/Kuwait"
+        )
         context.set_default_timeout(10_000)
         contexts.append(context)
         page = context.new_page()

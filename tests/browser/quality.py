@@ -7,16 +7,17 @@ from the account's pages) are found by `survey` and checked too, as they are and
 once submitted with their text fields blank, so a new page is covered as soon as it is
 linked; list it explicitly when it needs a particular state.
 """
+
 import json
 import re
 import subprocess
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Callable
 
 from bench.harness import create_account, log_in, login_form
 from tests.browser import steps
@@ -39,8 +40,12 @@ FIRST_VISIT_BUDGETS = {"start": 10 * 1024, "fees": 25 * 1024}
 # calculator is the first page to bring it, as on a first visit.
 LATER_PAGE_BUDGETS = {"fees": FIRST_VISIT_BUDGETS["fees"]}
 IMAGE_BYTES = 10 * 1024
-SLOW_3G = {"offline": False, "latency": 400,
-           "downloadThroughput": 400_000 / 8, "uploadThroughput": 400_000 / 8}
+SLOW_3G = {
+    "offline": False,
+    "latency": 400,
+    "downloadThroughput": 400_000 / 8,
+    "uploadThroughput": 400_000 / 8,
+}
 START_PAGE_USABLE_SECONDS = 3.0
 QUOTE_CHANGE_SECONDS = 1.5
 
@@ -50,6 +55,7 @@ class Stop:
     """A page in a state. `path` is opened with `?lang=`; `act(page)`, if given, then
     brings it to the state (it must work with and without JavaScript) and may return
     the response of the navigation it caused."""
+
     name: str
     path: str
     act: Callable | None = None
@@ -60,6 +66,7 @@ class Stop:
 @dataclass(frozen=True)
 class Fragment:
     """A partial that htmx swaps into a page: checked for validity inside a wrapper page."""
+
     name: str
     path: str
 
@@ -68,19 +75,23 @@ def _payment_page(reach: Callable) -> Callable:
     """An act for a payment page: `reach(api, base)` answers a request's questions
     (and pays, as far as needed) through the context's HTTP client, so the page loads
     measured are the stop's own; then the browser opens the address it returns."""
+
     def act(page):
         parts = urllib.parse.urlsplit(page.url)
         lang = dict(urllib.parse.parse_qsl(parts.query)).get("lang", LANGUAGES[0])
         target = reach(page.context.request, f"{parts.scheme}://{parts.netloc}")
         return page.goto(steps.in_language(target, lang))
+
     return act
 
 
 def _then(act: Callable, after: Callable) -> Callable:
     """An act, then another on the page it reached (such as sending its form blank)."""
+
     def both(page):
         act(page)
         return after(page)
+
     return both
 
 
@@ -90,54 +101,70 @@ JOURNEY = [
     Stop("fees", "/fees"),
     # The calculator is a GET form, so its states are addresses.
     Stop("fees-two-people", TWO_PEOPLE),
-    Stop("fees-with-errors", "/fees?years=1&people-0-category=family_first_degree"
-                             "&people-0-born=2020-01-01&action=recalculate"),
+    Stop(
+        "fees-with-errors",
+        "/fees?years=1&people-0-category=family_first_degree&people-0-born=2020-01-01&action=recalculate",
+    ),
     Stop("not-found", "/no-such-page", status=404),
     Stop("payment-result-refused", "/payments/return?track_id=1&result=CAPTURED", status=400),
     # Request pages need a request: each stop starts one and answers up to its page.
-    Stop("request-from-calculator", "/requests", act=lambda page: page.goto(
-        page.url.split("/requests")[0] + "/requests/new?" + TWO_PEOPLE.split("?")[1]), signed_in=True),
+    Stop(
+        "request-from-calculator",
+        "/requests",
+        act=lambda page: page.goto(
+            page.url.split("/requests")[0] + "/requests/new?" + TWO_PEOPLE.split("?")[1]
+        ),
+        signed_in=True,
+    ),
     Stop("request-people", "/requests", act=steps.reach_people, signed_in=True),
     Stop("request-people-errors", "/requests", act=steps.reach_people_with_errors, signed_in=True),
     Stop("request-check", "/requests", act=steps.reach_check, signed_in=True),
     # Payment pages: the stop opens /healthz (a tiny answer) only because a stop needs an
     # address; the act prepares the request over HTTP and opens the page itself.
-    Stop("request-to-pay", "/healthz", act=_payment_page(steps.request_to_pay),
-         signed_in=True),
-    Stop("sandbox-bank", "/healthz", act=_payment_page(steps.sandbox_bank_page),
-         signed_in=True),
-    Stop("request-payment-declined", "/healthz",
-         act=_payment_page(steps.request_declined), signed_in=True),
+    Stop("request-to-pay", "/healthz", act=_payment_page(steps.request_to_pay), signed_in=True),
+    Stop("sandbox-bank", "/healthz", act=_payment_page(steps.sandbox_bank_page), signed_in=True),
+    Stop("request-payment-declined", "/healthz", act=_payment_page(steps.request_declined), signed_in=True),
     Stop("receipt", "/healthz", act=_payment_page(steps.receipt_page), signed_in=True),
-    Stop("receipt-verification", "/healthz", act=_payment_page(steps.verify_page),
-         signed_in=True),
+    Stop("receipt-verification", "/healthz", act=_payment_page(steps.verify_page), signed_in=True),
     # Refunds: the applicant's form and status (a request paid in the sandbox first).
     Stop("refund-form", "/healthz", act=_payment_page(steps.refund_form_page), signed_in=True),
-    Stop("refund-form-errors", "/healthz", act=_then(_payment_page(steps.refund_form_page),
-                                                   lambda page: submit_blank(page)), signed_in=True),
+    Stop(
+        "refund-form-errors",
+        "/healthz",
+        act=_then(_payment_page(steps.refund_form_page), lambda page: submit_blank(page)),
+        signed_in=True,
+    ),
     Stop("refund-waiting", "/healthz", act=_payment_page(steps.refund_waiting_page), signed_in=True),
     # The desk: not linked from the public pages, so every page is listed. Staff log in once
     # per server (a TOTP code works once); the acts reuse that session.
     Stop("desk-login", "/healthz", act=steps.desk_page("/desk/login", signed_in=False)),
-    Stop("desk-login-errors", "/healthz",
-         act=steps.desk_page("/desk/login", then=lambda page: submit_blank(page), signed_in=False)),
+    Stop(
+        "desk-login-errors",
+        "/healthz",
+        act=steps.desk_page("/desk/login", then=lambda page: submit_blank(page), signed_in=False),
+    ),
     Stop("desk-home", "/healthz", act=steps.desk_page("/desk/")),
     Stop("desk-search", "/healthz", act=steps.desk_page(lambda d: f"/desk/payments?q={d.reference}")),
     Stop("desk-search-errors", "/healthz", act=steps.desk_page("/desk/payments?on=2026-02-30")),
     Stop("desk-request", "/healthz", act=steps.desk_page(lambda d: f"/desk/requests/{d.reference}")),
     Stop("desk-refunds", "/healthz", act=steps.desk_page("/desk/refunds")),
     Stop("desk-refund", "/healthz", act=steps.desk_page(lambda d: f"/desk/refunds/{d.refund_id}")),
-    Stop("desk-refund-errors", "/healthz", act=steps.desk_page(
-        lambda d: f"/desk/refunds/{d.refund_id}", then=lambda page: submit_blank(page))),
+    Stop(
+        "desk-refund-errors",
+        "/healthz",
+        act=steps.desk_page(lambda d: f"/desk/refunds/{d.refund_id}", then=lambda page: submit_blank(page)),
+    ),
     Stop("desk-audit", "/healthz", act=steps.desk_page("/desk/audit")),
     Stop("desk-export", "/healthz", act=steps.desk_page("/desk/export")),
-    Stop("desk-export-errors", "/healthz",
-         act=steps.desk_page("/desk/export?kind=&date_from=2026-13-01&date_to=")),
+    Stop(
+        "desk-export-errors",
+        "/healthz",
+        act=steps.desk_page("/desk/export?kind=&date_from=2026-13-01&date_to="),
+    ),
     Stop("desk-schedules", "/healthz", act=steps.desk_page("/desk/schedules")),
 ]
 FRAGMENTS = [
-    Fragment("quote-partial", "/quote?years=2&people-0-category=worker"
-                              "&people-1-category=domestic_worker"),
+    Fragment("quote-partial", "/quote?years=2&people-0-category=worker&people-1-category=domestic_worker"),
     Fragment("calculator-partial", TWO_PEOPLE),
 ]
 
@@ -152,6 +179,7 @@ def with_lang(path: str, lang: str) -> str:
 
 # --- finding the pages ---------------------------------------------------------
 
+
 @dataclass
 class Site:
     url: str
@@ -162,6 +190,7 @@ class Site:
 
 class _PageReader(HTMLParser):
     """Links anywhere, and whether <main> holds a plain POST form with text to fill."""
+
     TEXT_TYPES = {"text", "password", "email", "tel", "number", "search", "url", None}
 
     def __init__(self):
@@ -219,8 +248,12 @@ def crawl(base: str, starts, cookie: str | None = None, limit: int = 40) -> dict
         for href in reader.links:
             target = urllib.parse.urlsplit(urllib.parse.urljoin(base + path, href))
             query = [q for q in urllib.parse.parse_qsl(target.query) if q[0] != "lang"]
-            if (f"{target.scheme}://{target.netloc}" != base or query
-                    or target.path.startswith("/static/") or target.path in seen):
+            if (
+                f"{target.scheme}://{target.netloc}" != base
+                or query
+                or target.path.startswith("/static/")
+                or target.path in seen
+            ):
                 continue
             seen.add(target.path)
             queue.append(target.path)
@@ -230,10 +263,12 @@ def crawl(base: str, starts, cookie: str | None = None, limit: int = 40) -> dict
 def submit_blank(page):
     """Empty every text field of the first form in <main>, then send it."""
     form = page.locator("main form[method=post]").first
-    for field in form.locator("input:not([type]), input[type=text], input[type=password], "
-                              "input[type=email], input[type=tel], input[type=number], "
-                              "textarea").all():
-        field.fill("")
+    for box in form.locator(
+        "input:not([type]), input[type=text], input[type=password], "
+        "input[type=email], input[type=tel], input[type=number], "
+        "textarea"
+    ).all():
+        box.fill("")
     with page.expect_navigation() as navigation:
         form.locator("button[type=submit], button:not([type]), input[type=submit]").first.click()
     return navigation.value
@@ -264,8 +299,10 @@ def survey(live_server) -> Site:
     civil_id, password = create_account(f"sqlite:///{live_server.database}")
     port = int(base.rsplit(":", 1)[1])
     cookie, landing = log_in(port, civil_id, password, login_path)
-    site.cookies = [{"name": name, "value": value, "url": base}
-                    for name, _, value in (c.partition("=") for c in cookie.split("; "))]
+    site.cookies = [
+        {"name": name, "value": value, "url": base}
+        for name, _, value in (c.partition("=") for c in cookie.split("; "))
+    ]
     own = crawl(base, ["/", landing] + [s.path for s in JOURNEY if s.signed_in], cookie=cookie)
     site.stops += _discovered(own, listed | set(anonymous), signed_in=True)
     # Anonymous pages first: a context that visits them in turn logs in only once.
@@ -280,9 +317,15 @@ def _is_login_page(url: str) -> bool:
 
 # --- browser contexts and visits -------------------------------------------------
 
+
 def open_context(browser, lang: str, js: bool = True, bypass_csp: bool = False):
-    context = browser.new_context(java_script_enabled=js, viewport=PHONE, locale=LOCALES[lang],
-                                  timezone_id="Asia/Kuwait", bypass_csp=bypass_csp)
+    context = browser.new_context(
+        java_script_enabled=js,
+        viewport=PHONE,
+        locale=LOCALES[lang],
+        timezone_id="Asia/Kuwait",
+        bypass_csp=bypass_csp,
+    )
     context.set_default_timeout(10_000)
     return context
 
@@ -316,8 +359,11 @@ class Transfer:
         earlier = self.requests.get(event["requestId"])
         redirected = event.get("redirectResponse", {}).get("encodedDataLength", 0)
         self.requests[event["requestId"]] = {
-            "url": event["request"]["url"], "type": event.get("type", ""),
-            "bytes": (earlier["bytes"] if earlier else 0) + redirected, "done": False}
+            "url": event["request"]["url"],
+            "type": event.get("type", ""),
+            "bytes": (earlier["bytes"] if earlier else 0) + redirected,
+            "done": False,
+        }
 
     def _received(self, event):
         if entry := self.requests.get(event["requestId"]):
@@ -351,7 +397,7 @@ class Transfer:
         assets that the walk had already fetched are counted as that page's own."""
         entries = list(self.requests.values())
         documents = [i for i, entry in enumerate(entries) if entry["type"] == "Document"]
-        final = entries[documents[-1] if documents else 0:]
+        final = entries[documents[-1] if documents else 0 :]
         if not empty_cache:
             return sum(entry["bytes"] for entry in final)
         fetched = ("Document", "XHR", "Fetch")
@@ -373,8 +419,10 @@ class Transfer:
 def listen_for_csp(page) -> list[str]:
     """Console reports of blocked content; the init script runs whatever the page's CSP."""
     reports: list[str] = []
-    page.add_init_script("document.addEventListener('securitypolicyviolation', e => console"
-                         ".error('CSP violation: ' + e.violatedDirective + ' ' + e.blockedURI))")
+    page.add_init_script(
+        "document.addEventListener('securitypolicyviolation', e => console"
+        ".error('CSP violation: ' + e.violatedDirective + ' ' + e.blockedURI))"
+    )
 
     def on_console(message):
         if "Content Security Policy" in message.text or "CSP violation" in message.text:
@@ -400,12 +448,12 @@ def resource_problems(entries: list[dict], base: str) -> list[str]:
 
 # --- axe-core ----------------------------------------------------------------------
 
+
 def run_axe(page) -> list[dict]:
     """axe-core's violations on the page as it stands (needs a bypass_csp context: the
     app's CSP rightly refuses the injected script)."""
     page.add_script_tag(content=AXE.read_text())
-    return page.evaluate("async () => (await axe.run(document, "
-                         "{resultTypes: ['violations']})).violations")
+    return page.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']})).violations")
 
 
 def is_serious(violation: dict) -> bool:
@@ -414,17 +462,21 @@ def is_serious(violation: dict) -> bool:
 
 def describe_violation(where: str, violation: dict) -> str:
     nodes = violation["nodes"]
-    lines = [f"{where}: {violation['impact']} {violation['id']}: {violation['help']} "
-             f"({violation['helpUrl']})"]
+    lines = [
+        f"{where}: {violation['impact']} {violation['id']}: {violation['help']} ({violation['helpUrl']})"
+    ]
     for node in nodes[:3]:
-        lines.append(f"    at {' '.join(map(str, node['target']))}: "
-                     f"{node.get('failureSummary', '').splitlines()[-1].strip()}")
+        lines.append(
+            f"    at {' '.join(map(str, node['target']))}: "
+            f"{node.get('failureSummary', '').splitlines()[-1].strip()}"
+        )
     if len(nodes) > 3:
         lines.append(f"    and {len(nodes) - 3} more")
     return "\n".join(lines)
 
 
 # --- the Nu HTML Checker -------------------------------------------------------------
+
 
 def vnu_jar() -> Path | None:
     import os
@@ -437,8 +489,10 @@ def vnu_jar() -> Path | None:
 
 def wrap_fragment(fragment: str, lang: str) -> str:
     direction = "rtl" if lang == "ar" else "ltr"
-    return (f'<!doctype html><html lang="{lang}" dir="{direction}"><head><meta charset="utf-8">'
-            f"<title>fragment</title></head><body>\n{fragment}</body></html>")
+    return (
+        f'<!doctype html><html lang="{lang}" dir="{direction}"><head><meta charset="utf-8">'
+        f"<title>fragment</title></head><body>\n{fragment}</body></html>"
+    )
 
 
 def validate_html(documents: dict[str, str], folder: Path) -> list[str]:
@@ -449,16 +503,30 @@ def validate_html(documents: dict[str, str], folder: Path) -> list[str]:
         path = folder / f"{number:03d}.html"
         path.write_text(html, encoding="utf-8")
         files[path.resolve().as_uri()] = name
-    run = subprocess.run(["java", "-jar", str(vnu_jar()), "--errors-only", "--format", "json",
-                          *map(str, sorted(folder.glob("*.html")))],
-                         capture_output=True, text=True, timeout=300)
+    run = subprocess.run(
+        [
+            "java",
+            "-jar",
+            str(vnu_jar()),
+            "--errors-only",
+            "--format",
+            "json",
+            *map(str, sorted(folder.glob("*.html"))),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     try:
         messages = json.loads(run.stderr or "{}").get("messages", [])
     except json.JSONDecodeError:
         return [f"vnu did not answer in JSON: {run.stderr[-2000:]}"]
-    return [f"{files.get(_as_uri(m.get('url', '')), m.get('url'))} line {m.get('lastLine')}: "
-            f"{m['message']}\n    {m.get('extract', '').strip()}"
-            for m in messages if m.get("type") in ("error", "non-document-error")]
+    return [
+        f"{files.get(_as_uri(m.get('url', '')), m.get('url'))} line {m.get('lastLine')}: "
+        f"{m['message']}\n    {m.get('extract', '').strip()}"
+        for m in messages
+        if m.get("type") in ("error", "non-document-error")
+    ]
 
 
 def _as_uri(url: str) -> str:

@@ -15,6 +15,7 @@ Two kinds of step:
   getting a signed-in context to a page quickly, so a test or a quality stop spends its
   page loads on the pages it is about.
 """
+
 import re
 import subprocess
 import sys
@@ -56,14 +57,18 @@ class Screenshots:
 
 # --- accounts -------------------------------------------------------------------------
 
+
 def code_from_outbox(page, base_url: str, national: str) -> str:
     """The code last sent to `national` ("5xxx xxxx"), read in the development outbox."""
     outbox = page.context.new_page()
     for _ in range(20):
         outbox.goto(base_url + "/dev/outbox")
         rows = outbox.locator("tr.outbox-message", has=outbox.locator(".outbox-to", has_text=national))
-        found = re.search(r"(?:#|\b)([0-9]{6})\b", rows.first.locator(".outbox-body").inner_text()) \
-            if rows.count() else None
+        found = (
+            re.search(r"(?:#|\b)([0-9]{6})\b", rows.first.locator(".outbox-body").inner_text())
+            if rows.count()
+            else None
+        )
         if found:
             break
         time.sleep(0.25)
@@ -117,8 +122,11 @@ SECOND_PERSON = civil_id_for(501, born="880704")
 
 def submit(page, value: str | None = None):
     """Press a submit button of the page's main form (by value) and wait for the next page."""
-    button = (page.locator(f"main button[type=submit][value='{value}']") if value
-              else page.locator("main form button[type=submit]").last)
+    button = (
+        page.locator(f"main button[type=submit][value='{value}']")
+        if value
+        else page.locator("main form button[type=submit]").last
+    )
     with page.expect_navigation() as navigation:
         button.first.click()
     return navigation.value
@@ -197,9 +205,15 @@ def request_at_check(api, base: str) -> str:
     at = f"{base}/requests/{reference}"
     people = {"action": "continue"}
     for i, (name, (civil_id, category)) in enumerate(PEOPLE.items()):
-        people.update({f"people-{i}-civil_id": civil_id, f"people-{i}-name": name,
-                       f"people-{i}-category": category, f"people-{i}-passport_number": f"P{i}123456",
-                       f"people-{i}-passport_expiry": PASSPORT_EXPIRY})
+        people.update(
+            {
+                f"people-{i}-civil_id": civil_id,
+                f"people-{i}-name": name,
+                f"people-{i}-category": category,
+                f"people-{i}-passport_number": f"P{i}123456",
+                f"people-{i}-passport_expiry": PASSPORT_EXPIRY,
+            }
+        )
     _post(api, f"{at}/people", people)
     _post(api, f"{at}/sponsor", {"action": "me"})
     _post(api, f"{at}/cover", {"insurance_status": "new", "years": "2"})
@@ -207,7 +221,7 @@ def request_at_check(api, base: str) -> str:
 
 
 def confirm_and_pay(api, base: str, reference: str) -> str:
-    """"Confirm and continue to payment" on check-answers: the bank's page address."""
+    """ "Confirm and continue to payment" on check-answers: the bank's page address."""
     bank = _post(api, f"{base}/requests/{reference}/check", {"confirm": "y"})
     return bank if bank.startswith("http") else base + bank
 
@@ -229,8 +243,7 @@ def sandbox_bank_page(api, base: str) -> str:
 
 def press_pay(api, base: str, reference: str) -> str:
     token = CSRF.search(api.get(f"{base}/requests/{reference}").text()).group(1)
-    response = api.post(f"{base}/requests/{reference}/pay", form={"csrf_token": token},
-                        max_redirects=0)
+    response = api.post(f"{base}/requests/{reference}/pay", form={"csrf_token": token}, max_redirects=0)
     assert response.status == 303, response.status
     return base + response.headers["location"]
 
@@ -274,9 +287,29 @@ def create_staff(server, login: str, role: str = "reviewer", serial: int = 960) 
     """A staff member made with the operator's command against the server's database;
     the TOTP secret it printed."""
     done = subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "app", "create-staff", login, "--name", f"Staff {login}",
-         "--role", role, "--civil-id", civil_id_for(serial, born="750505"), "--password-stdin"],
-        cwd=ROOT, env=server.env, input=STAFF_PASSWORD + "\n", capture_output=True, text=True, timeout=60)
+        [
+            sys.executable,
+            "-m",
+            "flask",
+            "--app",
+            "app",
+            "create-staff",
+            login,
+            "--name",
+            f"Staff {login}",
+            "--role",
+            role,
+            "--civil-id",
+            civil_id_for(serial, born="750505"),
+            "--password-stdin",
+        ],
+        cwd=ROOT,
+        env=server.env,
+        input=STAFF_PASSWORD + "\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     return re.search(r"TOTP secret: ([A-Z2-7]+)", done.stdout).group(1)
 
@@ -289,9 +322,17 @@ def ask_for_refund(api, base: str, reference: str) -> str:
     """The refund form sent through the context's HTTP client; the request's address."""
     at = f"{base}/requests/{reference}"
     token = CSRF.search(api.get(f"{at}/refund").text()).group(1)
-    response = api.post(f"{at}/refund", max_redirects=0, form={
-        "csrf_token": token, "reason": "left_kuwait", "details": "", "iban": IBAN_TYPED,
-        "account_holder": "سارة أحمد"})
+    response = api.post(
+        f"{at}/refund",
+        max_redirects=0,
+        form={
+            "csrf_token": token,
+            "reason": "left_kuwait",
+            "details": "",
+            "iban": IBAN_TYPED,
+            "account_holder": "سارة أحمد",
+        },
+    )
     assert response.status == 303, response.status
     return at
 
@@ -312,6 +353,7 @@ def refund_waiting_page(api, base: str) -> str:
 @dataclass
 class Desk:
     """Per live server: an admin's desk session (cookies) and a refund waiting for review."""
+
     cookies: list
     reference: str
     refund_id: int
@@ -322,8 +364,11 @@ _desks: dict[str, Desk] = {}
 
 def _log_in_applicant(api, base: str, civil_id: str) -> None:
     token = CSRF.search(api.get(f"{base}/login").text()).group(1)
-    response = api.post(f"{base}/login", max_redirects=0,
-                        form={"csrf_token": token, "civil_id": civil_id, "password": ACCOUNT_PASSWORD})
+    response = api.post(
+        f"{base}/login",
+        max_redirects=0,
+        form={"csrf_token": token, "civil_id": civil_id, "password": ACCOUNT_PASSWORD},
+    )
     assert response.status == 302, response.status
 
 
@@ -337,8 +382,11 @@ def fill_desk_login(page, base: str, lang: str, login: str, secret: str) -> None
 
 def log_in_staff(api, base: str, login: str, secret: str) -> None:
     token = CSRF.search(api.get(f"{base}/desk/login").text()).group(1)
-    response = api.post(f"{base}/desk/login", max_redirects=0, form={
-        "csrf_token": token, "login": login, "password": STAFF_PASSWORD, "code": current_code(secret)})
+    response = api.post(
+        f"{base}/desk/login",
+        max_redirects=0,
+        form={"csrf_token": token, "login": login, "password": STAFF_PASSWORD, "code": current_code(secret)},
+    )
     assert response.status == 302, f"desk log-in: {response.status}"
 
 
@@ -373,6 +421,7 @@ def _where(page) -> tuple[str, str]:
 
 def desk_page(path, then=None, signed_in: bool = True):
     """An act: the desk page at `path` (or `path(desk)`), as the admin, then `then(page)`."""
+
     def act(page):
         base, lang = _where(page)
         desk = desk_for(page, base) if signed_in or callable(path) else None
@@ -381,4 +430,5 @@ def desk_page(path, then=None, signed_in: bool = True):
         address = path(desk) if callable(path) else path
         response = page.goto(in_language(base + address, lang))
         return then(page) if then else response
+
     return act

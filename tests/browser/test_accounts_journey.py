@@ -1,5 +1,6 @@
 """Register (civil ID and mobile, the code from the development outbox, a name and a
 password), log out, log in; and come back to the page that asked for an account."""
+
 import re
 
 import pytest
@@ -17,10 +18,20 @@ JOURNEYS = {
     "en-no-js": ("en", False, 140),
 }
 WORDS = {
-    "ar": {"account": "حسابك", "login": "تسجيل الدخول", "logged_out": "تم تسجيل خروجك.",
-           "complete": "أكمل بياناتك", "name": "مريم خالد"},
-    "en": {"account": "Your account", "login": "Log in", "logged_out": "You have logged out.",
-           "complete": "Complete your profile", "name": "Mariam Khalid"},
+    "ar": {
+        "account": "حسابك",
+        "login": "تسجيل الدخول",
+        "logged_out": "تم تسجيل خروجك.",
+        "complete": "أكمل بياناتك",
+        "name": "مريم خالد",
+    },
+    "en": {
+        "account": "Your account",
+        "login": "Log in",
+        "logged_out": "You have logged out.",
+        "complete": "Complete your profile",
+        "name": "Mariam Khalid",
+    },
 }
 ARABIC_DIGITS = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
 

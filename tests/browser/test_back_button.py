@@ -4,6 +4,7 @@ Each quote's address goes into the history. Back from a link on the same page (t
 skip link) is htmx's to restore, from the server since it keeps no history cache;
 Back from another page is the browser's own.
 """
+
 import time
 
 import pytest
@@ -33,8 +34,11 @@ def follow_home_link(page, base):
     expect(page).to_have_url(f"{base}/")
 
 
-@pytest.mark.parametrize("follow, htmx_restores", [(follow_skip_link, True), (follow_home_link, False)],
-                         ids=["link-on-the-page", "link-to-another-page"])
+@pytest.mark.parametrize(
+    "follow, htmx_restores",
+    [(follow_skip_link, True), (follow_home_link, False)],
+    ids=["link-on-the-page", "link-to-another-page"],
+)
 def test_back_after_the_live_quote_shows_the_whole_page(live_server, new_page, follow, htmx_restores):
     page = new_page(js=True, locale="en-GB")
     page.goto(f"{live_server.url}/fees?lang=en")

@@ -2,6 +2,7 @@
 civil ID and mobile and the SMS code, two domestic workers, the years, check answers,
 the sandbox bank, the receipt, and its link from the SMS opened in another browser; in
 Arabic and English, with JavaScript and without."""
+
 import re
 
 import pytest
@@ -18,16 +19,27 @@ JOURNEYS = {
     "en-no-js": ("en", False, 640),
 }
 WORDS = {
-    "ar": {"start": "ادفع عن عامل منزلي دون حساب", "approve": "الموافقة (تجربة)",
-           "received": "إيصال رسوم الضمان الصحي", "pay": "ادفع"},
-    "en": {"start": "Pay for a domestic worker without an account", "approve": "Approve (test)",
-           "received": "Health insurance fee receipt", "pay": "Pay"},
+    "ar": {
+        "start": "ادفع عن عامل منزلي دون حساب",
+        "approve": "الموافقة (تجربة)",
+        "received": "إيصال رسوم الضمان الصحي",
+        "pay": "ادفع",
+    },
+    "en": {
+        "start": "Pay for a domestic worker without an account",
+        "approve": "Approve (test)",
+        "received": "Health insurance fee receipt",
+        "pay": "Pay",
+    },
 }
 
 
 def submit(page, value=None):
-    button = (page.locator(f"main button[type=submit][value='{value}']") if value
-              else page.locator("main form button[type=submit]").first)
+    button = (
+        page.locator(f"main button[type=submit][value='{value}']")
+        if value
+        else page.locator("main form button[type=submit]").first
+    )
     with page.expect_navigation():
         button.click()
 

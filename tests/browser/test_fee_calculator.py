@@ -1,4 +1,5 @@
 """The fee calculator in a real browser: live with htmx, and as plain forms without JavaScript."""
+
 import re
 
 import pytest

@@ -4,6 +4,7 @@ another host. The Pay form must reach the bank's card page (the CSP's form-actio
 bank's server posts the result to /payments/notify and sends the browser where the app's
 `REDIRECT=` line says. Approve, decline then a new try, cancel, and a browser that never
 comes back, settled by `flask reconcile-payments`."""
+
 import re
 import sqlite3
 import subprocess
@@ -21,8 +22,11 @@ from tests.fakes.knet_bank import PASSWORD, RESOURCE_KEY, TRANPORTAL_ID, serve_i
 # Another host than the app's 127.0.0.1: another origin and another site, as a real bank is.
 BANK_HOST = "127.0.0.2"
 WORDS = {
-    "en": {"received": "Health insurance fee receipt", "declined": "The bank declined the payment",
-           "cancelled": "The payment was cancelled"},
+    "en": {
+        "received": "Health insurance fee receipt",
+        "declined": "The bank declined the payment",
+        "cancelled": "The payment was cancelled",
+    },
     "ar": {"received": "إيصال رسوم الضمان الصحي"},
 }
 
@@ -36,9 +40,14 @@ def bank():
 
 @pytest.fixture(scope="module")
 def server(live_server_with, bank):
-    return live_server_with(PAYMENT_GATEWAY="knet", KNET_TRANPORTAL_ID=TRANPORTAL_ID,
-                            KNET_PASSWORD=PASSWORD, KNET_RESOURCE_KEY=RESOURCE_KEY,
-                            KNET_GATEWAY_URL=bank.url, KNET_TIMEOUT="5")
+    return live_server_with(
+        PAYMENT_GATEWAY="knet",
+        KNET_TRANPORTAL_ID=TRANPORTAL_ID,
+        KNET_PASSWORD=PASSWORD,
+        KNET_RESOURCE_KEY=RESOURCE_KEY,
+        KNET_GATEWAY_URL=bank.url,
+        KNET_TIMEOUT="5",
+    )
 
 
 class Journey:
@@ -49,8 +58,14 @@ class Journey:
         self.server, self.bank, self.lang = server, bank, lang
         self.page = new_page(js=js, locale="ar-KW" if lang == "ar" else "en-GB")
         self.csp_violations = []
-        self.page.on("console", lambda message: self.csp_violations.append(message.text)
-                     if "Content Security Policy" in message.text else None)
+        self.page.on(
+            "console",
+            lambda message: (
+                self.csp_violations.append(message.text)
+                if "Content Security Policy" in message.text
+                else None
+            ),
+        )
         civil_id, _ = create_account(f"sqlite:///{server.database}", serial=serial)
         steps.log_in(self.page, server.url, civil_id, lang)
         self.reference = steps.request_at_check(self.page.context.request, server.url)
@@ -124,6 +139,7 @@ def test_cancel(new_page, server, bank):
 def test_the_browser_never_came_back_and_reconcile_settles_it(new_page, server, bank):
     journey = Journey(new_page, server, bank, serial=640)
     track_id = journey.pay()
+
     # The bank takes the approval, but the connection drops before the browser follows
     # the bank's redirect back (a route cannot stop a redirect, so the bank's answer is
     # fetched for the browser and replaced).
@@ -142,10 +158,18 @@ def test_the_browser_never_came_back_and_reconcile_settles_it(new_page, server, 
 
     # Minutes pass (reconcile leaves a fresh payment to the browser), then the operator's cron.
     with sqlite3.connect(server.database) as database:
-        database.execute("UPDATE payment SET created_at = datetime(created_at, '-10 minutes') "
-                         "WHERE track_id = ?", (track_id,))
-    done = subprocess.run([sys.executable, "-m", "flask", "--app", "app", "reconcile-payments"],
-                          cwd=steps.ROOT, env=server.env, capture_output=True, text=True, timeout=60)
+        database.execute(
+            "UPDATE payment SET created_at = datetime(created_at, '-10 minutes') WHERE track_id = ?",
+            (track_id,),
+        )
+    done = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "app", "reconcile-payments"],
+        cwd=steps.ROOT,
+        env=server.env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "1 paid" in done.stdout
     assert status_of(server, track_id) == "paid"

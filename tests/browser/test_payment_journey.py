@@ -1,5 +1,6 @@
 """Paying in the browser: check your answers, the sandbox bank, the receipt and the
 public check behind its QR code, in Arabic and English, with JavaScript and without."""
+
 import pytest
 from playwright.sync_api import expect
 
@@ -13,12 +14,26 @@ JOURNEYS = {
     "ar-no-js": ("ar", False, 230),
 }
 WORDS = {
-    "ar": {"pay": "ادفع", "approve": "الموافقة (تجربة)", "decline": "الرفض (تجربة)",
-           "received": "إيصال رسوم الضمان الصحي", "confirm": "تأكيد الطلب والمتابعة إلى الدفع", "paid": "مدفوع", "declined": "رفض البنك عملية الدفع",
-           "banner": "بيئة تجريبية"},
-    "en": {"pay": "Pay", "approve": "Approve (test)", "decline": "Decline (test)",
-           "received": "Health insurance fee receipt", "confirm": "Confirm and continue to payment", "paid": "Paid", "declined": "The bank declined the payment",
-           "banner": "Sandbox"},
+    "ar": {
+        "pay": "ادفع",
+        "approve": "الموافقة (تجربة)",
+        "decline": "الرفض (تجربة)",
+        "received": "إيصال رسوم الضمان الصحي",
+        "confirm": "تأكيد الطلب والمتابعة إلى الدفع",
+        "paid": "مدفوع",
+        "declined": "رفض البنك عملية الدفع",
+        "banner": "بيئة تجريبية",
+    },
+    "en": {
+        "pay": "Pay",
+        "approve": "Approve (test)",
+        "decline": "Decline (test)",
+        "received": "Health insurance fee receipt",
+        "confirm": "Confirm and continue to payment",
+        "paid": "Paid",
+        "declined": "The bank declined the payment",
+        "banner": "Sandbox",
+    },
 }
 
 

@@ -4,6 +4,7 @@ accessibility (axe-core), no CSP violations, valid HTML (vnu), page weight, slow
 The pages come from quality.JOURNEY plus what quality.survey finds linked from them.
 Figures are written to test-output/quality/ as well as asserted.
 """
+
 import time
 import urllib.request
 
@@ -26,8 +27,10 @@ def report(name: str, lines: list[str]) -> None:
 @pytest.fixture(scope="module")
 def site(live_server):
     site = q.survey(live_server)
-    report("pages", [f"{stop.name}{' (signed in)' if stop.signed_in else ''}"
-                     for stop in site.stops] + site.notes)
+    report(
+        "pages",
+        [f"{stop.name}{' (signed in)' if stop.signed_in else ''}" for stop in site.stops] + site.notes,
+    )
     return site
 
 
@@ -52,9 +55,12 @@ def tour(browser, site, lang):
         transfer.reset()
         response = q.visit(page, site, stop, lang)
         transfer.settle()
-        visits[stop.name] = {"status": response.status if response else None,
-                             "bytes": transfer.final_page(empty_cache=False), "csp": list(csp),
-                             "resources": q.resource_problems(transfer.entries(), site.url)}
+        visits[stop.name] = {
+            "status": response.status if response else None,
+            "bytes": transfer.final_page(empty_cache=False),
+            "csp": list(csp),
+            "resources": q.resource_problems(transfer.entries(), site.url),
+        }
         csp.clear()
         page.shots.take(page, q.slug(stop.name))
     context.close()
@@ -72,15 +78,21 @@ def first_visits(browser, site, lang):
         transfer = q.Transfer(page)
         q.visit(page, site, stop, lang)
         transfer.settle()
-        visits[stop.name] = {"bytes": transfer.final_page(empty_cache=True), "csp": csp,
-                             "resources": q.resource_problems(transfer.entries(), site.url)}
+        visits[stop.name] = {
+            "bytes": transfer.final_page(empty_cache=True),
+            "csp": csp,
+            "resources": q.resource_problems(transfer.entries(), site.url),
+        }
         context.close()
     return visits
 
 
 def test_pages_answer_as_listed(site, tour, lang):
-    wrong = [f"{stop.name} [{lang}]: {tour[stop.name]['status']}, expected {stop.status}"
-             for stop in site.stops if tour[stop.name]["status"] != stop.status]
+    wrong = [
+        f"{stop.name} [{lang}]: {tour[stop.name]['status']}, expected {stop.status}"
+        for stop in site.stops
+        if tour[stop.name]["status"] != stop.status
+    ]
     assert not wrong, "\n".join(wrong)
 
 
@@ -96,22 +108,29 @@ def test_no_serious_accessibility_problems(browser, site, lang):
             if q.is_serious(violation):
                 problems.append(q.describe_violation(where, violation))
             else:
-                minor.append(f"{where}: {violation['impact']} {violation['id']}: "
-                             f"{violation['help']}")
+                minor.append(f"{where}: {violation['impact']} {violation['id']}: {violation['help']}")
     context.close()
     report(f"axe-{lang}", problems + minor or ["no violations"])
     assert not problems, "axe-core found serious or critical problems:\n" + "\n".join(problems)
 
 
 def test_no_content_security_policy_violations(tour, first_visits, lang):
-    reports = [f"{name} [{lang}]: {text}" for visits in (first_visits, tour)
-               for name, visit in visits.items() for text in visit["csp"]]
+    reports = [
+        f"{name} [{lang}]: {text}"
+        for visits in (first_visits, tour)
+        for name, visit in visits.items()
+        for text in visit["csp"]
+    ]
     assert not reports, "\n".join(reports)
 
 
 def test_only_own_resources_no_fonts_small_images(tour, first_visits, lang):
-    problems = {f"{name} [{lang}]: {problem}" for visits in (first_visits, tour)
-                for name, visit in visits.items() for problem in visit["resources"]}
+    problems = {
+        f"{name} [{lang}]: {problem}"
+        for visits in (first_visits, tour)
+        for name, visit in visits.items()
+        for problem in visit["resources"]
+    }
     assert not problems, "\n".join(sorted(problems))
 
 
@@ -161,11 +180,11 @@ def test_html_is_valid(browser, site, tmp_path):
             page.shots.take(page, q.slug(stop.name))
         context.close()
         for fragment in q.FRAGMENTS:
-            request = urllib.request.Request(site.url + q.with_lang(fragment.path, lang),
-                                             headers={"HX-Request": "true"})
+            request = urllib.request.Request(
+                site.url + q.with_lang(fragment.path, lang), headers={"HX-Request": "true"}
+            )
             with urllib.request.urlopen(request, timeout=10) as response:
-                documents[f"{fragment.name} [{lang}]"] = q.wrap_fragment(
-                    response.read().decode(), lang)
+                documents[f"{fragment.name} [{lang}]"] = q.wrap_fragment(response.read().decode(), lang)
     errors = q.validate_html(documents, tmp_path / "html")
     assert not errors, f"vnu found {len(errors)} errors:\n" + "\n".join(errors)
 
@@ -182,8 +201,13 @@ def test_start_page_usable_on_slow_network(browser, live_server, lang):
     page.wait_for_load_state("load")
     Screenshots(f"quality-{lang}-slow").take(page, "start")
     context.close()
-    report(f"slow-start-{lang}", [f"start page usable (heading visible) after {usable:.2f} s, "
-                                  f"DOMContentLoaded at {loaded['domContentLoadedEventEnd'] / 1000:.2f} s"])
+    report(
+        f"slow-start-{lang}",
+        [
+            f"start page usable (heading visible) after {usable:.2f} s, "
+            f"DOMContentLoaded at {loaded['domContentLoadedEventEnd'] / 1000:.2f} s"
+        ],
+    )
     assert usable <= q.START_PAGE_USABLE_SECONDS
 
 

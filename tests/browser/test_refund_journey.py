@@ -1,6 +1,7 @@
 """A refund from start to end in the browser: the applicant pays in the sandbox bank and
 asks for a refund; a reviewer made with `flask create-staff` logs in at the desk with a
 password and a TOTP code and approves it through the sandbox; the applicant sees it refunded."""
+
 import re
 
 import pytest
@@ -15,14 +16,28 @@ JOURNEYS = {
     "en-no-js": ("en", False, 320, 962),
 }
 WORDS = {
-    "ar": {"approve": "الموافقة (تجربة)", "ask": "طلب استرداد المبلغ", "rule": "لا يُسترد المبلغ",
-           "left": "غادر المؤمَّن عليهم الكويت قبل بدء التغطية", "waiting": "بانتظار المراجعة",
-           "refunded": "مُسترَد", "gateway": "عبر بوابة الدفع", "made": "تمت إعادة المبلغ",
-           "refunds": "طلبات الاسترداد"},
-    "en": {"approve": "Approve (test)", "ask": "Ask for a refund", "rule": "Money is not refunded",
-           "left": "The people covered left Kuwait before the cover started", "waiting": "Waiting for review",
-           "refunded": "Refunded", "gateway": "Through the payment gateway", "made": "Refund made",
-           "refunds": "Refunds"},
+    "ar": {
+        "approve": "الموافقة (تجربة)",
+        "ask": "طلب استرداد المبلغ",
+        "rule": "لا يُسترد المبلغ",
+        "left": "غادر المؤمَّن عليهم الكويت قبل بدء التغطية",
+        "waiting": "بانتظار المراجعة",
+        "refunded": "مُسترَد",
+        "gateway": "عبر بوابة الدفع",
+        "made": "تمت إعادة المبلغ",
+        "refunds": "طلبات الاسترداد",
+    },
+    "en": {
+        "approve": "Approve (test)",
+        "ask": "Ask for a refund",
+        "rule": "Money is not refunded",
+        "left": "The people covered left Kuwait before the cover started",
+        "waiting": "Waiting for review",
+        "refunded": "Refunded",
+        "gateway": "Through the payment gateway",
+        "made": "Refund made",
+        "refunds": "Refunds",
+    },
 }
 
 

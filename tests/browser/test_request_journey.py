@@ -1,4 +1,5 @@
 """From login to "check your answers" for a group request of two people, as a person would."""
+
 import re
 
 import pytest
@@ -18,8 +19,10 @@ TOTAL = "#quote-region output[data-total-fils]"
 @pytest.fixture(scope="module")
 def accounts(live_server):
     """One account per journey, made straight in the database (registration has its own journey)."""
-    return {f"{lang}-{js}": create_account(f"sqlite:///{live_server.database}", serial=700 + i)
-            for i, (lang, js) in enumerate(JOURNEYS)}
+    return {
+        f"{lang}-{js}": create_account(f"sqlite:///{live_server.database}", serial=700 + i)
+        for i, (lang, js) in enumerate(JOURNEYS)
+    }
 
 
 def log_in(page, base: str, civil_id: str, password: str, lang: str):
@@ -32,7 +35,9 @@ def log_in(page, base: str, civil_id: str, password: str, lang: str):
     page.wait_for_url(re.compile(r"/requests(\?.*)?$"))
 
 
-@pytest.mark.parametrize("lang, js", JOURNEYS, ids=[f"{l}-{'js' if j else 'no-js'}" for l, j in JOURNEYS])
+@pytest.mark.parametrize(
+    "lang, js", JOURNEYS, ids=[f"{lang}-{'js' if js else 'no-js'}" for lang, js in JOURNEYS]
+)
 def test_group_request_of_two_people_to_check_answers(live_server, new_page, accounts, lang, js):
     civil_id, password = accounts[f"{lang}-{js}"]
     page = new_page(js=js, locale="ar-KW" if lang == "ar" else "en-GB")

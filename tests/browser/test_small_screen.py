@@ -6,6 +6,7 @@ Sizes are measured in the page (getClientRects, getBoundingClientRect), as laid 
 chromium with the real stylesheet. Page.wait_for_function is not used: its string form
 is an eval that the CSP forbids.
 """
+
 import pytest
 
 from bench.harness import create_account
@@ -93,6 +94,7 @@ def _desk(path):
     def reach(page, base, lang):
         page.goto(f"{base}/healthz?lang={lang}")
         act(page)
+
     return reach
 
 

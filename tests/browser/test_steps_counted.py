@@ -6,6 +6,7 @@ each choice, each press) a resident makes from the start page. Issue 16's target
 Each in Arabic and English, with JavaScript and without. A page load is a document the
 browser loads in the tab (a chain of redirects is one; an htmx swap is none); reading the
 SMS code in the development outbox happens in another tab, as on a phone."""
+
 import re
 from dataclasses import dataclass, field
 
@@ -24,6 +25,7 @@ RENEWAL_LOADS = 6
 @dataclass
 class Counted:
     """A resident's tab, counting what they do and what the browser loads."""
+
     page: object
     base: str
     actions: list = field(default_factory=list)
@@ -118,8 +120,9 @@ def new_resident(new_page, live_server, lang: str, js: bool) -> Counted:
     return resident
 
 
-def signed_up(new_page, live_server, lang: str, js: bool, first_serial: int, name: str,
-              shots: bool = False) -> tuple[Counted, str]:
+def signed_up(
+    new_page, live_server, lang: str, js: bool, first_serial: int, name: str, shots: bool = False
+) -> tuple[Counted, str]:
     """A new resident from the start page through sign-up, on the first question; their
     civil ID. Each test's own serials, ten apart: civil_id_for may move one on."""
     serial = first_serial + 10 * IDS.index(f"{lang}-{'js' if js else 'no-js'}")
@@ -143,12 +146,16 @@ def record(resident: Counted, what: str) -> None:
     """The figures, for the README: test-output/steps-counted.txt."""
     resident.page.evaluate("0")  # a round trip: every load event before it has been counted
     with (steps.ROOT / "test-output" / "steps-counted.txt").open("a") as figures:
-        figures.write(f"{what}: {resident.loads} page loads, {len(resident.actions)} actions: {resident.visited}\n")
+        figures.write(
+            f"{what}: {resident.loads} page loads, {len(resident.actions)} actions: {resident.visited}\n"
+        )
 
 
 def report(resident: Counted, what: str) -> str:
-    return (f"{what}: {resident.loads} page loads ({resident.visited}), "
-            f"{len(resident.actions)} actions: {resident.actions}")
+    return (
+        f"{what}: {resident.loads} page loads ({resident.visited}), "
+        f"{len(resident.actions)} actions: {resident.actions}"
+    )
 
 
 LANGUAGES_AND_SCRIPT = [("ar", True), ("en", True), ("ar", False), ("en", False)]
@@ -194,7 +201,13 @@ def test_a_group_of_three_reaches_a_paid_receipt_within_the_targets(live_server,
     serial = 660 + 10 * IDS.index(f"{lang}-{'js' if js else 'no-js'}")
     fill_person(resident, 0, civil_id, name, "worker")
     add_person(resident, js, 1)
-    fill_person(resident, 1, civil_id_for(serial + 100, born="900704", century="2"), "Mariam Salem", "family_first_degree")
+    fill_person(
+        resident,
+        1,
+        civil_id_for(serial + 100, born="900704", century="2"),
+        "Mariam Salem",
+        "family_first_degree",
+    )
     add_person(resident, js, 2)
     fill_person(resident, 2, civil_id_for(serial + 200, born="880704"), "Joy Santos", "domestic_worker")
     resident.press("main button[value=continue]")

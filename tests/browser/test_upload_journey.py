@@ -1,5 +1,6 @@
 """A company's officer uploads a list with three bad rows, sees them, drops them, pays the
 request the rest became in the sandbox bank, and downloads the receipt's CSV."""
+
 import re
 import sqlite3
 
@@ -37,8 +38,9 @@ def test_upload_drop_bad_rows_pay_and_download_the_receipt_csv(live_server, new_
     page.goto(f"{base}/requests?lang=en")
     page.get_by_role("link", name="Upload a list of people").click()
     page.wait_for_url("**/uploads/new")
-    page.set_input_files("#people_file", files=[{"name": "people.csv", "mimeType": "text/csv",
-                                                 "buffer": people_file()}])
+    page.set_input_files(
+        "#people_file", files=[{"name": "people.csv", "mimeType": "text/csv", "buffer": people_file()}]
+    )
     page.fill("#sponsor_name", "Gulf Trading Company")
     page.fill("#sponsor_civil_id", civil_id)
     page.shots.take(page, "upload")

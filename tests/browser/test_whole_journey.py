@@ -2,6 +2,7 @@
 with JavaScript on and off, on a 360x740 phone: register, code from the SMS outbox,
 password, a group request of two people with the live quote, check answers, the sandbox
 bank, the receipt, a refund request, a reviewer's approval at the desk, refunded."""
+
 import re
 
 import pytest
@@ -18,12 +19,22 @@ JOURNEYS = {
     "en-no-js": ("en", False, 840, 974),
 }
 WORDS = {
-    "ar": {"approve": "الموافقة (تجربة)", "ask": "طلب استرداد المبلغ", "refunds": "طلبات الاسترداد",
-           "left": "غادر المؤمَّن عليهم الكويت قبل بدء التغطية", "gateway": "عبر بوابة الدفع",
-           "refunded": "مُسترَد"},
-    "en": {"approve": "Approve (test)", "ask": "Ask for a refund", "refunds": "Refunds",
-           "left": "The people covered left Kuwait before the cover started",
-           "gateway": "Through the payment gateway", "refunded": "Refunded"},
+    "ar": {
+        "approve": "الموافقة (تجربة)",
+        "ask": "طلب استرداد المبلغ",
+        "refunds": "طلبات الاسترداد",
+        "left": "غادر المؤمَّن عليهم الكويت قبل بدء التغطية",
+        "gateway": "عبر بوابة الدفع",
+        "refunded": "مُسترَد",
+    },
+    "en": {
+        "approve": "Approve (test)",
+        "ask": "Ask for a refund",
+        "refunds": "Refunds",
+        "left": "The people covered left Kuwait before the cover started",
+        "gateway": "Through the payment gateway",
+        "refunded": "Refunded",
+    },
 }
 TOTAL = "#quote-region output[data-total-fils]"
 
@@ -46,8 +57,14 @@ def test_the_whole_journey(live_server, new_page, journey):
     page.goto(f"{base}/?lang={lang}")
     page.shots.take(page, "start")
     page.goto(f"{base}/register")
-    steps.register(page, base, civil_id, mobile, "نورة سالم" if lang == "ar" else "Noura Salem",
-                   "a sea breeze in the evening")
+    steps.register(
+        page,
+        base,
+        civil_id,
+        mobile,
+        "نورة سالم" if lang == "ar" else "Noura Salem",
+        "a sea breeze in the evening",
+    )
     page.shots.take(page, "registered")
 
     # A group request of two people, the quote following every answer.

@@ -27,6 +27,7 @@ It runs on its own server (`serve_in_thread`), another origin than the app's. Te
 steer it: `down`, `inquiry_answer` (a raw body), `answer_timeout`, `deliver` (how its
 server reaches the response URL; route tests pass the app's test client).
 """
+
 import html
 import re
 import secrets
@@ -107,8 +108,9 @@ class BankPayment:
 def post_form(url: str, body: bytes, timeout: float) -> tuple[int, str, str]:
     """The bank's server posting to the merchant: (status, content type, body);
     status 0 when nothing came back in time."""
-    call = urllib.request.Request(url, data=body, method="POST",
-                                  headers={"Content-Type": "application/x-www-form-urlencoded"})
+    call = urllib.request.Request(
+        url, data=body, method="POST", headers={"Content-Type": "application/x-www-form-urlencoded"}
+    )
     try:
         with urllib.request.urlopen(call, timeout=timeout) as answer:
             return answer.status, answer.headers.get("Content-Type", ""), answer.read(4096).decode()
@@ -119,8 +121,15 @@ def post_form(url: str, body: bytes, timeout: float) -> tuple[int, str, str]:
 
 
 class KnetBank:
-    def __init__(self, *, flow: str = "server", answer_timeout: float = 5.0, deliver=post_form,
-                 langids=("AR", "EN"), inquiry_word: str = "SUCCESS"):
+    def __init__(
+        self,
+        *,
+        flow: str = "server",
+        answer_timeout: float = 5.0,
+        deliver=post_form,
+        langids=("AR", "EN"),
+        inquiry_word: str = "SUCCESS",
+    ):
         self.flow = flow
         self.answer_timeout = answer_timeout
         self.deliver = deliver
@@ -147,8 +156,10 @@ class KnetBank:
         plain = bank_decrypt(query.get("trandata", ""))
         if plain is None:
             return self._refuse("IPAY0100013"), None
-        fields = {unquote_plus(name): unquote_plus(value) for name, _, value in
-                  (part.partition("=") for part in plain.split("&"))}
+        fields = {
+            unquote_plus(name): unquote_plus(value)
+            for name, _, value in (part.partition("=") for part in plain.split("&"))
+        }
         if fields.get("id") != TRANPORTAL_ID:
             return self._refuse("IPAY0100006"), None
         if fields.get("password") != PASSWORD:
@@ -158,10 +169,15 @@ class KnetBank:
             return self._refuse("IPAY0100176", f"Invalid Transaction data: {problem}"), None
         track_id = fields["trackid"]
         self.track_ids_seen.append(track_id)
-        payment = BankPayment(track_id=track_id, payment_id=f"{secrets.randbelow(10 ** 18):018d}",
-                              amt=fields["amt"], langid=fields["langid"],
-                              response_url=fields["responseURL"], error_url=fields["errorURL"],
-                              udf={f"udf{n}": fields.get(f"udf{n}", "") for n in range(1, 6)})
+        payment = BankPayment(
+            track_id=track_id,
+            payment_id=f"{secrets.randbelow(10**18):018d}",
+            amt=fields["amt"],
+            langid=fields["langid"],
+            response_url=fields["responseURL"],
+            error_url=fields["errorURL"],
+            udf={f"udf{n}": fields.get(f"udf{n}", "") for n in range(1, 6)},
+        )
         self.payments[track_id] = payment
         return "", payment
 
@@ -190,15 +206,28 @@ class KnetBank:
         inside trandata, to tamper with)."""
         payment = self.payments[track_id]
         payment.result = result
-        payment.auth = f"{secrets.randbelow(10 ** 6):06d}" if result == "CAPTURED" else ""
-        payment.ref = f"{secrets.randbelow(10 ** 12):012d}"
-        payment.tranid = f"{secrets.randbelow(10 ** 15):015d}"
-        fields = {"paymentid": payment.payment_id, "result": result, "auth": payment.auth,
-                  "avr": "N", "ref": payment.ref, "tranid": payment.tranid, "postdate": "0110",
-                  "trackid": track_id, **payment.udf, "amt": payment.amt,
-                  "authRespCode": "00" if result == "CAPTURED" else "05", **changes}
-        return {"trandata": bank_encrypt(urlencode(fields)), "paymentid": payment.payment_id,
-                "trackid": track_id}
+        payment.auth = f"{secrets.randbelow(10**6):06d}" if result == "CAPTURED" else ""
+        payment.ref = f"{secrets.randbelow(10**12):012d}"
+        payment.tranid = f"{secrets.randbelow(10**15):015d}"
+        fields = {
+            "paymentid": payment.payment_id,
+            "result": result,
+            "auth": payment.auth,
+            "avr": "N",
+            "ref": payment.ref,
+            "tranid": payment.tranid,
+            "postdate": "0110",
+            "trackid": track_id,
+            **payment.udf,
+            "amt": payment.amt,
+            "authRespCode": "00" if result == "CAPTURED" else "05",
+            **changes,
+        }
+        return {
+            "trandata": bank_encrypt(urlencode(fields)),
+            "paymentid": payment.payment_id,
+            "trackid": track_id,
+        }
 
     def choose(self, track_id: str, choice: str) -> str:
         """The person pressed approve, decline or cancel: where the browser goes next."""
@@ -211,8 +240,9 @@ class KnetBank:
         notice = self.decide(track_id, CHOICES[choice])
         if self.flow == "browser":
             return _with_query(payment.response_url, notice)
-        status, kind, text = self.deliver(payment.response_url, urlencode(notice).encode(),
-                                          self.answer_timeout)
+        status, kind, text = self.deliver(
+            payment.response_url, urlencode(notice).encode(), self.answer_timeout
+        )
         lines = text.strip().splitlines()
         self.notices.append({"track_id": track_id, "fields": notice, "status": status, "answer": text})
         if status == 200 and len(lines) == 1 and re.fullmatch(r"REDIRECT=https?://\S+", lines[0]):
@@ -222,9 +252,15 @@ class KnetBank:
 
     def _error_url(self, payment: BankPayment, code: str, text: str | None = None) -> str:
         self.refused.append(code)
-        return _with_query(payment.error_url, {"paymentid": payment.payment_id,
-                                               "trackid": payment.track_id, "Error": code,
-                                               "ErrorText": text or ERRORS[code]})
+        return _with_query(
+            payment.error_url,
+            {
+                "paymentid": payment.payment_id,
+                "trackid": payment.track_id,
+                "Error": code,
+                "ErrorText": text or ERRORS[code],
+            },
+        )
 
     def capture_late(self, track_id: str) -> None:
         """The bank's books change after the result was sent (a host timeout resolved)."""
@@ -245,10 +281,20 @@ class KnetBank:
             if payment is None or payment.result is None:
                 return self._xml_error("IPAY0100263")
             word = "NOT CAPTURED" if payment.voided else payment.result
-            return _xml({"result": self.inquiry_word if word == "CAPTURED" else word,
-                         "auth": payment.auth, "ref": payment.ref, "avr": "N", "postdate": "0110",
-                         "tranid": payment.tranid, "trackid": payment.track_id,
-                         "payid": payment.payment_id, **payment.udf, "amt": payment.amt})
+            return _xml(
+                {
+                    "result": self.inquiry_word if word == "CAPTURED" else word,
+                    "auth": payment.auth,
+                    "ref": payment.ref,
+                    "avr": "N",
+                    "postdate": "0110",
+                    "tranid": payment.tranid,
+                    "trackid": payment.track_id,
+                    "payid": payment.payment_id,
+                    **payment.udf,
+                    "amt": payment.amt,
+                }
+            )
         if fields.get("action") == "2":
             if payment is None or payment.result != "CAPTURED" or payment.voided:
                 return self._xml_error("IPAY0100263")
@@ -257,18 +303,28 @@ class KnetBank:
             if _fils(fields.get("amt", "")) > _fils(payment.amt):
                 return self._xml_error("IPAY0100137")
             payment.refunds.append(fields["amt"])
-            return _xml({"result": "CAPTURED", "auth": payment.auth, "ref": "RF" + payment.ref[2:],
-                         "avr": "N", "postdate": "0110", "tranid": f"{secrets.randbelow(10 ** 15):015d}",
-                         "trackid": payment.track_id, "payid": payment.payment_id,
-                         "amt": fields["amt"]})
+            return _xml(
+                {
+                    "result": "CAPTURED",
+                    "auth": payment.auth,
+                    "ref": "RF" + payment.ref[2:],
+                    "avr": "N",
+                    "postdate": "0110",
+                    "tranid": f"{secrets.randbelow(10**15):015d}",
+                    "trackid": payment.track_id,
+                    "payid": payment.payment_id,
+                    "amt": fields["amt"],
+                }
+            )
         return self._xml_error("IPAY0100176")
 
     def _named(self, fields: dict) -> BankPayment | None:
         """transid is the track id with udf5=TrackID, the bank's transaction id without."""
         if fields.get("udf5") == "TrackID":
             return self.payments.get(fields.get("transid", ""))
-        return next((p for p in self.payments.values() if p.tranid and p.tranid == fields.get("transid")),
-                    None)
+        return next(
+            (p for p in self.payments.values() if p.tranid and p.tranid == fields.get("transid")), None
+        )
 
     def _refuse(self, code: str, text: str | None = None) -> str:
         self.refused.append(code)
@@ -296,15 +352,19 @@ class KnetBank:
             error, payment = self.payment_init(request.args.to_dict())
             if payment is None:
                 return _page("K-Net: error", f'<p id="error">{html.escape(error)}</p>')
-            buttons = "".join(f'<button type="submit" name="choice" value="{choice}">{label}</button> '
-                              for choice, label in (("approve", "Approve"), ("decline", "Decline"),
-                                                    ("cancel", "Cancel")))
-            return _page("K-Net: pay", f"""<h1 id="bank-name">K-Net test bank</h1>
+            buttons = "".join(
+                f'<button type="submit" name="choice" value="{choice}">{label}</button> '
+                for choice, label in (("approve", "Approve"), ("decline", "Decline"), ("cancel", "Cancel"))
+            )
+            return _page(
+                "K-Net: pay",
+                f"""<h1 id="bank-name">K-Net test bank</h1>
 <p>Merchant <span id="merchant">{TRANPORTAL_ID}</span> asks for
 <strong id="amount">KWD {html.escape(payment.amt)}</strong>.</p>
 <p>Payment id <span id="paymentid">{payment.payment_id}</span>,
 track id <span id="trackid">{html.escape(payment.track_id)}</span>.</p>
-<form method="post" action="/kpg/pay/{payment.payment_id}">{buttons}</form>""")
+<form method="post" action="/kpg/pay/{payment.payment_id}">{buttons}</form>""",
+            )
 
         @app.post("/kpg/pay/<payment_id>")
         def choose(payment_id):
@@ -352,23 +412,34 @@ def _fils(amount: str) -> int:
 
 
 def _xml(fields: dict) -> str:
-    return "".join(f"<{name}>{html.escape(str(value), quote=False)}</{name}>"
-                   for name, value in fields.items())
+    return "".join(
+        f"<{name}>{html.escape(str(value), quote=False)}</{name}>" for name, value in fields.items()
+    )
 
 
 def _page(title: str, body: str) -> Response:
-    return Response(f'<!doctype html><html lang="en"><meta charset="utf-8"><title>{title}</title>'
-                    f"<body>{body}</body></html>", 200, content_type="text/html; charset=utf-8")
+    return Response(
+        f'<!doctype html><html lang="en"><meta charset="utf-8"><title>{title}</title>'
+        f"<body>{body}</body></html>",
+        200,
+        content_type="text/html; charset=utf-8",
+    )
 
 
 def through_test_client(client):
     """`deliver` for route tests: the bank's server reaching the app through a Flask test
     client (a client of its own: the bank has none of the person's cookies)."""
+
     def deliver(url: str, body: bytes, timeout: float) -> tuple[int, str, str]:
         parts = urlsplit(url)
-        answer = client.post(parts.path, data=body, base_url=f"{parts.scheme}://{parts.netloc}",
-                             content_type="application/x-www-form-urlencoded")
+        answer = client.post(
+            parts.path,
+            data=body,
+            base_url=f"{parts.scheme}://{parts.netloc}",
+            content_type="application/x-www-form-urlencoded",
+        )
         return answer.status_code, answer.headers.get("Content-Type", ""), answer.get_data(as_text=True)
+
     return deliver
 
 

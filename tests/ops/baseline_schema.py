@@ -5,11 +5,20 @@ Never edit these classes to follow models/: they stand for databases already out
 `ACCOUNTS` is the first release with data (the accounts issue); `BASELINE` adds the
 insurance requests.
 """
+
 import secrets
 from datetime import datetime
 
-from peewee import (CharField, DatabaseProxy, DateField, DateTimeField, ForeignKeyField,
-                    IntegerField, Model, TextField)
+from peewee import (
+    CharField,
+    DatabaseProxy,
+    DateField,
+    DateTimeField,
+    ForeignKeyField,
+    IntegerField,
+    Model,
+    TextField,
+)
 
 database = DatabaseProxy()
 

@@ -1,5 +1,6 @@
 """`backup`: a consistent copy of the live SQLite database, and the restore the README
 describes (stop, put the copy in place of the database, start)."""
+
 import re
 import shutil
 import sqlite3
@@ -12,8 +13,16 @@ import pytest
 
 import backup
 import models
-from tests.helpers import (PASSWORD, civil_id_for, csrf_token_for, database_url_for, login, make_app,
-                           register_and_login, requires_sqlite)
+from tests.helpers import (
+    PASSWORD,
+    civil_id_for,
+    csrf_token_for,
+    database_url_for,
+    login,
+    make_app,
+    register_and_login,
+    requires_sqlite,
+)
 
 NAME = re.compile(r"tameen-\d{8}T\d{6}Z(-\d+)?\.sqlite3")
 
@@ -31,9 +40,10 @@ class Writer(threading.Thread):
         try:
             while not self.stop.is_set():
                 with connection:
-                    connection.execute('INSERT INTO "smsmessage" ("to", "body", "sent_at") '
-                                       "VALUES (?, ?, ?)", ("+96550000000", f"row {self.written}",
-                                                            "2026-01-10 08:00:00"))
+                    connection.execute(
+                        'INSERT INTO "smsmessage" ("to", "body", "sent_at") VALUES (?, ?, ?)',
+                        ("+96550000000", f"row {self.written}", "2026-01-10 08:00:00"),
+                    )
                 self.written += 1
         finally:
             connection.close()
@@ -61,8 +71,7 @@ def test_backup_while_writing_then_restore_into_a_new_file(tmp_path):
     with sqlite3.connect(copies[0]) as check:
         assert check.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         assert check.execute("PRAGMA journal_mode").fetchone()[0] == "delete"  # no -wal needed
-        rows = check.execute('SELECT count(*) FROM "smsmessage" WHERE body LIKE ?',
-                             ("row %",)).fetchone()[0]
+        rows = check.execute('SELECT count(*) FROM "smsmessage" WHERE body LIKE ?', ("row %",)).fetchone()[0]
     assert before <= rows <= after  # a snapshot taken while the writer ran
 
     # Restore as the README says: into place (here a new folder), nothing beside it, start.
@@ -115,7 +124,8 @@ def test_backup_on_postgresql_gives_the_pg_dump_advice(app):
 
 def test_sqlite_path_of_urls():
     assert backup.sqlite_path("sqlite:////var/lib/tameen/tameen.sqlite3") == Path(
-        "/var/lib/tameen/tameen.sqlite3")
+        "/var/lib/tameen/tameen.sqlite3"
+    )
     assert backup.sqlite_path("sqlite:///:memory:") is None
     assert backup.sqlite_path("postgresql://u@h/d") is None
 

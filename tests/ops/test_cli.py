@@ -1,5 +1,6 @@
 """tameen_cli: the single file's commands, run here from the source tree (test_dist.py runs
 the built file)."""
+
 import pytest
 from click.testing import CliRunner
 
@@ -18,9 +19,12 @@ def _flask_cli_marker(monkeypatch):
 @pytest.fixture
 def cli_env(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    for name, value in {"APP_ENV": "testing", "SECRET_KEY": "cli-" + "k" * 40,
-                        "DATABASE_URL": database_url_for(tmp_path),
-                        "INSTANCE_PATH": str(tmp_path / "instance")}.items():
+    for name, value in {
+        "APP_ENV": "testing",
+        "SECRET_KEY": "cli-" + "k" * 40,
+        "DATABASE_URL": database_url_for(tmp_path),
+        "INSTANCE_PATH": str(tmp_path / "instance"),
+    }.items():
         monkeypatch.setenv(name, value)
     return tmp_path
 
@@ -32,8 +36,15 @@ def invoke(*args):
 def test_help_lists_serve_and_every_app_command(cli_env):
     result = invoke("--help")
     assert result.exit_code == 0, result.output
-    for name in ("serve", "migrate", "init-db", "backup", "prune-security-records",
-                 "create-staff", "reconcile-payments"):
+    for name in (
+        "serve",
+        "migrate",
+        "init-db",
+        "backup",
+        "prune-security-records",
+        "create-staff",
+        "reconcile-payments",
+    ):
         assert name in result.output
     assert "--app" not in result.output and "--env-file" not in result.output
 

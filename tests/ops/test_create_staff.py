@@ -1,5 +1,6 @@
 """`flask create-staff`: an operator makes a reviewer or an admin, whose TOTP secret is
 printed once; what it refuses."""
+
 import re
 
 import pytest
@@ -10,8 +11,18 @@ from tests.helpers import STAFF_PASSWORD, staff_login
 
 def test_create_staff_prints_the_totp_secret_once(app, clock):
     runner = app.test_cli_runner()
-    result = runner.invoke(args=["create-staff", "reviewer9", "--name", "Noura", "--civil-id",
-                                 "٢٩١٠٣٠١٠٤١٩٦", "--password-stdin"], input=STAFF_PASSWORD + "\n")
+    result = runner.invoke(
+        args=[
+            "create-staff",
+            "reviewer9",
+            "--name",
+            "Noura",
+            "--civil-id",
+            "٢٩١٠٣٠١٠٤١٩٦",
+            "--password-stdin",
+        ],
+        input=STAFF_PASSWORD + "\n",
+    )
     assert result.exit_code == 0, result.output
     secret = re.search(r"TOTP secret: ([A-Z2-7]+)", result.output).group(1)
     assert "otpauth://totp/Tameen:reviewer9?secret=" + secret in result.output
@@ -25,22 +36,33 @@ def test_create_staff_prints_the_totp_secret_once(app, clock):
 
 def test_create_staff_with_a_civil_id_login_and_admin_role(app, clock):
     runner = app.test_cli_runner()
-    result = runner.invoke(args=["create-staff", "279040907388", "--name", "Fahad", "--role", "admin"],
-                           input=f"{STAFF_PASSWORD}\n{STAFF_PASSWORD}\n")
+    result = runner.invoke(
+        args=["create-staff", "279040907388", "--name", "Fahad", "--role", "admin"],
+        input=f"{STAFF_PASSWORD}\n{STAFF_PASSWORD}\n",
+    )
     assert result.exit_code == 0, result.output
     staff = StaffMember.get(StaffMember.login == "279040907388")
     assert staff.is_admin and staff.civil_id == "279040907388"
 
 
-@pytest.mark.parametrize("args, stdin, message", [
-    (["staffer", "--name", "X Y"], STAFF_PASSWORD, "--civil-id is required"),
-    (["290011500180", "--name", "X Y"], STAFF_PASSWORD, "not a valid civil ID"),
-    (["a", "--name", "X Y", "--civil-id", "291030104196"], STAFF_PASSWORD, "user name is 2 to 40"),
-    (["staffer", "--name", "X Y", "--civil-id", "291030104196", "--role", "boss"], STAFF_PASSWORD, "boss"),
-    (["staffer", "--name", "X Y", "--civil-id", "291030104196"], "password", "password refused"),
-])
+@pytest.mark.parametrize(
+    "args, stdin, message",
+    [
+        (["staffer", "--name", "X Y"], STAFF_PASSWORD, "--civil-id is required"),
+        (["290011500180", "--name", "X Y"], STAFF_PASSWORD, "not a valid civil ID"),
+        (["a", "--name", "X Y", "--civil-id", "291030104196"], STAFF_PASSWORD, "user name is 2 to 40"),
+        (
+            ["staffer", "--name", "X Y", "--civil-id", "291030104196", "--role", "boss"],
+            STAFF_PASSWORD,
+            "boss",
+        ),
+        (["staffer", "--name", "X Y", "--civil-id", "291030104196"], "password", "password refused"),
+    ],
+)
 def test_create_staff_refusals(app, args, stdin, message):
-    result = app.test_cli_runner().invoke(args=["create-staff", *args, "--password-stdin"], input=stdin + "\n")
+    result = app.test_cli_runner().invoke(
+        args=["create-staff", *args, "--password-stdin"], input=stdin + "\n"
+    )
     assert result.exit_code != 0 and message in result.output
     assert not StaffMember.select().exists()
 

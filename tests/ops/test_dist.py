@@ -1,5 +1,6 @@
 """The single file: built as `make dist` builds it, then run as an operator would, with a
 fresh SQLite database, under the production settings. One build for the whole module."""
+
 import json
 import os
 import re
@@ -34,8 +35,12 @@ def free_port() -> int:
 @pytest.fixture(scope="module")
 def pyz(tmp_path_factory) -> Path:
     output = tmp_path_factory.mktemp("dist") / "tameen.pyz"
-    subprocess.run([sys.executable, str(ROOT / "scripts" / "build_dist.py"), "--output", str(output)],
-                   cwd=ROOT, check=True, timeout=600)
+    subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "build_dist.py"), "--output", str(output)],
+        cwd=ROOT,
+        check=True,
+        timeout=600,
+    )
     return output
 
 
@@ -44,30 +49,42 @@ def site(tmp_path, pyz) -> dict:
     """Where an operator would run it: a working folder, the environment of the systemd unit."""
     port = free_port()
     env = {key: value for key, value in os.environ.items() if not key.startswith(("FLASK_", "APP_"))}
-    env.update({
-        "APP_ENV": "production",
-        "SECRET_KEY": "dist-" + "s" * 40,
-        "SMS_HTTP_URL": "https://sms.invalid/send",
-        "PUBLIC_URL": f"https://{PUBLIC_HOST}",
-        "OPERATOR_NAME_EN": "Dist Test Operator",
-        "PAYMENT_GATEWAY": "sandbox", "ALLOW_SANDBOX_IN_PRODUCTION": "1",
-        "HOST": "127.0.0.1", "PORT": str(port), "WEB_CONCURRENCY": "2",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'tameen.sqlite3'}",
-        "SHIV_ROOT": str(tmp_path / "shiv"),
-    })
+    env.update(
+        {
+            "APP_ENV": "production",
+            "SECRET_KEY": "dist-" + "s" * 40,
+            "SMS_HTTP_URL": "https://sms.invalid/send",
+            "PUBLIC_URL": f"https://{PUBLIC_HOST}",
+            "OPERATOR_NAME_EN": "Dist Test Operator",
+            "PAYMENT_GATEWAY": "sandbox",
+            "ALLOW_SANDBOX_IN_PRODUCTION": "1",
+            "HOST": "127.0.0.1",
+            "PORT": str(port),
+            "WEB_CONCURRENCY": "2",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'tameen.sqlite3'}",
+            "SHIV_ROOT": str(tmp_path / "shiv"),
+        }
+    )
     env.pop("INSTANCE_PATH", None)
     return {"env": env, "port": port, "folder": tmp_path, "pyz": pyz}
 
 
 def run(site: dict, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([*PYTHON, str(site["pyz"]), *args], cwd=site["folder"], env=site["env"],
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [*PYTHON, str(site["pyz"]), *args],
+        cwd=site["folder"],
+        env=site["env"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def fetch(port: int, path: str, headers: dict | None = None):
     """As the reverse proxy would ask: for the public host, unless `headers` say another."""
-    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}",
-                                     headers={"Host": PUBLIC_HOST, **(headers or {})})
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}{path}", headers={"Host": PUBLIC_HOST, **(headers or {})}
+    )
     with urllib.request.urlopen(request, timeout=5) as response:
         return response.status, dict(response.headers), response.read()
 
@@ -75,22 +92,38 @@ def fetch(port: int, path: str, headers: dict | None = None):
 def test_the_file_carries_the_app_its_data_and_compiled_translations(pyz):
     with zipfile.ZipFile(pyz) as archive:
         names = set(archive.namelist())
-    for needed in ("tameen_cli.py", "app.py", "models/__init__.py", "templates/base.html",
-                   "static/js/htmx-2.0.11.min.js", "fee_schedules/seed.toml",
-                   "migrations/0001_baseline.py", "translations/ar/LC_MESSAGES/messages.mo",
-                   "translations/en/LC_MESSAGES/messages.mo", "domain/data/common-passwords.txt.gz",
-                   "flask/__init__.py", "gunicorn/__init__.py", "psycopg2/__init__.py"):
+    for needed in (
+        "tameen_cli.py",
+        "app.py",
+        "models/__init__.py",
+        "templates/base.html",
+        "static/js/htmx-2.0.11.min.js",
+        "fee_schedules/seed.toml",
+        "migrations/0001_baseline.py",
+        "translations/ar/LC_MESSAGES/messages.mo",
+        "translations/en/LC_MESSAGES/messages.mo",
+        "domain/data/common-passwords.txt.gz",
+        "flask/__init__.py",
+        "gunicorn/__init__.py",
+        "psycopg2/__init__.py",
+    ):
         assert f"site-packages/{needed}" in names, needed
-    assert not any(name.startswith(("site-packages/tests/", "site-packages/bench/",
-                                    "site-packages/scripts/")) for name in names)
-    assert not any(name.startswith("site-packages/translations/") and name.endswith(".po")
-                   for name in names)
+    assert not any(
+        name.startswith(("site-packages/tests/", "site-packages/bench/", "site-packages/scripts/"))
+        for name in names
+    )
+    assert not any(name.startswith("site-packages/translations/") and name.endswith(".po") for name in names)
 
 
 def test_serve_answers_the_start_page_and_healthz_on_a_fresh_database(site):
     log = open(site["folder"] / "serve.log", "w+")
-    server = subprocess.Popen([*PYTHON, str(site["pyz"]), "serve"], cwd=site["folder"],
-                              env=site["env"], stdout=log, stderr=subprocess.STDOUT)
+    server = subprocess.Popen(
+        [*PYTHON, str(site["pyz"]), "serve"],
+        cwd=site["folder"],
+        env=site["env"],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     try:
         deadline = time.monotonic() + 90  # the first run unpacks the file
         while True:
@@ -143,7 +176,12 @@ def test_the_operator_commands(site):
     listing = run(site, "--help").stdout
     for command in ("serve", "migrate", "init-db", "backup", "create-staff", "reconcile-payments"):
         assert command in listing
-    refused = subprocess.run([*PYTHON, str(site["pyz"]), "backup"], cwd=site["folder"],
-                             env={**site["env"], "SECRET_KEY": ""}, capture_output=True, text=True,
-                             timeout=120)
+    refused = subprocess.run(
+        [*PYTHON, str(site["pyz"]), "backup"],
+        cwd=site["folder"],
+        env={**site["env"], "SECRET_KEY": ""},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert refused.returncode == 1 and "SECRET_KEY is required in production" in refused.stderr

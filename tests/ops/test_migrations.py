@@ -1,6 +1,7 @@
 """Schema migrations: a database made by an older version is upgraded in place and keeps
 every row; a new database is made from the models with every migration recorded; the
 upgraded schema is the fresh one (a changed column without a migration fails here)."""
+
 import shutil
 from datetime import date, datetime, timedelta
 
@@ -10,8 +11,15 @@ from playhouse.db_url import connect
 import migrations
 import models
 from domain.passwords import hash_password, make_hasher
-from tests.helpers import (PASSWORD, civil_id_for, csrf_token_for, database_url_for, login, make_app,
-                           register_and_login)
+from tests.helpers import (
+    PASSWORD,
+    civil_id_for,
+    csrf_token_for,
+    database_url_for,
+    login,
+    make_app,
+    register_and_login,
+)
 from tests.ops import baseline_schema as old
 
 AT = datetime(2025, 12, 1, 9, 30, 0)
@@ -30,14 +38,37 @@ def fill_accounts() -> None:
     hashed = hash_password(make_hasher(cheap=True), PASSWORD)
     for n in range(1, 4):
         user = old.User.create(
-            civil_id=civil_id_for(10 * n), name_ar="سارة أحمد", name_en=f"Sara {n}", user_name=f"sara{n}",
-            mobile=f"+9655000000{n}", email=f"sara{n}@example.com", gender="female", language="ar",
-            governorate="KW-HA", account_kind="personal", created_at=AT,
-            password_hash=hashed if n == 1 else None, mobile_verified_at=AT if n == 1 else None)
-        old.OneTimeCode.create(purpose="register", user=user, mobile=user.mobile, code_hash="s$h",
-                               created_at=AT, expires_at=AT + timedelta(minutes=10))
-    old.OneTimeCode.create(purpose="reset", user=None, mobile="+96560000001", code_hash="d$h",
-                           created_at=AT, expires_at=AT + timedelta(minutes=10), attempts=2)
+            civil_id=civil_id_for(10 * n),
+            name_ar="سارة أحمد",
+            name_en=f"Sara {n}",
+            user_name=f"sara{n}",
+            mobile=f"+9655000000{n}",
+            email=f"sara{n}@example.com",
+            gender="female",
+            language="ar",
+            governorate="KW-HA",
+            account_kind="personal",
+            created_at=AT,
+            password_hash=hashed if n == 1 else None,
+            mobile_verified_at=AT if n == 1 else None,
+        )
+        old.OneTimeCode.create(
+            purpose="register",
+            user=user,
+            mobile=user.mobile,
+            code_hash="s$h",
+            created_at=AT,
+            expires_at=AT + timedelta(minutes=10),
+        )
+    old.OneTimeCode.create(
+        purpose="reset",
+        user=None,
+        mobile="+96560000001",
+        code_hash="d$h",
+        created_at=AT,
+        expires_at=AT + timedelta(minutes=10),
+        attempts=2,
+    )
     old.RateLimit.create(key="login-account:abc", window_started_at=AT, hits=3)
     old.SmsMessage.create(to="+96550000001", body="رمزك 123456", sent_at=AT)
 
@@ -45,13 +76,31 @@ def fill_accounts() -> None:
 def fill_requests() -> None:
     owner = old.User.get(old.User.name_en == "Sara 1")
     request = old.InsuranceRequest.create(
-        reference="TM-7K3Q-9XP4", owner=owner, state="awaiting_payment", service_type="new",
-        sponsor_name="Ali", sponsor_civil_id=civil_id_for(9), insurance_status="new", years=1,
-        schedule_id="seed", total_fils=50_000, created_at=AT, updated_at=AT, frozen_at=AT)
-    old.InsuredPerson.create(request=request, position=0, civil_id=civil_id_for(5), name="Omar",
-                             category_code="worker", passport_number="P123",
-                             passport_expiry=date(2030, 1, 1), annual_fils=50_000,
-                             subtotal_fils=50_000)
+        reference="TM-7K3Q-9XP4",
+        owner=owner,
+        state="awaiting_payment",
+        service_type="new",
+        sponsor_name="Ali",
+        sponsor_civil_id=civil_id_for(9),
+        insurance_status="new",
+        years=1,
+        schedule_id="seed",
+        total_fils=50_000,
+        created_at=AT,
+        updated_at=AT,
+        frozen_at=AT,
+    )
+    old.InsuredPerson.create(
+        request=request,
+        position=0,
+        civil_id=civil_id_for(5),
+        name="Omar",
+        category_code="worker",
+        passport_number="P123",
+        passport_expiry=date(2030, 1, 1),
+        annual_fils=50_000,
+        subtotal_fils=50_000,
+    )
 
 
 def snapshot(database, tables) -> dict:
@@ -60,8 +109,10 @@ def snapshot(database, tables) -> dict:
     for table in tables:
         columns = [c.name for c in database.get_columns(table)]
         quoted = ", ".join(f'"{c}"' for c in columns)
-        rows[table] = (columns, sorted(database.execute_sql(f'SELECT {quoted} FROM "{table}"')
-                                       .fetchall(), key=repr))
+        rows[table] = (
+            columns,
+            sorted(database.execute_sql(f'SELECT {quoted} FROM "{table}"').fetchall(), key=repr),
+        )
     return rows
 
 
@@ -70,8 +121,10 @@ def rows_now(database, before: dict) -> dict:
     now = {}
     for table, (columns, _rows) in before.items():
         quoted = ", ".join(f'"{c}"' for c in columns)
-        now[table] = (columns, sorted(database.execute_sql(f'SELECT {quoted} FROM "{table}"')
-                                      .fetchall(), key=repr))
+        now[table] = (
+            columns,
+            sorted(database.execute_sql(f'SELECT {quoted} FROM "{table}"').fetchall(), key=repr),
+        )
     return now
 
 
@@ -130,13 +183,18 @@ def test_a_baseline_database_upgrades_to_the_schema_a_fresh_one_gets(tmp_path):
 
 def schema(database) -> dict:
     tables = sorted(set(database.get_tables()) - {migrations.TABLE})
-    return {table: {
-        "columns": sorted((c.name, c.data_type.lower(), c.null, c.primary_key)
-                          for c in database.get_columns(table)),
-        "indexes": sorted((tuple(i.columns), i.unique) for i in database.get_indexes(table)),
-        "foreign_keys": sorted((f.column, f.dest_table, f.dest_column)
-                               for f in database.get_foreign_keys(table)),
-    } for table in tables}
+    return {
+        table: {
+            "columns": sorted(
+                (c.name, c.data_type.lower(), c.null, c.primary_key) for c in database.get_columns(table)
+            ),
+            "indexes": sorted((tuple(i.columns), i.unique) for i in database.get_indexes(table)),
+            "foreign_keys": sorted(
+                (f.column, f.dest_table, f.dest_column) for f in database.get_foreign_keys(table)
+            ),
+        }
+        for table in tables
+    }
 
 
 def test_a_new_database_is_made_from_the_models_with_every_migration_recorded(app):
@@ -146,7 +204,7 @@ def test_a_new_database_is_made_from_the_models_with_every_migration_recorded(ap
     assert migrations.upgrade(models.db, models.MODELS) == []  # nothing left to do
 
 
-CHANGE = '''
+CHANGE = """
 from peewee import CharField, IntegerField
 
 
@@ -162,7 +220,7 @@ def up(migrator, db):
 
 
 import migrations  # noqa: E402
-'''
+"""
 
 
 def test_a_migration_that_rebuilds_a_table_keeps_the_rows_that_point_at_it(tmp_path, clock):

@@ -1,5 +1,6 @@
 """migrations/0002_payment_inquiry_times.py: a database whose payment table predates the
 two columns gets them, and keeps every payment."""
+
 from playhouse.migrate import SchemaMigrator, migrate
 
 import migrations
@@ -19,10 +20,13 @@ def test_a_payment_table_without_the_inquiry_times_gets_them(tmp_path):
         before = models.db.execute_sql('SELECT id, track_id, state FROM "payment" ORDER BY id').fetchall()
         assert before
         # The database as the version before this migration left it.
-        migrate(*[SchemaMigrator.from_database(models.db.obj).drop_column("payment", name)
-                  for name in ("last_asked_at", "closed_at")])
-        models.db.execute_sql(f'DELETE FROM "{migrations.TABLE}" WHERE name = {models.db.obj.param}',
-                              (NAME,))
+        migrate(
+            *[
+                SchemaMigrator.from_database(models.db.obj).drop_column("payment", name)
+                for name in ("last_asked_at", "closed_at")
+            ]
+        )
+        models.db.execute_sql(f'DELETE FROM "{migrations.TABLE}" WHERE name = {models.db.obj.param}', (NAME,))
         assert not migrations.has_column(models.db, "payment", "closed_at")
 
     assert migrations.upgrade(models.db, models.MODELS) == [NAME]

@@ -1,6 +1,7 @@
 """flask send-reminders: the dry run lists and sends nothing, a run prints its counts and
 sends each reminder once, and two runs started at once as two processes send each
 reminder once between them (on PostgreSQL too, with TEST_DATABASE_URL)."""
+
 import os
 import subprocess
 import sys
@@ -32,22 +33,39 @@ def paid_ending_in(owner, days: int, serial: int) -> InsuranceRequest:
         paid_on = date(anniversary.year - 1, 2, 28)
     insurance_request = InsuranceRequest.start(owner)
     insurance_request.choose_service_type("individual")
-    InsuredPerson.create(request=insurance_request, position=0, civil_id=civil_id_for(200 + serial),
-                         name=f"Person {serial}", category_code="worker", passport_number="A1234567",
-                         passport_expiry=date(2045, 1, 1))
+    InsuredPerson.create(
+        request=insurance_request,
+        position=0,
+        civil_id=civil_id_for(200 + serial),
+        name=f"Person {serial}",
+        category_code="worker",
+        passport_number="A1234567",
+        passport_expiry=date(2045, 1, 1),
+    )
     insurance_request.set_sponsor("Sara Ahmed", owner.civil_id)
     insurance_request.set_cover("new", 1, None)
     InsuranceRequest.update(state=InsuranceRequest.PAID, total_fils=0).where(
-        InsuranceRequest.id == insurance_request.id).execute()
+        InsuranceRequest.id == insurance_request.id
+    ).execute()
     Receipt.create(request=insurance_request, amount_fils=0, paid_at=datetime.combine(paid_on, time(9)))
     return insurance_request
 
 
 def make_owner(serial=1, language="en") -> User:
-    return User.create(civil_id=civil_id_for(serial), name_ar="سارة", name_en="Sara", user_name="Sara",
-                       mobile=f"+9655000000{serial}", email="sara@example.com", gender="female",
-                       language=language, governorate="KW-HA", account_kind="personal",
-                       password_hash="not a hash", mobile_verified_at=models.now())
+    return User.create(
+        civil_id=civil_id_for(serial),
+        name_ar="سارة",
+        name_en="Sara",
+        user_name="Sara",
+        mobile=f"+9655000000{serial}",
+        email="sara@example.com",
+        gender="female",
+        language=language,
+        governorate="KW-HA",
+        account_kind="personal",
+        password_hash="not a hash",
+        mobile_verified_at=models.now(),
+    )
 
 
 @pytest.fixture
@@ -100,12 +118,22 @@ def test_two_processes_at_once_send_each_reminder_once(tmp_path):
     with app.app_context():
         owner = make_owner()
         made = [paid_ending_in(owner, 10, serial) for serial in range(12)]
-    env = {**os.environ, "APP_ENV": "testing", "SECRET_KEY": "test-" + "x" * 40,
-           "DATABASE_URL": database_url_for(tmp_path), "INSTANCE_PATH": str(tmp_path / "instance"),
-           "SMS_BACKEND": "outbox", "FLASK_RUN_FROM_CLI": "false"}
+    env = {
+        **os.environ,
+        "APP_ENV": "testing",
+        "SECRET_KEY": "test-" + "x" * 40,
+        "DATABASE_URL": database_url_for(tmp_path),
+        "INSTANCE_PATH": str(tmp_path / "instance"),
+        "SMS_BACKEND": "outbox",
+        "FLASK_RUN_FROM_CLI": "false",
+    }
     command = [sys.executable, "-m", "flask", "--app", "app", "send-reminders"]
-    runs = [subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                             text=True) for _ in range(2)]
+    runs = [
+        subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        )
+        for _ in range(2)
+    ]
     outputs = [run.communicate(timeout=120)[0] for run in runs]
     assert all(run.returncode == 0 for run in runs), outputs
     with app.app_context(), models.db.connection_context():

@@ -1,4 +1,5 @@
 """`python app.py` serves the app; production refuses to start when misconfigured."""
+
 import os
 import socket
 import subprocess
@@ -18,11 +19,16 @@ def free_port() -> int:
 
 def test_python_app_py_serves_on_the_configured_port(tmp_path):
     port = free_port()
-    env = {**os.environ, "PORT": str(port), "SECRET_KEY": "s" * 40,
-           "DATABASE_URL": f"sqlite:///{tmp_path / 'serve.sqlite3'}"}
+    env = {
+        **os.environ,
+        "PORT": str(port),
+        "SECRET_KEY": "s" * 40,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'serve.sqlite3'}",
+    }
     env.pop("APP_ENV", None)
-    server = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env,
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    server = subprocess.Popen(
+        [sys.executable, "app.py"], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
     try:
         body = None
         for _ in range(100):
@@ -41,18 +47,29 @@ def test_python_app_py_serves_on_the_configured_port(tmp_path):
 
 
 def test_production_refuses_to_start_without_a_secret_key(tmp_path):
-    env = {**os.environ, "APP_ENV": "production", "SECRET_KEY": "",
-           "DATABASE_URL": f"sqlite:///{tmp_path / 'prod.sqlite3'}"}
-    result = subprocess.run([sys.executable, "app.py"], cwd=ROOT, env=env,
-                            capture_output=True, text=True, timeout=60)
+    env = {
+        **os.environ,
+        "APP_ENV": "production",
+        "SECRET_KEY": "",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'prod.sqlite3'}",
+    }
+    result = subprocess.run(
+        [sys.executable, "app.py"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
     assert result.returncode != 0
     assert "SECRET_KEY is required in production" in result.stderr
 
 
 def test_production_refuses_to_start_without_its_public_address(tmp_path):
-    env = {**os.environ, "APP_ENV": "production", "SECRET_KEY": "s" * 40, "PUBLIC_URL": "",
-           "DATABASE_URL": f"sqlite:///{tmp_path / 'prod.sqlite3'}"}
-    result = subprocess.run([sys.executable, "app.py"], cwd=ROOT, env=env,
-                            capture_output=True, text=True, timeout=60)
+    env = {
+        **os.environ,
+        "APP_ENV": "production",
+        "SECRET_KEY": "s" * 40,
+        "PUBLIC_URL": "",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'prod.sqlite3'}",
+    }
+    result = subprocess.run(
+        [sys.executable, "app.py"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
     assert result.returncode != 0
     assert "PUBLIC_URL is required in production" in result.stderr

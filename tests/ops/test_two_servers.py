@@ -6,6 +6,7 @@ request, as the balancer passes it on), so whatever a server kept in its own mem
 
 Only on PostgreSQL (`make test-postgres`, CI): two servers do not share a SQLite file
 (README, "Moving to PostgreSQL, and several app servers")."""
+
 import http.cookiejar
 import os
 import re
@@ -22,12 +23,25 @@ import pytest
 
 from tests.fakes.knet_bank import PASSWORD as BANK_PASSWORD
 from tests.fakes.knet_bank import RESOURCE_KEY, TRANPORTAL_ID, query_of, serve_in_thread
-from tests.helpers import (ADULT, ON_POSTGRES, PASSWORD, REGISTRATION, SECOND, civil_id_for,
-                           database_url_for, mobile_for, person)
+from tests.helpers import (
+    ADULT,
+    ON_POSTGRES,
+    PASSWORD,
+    REGISTRATION,
+    SECOND,
+    civil_id_for,
+    database_url_for,
+    mobile_for,
+    person,
+)
 
-pytestmark = [pytest.mark.postgres,
-              pytest.mark.skipif(not ON_POSTGRES, reason="two servers share a PostgreSQL "
-                                 "database: set TEST_DATABASE_URL (make test-postgres)")]
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.skipif(
+        not ON_POSTGRES,
+        reason="two servers share a PostgreSQL database: set TEST_DATABASE_URL (make test-postgres)",
+    ),
+]
 
 ROOT = Path(__file__).resolve().parents[2]
 PUBLIC_HOST = "tameen.test"
@@ -62,16 +76,14 @@ class Browser:
     def __init__(self, servers: list[str]):
         self.servers = servers
         self.jar = http.cookiejar.CookieJar()
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar),
-                                                  _NoRedirects)
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar), _NoRedirects)
         self.get(0, "/?lang=en")  # remembered in a cookie: the pages' words are English
 
     def open(self, server: int, path: str, data: dict | None = None) -> Answer:
         if path.startswith(PUBLIC_URL):
-            path = path[len(PUBLIC_URL):]
+            path = path[len(PUBLIC_URL) :]
         body = urlencode(data).encode() if data is not None else None
-        call = urllib.request.Request(self.servers[server] + path, data=body,
-                                      headers={"Host": PUBLIC_HOST})
+        call = urllib.request.Request(self.servers[server] + path, data=body, headers={"Host": PUBLIC_HOST})
         try:
             with self.opener.open(call, timeout=30) as answer:
                 return Answer(answer.status, answer.headers, answer.read())
@@ -109,8 +121,9 @@ class Site:
         return rows
 
     def sms_to(self, e164: str) -> list[str]:
-        return [body for (body,) in self.query(
-            'SELECT body FROM smsmessage WHERE "to" = %s ORDER BY id', e164)]
+        return [
+            body for (body,) in self.query('SELECT body FROM smsmessage WHERE "to" = %s ORDER BY id', e164)
+        ]
 
     def latest_code(self, e164: str) -> str:
         return re.search(r"\b([0-9]{6})\b", self.sms_to(e164)[-1]).group(1)
@@ -118,10 +131,17 @@ class Site:
     def on_both_at_once(self, command: str) -> list[str]:
         """An operator command started on both servers at the same moment (each server's
         cron); what each printed."""
-        runs = [subprocess.Popen([sys.executable, "-m", "flask", "--app", "app", command],
-                                 cwd=ROOT, env={**self.env, "INSTANCE_PATH": folder},
-                                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-                for folder in self.instances]
+        runs = [
+            subprocess.Popen(
+                [sys.executable, "-m", "flask", "--app", "app", command],
+                cwd=ROOT,
+                env={**self.env, "INSTANCE_PATH": folder},
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                text=True,
+            )
+            for folder in self.instances
+        ]
         outputs = [run.communicate(timeout=120)[0] for run in runs]
         assert [run.returncode for run in runs] == [0, 0], "\n".join(outputs)
         return outputs
@@ -139,25 +159,40 @@ def site(tmp_path, bank):
     """Two gunicorn servers, started at once on an empty schema (their migrations meet
     at PostgreSQL's advisory lock), each with an instance folder of its own."""
     database_url = database_url_for(tmp_path)
-    env = {key: value for key, value in os.environ.items()
-           if not key.startswith(("FLASK_", "APP_", "SMS_", "KNET_", "PAYMENT_"))}
-    env.update({
-        "APP_ENV": "testing", "SECRET_KEY": "two-servers-" + "k" * 40,
-        "DATABASE_URL": database_url, "PUBLIC_URL": PUBLIC_URL, "SMS_BACKEND": "outbox",
-        "PAYMENT_GATEWAY": "knet", "KNET_TRANPORTAL_ID": TRANPORTAL_ID,
-        "KNET_PASSWORD": BANK_PASSWORD, "KNET_RESOURCE_KEY": RESOURCE_KEY,
-        "KNET_GATEWAY_URL": bank.url, "KNET_TIMEOUT": "5",
-    })
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("FLASK_", "APP_", "SMS_", "KNET_", "PAYMENT_"))
+    }
+    env.update(
+        {
+            "APP_ENV": "testing",
+            "SECRET_KEY": "two-servers-" + "k" * 40,
+            "DATABASE_URL": database_url,
+            "PUBLIC_URL": PUBLIC_URL,
+            "SMS_BACKEND": "outbox",
+            "PAYMENT_GATEWAY": "knet",
+            "KNET_TRANPORTAL_ID": TRANPORTAL_ID,
+            "KNET_PASSWORD": BANK_PASSWORD,
+            "KNET_RESOURCE_KEY": RESOURCE_KEY,
+            "KNET_GATEWAY_URL": bank.url,
+            "KNET_TIMEOUT": "5",
+        }
+    )
     ports = [free_port(), free_port()]
     instances = [str(tmp_path / f"instance{n}") for n in range(2)]
     processes, logs = [], []
     for n, port in enumerate(ports):
         logs.append(open(tmp_path / f"server{n}.log", "w+"))
-        processes.append(subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-w", "1", "-b", f"127.0.0.1:{port}",
-             "app:create_app()"],
-            cwd=ROOT, env={**env, "INSTANCE_PATH": instances[n]},
-            stdout=logs[-1], stderr=subprocess.STDOUT))
+        processes.append(
+            subprocess.Popen(
+                [sys.executable, "-m", "gunicorn", "-w", "1", "-b", f"127.0.0.1:{port}", "app:create_app()"],
+                cwd=ROOT,
+                env={**env, "INSTANCE_PATH": instances[n]},
+                stdout=logs[-1],
+                stderr=subprocess.STDOUT,
+            )
+        )
     try:
         for n, port in enumerate(ports):
             deadline = time.monotonic() + 60
@@ -186,8 +221,9 @@ def register(site: Site, browser: Browser, serial: int) -> str:
     assert started.status == 302 and started.location.endswith("/register/code"), started.text
     typed = browser.submit(1, "/register/code", {"code": site.latest_code("+965" + mobile)})
     assert typed.status == 302 and typed.location.endswith("/register/password"), typed.text
-    chosen = browser.submit(0, "/register/password", {"full_name": "Sara Ahmed", "password": PASSWORD,
-                                                      "confirm": PASSWORD})
+    chosen = browser.submit(
+        0, "/register/password", {"full_name": "Sara Ahmed", "password": PASSWORD, "confirm": PASSWORD}
+    )
     assert chosen.status == 302, chosen.text
     return civil_id
 
@@ -197,10 +233,14 @@ def awaiting_payment(browser: Browser) -> str:
     servers; its reference. press_pay confirms it, which goes on to the bank."""
     started = browser.submit(0, "/requests/new", {}, form_page="/requests")
     reference = re.search(r"/requests/(TM-[^/]+)/people", started.location).group(1)
-    answers = [("people", {**person(0, ADULT, "Ali"), **person(1, SECOND, "Mona", "domestic_worker"),
-                           "action": "continue"}),
-               ("sponsor", {"sponsor_name": "Sponsor", "sponsor_civil_id": ADULT}),
-               ("cover", {"insurance_status": "new", "years": "2"})]
+    answers = [
+        (
+            "people",
+            {**person(0, ADULT, "Ali"), **person(1, SECOND, "Mona", "domestic_worker"), "action": "continue"},
+        ),
+        ("sponsor", {"sponsor_name": "Sponsor", "sponsor_civil_id": ADULT}),
+        ("cover", {"insurance_status": "new", "years": "2"}),
+    ]
     for n, (page, fields) in enumerate(answers):
         answer = browser.submit(n % 2, f"/requests/{reference}/{page}", fields)
         assert answer.status == 302, (page, answer.text)
@@ -210,22 +250,27 @@ def awaiting_payment(browser: Browser) -> str:
 def paid_messages(site: Site, civil_id: str, reference: str) -> int:
     """How many SMS told the owner of `civil_id` that `reference` was paid."""
     mobile = site.query('SELECT mobile FROM "user" WHERE civil_id = %s', civil_id)[0][0]
-    return sum(f"we received KWD\xa0110.000 for request {reference}" in body
-               for body in site.sms_to(mobile))
+    return sum(f"we received KWD\xa0110.000 for request {reference}" in body for body in site.sms_to(mobile))
 
 
 def to_server(url: str):
     """The bank's server posting its notice: the balancer passes it to the server at `url`."""
+
     def deliver(response_url: str, body: bytes, timeout: float) -> tuple[int, str, str]:
         parts = urlsplit(response_url)
         assert f"{parts.scheme}://{parts.netloc}" == PUBLIC_URL
-        call = urllib.request.Request(url + parts.path, data=body, method="POST", headers={
-            "Host": PUBLIC_HOST, "Content-Type": "application/x-www-form-urlencoded"})
+        call = urllib.request.Request(
+            url + parts.path,
+            data=body,
+            method="POST",
+            headers={"Host": PUBLIC_HOST, "Content-Type": "application/x-www-form-urlencoded"},
+        )
         try:
             with urllib.request.urlopen(call, timeout=timeout) as answer:
                 return answer.status, answer.headers.get("Content-Type", ""), answer.read().decode()
         except urllib.error.HTTPError as error:
             return error.code, error.headers.get("Content-Type", ""), ""
+
     return deliver
 
 
@@ -275,8 +320,12 @@ def test_rate_limits_count_across_both_servers(site):
     # A code may be typed wrong five times in all, whichever server checks it.
     other = site.browser()
     mobile = mobile_for(1902)
-    assert other.submit(1, "/register", {**REGISTRATION, "civil_id": civil_id_for(1902),
-                                         "mobile": mobile}).status == 302
+    assert (
+        other.submit(
+            1, "/register", {**REGISTRATION, "civil_id": civil_id_for(1902), "mobile": mobile}
+        ).status
+        == 302
+    )
     code = site.latest_code("+965" + mobile)
     wrong_code = f"{(int(code) + 1) % 1_000_000:06d}"
     for n in range(4):
@@ -302,8 +351,12 @@ def test_the_banks_notice_reaches_one_server_and_the_browser_the_other_paid_once
     assert browser.get(1, arrived.location).status == 200
 
     # The bank's server tries again, at the first server this time: nothing changes.
-    assert to_server(site.servers[0])(f"{PUBLIC_URL}/payments/notify",
-                                      urlencode(notice["fields"]).encode(), 5)[0] == 200
+    assert (
+        to_server(site.servers[0])(f"{PUBLIC_URL}/payments/notify", urlencode(notice["fields"]).encode(), 5)[
+            0
+        ]
+        == 200
+    )
     assert browser.get(1, back).location.endswith(f"/requests/{reference}/receipt")
     assert site.query("SELECT state, count(*) FROM payment GROUP BY state") == [("paid", 1)]
     assert site.query("SELECT count(*) FROM auditevent WHERE action = 'request.paid'") == [(1,)]

@@ -1,4 +1,5 @@
 """Fixtures for the route tests: an applicant logged in through the real forms."""
+
 import pytest
 
 from tests.helpers import register_and_login

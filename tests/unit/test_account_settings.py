@@ -1,4 +1,5 @@
 """SMS and account settings read from the environment."""
+
 from pathlib import Path
 
 import pytest
@@ -6,8 +7,13 @@ import pytest
 from settings import ConfigError, load_settings
 from tests.helpers import PRODUCTION_KNET, PRODUCTION_OPERATOR, PRODUCTION_PUBLIC_URL
 
-PRODUCTION = {"APP_ENV": "production", "SECRET_KEY": "k" * 40, **PRODUCTION_KNET,
-              "PUBLIC_URL": PRODUCTION_PUBLIC_URL, **PRODUCTION_OPERATOR}
+PRODUCTION = {
+    "APP_ENV": "production",
+    "SECRET_KEY": "k" * 40,
+    **PRODUCTION_KNET,
+    "PUBLIC_URL": PRODUCTION_PUBLIC_URL,
+    **PRODUCTION_OPERATOR,
+}
 
 
 def settings(tmp_path: Path, **environ):
@@ -31,28 +37,38 @@ def test_production_needs_the_provider_address(tmp_path):
         settings(tmp_path, **PRODUCTION, SMS_BACKEND="http", SMS_HTTP_URL="")
     with pytest.raises(ConfigError, match="https"):
         settings(tmp_path, **PRODUCTION, SMS_HTTP_URL="http://sms.example/send")
-    ready = settings(tmp_path, **PRODUCTION, SMS_HTTP_URL="https://sms.example/send",
-                     SMS_HTTP_USERNAME="u", SMS_HTTP_PASSWORD="p", SMS_HTTP_TIMEOUT="5",
-                     SMS_HTTP_RETRIES="3")
+    ready = settings(
+        tmp_path,
+        **PRODUCTION,
+        SMS_HTTP_URL="https://sms.example/send",
+        SMS_HTTP_USERNAME="u",
+        SMS_HTTP_PASSWORD="p",
+        SMS_HTTP_TIMEOUT="5",
+        SMS_HTTP_RETRIES="3",
+    )
     assert ready["SMS_BACKEND"] == "http"
     assert (ready["SMS_HTTP_TIMEOUT"], ready["SMS_HTTP_RETRIES"]) == (5.0, 3)
     assert ready["PASSWORD_HASH_CHEAP"] is False
 
 
 def test_development_may_use_a_plain_http_provider(tmp_path):
-    ready = settings(tmp_path, APP_ENV="development", SMS_BACKEND="http",
-                     SMS_HTTP_URL="http://127.0.0.1:9999/sms")
+    ready = settings(
+        tmp_path, APP_ENV="development", SMS_BACKEND="http", SMS_HTTP_URL="http://127.0.0.1:9999/sms"
+    )
     assert ready["SMS_HTTP_URL"] == "http://127.0.0.1:9999/sms"
 
 
-@pytest.mark.parametrize("name, value", [
-    ("SMS_BACKEND", "carrier-pigeon"),
-    ("SMS_HTTP_TIMEOUT", "soon"),
-    ("SMS_HTTP_TIMEOUT", "0"),
-    ("SMS_HTTP_RETRIES", "-1"),
-    ("SMS_HTTP_RETRIES", "٣"),
-    ("PROXY_HOPS", "many"),
-])
+@pytest.mark.parametrize(
+    "name, value",
+    [
+        ("SMS_BACKEND", "carrier-pigeon"),
+        ("SMS_HTTP_TIMEOUT", "soon"),
+        ("SMS_HTTP_TIMEOUT", "0"),
+        ("SMS_HTTP_RETRIES", "-1"),
+        ("SMS_HTTP_RETRIES", "٣"),
+        ("PROXY_HOPS", "many"),
+    ],
+)
 def test_bad_values_are_refused_with_the_name(tmp_path, name, value):
     with pytest.raises(ConfigError, match=name):
         settings(tmp_path, APP_ENV="development", **{name: value})

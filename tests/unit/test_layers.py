@@ -10,6 +10,7 @@ A payment's path reads top to bottom, view -> service -> model and gateway, and 
 rules keep it from turning back. The tests have a rule of their own: no test module
 imports another, nor a conftest.py.
 """
+
 import ast
 from pathlib import Path
 
@@ -18,8 +19,18 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 FORBIDDEN = {
-    "domain": {"flask", "flask_babel", "flask_wtf", "peewee", "playhouse",
-               "models", "services", "views", "web", "gateways"},
+    "domain": {
+        "flask",
+        "flask_babel",
+        "flask_wtf",
+        "peewee",
+        "playhouse",
+        "models",
+        "services",
+        "views",
+        "web",
+        "gateways",
+    },
     "models": {"services", "views", "web", "gateways"},
     "services": {"views", "web"},
     "gateways": {"views", "web", "services"},
@@ -53,7 +64,7 @@ def imports_in(source: str, path: str, members: bool = False) -> list[tuple[int,
             found += [(node.lineno, alias.name) for alias in node.names]
         elif isinstance(node, ast.ImportFrom):
             if node.level:
-                base = package.split(".")[:len(package.split(".")) - (node.level - 1)]
+                base = package.split(".")[: len(package.split(".")) - (node.level - 1)]
                 name = ".".join(base + ([node.module] if node.module else []))
             else:
                 name = node.module
@@ -65,9 +76,11 @@ def imports_in(source: str, path: str, members: bool = False) -> list[tuple[int,
 
 def broken_rules(source: str, path: str, layer: str) -> list[str]:
     """One line per import the layer forbids: where it is and what it imports."""
-    return [f"{path}:{line} imports {name} ({layer} imports no {', '.join(sorted(FORBIDDEN[layer]))})"
-            for line, name in imports_in(source, path)
-            if name.split(".")[0] in FORBIDDEN[layer]]
+    return [
+        f"{path}:{line} imports {name} ({layer} imports no {', '.join(sorted(FORBIDDEN[layer]))})"
+        for line, name in imports_in(source, path)
+        if name.split(".")[0] in FORBIDDEN[layer]
+    ]
 
 
 @pytest.mark.parametrize("layer", sorted(FORBIDDEN))
@@ -83,9 +96,11 @@ def test_each_layer_imports_only_what_it_may(layer):
 
 def shared_test_code_broken(source: str, path: str) -> list[str]:
     """One line per import of a test module or a conftest.py."""
-    return [f"{path}:{line} imports {name}"
-            for line, name in imports_in(source, path, members=True)
-            if name.startswith("tests.") and name.rpartition(".")[2].startswith(("test_", "conftest"))]
+    return [
+        f"{path}:{line} imports {name}"
+        for line, name in imports_in(source, path, members=True)
+        if name.startswith("tests.") and name.rpartition(".")[2].startswith(("test_", "conftest"))
+    ]
 
 
 def test_no_test_module_imports_another_and_no_conftest_is_imported():
@@ -100,21 +115,26 @@ def test_no_test_module_imports_another_and_no_conftest_is_imported():
 
 # --- the checker itself ------------------------------------------------------------------
 
+
 def test_the_checker_finds_a_forbidden_import_inside_a_function():
     source = "import json\n\n\ndef total():\n    from flask import request\n    return request\n"
     assert broken_rules(source, "domain/sample.py", "domain") == [
         "domain/sample.py:5 imports flask (domain imports no flask, flask_babel, flask_wtf, gateways, "
-        "models, peewee, playhouse, services, views, web)"]
+        "models, peewee, playhouse, services, views, web)"
+    ]
 
 
-@pytest.mark.parametrize("source, layer, path, name", [
-    ("import views.payments.pay\n", "services", "services/payments.py", "views.payments.pay"),
-    ("from web.htmx import is_htmx\n", "services", "services/payments.py", "web.htmx"),
-    ("from services import payments\n", "gateways", "gateways/payments/knet.py", "services"),
-    ("from gateways.sms import OutboxBackend\n", "models", "models/accounts.py", "gateways.sms"),
-    ("import models\n", "domain", "domain/quote.py", "models"),
-    ("from playhouse.db_url import connect\n", "domain", "domain/__init__.py", "playhouse.db_url"),
-])
+@pytest.mark.parametrize(
+    "source, layer, path, name",
+    [
+        ("import views.payments.pay\n", "services", "services/payments.py", "views.payments.pay"),
+        ("from web.htmx import is_htmx\n", "services", "services/payments.py", "web.htmx"),
+        ("from services import payments\n", "gateways", "gateways/payments/knet.py", "services"),
+        ("from gateways.sms import OutboxBackend\n", "models", "models/accounts.py", "gateways.sms"),
+        ("import models\n", "domain", "domain/quote.py", "models"),
+        ("from playhouse.db_url import connect\n", "domain", "domain/__init__.py", "playhouse.db_url"),
+    ],
+)
 def test_the_checker_names_what_each_layer_may_not_import(source, layer, path, name):
     (broken,) = broken_rules(source, path, layer)
     assert broken.startswith(f"{path}:1 imports {name} ")
@@ -123,7 +143,10 @@ def test_the_checker_names_what_each_layer_may_not_import(source, layer, path, n
 def test_relative_imports_are_read_as_the_modules_they_name():
     source = "from . import base\nfrom .. import money\nfrom .knet import KnetGateway\n"
     assert imports_in(source, "gateways/payments/__init__.py") == [
-        (1, "gateways.payments"), (2, "gateways"), (3, "gateways.payments.knet")]
+        (1, "gateways.payments"),
+        (2, "gateways"),
+        (3, "gateways.payments.knet"),
+    ]
     assert imports_in(source.splitlines()[0], "models/payments.py") == [(1, "models")]
 
 
@@ -131,16 +154,20 @@ def test_allowed_imports_pass():
     source = "import re\nfrom datetime import date\nfrom domain.money import format_kwd\n"
     for layer in FORBIDDEN:
         assert broken_rules(source, f"{layer}/sample.py", layer) == []
-    assert broken_rules("from flask import current_app\nimport models\n", "services/sample.py",
-                        "services") == []
+    assert (
+        broken_rules("from flask import current_app\nimport models\n", "services/sample.py", "services") == []
+    )
 
 
-@pytest.mark.parametrize("source", [
-    "from tests.routes.requests.test_requests import ADULT\n",
-    "from tests.routes.requests import test_requests\n",
-    "from . import conftest\n",
-    "def helper():\n    from tests.conftest import form_post\n",
-])
+@pytest.mark.parametrize(
+    "source",
+    [
+        "from tests.routes.requests.test_requests import ADULT\n",
+        "from tests.routes.requests import test_requests\n",
+        "from . import conftest\n",
+        "def helper():\n    from tests.conftest import form_post\n",
+    ],
+)
 def test_the_checker_finds_a_test_module_or_conftest_imported(source):
     (broken,) = shared_test_code_broken(source, "tests/routes/desk/test_sample.py")
     assert broken.startswith("tests/routes/desk/test_sample.py:")

@@ -1,4 +1,5 @@
 """PAYMENT_GATEWAY and the K-Net settings: production never takes fake payments silently."""
+
 import pytest
 
 from gateways.payments import gateway_from_config, without_card_data
@@ -7,8 +8,13 @@ from gateways.payments.sandbox import SandboxGateway, sandbox_key
 from settings import ConfigError, load_settings
 from tests.helpers import PRODUCTION_KNET, PRODUCTION_OPERATOR, PRODUCTION_PUBLIC_URL
 
-PRODUCTION = {"APP_ENV": "production", "SECRET_KEY": "k" * 40, "SMS_HTTP_URL": "https://sms.example/",
-              "PUBLIC_URL": PRODUCTION_PUBLIC_URL, **PRODUCTION_OPERATOR}
+PRODUCTION = {
+    "APP_ENV": "production",
+    "SECRET_KEY": "k" * 40,
+    "SMS_HTTP_URL": "https://sms.example/",
+    "PUBLIC_URL": PRODUCTION_PUBLIC_URL,
+    **PRODUCTION_OPERATOR,
+}
 
 
 def settings(tmp_path, **environ):
@@ -39,21 +45,28 @@ def test_production_refuses_the_sandbox_unless_asked_for_a_demonstration(tmp_pat
     assert demo["PAYMENT_GATEWAY"] == "sandbox" and demo["ALLOW_SANDBOX_IN_PRODUCTION"]
 
 
-@pytest.mark.parametrize("name, value, message", [
-    ("KNET_RESOURCE_KEY", "too short", "16-character"),
-    ("KNET_RESOURCE_KEY", "é" * 16, "16-character"),
-    ("KNET_GATEWAY_URL", "http://www.kpaytest.com.kw/kpg", "https"),
-    ("KNET_GATEWAY_URL", "kpay", "https"),
-    ("KNET_TIMEOUT", "forever", "KNET_TIMEOUT"),
-])
+@pytest.mark.parametrize(
+    "name, value, message",
+    [
+        ("KNET_RESOURCE_KEY", "too short", "16-character"),
+        ("KNET_RESOURCE_KEY", "é" * 16, "16-character"),
+        ("KNET_GATEWAY_URL", "http://www.kpaytest.com.kw/kpg", "https"),
+        ("KNET_GATEWAY_URL", "kpay", "https"),
+        ("KNET_TIMEOUT", "forever", "KNET_TIMEOUT"),
+    ],
+)
 def test_bad_knet_settings_are_refused(tmp_path, name, value, message):
     with pytest.raises(ConfigError, match=message):
         settings(tmp_path, **PRODUCTION, **{**PRODUCTION_KNET, name: value})
 
 
 def test_a_plain_http_bank_is_allowed_outside_production(tmp_path):
-    ready = settings(tmp_path, APP_ENV="development", PAYMENT_GATEWAY="knet",
-                     **{**PRODUCTION_KNET, "KNET_GATEWAY_URL": "http://127.0.0.1:9/kpg"})
+    ready = settings(
+        tmp_path,
+        APP_ENV="development",
+        PAYMENT_GATEWAY="knet",
+        **{**PRODUCTION_KNET, "KNET_GATEWAY_URL": "http://127.0.0.1:9/kpg"},
+    )
     assert ready["KNET_GATEWAY_URL"] == "http://127.0.0.1:9/kpg"
 
 
@@ -64,8 +77,15 @@ def test_unknown_gateway(tmp_path):
 
 def test_sandbox_signatures():
     bank = SandboxGateway(sandbox_key("a" * 40))
-    fields = {"track_id": "1", "payment_id": "p", "result": "CAPTURED", "amount_fils": "5000",
-              "auth": "1", "ref": "2", "tran_id": "3"}
+    fields = {
+        "track_id": "1",
+        "payment_id": "p",
+        "result": "CAPTURED",
+        "amount_fils": "5000",
+        "auth": "1",
+        "ref": "2",
+        "tran_id": "3",
+    }
     result = bank.verify({**fields, "signature": bank.sign(fields)})
     assert result.outcome == "paid" and result.amount_fils == 5000
     other = SandboxGateway(sandbox_key("b" * 40))

@@ -3,6 +3,7 @@
 Registration, log-in and reset answer under one blueprint, "accounts" (their endpoints are
 accounts.register, accounts.login, accounts.reset...); the account page is "profile".
 """
+
 from flask import Blueprint
 
 bp = Blueprint("accounts", __name__)

@@ -4,6 +4,7 @@ services/codes.py issues, checks and resends codes. Here the code in progress is
 in the session by its row id, sending is limited per client address, and the code page
 shows the outcome in the person's language.
 """
+
 import hmac
 from datetime import timedelta
 from urllib.parse import urlsplit
@@ -45,6 +46,7 @@ def limit_sending(mobile: str, civil_id: str | None = None) -> None:
 
 # --- the code in progress, and then the verified one -----------------------
 
+
 def remember(row: OneTimeCode) -> None:
     session[PENDING] = {"purpose": row.purpose, "id": row.id}
     session.pop(VERIFIED, None)
@@ -64,8 +66,12 @@ def mark_verified(purpose: str, user: User) -> None:
     session.pop(PENDING, None)
     # The session version read now is spent by the password chosen next (a conditional
     # UPDATE), so this state sets one password, however often the cookie is copied.
-    session[VERIFIED] = {"purpose": purpose, "user_id": user.id, "at": models.now().timestamp(),
-                         "version": user.session_version}
+    session[VERIFIED] = {
+        "purpose": purpose,
+        "user_id": user.id,
+        "at": models.now().timestamp(),
+        "version": user.session_version,
+    }
 
 
 def verified_user(purpose: str) -> tuple[User, str] | tuple[None, None]:
@@ -94,6 +100,7 @@ def forget_verified() -> None:
 
 # --- the code page ---------------------------------------------------------
 
+
 def check_code(row: OneTimeCode, form: CodeForm) -> CodeCheck | None:
     """The result of the typed code, or None when the form itself is not valid."""
     if not form.validate_on_submit():
@@ -104,19 +111,34 @@ def check_code(row: OneTimeCode, form: CodeForm) -> CodeCheck | None:
     return check
 
 
-def render_code_page(row: OneTimeCode, form, *, heading: str, code_url: str, resend_url: str,
-                     resend_problem: str | None = None, **context):
+def render_code_page(
+    row: OneTimeCode,
+    form,
+    *,
+    heading: str,
+    code_url: str,
+    resend_url: str,
+    resend_problem: str | None = None,
+    **context,
+):
     problems = form_errors(form) + ([("resend", resend_problem)] if resend_problem else [])
     # A log-in code never shows the number: that would tell whose account it is, or that
     # the password was right.
     mobile = shown_mobile(row.mobile) if row.purpose != OneTimeCode.LOGIN else None
-    return render_template("accounts/code.html", form=form, heading=heading, problems=problems,
-                           mobile=mobile, code_url=code_url,
-                           resend_url=resend_url, resend_problem=resend_problem, **context)
+    return render_template(
+        "accounts/code.html",
+        form=form,
+        heading=heading,
+        problems=problems,
+        mobile=mobile,
+        code_url=code_url,
+        resend_url=resend_url,
+        resend_problem=resend_problem,
+        **context,
+    )
 
 
-def code_page(purpose: str, *, start: str, resend_page: str, verified_page: str, heading: str,
-              **context):
+def code_page(purpose: str, *, start: str, resend_page: str, verified_page: str, heading: str, **context):
     """The page where the code is typed: on to `verified_page` once it is right."""
     row = pending(purpose)
     if row is None:
@@ -126,12 +148,17 @@ def code_page(purpose: str, *, start: str, resend_page: str, verified_page: str,
     if check and check.status == "ok":
         mark_verified(purpose, row.user)
         return redirect(url_for(verified_page))
-    return render_code_page(row, form, heading=heading, code_url=url_for(request.endpoint),
-                            resend_url=url_for(resend_page), **context)
+    return render_code_page(
+        row,
+        form,
+        heading=heading,
+        code_url=url_for(request.endpoint),
+        resend_url=url_for(resend_page),
+        **context,
+    )
 
 
-def resend(purpose: str, *, start: str, code_page: str, heading: str, user: User | None = None,
-           **context):
+def resend(purpose: str, *, start: str, code_page: str, heading: str, user: User | None = None, **context):
     """The answer to "Send a new code": the code page again, with a new code or a problem."""
     row = pending(purpose, user)
     if row is None:
@@ -139,13 +166,19 @@ def resend(purpose: str, *, start: str, code_page: str, heading: str, user: User
     problem = send_again(row, lambda: codes.resend(row, secret(), models.now(), host=sms_host()))
     if problem is None:
         return redirect(url_for(code_page))
-    return render_code_page(row, CodeForm(formdata=None), heading=heading,
-                            code_url=url_for(code_page), resend_url=url_for(request.endpoint),
-                            resend_problem=problem, **context)
+    return render_code_page(
+        row,
+        CodeForm(formdata=None),
+        heading=heading,
+        code_url=url_for(code_page),
+        resend_url=url_for(request.endpoint),
+        resend_problem=problem,
+        **context,
+    )
 
 
 def send_again(row: OneTimeCode, send) -> str | None:
-    """"Send a new code" for `row`, within the wait and the limits, through `send()` (which
+    """ "Send a new code" for `row`, within the wait and the limits, through `send()` (which
     returns the new row): None when it went, else the problem to show on the code page."""
     try:
         codes.ensure_resend_due(row, models.now())
@@ -157,8 +190,11 @@ def send_again(row: OneTimeCode, send) -> str | None:
             limit_sending(row.mobile)
         remember(send())
     except codes.ResendTooSoon as wait:
-        return ngettext("You can ask for a new code in %(num)d second.",
-                        "You can ask for a new code in %(num)d seconds.", wait.seconds)
+        return ngettext(
+            "You can ask for a new code in %(num)d second.",
+            "You can ask for a new code in %(num)d seconds.",
+            wait.seconds,
+        )
     except codes.CodeNotSent:
         return sms_failed()
     flash(_("We have sent a new code."))
@@ -176,8 +212,11 @@ def sms_failed() -> str:
 
 def _problem(check: CodeCheck) -> str:
     if check.status == "wrong":
-        return ngettext("The code is not right. You have %(num)d more try.",
-                        "The code is not right. You have %(num)d more tries.", check.tries_left)
+        return ngettext(
+            "The code is not right. You have %(num)d more try.",
+            "The code is not right. You have %(num)d more tries.",
+            check.tries_left,
+        )
     if check.status == "exhausted":
         return _("You have typed a wrong code too many times. Ask for a new code.")
     return _("This code has expired. Ask for a new code.")

@@ -1,13 +1,22 @@
 """The forms of the account pages. Digits in any script become ASCII first (`ascii_digits`);
 the domain rules then check them with explicit [0-9] patterns."""
+
 import re
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, RadioField, StringField, TelField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import (DataRequired, Email, InputRequired, Length, Optional, Regexp,
-                                StopValidation, ValidationError)
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    Optional,
+    Regexp,
+    StopValidation,
+    ValidationError,
+)
 
 from domain.civil_id import InvalidCivilId, parse_civil_id
 from domain.names import InvalidName, check_name
@@ -36,8 +45,9 @@ ACCOUNT_KINDS = [
 CIVIL_ID_PROBLEMS = {
     "format": _l("Enter your civil ID number: 12 digits, as on your civil ID card"),
     "century": _l("A civil ID number starts with 2 or 3"),
-    "birth_date": _l("This civil ID number does not hold a possible date of birth: "
-                     "check it against your card"),
+    "birth_date": _l(
+        "This civil ID number does not hold a possible date of birth: check it against your card"
+    ),
     "check_digit": _l("This civil ID number is not right: check it against your card"),
 }
 MOBILE_PROBLEMS = {
@@ -52,8 +62,10 @@ PASSWORD_PROBLEMS = {
     "personal": _l("Your password must not contain your civil ID or mobile number"),
 }
 NAME_PROBLEMS = {
-    "hidden_character": _l("The name has an invisible character that changes how text is shown, "
-                           "perhaps from copying it. Type the name instead of pasting it"),
+    "hidden_character": _l(
+        "The name has an invisible character that changes how text is shown, "
+        "perhaps from copying it. Type the name instead of pasting it"
+    ),
 }
 _ARABIC_LETTER = re.compile(r"[\u0621-\u064a]")
 _ENGLISH_NAME = re.compile(r"[A-Za-z][A-Za-z .'\-]*\Z")
@@ -73,6 +85,7 @@ def chosen(message):
     def rule(form, field):
         if field.data not in {choice.value for choice in field.choices}:
             raise StopValidation(message)
+
     return rule
 
 
@@ -87,18 +100,28 @@ def english_name(form, field):
 
 
 def _civil_id_field():
-    return StringField(_l("Civil ID number"), filters=[ascii_digits],
-                       validators=[InputRequired(_l("Enter your civil ID number")), civil_id_rule])
+    return StringField(
+        _l("Civil ID number"),
+        filters=[ascii_digits],
+        validators=[InputRequired(_l("Enter your civil ID number")), civil_id_rule],
+    )
 
 
-def _mobile_field(label=_l("Mobile number")):
-    return TelField(label, filters=[ascii_digits],
-                    validators=[InputRequired(_l("Enter your mobile number")), mobile_rule])
+def _mobile_field(label=None):
+    return TelField(
+        label or _l("Mobile number"),
+        filters=[ascii_digits],
+        validators=[InputRequired(_l("Enter your mobile number")), mobile_rule],
+    )
 
 
 def _language_field():
-    return RadioField(_l("Preferred language"), choices=LANGUAGES, validate_choice=False,
-                      validators=[chosen(_l("Choose the language for our messages to you"))])
+    return RadioField(
+        _l("Preferred language"),
+        choices=LANGUAGES,
+        validate_choice=False,
+        validators=[chosen(_l("Choose the language for our messages to you"))],
+    )
 
 
 def nothing_as_none(value):
@@ -116,33 +139,64 @@ _NAME_LENGTH = Length(max=100, message=_l("Your name must be 100 characters or f
 
 class RegistrationForm(FlaskForm):
     """The first page asks only what paying needs; the name comes with the password."""
+
     civil_id = _civil_id_field()
     mobile = _mobile_field()
 
 
 class DetailsForm(FlaskForm):
     """The account page's details: all optional but one name, in either script."""
-    name_ar = StringField(_l("Full name in Arabic"), filters=[stripped, nothing_as_none],
-                          validators=[Optional(), _NAME_LENGTH, plain_name, arabic_name])
-    name_en = StringField(_l("Full name in English"), filters=[stripped, nothing_as_none],
-                          validators=[Optional(), _NAME_LENGTH, plain_name, english_name])
-    user_name = StringField(_l("User name"), filters=[stripped, nothing_as_none], validators=[
-        Optional(), Length(min=2, max=40, message=_l("A user name has 2 to 40 characters")),
-        plain_name])
-    email = EmailField(_l("E-mail address"), filters=[stripped, nothing_as_none], validators=[
-        Optional(),
-        Length(max=254, message=_l("An e-mail address has 254 characters or fewer")),
-        Email(message=_l("Enter an e-mail address like name@example.com"))])
+
+    name_ar = StringField(
+        _l("Full name in Arabic"),
+        filters=[stripped, nothing_as_none],
+        validators=[Optional(), _NAME_LENGTH, plain_name, arabic_name],
+    )
+    name_en = StringField(
+        _l("Full name in English"),
+        filters=[stripped, nothing_as_none],
+        validators=[Optional(), _NAME_LENGTH, plain_name, english_name],
+    )
+    user_name = StringField(
+        _l("User name"),
+        filters=[stripped, nothing_as_none],
+        validators=[
+            Optional(),
+            Length(min=2, max=40, message=_l("A user name has 2 to 40 characters")),
+            plain_name,
+        ],
+    )
+    email = EmailField(
+        _l("E-mail address"),
+        filters=[stripped, nothing_as_none],
+        validators=[
+            Optional(),
+            Length(max=254, message=_l("An e-mail address has 254 characters or fewer")),
+            Email(message=_l("Enter an e-mail address like name@example.com")),
+        ],
+    )
     language = _language_field()
-    gender = RadioField(_l("Gender"), choices=GENDERS, validate_choice=False,
-                        filters=[nothing_as_none],
-                        validators=[Optional(), chosen(_l("Choose your gender"))])
-    governorate = RadioField(_l("Governorate"), choices=GOVERNORATES, validate_choice=False,
-                             filters=[nothing_as_none],
-                             validators=[Optional(), chosen(_l("Choose the governorate you live in"))])
-    account_kind = RadioField(_l("Kind of account"), choices=ACCOUNT_KINDS, validate_choice=False,
-                              filters=[nothing_as_none],
-                              validators=[Optional(), chosen(_l("Choose the kind of account"))])
+    gender = RadioField(
+        _l("Gender"),
+        choices=GENDERS,
+        validate_choice=False,
+        filters=[nothing_as_none],
+        validators=[Optional(), chosen(_l("Choose your gender"))],
+    )
+    governorate = RadioField(
+        _l("Governorate"),
+        choices=GOVERNORATES,
+        validate_choice=False,
+        filters=[nothing_as_none],
+        validators=[Optional(), chosen(_l("Choose the governorate you live in"))],
+    )
+    account_kind = RadioField(
+        _l("Kind of account"),
+        choices=ACCOUNT_KINDS,
+        validate_choice=False,
+        filters=[nothing_as_none],
+        validators=[Optional(), chosen(_l("Choose the kind of account"))],
+    )
 
     def __init__(self, *args, reader_language: str = "ar", **kwargs):
         super().__init__(*args, **kwargs)
@@ -159,9 +213,14 @@ class DetailsForm(FlaskForm):
 
 
 class CodeForm(FlaskForm):
-    code = StringField(_l("Code"), filters=[ascii_digits, lambda v: v.replace(" ", "") if v else v],
-                       validators=[InputRequired(_l("Enter the code from the SMS")),
-                                   Regexp(r"[0-9]{6}\Z", message=_l("The code has 6 digits"))])
+    code = StringField(
+        _l("Code"),
+        filters=[ascii_digits, lambda v: v.replace(" ", "") if v else v],
+        validators=[
+            InputRequired(_l("Enter the code from the SMS")),
+            Regexp(r"[0-9]{6}\Z", message=_l("The code has 6 digits")),
+        ],
+    )
 
 
 class ResendForm(FlaskForm):
@@ -170,8 +229,9 @@ class ResendForm(FlaskForm):
 
 class PasswordForm(FlaskForm):
     password = PasswordField(_l("Password"), validators=[InputRequired(_l("Enter a password"))])
-    confirm = PasswordField(_l("Type the password again"),
-                            validators=[InputRequired(_l("Type the password again"))])
+    confirm = PasswordField(
+        _l("Type the password again"), validators=[InputRequired(_l("Type the password again"))]
+    )
 
     def __init__(self, personal: tuple[str, ...] = (), **kwargs):
         super().__init__(**kwargs)
@@ -191,9 +251,17 @@ class PasswordForm(FlaskForm):
 class NameAndPasswordForm(PasswordForm):
     """The last page of registering: the person's name, once, in the reader's language
     (kept as name_ar when it has Arabic letters, else as name_en), and a password."""
-    full_name = StringField(_l("Full name"), filters=[stripped], validators=[
-        DataRequired(_l("Enter your full name")), _NAME_LENGTH, plain_name,
-        arabic_or_english_name])
+
+    full_name = StringField(
+        _l("Full name"),
+        filters=[stripped],
+        validators=[
+            DataRequired(_l("Enter your full name")),
+            _NAME_LENGTH,
+            plain_name,
+            arabic_or_english_name,
+        ],
+    )
 
     def __iter__(self):
         return iter([self.full_name, self.password, self.confirm, self.csrf_token])
@@ -201,9 +269,13 @@ class NameAndPasswordForm(PasswordForm):
 
 class LoginForm(FlaskForm):
     civil_id = _civil_id_field()
-    password = PasswordField(_l("Password"), validators=[
-        InputRequired(_l("Enter your password")),
-        Length(max=MAX_LENGTH * 4, message=_l("Your password must have 128 characters or fewer"))])
+    password = PasswordField(
+        _l("Password"),
+        validators=[
+            InputRequired(_l("Enter your password")),
+            Length(max=MAX_LENGTH * 4, message=_l("Your password must have 128 characters or fewer")),
+        ],
+    )
 
 
 class ResetForm(FlaskForm):
@@ -214,6 +286,10 @@ class ResetForm(FlaskForm):
 class MobileForm(FlaskForm):
     mobile = _mobile_field(_l("New mobile number"))
     # Someone at an unlocked browser must not move the account to their own number.
-    password = PasswordField(_l("Your password"), validators=[
-        InputRequired(_l("Enter your password")),
-        Length(max=MAX_LENGTH * 4, message=_l("Your password must have 128 characters or fewer"))])
+    password = PasswordField(
+        _l("Your password"),
+        validators=[
+            InputRequired(_l("Enter your password")),
+            Length(max=MAX_LENGTH * 4, message=_l("Your password must have 128 characters or fewer")),
+        ],
+    )

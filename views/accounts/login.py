@@ -4,6 +4,7 @@ Failed log-ins never lock an account (a stranger could lock out its owner): past
 failures for a civil ID, the right password leads to a code sent by SMS to the account's
 number, and a wrong one to a decoy code page that looks the same.
 """
+
 from flask import flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
@@ -52,8 +53,9 @@ def login():
 
 def _send_login_code(user: User | None, next_page: str | None):
     rate_limits.spend(rate_limits.CODES_PER_ADDRESS, rate_limits.client_address())
-    code_step.remember(codes.issue_for_login(user, code_step.secret(), models.now(),
-                                             host=code_step.sms_host()))
+    code_step.remember(
+        codes.issue_for_login(user, code_step.secret(), models.now(), host=code_step.sms_host())
+    )
     session[LOGIN_STEP] = {"next": next_page, "version": user.session_version if user else ""}
     return redirect(url_for(".login_code"))
 
@@ -73,15 +75,25 @@ def login_code():
         rate_limits.forget(rate_limits.LOGIN_FAILURES_PER_ACCOUNT, user.civil_id)
         log_in(user)
         return redirect(safe_next(step.get("next")) or url_for("requests.my_requests"))
-    return code_step.render_code_page(row, form, heading=_("Check your phone"),
-                                      code_url=url_for(".login_code"),
-                                      resend_url=url_for(".login_resend"), login_step=True)
+    return code_step.render_code_page(
+        row,
+        form,
+        heading=_("Check your phone"),
+        code_url=url_for(".login_code"),
+        resend_url=url_for(".login_resend"),
+        login_step=True,
+    )
 
 
 @bp.post("/login/code/resend")
 def login_resend():
-    return code_step.resend(OneTimeCode.LOGIN, start=".login", code_page=".login_code",
-                            heading=_("Check your phone"), login_step=True)
+    return code_step.resend(
+        OneTimeCode.LOGIN,
+        start=".login",
+        code_page=".login_code",
+        heading=_("Check your phone"),
+        login_step=True,
+    )
 
 
 @bp.post("/logout")

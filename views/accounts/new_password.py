@@ -1,5 +1,6 @@
 """The last step of registering and of a reset: choosing a password once the code is
 verified; registering asks the person's name on the same page."""
+
 from flask import flash, redirect, render_template, session, url_for
 
 from models import OneTimeCode, User
@@ -9,8 +10,7 @@ from views.accounts.forms import NameAndPasswordForm, PasswordForm
 from web.applicant_session import log_in, password_hasher, safe_next
 
 
-def choose_password(purpose: str, *, start: str, done: str | None = None,
-                    next_key: str | None = None):
+def choose_password(purpose: str, *, start: str, done: str | None = None, next_key: str | None = None):
     user, version = code_step.verified_user(purpose)
     if user is None:
         return redirect(url_for(start))
@@ -19,8 +19,14 @@ def choose_password(purpose: str, *, start: str, done: str | None = None,
     form = form_class(personal=(user.civil_id, user.mobile[-8:]))
     if form.validate_on_submit():
         name = {User.name_column(form.full_name.data): form.full_name.data} if registering else {}
-        chosen = accounts.choose_password(user, version, form.password.data, password_hasher(),
-                                          tell_owner=purpose == OneTimeCode.RESET, **name)
+        chosen = accounts.choose_password(
+            user,
+            version,
+            form.password.data,
+            password_hasher(),
+            tell_owner=purpose == OneTimeCode.RESET,
+            **name,
+        )
         code_step.forget_verified()
         if not chosen:  # another copy of this session chose one first
             return redirect(url_for(start))

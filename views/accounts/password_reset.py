@@ -3,6 +3,7 @@
 Unknown details get a decoy code and the same pages, so a reset never tells whether an
 account exists.
 """
+
 from flask import redirect, render_template, url_for
 from flask_babel import gettext as _
 
@@ -23,25 +24,36 @@ def reset():
         rate_limits.spend(rate_limits.RESETS_PER_ADDRESS, rate_limits.client_address())
         rate_limits.spend(rate_limits.RESETS_PER_ACCOUNT, civil_id)
         code_step.limit_sending(mobile, civil_id)
-        code_step.remember(codes.issue_for_reset(civil_id, mobile, code_step.secret(),
-                                                 models.now(), host=code_step.sms_host()))
+        code_step.remember(
+            codes.issue_for_reset(
+                civil_id, mobile, code_step.secret(), models.now(), host=code_step.sms_host()
+            )
+        )
         return redirect(url_for(".reset_code"))
     return render_template("accounts/reset.html", form=form)
 
 
 @bp.route("/reset/code", methods=["GET", "POST"])
 def reset_code():
-    return code_step.code_page(OneTimeCode.RESET, start=".reset", resend_page=".reset_resend",
-                               verified_page=".reset_password", heading=_("Check your phone"), reset=True)
+    return code_step.code_page(
+        OneTimeCode.RESET,
+        start=".reset",
+        resend_page=".reset_resend",
+        verified_page=".reset_password",
+        heading=_("Check your phone"),
+        reset=True,
+    )
 
 
 @bp.post("/reset/code/resend")
 def reset_resend():
-    return code_step.resend(OneTimeCode.RESET, start=".reset", code_page=".reset_code",
-                            heading=_("Check your phone"), reset=True)
+    return code_step.resend(
+        OneTimeCode.RESET, start=".reset", code_page=".reset_code", heading=_("Check your phone"), reset=True
+    )
 
 
 @bp.route("/reset/password", methods=["GET", "POST"])
 def reset_password():
-    return choose_password(OneTimeCode.RESET, start=".reset",
-                           done=_("Your password has been changed. You are logged in."))
+    return choose_password(
+        OneTimeCode.RESET, start=".reset", done=_("Your password has been changed. You are logged in.")
+    )

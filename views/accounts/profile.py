@@ -1,4 +1,5 @@
 """The account holder's own page: their details, and changing them."""
+
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
@@ -6,8 +7,16 @@ import models
 from models import OneTimeCode
 from services import codes
 from views.accounts import code_step, reminder_link
-from views.accounts.forms import (ACCOUNT_KINDS, GENDERS, GOVERNORATES, LANGUAGES, CodeForm,
-                                  DetailsForm, MobileForm, labels)
+from views.accounts.forms import (
+    ACCOUNT_KINDS,
+    GENDERS,
+    GOVERNORATES,
+    LANGUAGES,
+    CodeForm,
+    DetailsForm,
+    MobileForm,
+    labels,
+)
 from web import rate_limits
 from web.applicant_session import login_required, password_hasher
 from web.language import select_locale
@@ -15,8 +24,12 @@ from web.language import select_locale
 bp = Blueprint("profile", __name__, url_prefix="/account")
 bp.register_blueprint(reminder_link.bp)  # no log-in: the link in a reminder SMS
 
-LABELS = {"gender": labels(GENDERS), "language": labels(LANGUAGES),
-          "governorate": labels(GOVERNORATES), "account_kind": labels(ACCOUNT_KINDS)}
+LABELS = {
+    "gender": labels(GENDERS),
+    "language": labels(LANGUAGES),
+    "governorate": labels(GOVERNORATES),
+    "account_kind": labels(ACCOUNT_KINDS),
+}
 
 
 @bp.get("/")
@@ -62,8 +75,14 @@ def mobile():
         else:
             code_step.limit_sending(new_mobile, g.user.civil_id)
             try:
-                row = codes.issue(OneTimeCode.CHANGE_MOBILE, new_mobile, g.user,
-                                  code_step.secret(), models.now(), host=code_step.sms_host())
+                row = codes.issue(
+                    OneTimeCode.CHANGE_MOBILE,
+                    new_mobile,
+                    g.user,
+                    code_step.secret(),
+                    models.now(),
+                    host=code_step.sms_host(),
+                )
             except codes.CodeNotSent:
                 form.mobile.errors.append(code_step.sms_failed())
             else:
@@ -85,13 +104,22 @@ def mobile_code():
         shown = code_step.shown_mobile(row.mobile)
         flash(_("Your mobile number is now %(mobile)s.", mobile=shown))
         return redirect(url_for(".show"))
-    return code_step.render_code_page(row, form, heading=_("Check your new phone"),
-                                      code_url=url_for(".mobile_code"),
-                                      resend_url=url_for(".mobile_resend"))
+    return code_step.render_code_page(
+        row,
+        form,
+        heading=_("Check your new phone"),
+        code_url=url_for(".mobile_code"),
+        resend_url=url_for(".mobile_resend"),
+    )
 
 
 @bp.post("/mobile/code/resend")
 @login_required
 def mobile_resend():
-    return code_step.resend(OneTimeCode.CHANGE_MOBILE, start=".mobile", code_page=".mobile_code",
-                            heading=_("Check your new phone"), user=g.user)
+    return code_step.resend(
+        OneTimeCode.CHANGE_MOBILE,
+        start=".mobile",
+        code_page=".mobile_code",
+        heading=_("Check your new phone"),
+        user=g.user,
+    )

@@ -7,6 +7,7 @@ says so instead of carrying a code, and how its owner claims it at the desk.
 `next` (a path on this site: the request being started, say) is carried through the
 three pages in the session, and the new account lands there.
 """
+
 from flask import g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
@@ -38,11 +39,16 @@ def register():
         try:
             if duplicate:
                 # The same next page as anyone; the number typed hears how to claim the civil ID.
-                row = codes.issue_for_taken_civil_id(mobile, language, code_step.secret(),
-                                                     models.now())
+                row = codes.issue_for_taken_civil_id(mobile, language, code_step.secret(), models.now())
             else:
-                row = codes.issue(OneTimeCode.REGISTER, mobile, user, code_step.secret(),
-                                  models.now(), host=code_step.sms_host())
+                row = codes.issue(
+                    OneTimeCode.REGISTER,
+                    mobile,
+                    user,
+                    code_step.secret(),
+                    models.now(),
+                    host=code_step.sms_host(),
+                )
         except codes.CodeNotSent:
             form.mobile.errors.append(code_step.sms_failed())
         else:
@@ -54,14 +60,24 @@ def register():
 
 @bp.route("/register/code", methods=["GET", "POST"])
 def register_code():
-    return code_step.code_page(OneTimeCode.REGISTER, start=".register", resend_page=".register_resend",
-                               verified_page=".register_password", heading=_("Check your phone"))
+    return code_step.code_page(
+        OneTimeCode.REGISTER,
+        start=".register",
+        resend_page=".register_resend",
+        verified_page=".register_password",
+        heading=_("Check your phone"),
+    )
 
 
 @bp.post("/register/code/resend")
 def register_resend():
-    return code_step.resend(OneTimeCode.REGISTER, start=".register", code_page=".register_code",
-                            heading=_("Check your phone"), reset=False)
+    return code_step.resend(
+        OneTimeCode.REGISTER,
+        start=".register",
+        code_page=".register_code",
+        heading=_("Check your phone"),
+        reset=False,
+    )
 
 
 @bp.route("/register/password", methods=["GET", "POST"])

@@ -4,6 +4,7 @@ The link is a GET that only shows a button; the button POSTs. Phones and chat ap
 links in an SMS to draw a preview, so a GET that turned reminders off would do it for
 people who never tapped it. The POST is idempotent: a second press changes nothing.
 """
+
 from flask import Blueprint, abort, render_template
 
 from services import reminders

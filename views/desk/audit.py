@@ -1,4 +1,5 @@
 """Admins only: the audit log, newest first, a page at a time, or one request's events."""
+
 from flask import render_template, request
 
 import models
@@ -22,5 +23,11 @@ def audit_log():
         query = query.where(AuditEvent.request_id == (found.id if found else -1))
     events = list(query.order_by(AuditEvent.id.desc()).paginate(page, PER_PAGE + 1))
     models.audit("desk.audit_viewed", ("audit", "-"), after={"page": page, "reference": reference})
-    return render_template("desk/audit.html", events=events[:PER_PAGE], page=page,
-                           more=len(events) > PER_PAGE, reference=reference, found=found)
+    return render_template(
+        "desk/audit.html",
+        events=events[:PER_PAGE],
+        page=page,
+        more=len(events) > PER_PAGE,
+        reference=reference,
+        found=found,
+    )

@@ -1,8 +1,9 @@
 """Admins only: CSV exports of payments and refunds over a period, safe to open in a
 spreadsheet (a byte order mark for Arabic; no cell runs as a formula)."""
+
 import csv
 import io
-from datetime import timedelta, timezone
+from datetime import UTC, timedelta
 
 from flask import Response, render_template, request
 from flask_babel import lazy_gettext as _l
@@ -29,7 +30,7 @@ def _cell(value) -> str:
 def _kuwait_time(at) -> str:
     if at is None:
         return ""
-    return at.replace(tzinfo=timezone.utc).astimezone(KUWAIT).strftime("%Y-%m-%d %H:%M:%S")
+    return at.replace(tzinfo=UTC).astimezone(KUWAIT).strftime("%Y-%m-%d %H:%M:%S")
 
 
 def _kwd(fils) -> str:
@@ -37,19 +38,53 @@ def _kwd(fils) -> str:
 
 
 def payment_rows(start, end):
-    yield ["track_id", "request_reference", "state", "amount_kwd", "gateway", "created_kuwait",
-           "paid_kuwait", "payment_id", "transaction_id", "auth_code", "reference_number",
-           "result_code", "applicant_civil_id", "applicant_name_ar", "applicant_name_en",
-           "sponsor_name", "note"]
-    query = (Payment.select(Payment, InsuranceRequest, User).join(InsuranceRequest).join(User, JOIN.LEFT_OUTER)
-             .where((Payment.created_at >= start) & (Payment.created_at < end)).order_by(Payment.id))
+    yield [
+        "track_id",
+        "request_reference",
+        "state",
+        "amount_kwd",
+        "gateway",
+        "created_kuwait",
+        "paid_kuwait",
+        "payment_id",
+        "transaction_id",
+        "auth_code",
+        "reference_number",
+        "result_code",
+        "applicant_civil_id",
+        "applicant_name_ar",
+        "applicant_name_en",
+        "sponsor_name",
+        "note",
+    ]
+    query = (
+        Payment.select(Payment, InsuranceRequest, User)
+        .join(InsuranceRequest)
+        .join(User, JOIN.LEFT_OUTER)
+        .where((Payment.created_at >= start) & (Payment.created_at < end))
+        .order_by(Payment.id)
+    )
     for payment in query:
         owner = _holder(payment.request)
-        yield [payment.track_id, payment.request.reference, payment.state, _kwd(payment.amount_fils),
-               payment.gateway, _kuwait_time(payment.created_at), _kuwait_time(payment.paid_at),
-               payment.payment_id, payment.transaction_id, payment.auth_code,
-               payment.reference_number, payment.result_code, owner.civil_id, owner.name_ar,
-               owner.name_en, payment.request.sponsor_name, payment.note]
+        yield [
+            payment.track_id,
+            payment.request.reference,
+            payment.state,
+            _kwd(payment.amount_fils),
+            payment.gateway,
+            _kuwait_time(payment.created_at),
+            _kuwait_time(payment.paid_at),
+            payment.payment_id,
+            payment.transaction_id,
+            payment.auth_code,
+            payment.reference_number,
+            payment.result_code,
+            owner.civil_id,
+            owner.name_ar,
+            owner.name_en,
+            payment.request.sponsor_name,
+            payment.note,
+        ]
 
 
 class _Unnamed:
@@ -66,22 +101,59 @@ def _holder(insurance_request):
 
 
 def refund_rows(start, end):
-    yield ["refund_id", "request_reference", "state", "amount_kwd", "reason", "details",
-           "requested_kuwait", "decided_kuwait", "completed_kuwait", "decided_by", "method",
-           "refund_reference", "decision_note", "iban", "account_holder", "track_id",
-           "applicant_civil_id", "applicant_name_ar", "applicant_name_en"]
-    query = (Refund.select(Refund, InsuranceRequest, User).join(InsuranceRequest).join(User, JOIN.LEFT_OUTER)
-             .where((Refund.requested_at >= start) & (Refund.requested_at < end)).order_by(Refund.id))
+    yield [
+        "refund_id",
+        "request_reference",
+        "state",
+        "amount_kwd",
+        "reason",
+        "details",
+        "requested_kuwait",
+        "decided_kuwait",
+        "completed_kuwait",
+        "decided_by",
+        "method",
+        "refund_reference",
+        "decision_note",
+        "iban",
+        "account_holder",
+        "track_id",
+        "applicant_civil_id",
+        "applicant_name_ar",
+        "applicant_name_en",
+    ]
+    query = (
+        Refund.select(Refund, InsuranceRequest, User)
+        .join(InsuranceRequest)
+        .join(User, JOIN.LEFT_OUTER)
+        .where((Refund.requested_at >= start) & (Refund.requested_at < end))
+        .order_by(Refund.id)
+    )
     staff = {member.id: member.login for member in StaffMember.select()}
     for refund in query:
         owner = _holder(refund.request)
         payment = Payment.get_or_none(Payment.id == refund.payment_id)
-        yield [refund.id, refund.request.reference, refund.state, _kwd(refund.amount_fils),
-               refund.reason, refund.details, _kuwait_time(refund.requested_at),
-               _kuwait_time(refund.decided_at), _kuwait_time(refund.completed_at),
-               staff.get(refund.decided_by_id, ""), refund.method, refund.refund_reference,
-               refund.decision_note, refund.iban, refund.account_holder,
-               payment.track_id if payment else "", owner.civil_id, owner.name_ar, owner.name_en]
+        yield [
+            refund.id,
+            refund.request.reference,
+            refund.state,
+            _kwd(refund.amount_fils),
+            refund.reason,
+            refund.details,
+            _kuwait_time(refund.requested_at),
+            _kuwait_time(refund.decided_at),
+            _kuwait_time(refund.completed_at),
+            staff.get(refund.decided_by_id, ""),
+            refund.method,
+            refund.refund_reference,
+            refund.decision_note,
+            refund.iban,
+            refund.account_holder,
+            payment.track_id if payment else "",
+            owner.civil_id,
+            owner.name_ar,
+            owner.name_en,
+        ]
 
 
 def as_csv(rows) -> bytes:
@@ -104,12 +176,21 @@ def export():
         else:
             start, end = kuwait_day_in_utc(first)[0], kuwait_day_in_utc(last)[1]
             rows = payment_rows if form.kind.data == "payments" else refund_rows
-            models.audit("desk.export", ("export", form.kind.data),
-                         after={"kind": form.kind.data, "from": first.isoformat(), "to": last.isoformat()})
+            models.audit(
+                "desk.export",
+                ("export", form.kind.data),
+                after={"kind": form.kind.data, "from": first.isoformat(), "to": last.isoformat()},
+            )
             name = f"tameen-{form.kind.data}-{first.isoformat()}-to-{last.isoformat()}.csv"
-            return Response(as_csv(rows(start, end)), mimetype="text/csv",
-                            headers={"Content-Disposition": f'attachment; filename="{name}"',
-                                     "Cache-Control": "no-store", "Vary": "HX-Request"})
+            return Response(
+                as_csv(rows(start, end)),
+                mimetype="text/csv",
+                headers={
+                    "Content-Disposition": f'attachment; filename="{name}"',
+                    "Cache-Control": "no-store",
+                    "Vary": "HX-Request",
+                },
+            )
     elif not request.args:
         form = ExportForm(formdata=None)
     return render_template("desk/export.html", form=form)

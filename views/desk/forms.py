@@ -1,4 +1,5 @@
 """The forms of the desk: staff log-in, search, refund decisions, export."""
+
 import re
 
 from flask import request
@@ -24,20 +25,35 @@ def no_spaces(value):
 
 
 class StaffLoginForm(FlaskForm):
-    login = StringField(_l("Civil ID number or user name"), filters=[login_name], validators=[
-        InputRequired(_l("Enter your civil ID number or user name")),
-        Length(max=40, message=_l("A user name has 2 to 40 characters"))])
-    password = PasswordField(_l("Password"), validators=[
-        InputRequired(_l("Enter your password")),
-        Length(max=MAX_LENGTH * 4, message=_l("Your password must have 128 characters or fewer"))])
-    code = StringField(_l("Code from your authenticator app"), filters=[ascii_digits, no_spaces],
-                       validators=[InputRequired(_l("Enter the 6-digit code from your authenticator app")),
-                                   Regexp(r"[0-9]{6}\Z", message=_l("The code has 6 digits"))])
+    login = StringField(
+        _l("Civil ID number or user name"),
+        filters=[login_name],
+        validators=[
+            InputRequired(_l("Enter your civil ID number or user name")),
+            Length(max=40, message=_l("A user name has 2 to 40 characters")),
+        ],
+    )
+    password = PasswordField(
+        _l("Password"),
+        validators=[
+            InputRequired(_l("Enter your password")),
+            Length(max=MAX_LENGTH * 4, message=_l("Your password must have 128 characters or fewer")),
+        ],
+    )
+    code = StringField(
+        _l("Code from your authenticator app"),
+        filters=[ascii_digits, no_spaces],
+        validators=[
+            InputRequired(_l("Enter the 6-digit code from your authenticator app")),
+            Regexp(r"[0-9]{6}\Z", message=_l("The code has 6 digits")),
+        ],
+    )
     # Asked for after repeated failures: the code after `code`, once the app shows it.
-    next_code = StringField(_l("The next code from your authenticator app"),
-                            filters=[ascii_digits, no_spaces],
-                            validators=[Optional(),
-                                        Regexp(r"[0-9]{6}\Z", message=_l("The code has 6 digits"))])
+    next_code = StringField(
+        _l("The next code from your authenticator app"),
+        filters=[ascii_digits, no_spaces],
+        validators=[Optional(), Regexp(r"[0-9]{6}\Z", message=_l("The code has 6 digits"))],
+    )
 
 
 _FROM_ADDRESS = object()
@@ -60,8 +76,11 @@ class GetForm(FlaskForm):
 
 
 class SearchForm(GetForm):
-    q = StringField(_l("Reference, civil ID or track ID"), filters=[stripped, ascii_digits],
-                    validators=[Optional(), Length(max=40, message=_l("Search for 40 characters or fewer"))])
+    q = StringField(
+        _l("Reference, civil ID or track ID"),
+        filters=[stripped, ascii_digits],
+        validators=[Optional(), Length(max=40, message=_l("Search for 40 characters or fewer"))],
+    )
     on = StringField(_l("Date of payment"), filters=[stripped], validators=[date_rule])
 
     def validate(self, extra_validators=None):
@@ -76,12 +95,22 @@ EXPORT_KINDS = [SelectChoice("payments", _l("Payments")), SelectChoice("refunds"
 
 
 class ExportForm(GetForm):
-    kind = RadioField(_l("What to export"), choices=EXPORT_KINDS, validate_choice=False,
-                      validators=[chosen(_l("Choose payments or refunds"))])
-    date_from = StringField(_l("From (date)"), filters=[stripped],
-                            validators=[InputRequired(_l("Enter the first date")), date_rule])
-    date_to = StringField(_l("To (date, included)"), filters=[stripped],
-                          validators=[InputRequired(_l("Enter the last date")), date_rule])
+    kind = RadioField(
+        _l("What to export"),
+        choices=EXPORT_KINDS,
+        validate_choice=False,
+        validators=[chosen(_l("Choose payments or refunds"))],
+    )
+    date_from = StringField(
+        _l("From (date)"),
+        filters=[stripped],
+        validators=[InputRequired(_l("Enter the first date")), date_rule],
+    )
+    date_to = StringField(
+        _l("To (date, included)"),
+        filters=[stripped],
+        validators=[InputRequired(_l("Enter the last date")), date_rule],
+    )
 
     def validate_date_to(self, field):
         start = getattr(self.date_from, "parsed", None)
@@ -89,17 +118,29 @@ class ExportForm(GetForm):
             raise ValidationError(_l("The last date must be on or after the first date"))
 
 
-METHODS = [SelectChoice("gateway", _l("Through the payment gateway, to the card that paid")),
-           SelectChoice("bank_transfer", _l("By bank transfer to the IBAN given (already made)"))]
+METHODS = [
+    SelectChoice("gateway", _l("Through the payment gateway, to the card that paid")),
+    SelectChoice("bank_transfer", _l("By bank transfer to the IBAN given (already made)")),
+]
 
 
 class ApproveForm(FlaskForm):
-    method = RadioField(_l("How is the money going back?"), choices=METHODS, validate_choice=False,
-                        validators=[chosen(_l("Choose how the money goes back"))])
-    bank_reference = StringField(_l("Bank transfer reference"), filters=[stripped, ascii_digits],
-                                 validators=[Length(max=64, message=_l("A reference has 64 characters or fewer"))])
-    note = TextAreaField(_l("Note (optional)"), filters=[stripped], validators=[
-        Length(max=1000, message=_l("A note has 1000 characters or fewer"))])
+    method = RadioField(
+        _l("How is the money going back?"),
+        choices=METHODS,
+        validate_choice=False,
+        validators=[chosen(_l("Choose how the money goes back"))],
+    )
+    bank_reference = StringField(
+        _l("Bank transfer reference"),
+        filters=[stripped, ascii_digits],
+        validators=[Length(max=64, message=_l("A reference has 64 characters or fewer"))],
+    )
+    note = TextAreaField(
+        _l("Note (optional)"),
+        filters=[stripped],
+        validators=[Length(max=1000, message=_l("A note has 1000 characters or fewer"))],
+    )
 
     def validate_bank_reference(self, field):
         if self.method.data == "bank_transfer" and not field.data:
@@ -109,6 +150,11 @@ class ApproveForm(FlaskForm):
 
 
 class RejectForm(FlaskForm):
-    reason = TextAreaField(_l("Why is the refund rejected?"), filters=[stripped], validators=[
-        InputRequired(_l("Say why the refund is rejected: the applicant will read it")),
-        Length(max=1000, message=_l("A note has 1000 characters or fewer"))])
+    reason = TextAreaField(
+        _l("Why is the refund rejected?"),
+        filters=[stripped],
+        validators=[
+            InputRequired(_l("Say why the refund is rejected: the applicant will read it")),
+            Length(max=1000, message=_l("A note has 1000 characters or fewer")),
+        ],
+    )

@@ -1,6 +1,7 @@
 """The desk's front page: refunds waiting, payments that need a look, payments the bank
 captured after a result had said failed or cancelled, renewal reminders sent and the
 renewals that followed, and the search form."""
+
 from flask import render_template
 
 from models import Payment, Refund
@@ -14,8 +15,14 @@ from web.staff_session import staff_required
 @staff_required
 def home():
     waiting = Refund.select().where(Refund.state == Refund.REQUESTED).count()
-    mismatches = list(Payment.select().where(Payment.state == Payment.MISMATCH)
-                      .order_by(Payment.id.desc()).limit(20))
-    return render_template("desk/home.html", form=SearchForm(formdata=None), waiting=waiting,
-                           mismatches=mismatches, captured_late=Payment.captured_late(limit=20),
-                           reminders=desk_counts())
+    mismatches = list(
+        Payment.select().where(Payment.state == Payment.MISMATCH).order_by(Payment.id.desc()).limit(20)
+    )
+    return render_template(
+        "desk/home.html",
+        form=SearchForm(formdata=None),
+        waiting=waiting,
+        mismatches=mismatches,
+        captured_late=Payment.captured_late(limit=20),
+        reminders=desk_counts(),
+    )

@@ -1,5 +1,6 @@
 """What the desk calls each payment and refund state, each actor, record and audit action.
 Every desk blueprint adds `labels` as a context processor."""
+
 from flask_babel import lazy_gettext as _l
 
 from models import Payment, Refund
@@ -20,8 +21,13 @@ REFUND_STATES = {
     Refund.WITHDRAWN: _l("Withdrawn by the applicant"),
 }
 ACTORS = {"staff": _l("Staff"), "applicant": _l("Applicant"), "system": _l("System")}
-RECORDS = {"request": _l("Request"), "payment": _l("Payment"), "refund": _l("Refund"),
-           "staff": _l("Staff account"), "applicant": _l("Applicant account")}
+RECORDS = {
+    "request": _l("Request"),
+    "payment": _l("Payment"),
+    "refund": _l("Refund"),
+    "staff": _l("Staff account"),
+    "applicant": _l("Applicant account"),
+}
 ACTIONS = {
     "request.frozen": _l("Answers confirmed, awaiting payment"),
     "request.reopened": _l("Answers reopened for changes by the applicant"),
@@ -55,6 +61,11 @@ ACTIONS = {
 
 def labels():
     """Every desk page's labels for states, actors, records and audit actions."""
-    return {"payment_states": PAYMENT_STATES, "refund_states": REFUND_STATES,
-            "state_labels": STATE_LABELS, "actor_labels": ACTORS, "record_labels": RECORDS,
-            "action_labels": ACTIONS}
+    return {
+        "payment_states": PAYMENT_STATES,
+        "refund_states": REFUND_STATES,
+        "state_labels": STATE_LABELS,
+        "actor_labels": ACTORS,
+        "record_labels": RECORDS,
+        "action_labels": ACTIONS,
+    }

@@ -2,16 +2,17 @@
 as applicants (web/rate_limits.py), and log out. Past a few failures for a login name the
 desk is not locked (a stranger could lock its owner out): it asks for two consecutive
 TOTP codes instead of one."""
-from flask import render_template, Blueprint, flash, g, redirect, request, url_for
+
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 import models
 from domain.passwords import verify_password
 from models import StaffMember
+from views.desk.forms import StaffLoginForm
 from web import rate_limits
 from web.applicant_session import password_hasher, safe_next
 from web.staff_session import log_in_staff, log_out_staff
-from views.desk.forms import StaffLoginForm
 
 bp = Blueprint("desk_login", __name__, url_prefix="/desk")
 
@@ -33,15 +34,16 @@ def login():
         if two_codes and not form.next_code.data:
             # Nothing is checked yet, so this answer says nothing of the password or code.
             form.next_code.errors.append(_("Type the next code too"))
-            return render_template("desk/login.html", form=form, next_page=next_page,
-                                   two_codes=True)
+            return render_template("desk/login.html", form=form, next_page=next_page, two_codes=True)
         staff = StaffMember.by_login(name)
         hasher = password_hasher()
         if staff is not None:
             # The code is only spent once the password is right: a stranger cannot burn codes.
             matches = staff.check_password(form.password.data, hasher) and (
                 staff.use_two_totps(form.code.data, form.next_code.data, models.now())
-                if two_codes else staff.use_totp(form.code.data, models.now()))
+                if two_codes
+                else staff.use_totp(form.code.data, models.now())
+            )
         else:
             verify_password(hasher, None, form.password.data)  # as slow as a real check
             matches = False
@@ -53,13 +55,15 @@ def login():
             return redirect(next_page or url_for("desk_search.home"))
         rate_limits.count(rate_limits.LOGIN_FAILURES_PER_ACCOUNT, subject)
         rate_limits.count(rate_limits.LOGIN_FAILURES_PER_ADDRESS, address)
-        models.audit("staff.login_failed", ("staff", staff.id if staff else "-"),
-                     after={"login": name[:40], "address": address},
-                     actor=models.Actor("system", None, "desk login"))
+        models.audit(
+            "staff.login_failed",
+            ("staff", staff.id if staff else "-"),
+            after={"login": name[:40], "address": address},
+            actor=models.Actor("system", None, "desk login"),
+        )
         form.login.errors.append(_("The user name, password or code is not right"))
         two_codes = rate_limits.reached(rate_limits.LOGIN_FAILURES_PER_ACCOUNT, subject)
-        return render_template("desk/login.html", form=form, next_page=next_page,
-                               two_codes=two_codes)
+        return render_template("desk/login.html", form=form, next_page=next_page, two_codes=two_codes)
     return render_template("desk/login.html", form=form, next_page=next_page, two_codes=False)
 
 

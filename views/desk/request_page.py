@@ -1,4 +1,5 @@
 """A request's whole story at the desk: answers, payments, receipt, refunds and history."""
+
 from flask import abort, g, render_template
 
 import models
@@ -15,10 +16,13 @@ def request_detail(reference):
     if insurance_request is None:
         abort(404)
     models.audit("desk.request_viewed", insurance_request)
-    return render_template("desk/request.html", insurance_request=insurance_request,
-                           payments=list(insurance_request.payments.order_by(Payment.id)),
-                           receipt=insurance_request.receipt(),
-                           refunds=list(insurance_request.refunds.order_by(Refund.id)),
-                           history=AuditEvent.about_request(insurance_request),
-                           schedule=all_schedules().get(insurance_request.schedule_id),
-                           own=not g.staff.may_decide_on(insurance_request))
+    return render_template(
+        "desk/request.html",
+        insurance_request=insurance_request,
+        payments=list(insurance_request.payments.order_by(Payment.id)),
+        receipt=insurance_request.receipt(),
+        refunds=list(insurance_request.refunds.order_by(Refund.id)),
+        history=AuditEvent.about_request(insurance_request),
+        schedule=all_schedules().get(insurance_request.schedule_id),
+        own=not g.staff.may_decide_on(insurance_request),
+    )

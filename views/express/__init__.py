@@ -6,6 +6,7 @@ refund asked for from that link, after a code to the same mobile). The work behi
 is in services/express.py and, for pricing, freezing and paying, the same services an
 account holder's request goes through.
 """
+
 from views.express import journey, payment, refund, sponsor, workers  # noqa: F401 (pages)
 from views.express.journey import bp
 

@@ -1,5 +1,6 @@
 """The express journey's blueprint and what its pages share: the request of this
 browser's journey, kept in the session once the sponsor has proved the mobile."""
+
 from functools import wraps
 
 from flask import Blueprint, abort, current_app, redirect, session, url_for
@@ -10,8 +11,8 @@ from web.fee_schedules import active_schedule
 
 bp = Blueprint("express", __name__, url_prefix="/express")
 
-SPONSOR = "express_sponsor"   # civil ID and mobile typed, until the code is right
-JOURNEY = "express_request"   # the request this browser is paying for
+SPONSOR = "express_sponsor"  # civil ID and mobile typed, until the code is right
+JOURNEY = "express_request"  # the request this browser is paying for
 
 
 @bp.before_request
@@ -34,32 +35,36 @@ def journey_request() -> InsuranceRequest | None:
     request_id = session.get(JOURNEY)
     if not isinstance(request_id, int):
         return None
-    return InsuranceRequest.get_or_none((InsuranceRequest.id == request_id)
-                                        & InsuranceRequest.owner.is_null())
+    return InsuranceRequest.get_or_none(
+        (InsuranceRequest.id == request_id) & InsuranceRequest.owner.is_null()
+    )
 
 
 def in_journey(view):
     """Pages of the request this browser started: without one, back to the start."""
+
     @wraps(view)
     def wrapped():
         insurance_request = journey_request()
         if insurance_request is None:
             return redirect(url_for(".start"))
         return view(insurance_request)
+
     return wrapped
 
 
 def draft_only(view):
     """Question pages: once confirmed, the answers stay as they are; on to paying."""
+
     @wraps(view)
     def wrapped(insurance_request):
         if not insurance_request.is_draft:
             return redirect(url_for(".pay"))
         return view(insurance_request)
+
     return wrapped
 
 
 def allowed_choices(locale: str) -> list[tuple[str, str]]:
     schedule = active_schedule()
-    return [(code, schedule.category(code).label(locale))
-            for code in express.allowed_categories(schedule)]
+    return [(code, schedule.category(code).label(locale)) for code in express.allowed_categories(schedule)]

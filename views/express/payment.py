@@ -2,6 +2,7 @@
 freezing and paying are the account holder's code (services/requests.py,
 services/payments.py); the receipt is the same page, reached by its link instead of by
 an account."""
+
 import re
 
 from flask import abort, redirect, render_template, request, url_for
@@ -30,8 +31,9 @@ def _problems(insurance_request, schedule, today) -> list[tuple[str, str]]:
     if not insurance_request.years:
         return [("years", _("Choose the number of years"))]
     people = insurance_request.covered()
-    return [("years", message) for message in
-            cover_problems(people, insurance_request.years, "new", None, today)]
+    return [
+        ("years", message) for message in cover_problems(people, insurance_request.years, "new", None, today)
+    ]
 
 
 @bp.route("/check", methods=["GET", "POST"])
@@ -49,18 +51,24 @@ def check(insurance_request):
     if form.validate_on_submit() and not problems:
         seen = request.form.get("version", "")
         try:
-            freeze_request(insurance_request, schedule, today,
-                           int(seen) if seen.isdigit() and len(seen) < 10 else -1)
+            freeze_request(
+                insurance_request, schedule, today, int(seen) if seen.isdigit() and len(seen) < 10 else -1
+            )
         except AnswersChanged:
             insurance_request = InsuranceRequest.get_by_id(insurance_request.id)
             answers_changed, form = True, ConfirmForm(formdata=None)
         else:
             return redirect(url_for(".pay"))
     people = [PersonToQuote(p.category_code, p.birth_date()) for p in insurance_request.covered()]
-    return render_template("express/check.html", insurance_request=insurance_request, form=form,
-                           problems=problems, answers_changed=answers_changed,
-                           quote=quote(schedule, people, insurance_request.years, today),
-                           schedule=schedule)
+    return render_template(
+        "express/check.html",
+        insurance_request=insurance_request,
+        form=form,
+        problems=problems,
+        answers_changed=answers_changed,
+        quote=quote(schedule, people, insurance_request.years, today),
+        schedule=schedule,
+    )
 
 
 @bp.route("/pay", methods=["GET", "POST"])
@@ -74,16 +82,19 @@ def pay(insurance_request):
     if request.method == "POST":  # CSRFProtect has checked the token
         try:
             gateway_page = payments.start(
-                insurance_request, language=select_locale(),
+                insurance_request,
+                language=select_locale(),
                 return_url=url_for("payments.gateway_return", _external=True),
-                notify_url=url_for("payments.notify", _external=True))
+                notify_url=url_for("payments.notify", _external=True),
+            )
         except payments.PaymentUnavailable:
             return render_template("express/unavailable.html"), 503
         if gateway_page is None:
             return redirect(url_for(".pay"), 303)
         return redirect(gateway_page, 303)
-    return render_template("express/pay.html", insurance_request=insurance_request,
-                           schedule=schedule_of(insurance_request))
+    return render_template(
+        "express/pay.html", insurance_request=insurance_request, schedule=schedule_of(insurance_request)
+    )
 
 
 def sponsor_by_token(token: str) -> ExpressSponsor:
@@ -107,5 +118,8 @@ def receipt(token):
     people = insurance_request.covered()  # at most MAX_WORKERS: one page
     response = receipt_page(insurance_request, found, people, express_sponsor=sponsor)
     # The link is the key: never sent on to another site, never indexed.
-    return response, 200, {"X-Robots-Tag": "noindex", "Referrer-Policy": "no-referrer",
-                           "Cache-Control": "no-store"}
+    return (
+        response,
+        200,
+        {"X-Robots-Tag": "noindex", "Referrer-Policy": "no-referrer", "Cache-Control": "no-store"},
+    )

@@ -2,6 +2,7 @@
 mobile the sponsor proved when paying, and the right code opens the refund form for a
 short while. Holding the link alone is not enough: it travels by SMS and may be
 forwarded; the refund's money goes to an IBAN that whoever asks types."""
+
 from datetime import timedelta
 
 from flask import redirect, render_template, request, session, url_for
@@ -46,24 +47,38 @@ def refund_start(token):
     if request.method == "POST":  # CSRFProtect has checked the token
         code_step.limit_sending(sponsor.mobile, sponsor.civil_id)
         try:
-            row = codes.issue_for_express(OneTimeCode.EXPRESS_REFUND, sponsor.mobile, sponsor.language,
-                                          code_step.secret(), models.now(),
-                                          host=code_step.sms_host())
+            row = codes.issue_for_express(
+                OneTimeCode.EXPRESS_REFUND,
+                sponsor.mobile,
+                sponsor.language,
+                code_step.secret(),
+                models.now(),
+                host=code_step.sms_host(),
+            )
         except codes.CodeNotSent:
             problem = code_step.sms_failed()
         else:
             code_step.remember(row)
             return redirect(url_for(".refund_code", token=token))
-    return render_template("express/refund_start.html", sponsor=sponsor, token=token,
-                           insurance_request=sponsor.request, problem=problem,
-                           mobile_end=sponsor.mobile[-3:])
+    return render_template(
+        "express/refund_start.html",
+        sponsor=sponsor,
+        token=token,
+        insurance_request=sponsor.request,
+        problem=problem,
+        mobile_end=sponsor.mobile[-3:],
+    )
 
 
 def _code_page(row, form, token, resend_problem=None):
-    return code_step.render_code_page(row, form, heading=_("Check your phone"),
-                                      code_url=url_for(".refund_code", token=token),
-                                      resend_url=url_for(".refund_resend", token=token),
-                                      resend_problem=resend_problem)
+    return code_step.render_code_page(
+        row,
+        form,
+        heading=_("Check your phone"),
+        code_url=url_for(".refund_code", token=token),
+        resend_url=url_for(".refund_resend", token=token),
+        resend_problem=resend_problem,
+    )
 
 
 @bp.route("/receipts/<token>/refund/code", methods=["GET", "POST"])
@@ -87,8 +102,12 @@ def refund_resend(token):
     row = _pending(sponsor)
     if row is None:
         return redirect(url_for(".refund_start", token=token))
-    problem = code_step.send_again(row, lambda: codes.resend_express(
-        row, sponsor.language, code_step.secret(), models.now(), host=code_step.sms_host()))
+    problem = code_step.send_again(
+        row,
+        lambda: codes.resend_express(
+            row, sponsor.language, code_step.secret(), models.now(), host=code_step.sms_host()
+        ),
+    )
     if problem is None:
         return redirect(url_for(".refund_code", token=token))
     return _code_page(row, CodeForm(formdata=None), token, problem)
@@ -107,5 +126,10 @@ def refund_ask(token):
         if take_refund_request(insurance_request, form):
             session.pop(PROVED, None)
         return redirect(url_for(".receipt", token=token), 303)
-    return render_template("refunds/ask.html", form=form, insurance_request=insurance_request,
-                           receipt=insurance_request.receipt(), token=token)
+    return render_template(
+        "refunds/ask.html",
+        form=form,
+        insurance_request=insurance_request,
+        receipt=insurance_request.receipt(),
+        token=token,
+    )

@@ -1,6 +1,7 @@
 """The sponsor's civil ID and mobile, and the SMS code that proves the mobile. The same
 code rules and limits as an account's (views/accounts/code_step.py, services/codes.py);
 no account is looked up, so the pages tell nothing about accounts."""
+
 from flask import abort, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
@@ -11,9 +12,9 @@ from services import codes, express, reminders
 from views.accounts import code_step
 from views.accounts.forms import CodeForm, _civil_id_field, _mobile_field
 from views.express.journey import SPONSOR, allowed_choices, begin, bp
+from web.language import select_locale
 
 RENEWING = "express_renewing"  # the receipt token of the request a reminder's link renews
-from web.language import select_locale
 
 
 class SponsorForm(FlaskForm):
@@ -45,17 +46,23 @@ def start():
         civil_id, mobile = form.civil_id.parsed, form.mobile.parsed
         code_step.limit_sending(mobile, civil_id)
         try:
-            row = codes.issue_for_express(OneTimeCode.EXPRESS, mobile, select_locale(),
-                                          code_step.secret(), models.now(),
-                                          host=code_step.sms_host())
+            row = codes.issue_for_express(
+                OneTimeCode.EXPRESS,
+                mobile,
+                select_locale(),
+                code_step.secret(),
+                models.now(),
+                host=code_step.sms_host(),
+            )
         except codes.CodeNotSent:
             form.mobile.errors.append(code_step.sms_failed())
         else:
             code_step.remember(row)
             session[SPONSOR] = {"civil_id": civil_id, "mobile": mobile}
             return redirect(url_for(".code"))
-    return render_template("express/start.html", form=form, renewing=renewing,
-                           categories=allowed_choices(select_locale()))
+    return render_template(
+        "express/start.html", form=form, renewing=renewing, categories=allowed_choices(select_locale())
+    )
 
 
 def _pending() -> tuple[OneTimeCode | None, dict]:
@@ -77,8 +84,9 @@ def code():
         session.pop(code_step.PENDING, None)
         begin(_started(typed["civil_id"], row.mobile))
         return redirect(url_for(".workers"))
-    return code_step.render_code_page(row, form, heading=_("Check your phone"),
-                                      code_url=url_for(".code"), resend_url=url_for(".resend"))
+    return code_step.render_code_page(
+        row, form, heading=_("Check your phone"), code_url=url_for(".code"), resend_url=url_for(".resend")
+    )
 
 
 def _started(civil_id: str, mobile: str) -> ExpressSponsor:
@@ -99,10 +107,19 @@ def resend():
     row, _typed = _pending()
     if row is None:
         return redirect(url_for(".start"))
-    problem = code_step.send_again(row, lambda: codes.resend_express(
-        row, select_locale(), code_step.secret(), models.now(), host=code_step.sms_host()))
+    problem = code_step.send_again(
+        row,
+        lambda: codes.resend_express(
+            row, select_locale(), code_step.secret(), models.now(), host=code_step.sms_host()
+        ),
+    )
     if problem is None:
         return redirect(url_for(".code"))
-    return code_step.render_code_page(row, CodeForm(formdata=None), heading=_("Check your phone"),
-                                      code_url=url_for(".code"), resend_url=url_for(request.endpoint),
-                                      resend_problem=problem)
+    return code_step.render_code_page(
+        row,
+        CodeForm(formdata=None),
+        heading=_("Check your phone"),
+        code_url=url_for(".code"),
+        resend_url=url_for(request.endpoint),
+        resend_problem=problem,
+    )

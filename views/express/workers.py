@@ -1,12 +1,14 @@
 """The workers an express payment covers (up to ten: civil ID, name, category, passport
 expiry), then the years. Each page saves its answers when submitted; adding and removing
 a worker are buttons, so every page works without JavaScript."""
+
 from datetime import date
 
 from flask import redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from domain import cover, quote as rules
+from domain import cover
+from domain import quote as rules
 from domain.civil_id import InvalidCivilId, birth_date, parse_civil_id
 from domain.dates import parse_date, today_in_kuwait
 from domain.quote import max_years_for
@@ -35,23 +37,33 @@ def check_workers(rows: list[dict], allowed: list[str], schedule, today: date):
     errors: dict[str, str] = {}
     workers = []
     if len(rows) > express.MAX_WORKERS:
-        errors["add-person"] = _("One express payment covers at most %(max)d workers.",
-                                 max=express.MAX_WORKERS)
+        errors["add-person"] = _(
+            "One express payment covers at most %(max)d workers.", max=express.MAX_WORKERS
+        )
     for index, row in enumerate(rows):
         prefix = f"people-{index}"
-        worker = {"civil_id": None, "name": row["name"], "category_code": row["category"],
-                  "passport_number": "", "passport_expiry": None}
+        worker = {
+            "civil_id": None,
+            "name": row["name"],
+            "category_code": row["category"],
+            "passport_number": "",
+            "passport_expiry": None,
+        }
         try:
             worker["civil_id"] = parse_civil_id(row["civil_id"], today=today)
         except InvalidCivilId as problem:
-            errors[f"{prefix}-civil_id"] = (str(CIVIL_ID_PROBLEMS[problem.reason]) if row["civil_id"]
-                                            else _("Enter the person's civil ID number"))
+            errors[f"{prefix}-civil_id"] = (
+                str(CIVIL_ID_PROBLEMS[problem.reason])
+                if row["civil_id"]
+                else _("Enter the person's civil ID number")
+            )
         problem = name_problem(row["name"])
         if problem:
             errors[f"{prefix}-name"] = problem
         if row["category"] not in allowed:
-            errors[f"{prefix}-category"] = _("Express payment is only for these categories: "
-                                             "choose one from the list.")
+            errors[f"{prefix}-category"] = _(
+                "Express payment is only for these categories: choose one from the list."
+            )
         worker["passport_expiry"] = parse_date(row["passport_expiry"]) if row["passport_expiry"] else None
         if not row["passport_expiry"]:
             errors[f"{prefix}-passport_expiry"] = _("Enter the date the passport expires")
@@ -65,8 +77,9 @@ def check_workers(rows: list[dict], allowed: list[str], schedule, today: date):
         if problem.code == cover.DUPLICATE_PERSON:
             errors.setdefault(f"{prefix}-civil_id", _("This person is already on this request"))
         elif problem.code == cover.PASSPORT_EXPIRED:
-            errors.setdefault(f"{prefix}-passport_expiry",
-                              _("This passport has expired. Renew it before paying"))
+            errors.setdefault(
+                f"{prefix}-passport_expiry", _("This passport has expired. Renew it before paying")
+            )
     if not errors:
         people = [rules.PersonToQuote(w["category_code"], birth_date(w["civil_id"])) for w in workers]
         quoted = rules.quote(schedule, people, 1, today)
@@ -74,8 +87,12 @@ def check_workers(rows: list[dict], allowed: list[str], schedule, today: date):
         for problem in quoted.problems:
             field_id, message = problem_message(problem, schedule, categories, age_field="civil_id")
             errors.setdefault(field_id, message)
-    ordered = {f"people-{i}-{name}": errors[f"people-{i}-{name}"]
-               for i in range(len(rows)) for name in FIELDS if f"people-{i}-{name}" in errors}
+    ordered = {
+        f"people-{i}-{name}": errors[f"people-{i}-{name}"]
+        for i in range(len(rows))
+        for name in FIELDS
+        if f"people-{i}-{name}" in errors
+    }
     ordered.update((key, value) for key, value in errors.items() if key not in ordered)
     return ordered, None if ordered else workers
 
@@ -99,9 +116,10 @@ def workers(insurance_request):
                 rows.append(_empty(allowed))
                 focus = f"people-{len(rows) - 1}-civil_id"
             else:
-                errors["add-person"] = _("One express payment covers at most %(max)d workers.",
-                                         max=express.MAX_WORKERS)
-            express.save_workers(insurance_request, rows[:express.MAX_WORKERS], None)
+                errors["add-person"] = _(
+                    "One express payment covers at most %(max)d workers.", max=express.MAX_WORKERS
+                )
+            express.save_workers(insurance_request, rows[: express.MAX_WORKERS], None)
         elif index is not None:
             del rows[index]
             focus = "add-person"
@@ -112,8 +130,14 @@ def workers(insurance_request):
                 return redirect(url_for(".pay"))
             if valid is not None:
                 return redirect(url_for(".check" if request.args.get("change") else ".years"))
-    return render_template("express/workers.html", insurance_request=insurance_request,
-                           rows=rows, errors=errors, focus=focus, choices=choices)
+    return render_template(
+        "express/workers.html",
+        insurance_request=insurance_request,
+        rows=rows,
+        errors=errors,
+        focus=focus,
+        choices=choices,
+    )
 
 
 @bp.route("/years", methods=["GET", "POST"])
@@ -141,5 +165,6 @@ def years(insurance_request):
             else:
                 return redirect(url_for(".pay"))
     errors = {"years": error} if error else {}
-    return render_template("express/years.html", insurance_request=insurance_request,
-                           most=most, chosen=chosen, errors=errors)
+    return render_template(
+        "express/years.html", insurance_request=insurance_request, most=most, chosen=chosen, errors=errors
+    )

@@ -2,6 +2,7 @@
 results), receipts.py (the receipt), verification.py (the public check behind its QR
 code) and sandbox_bank.py (the test bank's pages). The work behind them is in
 services/payments.py."""
+
 from services import payments
 from views.payments import blueprints, pay, receipts, results, sandbox_bank, verification
 

@@ -2,6 +2,7 @@
 frozen the request: a new try at paying it, the browser sent to the gateway's page.
 services/payments.py does the work; this page only shows where the request stands, or
 that the bank cannot be reached."""
+
 from flask import redirect, render_template, url_for
 
 from services import payments
@@ -20,9 +21,12 @@ def pay(reference):
 
 def to_the_bank(insurance_request):
     try:
-        gateway_page = payments.start(insurance_request, language=select_locale(),
-                                      return_url=url_for("payments.gateway_return", _external=True),
-                                      notify_url=url_for("payments.notify", _external=True))
+        gateway_page = payments.start(
+            insurance_request,
+            language=select_locale(),
+            return_url=url_for("payments.gateway_return", _external=True),
+            notify_url=url_for("payments.notify", _external=True),
+        )
     except payments.PaymentUnavailable:
         return render_template("payments/unavailable.html", insurance_request=insurance_request), 503
     if gateway_page is None:

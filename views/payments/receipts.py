@@ -1,5 +1,6 @@
 """A paid request's receipt, for its owner only, with the QR code that opens the public
 check (verification.py)."""
+
 import csv
 import io
 from functools import wraps
@@ -11,7 +12,6 @@ from flask_babel import gettext as _
 from domain.digits import parse_whole_number
 from domain.money import fils_to_decimal
 from domain.renewals import cover_start, kuwait_day, paid_cover_end
-
 from views.payments.blueprints import receipts as bp
 from views.requests.ownership import owned_request
 from web.applicant_session import login_required
@@ -24,6 +24,7 @@ PEOPLE_PER_PAGE = 10
 def paid_request(view):
     """Loads the signed-in person's request and its receipt for `view`; a request not paid
     (yet) has none, and its own page says where it stands."""
+
     @wraps(view)
     @login_required
     def wrapped(reference):
@@ -32,6 +33,7 @@ def paid_request(view):
         if found is None:
             return redirect(url_for("requests.show", reference=insurance_request.reference))
         return view(insurance_request, found)
+
     return wrapped
 
 
@@ -46,20 +48,31 @@ def cover_period(insurance_request, found) -> tuple | None:
         return None
     paid_on = kuwait_day(found.paid_at)
     status, current_end = insurance_request.insurance_status, insurance_request.current_cover_end
-    return (cover_start(paid_on, status, current_end),
-            paid_cover_end(paid_on, status, current_end, insurance_request.years))
+    return (
+        cover_start(paid_on, status, current_end),
+        paid_cover_end(paid_on, status, current_end, insurance_request.years),
+    )
 
 
 def receipt_page(insurance_request, found, people, page=1, pages=1, people_count=None, **extra):
     """The receipt, for its owner and for an express sponsor's link alike."""
     verify_url = url_for("receipts.verify", code=found.verify_code, _external=True)
-    return render_template("payments/receipt.html", insurance_request=insurance_request,
-                           people=people, page=page, pages=pages,
-                           people_count=len(people) if people_count is None else people_count,
-                           receipt=found, payment=found.payment, verify_url=verify_url,
-                           qr=qr_svg(verify_url), schedule=schedule_of(insurance_request),
-                           cover=cover_period(insurance_request, found),
-                           refund=insurance_request.latest_refund(), **extra)
+    return render_template(
+        "payments/receipt.html",
+        insurance_request=insurance_request,
+        people=people,
+        page=page,
+        pages=pages,
+        people_count=len(people) if people_count is None else people_count,
+        receipt=found,
+        payment=found.payment,
+        verify_url=verify_url,
+        qr=qr_svg(verify_url),
+        schedule=schedule_of(insurance_request),
+        cover=cover_period(insurance_request, found),
+        refund=insurance_request.latest_refund(),
+        **extra,
+    )
 
 
 @bp.get("/requests/<reference>/receipt")
@@ -68,7 +81,7 @@ def receipt(insurance_request, found):
     people = insurance_request.covered()
     pages = max(1, -(-len(people) // PEOPLE_PER_PAGE))
     page = min(max(parse_whole_number(request.args.get("page")) or 1, 1), pages)
-    shown = people[(page - 1) * PEOPLE_PER_PAGE:page * PEOPLE_PER_PAGE]
+    shown = people[(page - 1) * PEOPLE_PER_PAGE : page * PEOPLE_PER_PAGE]
     return receipt_page(insurance_request, found, shown, page, pages, len(people))
 
 
@@ -76,11 +89,15 @@ def receipt(insurance_request, found):
 @paid_request
 def receipt_people(insurance_request, found):
     """Every person of a paid request in one table, to print."""
-    return render_template("uploads/receipt_people.html", insurance_request=insurance_request,
-                           receipt=found, people=insurance_request.covered(),
-                           schedule=schedule_of(insurance_request),
-                           cover=cover_period(insurance_request, found),
-                           refund=insurance_request.latest_refund())
+    return render_template(
+        "uploads/receipt_people.html",
+        insurance_request=insurance_request,
+        receipt=found,
+        people=insurance_request.covered(),
+        schedule=schedule_of(insurance_request),
+        cover=cover_period(insurance_request, found),
+        refund=insurance_request.latest_refund(),
+    )
 
 
 @bp.get("/requests/<reference>/receipt.csv")
@@ -91,16 +108,34 @@ def receipt_csv(insurance_request, found):
     schedule, locale = schedule_of(insurance_request), select_locale()
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([_("Request reference"), _("Civil ID"), _("Full name"), _("Category"),
-                     _("Number of years"), _("Amount (KD)")])
+    writer.writerow(
+        [
+            _("Request reference"),
+            _("Civil ID"),
+            _("Full name"),
+            _("Category"),
+            _("Number of years"),
+            _("Amount (KD)"),
+        ]
+    )
     for person in insurance_request.covered():
         category = schedule.category(person.category_code) if schedule else None
         amount = f"{fils_to_decimal(person.subtotal_fils):.3f}" if person.subtotal_fils is not None else ""
-        writer.writerow([insurance_request.reference, person.civil_id, _csv_safe(person.name),
-                         category.label(locale) if category else person.category_code,
-                         insurance_request.years, amount])
-    return Response(("\ufeff" + out.getvalue()).encode("utf-8"), mimetype="text/csv", headers={
-        "Content-Disposition": f"attachment; filename=receipt-{insurance_request.reference}.csv"})
+        writer.writerow(
+            [
+                insurance_request.reference,
+                person.civil_id,
+                _csv_safe(person.name),
+                category.label(locale) if category else person.category_code,
+                insurance_request.years,
+                amount,
+            ]
+        )
+    return Response(
+        ("\ufeff" + out.getvalue()).encode("utf-8"),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f"attachment; filename=receipt-{insurance_request.reference}.csv"},
+    )
 
 
 def _csv_safe(text: str) -> str:

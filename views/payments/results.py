@@ -1,6 +1,7 @@
 """The gateway's results: the browser coming back from the bank's pages, and the
 gateway's own server-to-server notice. services/payments.py decides what a result
 is worth; these pages only say where the person goes next."""
+
 import logging
 import re
 
@@ -13,8 +14,7 @@ from views.payments.blueprints import payments as bp
 
 log = logging.getLogger("tameen.payments")
 
-SETTLED_REQUEST = (InsuranceRequest.PAID, InsuranceRequest.REFUND_REQUESTED,
-                   InsuranceRequest.REFUNDED)
+SETTLED_REQUEST = (InsuranceRequest.PAID, InsuranceRequest.REFUND_REQUESTED, InsuranceRequest.REFUNDED)
 _HEX_BODY = re.compile(rb"\s*([0-9A-Fa-f]{32,8192})\s*")
 _TRACK_ID = re.compile(r"[0-9A-Za-z]{1,40}")
 
@@ -60,8 +60,11 @@ def notify():
         log.exception("payment notice could not be handled; the browser is sent to ask again")
         return _redirect_line(_ask_again_url(fields.get("trackid", "")))
     if payment is None:
-        return _redirect_line(_ask_again_url(fields.get("trackid", "")) if _ours(fields) else
-                              url_for("payments.problem", _external=True))
+        return _redirect_line(
+            _ask_again_url(fields.get("trackid", ""))
+            if _ours(fields)
+            else url_for("payments.problem", _external=True)
+        )
     if payment.state == Payment.AWAITING:
         return _redirect_line(_ask_again_url(payment.track_id))
     return _redirect_line(after_payment(payment.request_id, external=True))
@@ -99,5 +102,8 @@ def _ask_again_url(track_id: str) -> str:
 
 
 def _redirect_line(target: str):
-    return f"REDIRECT={target}", 200, {"Content-Type": "text/plain; charset=utf-8",
-                                       "Cache-Control": "no-store"}
+    return (
+        f"REDIRECT={target}",
+        200,
+        {"Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store"},
+    )

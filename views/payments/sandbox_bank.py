@@ -1,6 +1,7 @@
 """The sandbox bank's pages (PAYMENT_GATEWAY=sandbox only): a hosted card page where a
 person approves, declines or cancels a test payment. It asks for no card details, so
 nobody types a real card number into a test page."""
+
 from flask import Blueprint, abort, current_app, redirect, render_template, request
 from flask_babel import lazy_gettext as _l
 
@@ -30,8 +31,12 @@ def _payment(payment_id: str) -> SandboxPayment:
 def page(payment_id):
     bank = _bank()
     row = _payment(payment_id)
-    return render_template("sandbox_bank/pay.html", row=row, result=RESULTS.get(row.result, row.result),
-                           result_url=bank.result_url(row) if row.result else None)
+    return render_template(
+        "sandbox_bank/pay.html",
+        row=row,
+        result=RESULTS.get(row.result, row.result),
+        result_url=bank.result_url(row) if row.result else None,
+    )
 
 
 @bp.post("/pay/<payment_id>")

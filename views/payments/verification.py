@@ -2,6 +2,7 @@
 code only: paid, refunded or a refund waiting, when, how much, the request reference, and
 for each person covered the name masked and the civil ID's last 4 digits, so that an
 official can match the person in front of them."""
+
 import re
 
 from flask import abort, render_template
@@ -30,11 +31,15 @@ def verify(code):
         abort(404)
     insurance_request = found.request
     refund = insurance_request.latest_refund()
-    response = render_template("payments/verify.html", receipt=found,
-                               reference=insurance_request.reference,
-                               state=insurance_request.state,
-                               paid=insurance_request.state in PAID_STATES,
-                               refund=refund,
-                               people=[(mask_name(person.name), civil_id_end(person.civil_id))
-                                       for person in insurance_request.covered()])
+    response = render_template(
+        "payments/verify.html",
+        receipt=found,
+        reference=insurance_request.reference,
+        state=insurance_request.state,
+        paid=insurance_request.state in PAID_STATES,
+        refund=refund,
+        people=[
+            (mask_name(person.name), civil_id_end(person.civil_id)) for person in insurance_request.covered()
+        ],
+    )
     return response, 200, {"X-Robots-Tag": "noindex", "Referrer-Policy": "no-referrer"}

@@ -1,4 +1,5 @@
 """The question pages of an insurance request, as forms."""
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, SelectField, StringField
@@ -20,7 +21,9 @@ STATUS_LABELS = {
 CIVIL_ID_PROBLEMS = {
     "format": _l("Enter a civil ID number of 12 digits, as on the civil ID card"),
     "century": _l("A civil ID number starts with 2 or 3"),
-    "birth_date": _l("This civil ID number does not hold a possible date of birth: check it against the card"),
+    "birth_date": _l(
+        "This civil ID number does not hold a possible date of birth: check it against the card"
+    ),
     "check_digit": _l("This civil ID number is not right: check it against the card"),
 }
 
@@ -29,6 +32,7 @@ def one_of(choices, message):
     def rule(form, field):
         if field.data not in choices:
             raise StopValidation(message)
+
     return rule
 
 
@@ -36,19 +40,32 @@ valid_civil_id = parsed_by(parse_civil_id, InvalidCivilId, CIVIL_ID_PROBLEMS)
 
 
 class SponsorForm(FlaskForm):
-    sponsor_name = StringField(_l("Sponsor's full name"), filters=[stripped], validators=[
-        InputRequired(_l("Enter the sponsor's full name")),
-        Length(max=100, message=_l("The name must be 100 characters or fewer")), plain_name])
-    sponsor_civil_id = StringField(_l("Sponsor's civil ID number"), filters=[ascii_digits], validators=[
-        InputRequired(_l("Enter the sponsor's civil ID number")), valid_civil_id])
+    sponsor_name = StringField(
+        _l("Sponsor's full name"),
+        filters=[stripped],
+        validators=[
+            InputRequired(_l("Enter the sponsor's full name")),
+            Length(max=100, message=_l("The name must be 100 characters or fewer")),
+            plain_name,
+        ],
+    )
+    sponsor_civil_id = StringField(
+        _l("Sponsor's civil ID number"),
+        filters=[ascii_digits],
+        validators=[InputRequired(_l("Enter the sponsor's civil ID number")), valid_civil_id],
+    )
 
 
 class CoverForm(FlaskForm):
     insurance_status = RadioField(
-        _l("Is this new insurance or a renewal?"), choices=choices(STATUS_LABELS.items()),
-        validate_choice=False, validators=[one_of(INSURANCE_STATUSES, _l("Choose the kind of insurance"))])
-    current_cover_end = StringField(_l("Date the current insurance ends (renewals only)"),
-                                    filters=[ascii_digits, stripped])
+        _l("Is this new insurance or a renewal?"),
+        choices=choices(STATUS_LABELS.items()),
+        validate_choice=False,
+        validators=[one_of(INSURANCE_STATUSES, _l("Choose the kind of insurance"))],
+    )
+    current_cover_end = StringField(
+        _l("Date the current insurance ends (renewals only)"), filters=[ascii_digits, stripped]
+    )
     years = SelectField(_l("Number of years"), validate_choice=False, filters=[ascii_digits])
 
     def __init__(self, max_years: int, **kwargs):
@@ -74,6 +91,10 @@ class CoverForm(FlaskForm):
 
 
 class ConfirmForm(FlaskForm):
-    confirm = BooleanField(_l("I have checked these details. I understand that money is not refunded "
-                              "when the data I entered was wrong."),
-                           validators=[InputRequired(_l("Confirm that you have checked the details"))])
+    confirm = BooleanField(
+        _l(
+            "I have checked these details. I understand that money is not refunded "
+            "when the data I entered was wrong."
+        ),
+        validators=[InputRequired(_l("Confirm that you have checked the details"))],
+    )

@@ -1,8 +1,10 @@
 """My requests: the list, starting one, resuming one, a request's own page, and taking
 a confirmed one back to its questions ("Change the answers"). Renewing a paid one is in
 views/requests/renewal.py, registered here."""
+
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from models import InsuranceRequest
 from services.requests import ReopenRefused, reopen_request
@@ -26,8 +28,10 @@ STATE_LABELS = {
 
 
 REOPEN_REFUSALS = {
-    "payment_in_progress": _l("A payment of this request is in progress at the bank, so the answers "
-                              "cannot change now. Wait for the bank's answer, then try again."),
+    "payment_in_progress": _l(
+        "A payment of this request is in progress at the bank, so the answers "
+        "cannot change now. Wait for the bank's answer, then try again."
+    ),
     "not_awaiting_payment": _l("The answers of this request can no longer change: it has been paid."),
 }
 
@@ -69,10 +73,15 @@ def start():
 def show(reference):
     insurance_request = owned_request(reference)
     if insurance_request.is_draft:
-        return redirect(url_for(f"request_steps.{insurance_request.first_unanswered_step()}",
-                                reference=insurance_request.reference))
-    return render_template("requests/show.html", insurance_request=insurance_request,
-                           schedule=schedule_of(insurance_request))
+        return redirect(
+            url_for(
+                f"request_steps.{insurance_request.first_unanswered_step()}",
+                reference=insurance_request.reference,
+            )
+        )
+    return render_template(
+        "requests/show.html", insurance_request=insurance_request, schedule=schedule_of(insurance_request)
+    )
 
 
 @bp.post("/<reference>/change-answers")

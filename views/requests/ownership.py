@@ -1,4 +1,5 @@
 """A request found through its owner: the one look-up every request page starts with."""
+
 from flask import abort, g
 
 from models import InsuranceRequest

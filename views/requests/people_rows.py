@@ -1,11 +1,13 @@
 """The people page: rows of insured people, as typed, checked, and priced live."""
+
 import re
 from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import gettext as _
 
-from domain import cover, quote as rules
+from domain import cover
+from domain import quote as rules
 from domain.civil_id import InvalidCivilId, birth_date, parse_civil_id
 from domain.dates import parse_date
 from domain.digits import normalise_digits, parse_whole_number
@@ -15,8 +17,8 @@ from models.requests import service_type_for
 from views.accounts.forms import NAME_PROBLEMS
 from views.calculator_answers import QuoteAnswers, problem_message
 from views.requests.forms import CIVIL_ID_PROBLEMS
-from web.language import select_locale
 from web.form_rows import read_rows, removed_row
+from web.language import select_locale
 
 FIELDS = ("civil_id", "name", "category", "passport_number", "passport_expiry")
 _PASSPORT_NUMBER = re.compile(r"[A-Z0-9]{5,20}")
@@ -54,8 +56,9 @@ def _person_message(field_id: str, message: str) -> str:
     return _("Person %(number)d: %(message)s", number=int(match[1]) + 1, message=message)
 
 
-def check_people(rows: list[dict[str, str]], service_type: str | None, schedule: FeeSchedule,
-                 years: int, today: date) -> CheckedPeople:
+def check_people(
+    rows: list[dict[str, str]], service_type: str | None, schedule: FeeSchedule, years: int, today: date
+) -> CheckedPeople:
     """`service_type` as stored, when checking stored people; None for rows as typed,
     which make a group when they are more than one."""
     service_type = service_type or service_type_for(len(rows))
@@ -81,8 +84,12 @@ def check_people(rows: list[dict[str, str]], service_type: str | None, schedule:
         quote_errors.setdefault(field_id, message)
         errors.setdefault(field_id, message)
 
-    ordered = {f"people-{i}-{name}": errors[f"people-{i}-{name}"]
-               for i in range(len(rows)) for name in FIELDS if f"people-{i}-{name}" in errors}
+    ordered = {
+        f"people-{i}-{name}": errors[f"people-{i}-{name}"]
+        for i in range(len(rows))
+        for name in FIELDS
+        if f"people-{i}-{name}" in errors
+    }
     ordered.update((key, value) for key, value in errors.items() if key not in ordered)
     return CheckedPeople(rows, ordered, None if errors else people, quote, quote_errors)
 
@@ -91,11 +98,17 @@ def _born(person: dict) -> date | None:
     return birth_date(person["civil_id"]) if person.get("civil_id") else None
 
 
-def _check_row(index: int, row: dict[str, str], schedule: FeeSchedule, today: date,
-               errors: dict[str, str]) -> dict:
+def _check_row(
+    index: int, row: dict[str, str], schedule: FeeSchedule, today: date, errors: dict[str, str]
+) -> dict:
     prefix = f"people-{index}"
-    person = {"civil_id": None, "name": row["name"], "category_code": row["category"],
-              "passport_number": None, "passport_expiry": None}
+    person = {
+        "civil_id": None,
+        "name": row["name"],
+        "category_code": row["category"],
+        "passport_number": None,
+        "passport_expiry": None,
+    }
 
     if not row["civil_id"]:
         errors[f"{prefix}-civil_id"] = _("Enter the person's civil ID number")
@@ -156,8 +169,13 @@ def _cover_message(problem: cover.PersonProblem) -> tuple[str, str]:
 def rows_of(people) -> list[dict[str, str]]:
     """Stored people (InsuredPerson rows) as form rows."""
     rows = [
-        {"civil_id": p.civil_id, "name": p.name, "category": p.category_code,
-         "passport_number": p.passport_number, "passport_expiry": p.passport_expiry.strftime("%d/%m/%Y")}
+        {
+            "civil_id": p.civil_id,
+            "name": p.name,
+            "category": p.category_code,
+            "passport_number": p.passport_number,
+            "passport_expiry": p.passport_expiry.strftime("%d/%m/%Y"),
+        }
         for p in people
     ]
     return rows or [empty_row()]
@@ -167,7 +185,7 @@ def from_calculator(answers: QuoteAnswers, schedule: FeeSchedule) -> tuple[list[
     """The fee calculator's answers as a new draft's rows (each category, and the civil ID
     where one was given for the age) and its years, when they are a number it allows."""
     rows = []
-    for answer in answers.people[:rules.MAX_PEOPLE]:
+    for answer in answers.people[: rules.MAX_PEOPLE]:
         typed = re.sub(r"[\s-]", "", normalise_digits(answer.born))
         civil_id = typed if re.fullmatch(r"[0-9]{12}", typed) else ""
         category = answer.category if schedule.category(answer.category) else ""
@@ -195,8 +213,7 @@ def apply_action(rows: list[dict[str, str]], action: str | None, user):
 def _add_person(rows, user):
     if any(parse_or_none(row["civil_id"]) == user.civil_id for row in rows):
         return rows, None
-    me = {**empty_row(), "civil_id": user.civil_id,
-          "name": user.full_name(select_locale())}
+    me = {**empty_row(), "civil_id": user.civil_id, "name": user.full_name(select_locale())}
     blank = next((i for i, row in enumerate(rows) if not any(row.values())), None)
     if blank is None and len(rows) < rules.MAX_PEOPLE:
         rows.append(me)

@@ -10,9 +10,10 @@ A page saves only its own answers, and only while the request is a draft: a save
 loses to the confirm (another tab, a double submit) changes nothing, and the person is
 sent to the request's page to read why.
 """
+
 from functools import wraps
 
-from flask import render_template, Blueprint, flash, g, make_response, redirect, request, url_for
+from flask import Blueprint, flash, g, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from domain.dates import today_in_kuwait
@@ -20,15 +21,15 @@ from domain.digits import parse_whole_number
 from domain.quote import MAX_PEOPLE, max_years_for
 from models import InsuranceRequest
 from services.requests import AnswersChanged, freeze_request
-from web.applicant_session import login_required
-from web.htmx import is_htmx
-from web.language import select_locale
-from views.requests.people_rows import apply_action, check_people, read_people, rows_of
 from views.payments.pay import to_the_bank
 from views.requests.forms import STATUS_LABELS, ConfirmForm, CoverForm, SponsorForm
-from views.requests.review import cover_problems, review
 from views.requests.ownership import owned_request
+from views.requests.people_rows import apply_action, check_people, read_people, rows_of
+from views.requests.review import cover_problems, review
+from web.applicant_session import login_required
 from web.fee_schedules import active_schedule
+from web.htmx import is_htmx
+from web.language import select_locale
 
 bp = Blueprint("request_steps", __name__, url_prefix="/requests/<reference>")
 
@@ -41,6 +42,7 @@ def labels():
 def draft_step(view):
     """Loads the signed-in person's question page of a draft; past its draft, the page
     shows the request instead, and a save there is one that lost to the confirm."""
+
     @wraps(view)
     @login_required
     def wrapped(reference):
@@ -50,6 +52,7 @@ def draft_step(view):
         if request.method == "POST":
             return _not_saved(insurance_request)
         return redirect(url_for("requests.show", reference=insurance_request.reference))
+
     return wrapped
 
 
@@ -71,8 +74,13 @@ def _go_on(insurance_request: InsuranceRequest, next_step: str):
 
 
 def _page(template: str, insurance_request: InsuranceRequest, **context):
-    return render_template(template, insurance_request=insurance_request, schedule=active_schedule(),
-                  changing=bool(request.args.get("change")), **context)
+    return render_template(
+        template,
+        insurance_request=insurance_request,
+        schedule=active_schedule(),
+        changing=bool(request.args.get("change")),
+        **context,
+    )
 
 
 @bp.get("/service")
@@ -104,9 +112,15 @@ def people(insurance_request):
         return _go_on(insurance_request, "sponsor")
     errors = checked.errors if action == "continue" else {}
     if is_htmx() and action != "continue":
-        return render_template("requests/_people_rows.html", insurance_request=insurance_request,
-                               schedule=active_schedule(), checked=checked, errors={}, focus=focus,
-                               fragment=True)
+        return render_template(
+            "requests/_people_rows.html",
+            insurance_request=insurance_request,
+            schedule=active_schedule(),
+            checked=checked,
+            errors={},
+            focus=focus,
+            fragment=True,
+        )
     return _page("requests/people.html", insurance_request, checked=checked, errors=errors, focus=focus)
 
 
@@ -117,8 +131,9 @@ def sponsor(insurance_request):
         if not insurance_request.set_sponsor(g.user.full_name(select_locale()), g.user.civil_id):
             return _not_saved(insurance_request)
         return _go_on(insurance_request, "cover")
-    form = SponsorForm(sponsor_name=insurance_request.sponsor_name,
-                       sponsor_civil_id=insurance_request.sponsor_civil_id)
+    form = SponsorForm(
+        sponsor_name=insurance_request.sponsor_name, sponsor_civil_id=insurance_request.sponsor_civil_id
+    )
     if form.validate_on_submit():
         if not insurance_request.set_sponsor(form.sponsor_name.data, form.sponsor_civil_id.parsed):
             return _not_saved(insurance_request)
@@ -134,16 +149,21 @@ def cover(insurance_request):
     schedule, today = active_schedule(), today_in_kuwait()
     people = insurance_request.covered()
     max_years = max_years_for(schedule, [p.category_code for p in people])
-    form = CoverForm(max_years, insurance_status=insurance_request.insurance_status,
-                     years=str(insurance_request.years or 1),
-                     current_cover_end=(insurance_request.current_cover_end or "") and
-                     insurance_request.current_cover_end.strftime("%d/%m/%Y"))
+    form = CoverForm(
+        max_years,
+        insurance_status=insurance_request.insurance_status,
+        years=str(insurance_request.years or 1),
+        current_cover_end=(insurance_request.current_cover_end or "")
+        and insurance_request.current_cover_end.strftime("%d/%m/%Y"),
+    )
     if form.validate_on_submit():
-        problems = cover_problems(people, form.years.parsed, form.insurance_status.data,
-                                  form.current_cover_end.parsed, today)
+        problems = cover_problems(
+            people, form.years.parsed, form.insurance_status.data, form.current_cover_end.parsed, today
+        )
         if not problems:
-            if not insurance_request.set_cover(form.insurance_status.data, form.years.parsed,
-                                               form.current_cover_end.parsed):
+            if not insurance_request.set_cover(
+                form.insurance_status.data, form.years.parsed, form.current_cover_end.parsed
+            ):
                 return _not_saved(insurance_request)
             return _go_on(insurance_request, "check")
         form.years.errors.extend(problems)
@@ -206,5 +226,10 @@ def _stale_check(insurance_request: InsuranceRequest):
     next_step = fresh.first_unanswered_step()
     if next_step != "check":
         return redirect(url_for(f".{next_step}", reference=fresh.reference))
-    return _page("requests/check.html", fresh, form=ConfirmForm(formdata=None),
-                 review=review(fresh, active_schedule(), today_in_kuwait()), answers_changed=True)
+    return _page(
+        "requests/check.html",
+        fresh,
+        form=ConfirmForm(formdata=None),
+        review=review(fresh, active_schedule(), today_in_kuwait()),
+        answers_changed=True,
+    )

@@ -1,6 +1,7 @@
 """The applicant's side of refunds: ask for one on a paid request (reason, Kuwaiti IBAN,
 account holder), and withdraw it while it waits. Its status shows on the request's page."""
-from flask import render_template, Blueprint, flash, redirect, url_for
+
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -12,8 +13,8 @@ from domain.iban import InvalidIban, parse_kuwait_iban
 from models import InsuranceRequest, RefundRefused
 from services import refunds
 from views.accounts.forms import chosen, plain_name, stripped
-from web.applicant_session import login_required
 from views.requests.ownership import owned_request
+from web.applicant_session import login_required
 
 bp = Blueprint("refunds", __name__, url_prefix="/requests")
 
@@ -40,15 +41,31 @@ def iban_rule(form, field):
 
 
 class RefundForm(FlaskForm):
-    reason = RadioField(_l("Why are you asking for a refund?"), choices=REASON_CHOICES,
-                        validate_choice=False, validators=[chosen(_l("Choose why you are asking for a refund"))])
-    details = TextAreaField(_l("Tell us more"), filters=[stripped], validators=[
-        Length(max=1000, message=_l("Write 1000 characters or fewer"))])
-    iban = StringField(_l("IBAN of the account to pay into"), filters=[stripped],
-                       validators=[InputRequired(_l("Enter the IBAN of the account to pay into")), iban_rule])
-    account_holder = StringField(_l("Name of the account holder"), filters=[stripped], validators=[
-        InputRequired(_l("Enter the name of the account holder, as the bank has it")),
-        Length(min=2, max=100, message=_l("The name has 2 to 100 characters")), plain_name])
+    reason = RadioField(
+        _l("Why are you asking for a refund?"),
+        choices=REASON_CHOICES,
+        validate_choice=False,
+        validators=[chosen(_l("Choose why you are asking for a refund"))],
+    )
+    details = TextAreaField(
+        _l("Tell us more"),
+        filters=[stripped],
+        validators=[Length(max=1000, message=_l("Write 1000 characters or fewer"))],
+    )
+    iban = StringField(
+        _l("IBAN of the account to pay into"),
+        filters=[stripped],
+        validators=[InputRequired(_l("Enter the IBAN of the account to pay into")), iban_rule],
+    )
+    account_holder = StringField(
+        _l("Name of the account holder"),
+        filters=[stripped],
+        validators=[
+            InputRequired(_l("Enter the name of the account holder, as the bank has it")),
+            Length(min=2, max=100, message=_l("The name has 2 to 100 characters")),
+            plain_name,
+        ],
+    )
 
     def validate_details(self, field):
         if self.reason.data == "other" and not field.data:
@@ -63,8 +80,13 @@ def take_refund_request(insurance_request, form: RefundForm) -> bool:
     """Ask for the refund a valid form describes; False when a second tab got there first
     (the page the person goes back to says where the request stands)."""
     try:
-        refunds.ask(insurance_request, reason=form.reason.data, details=form.details.data,
-                    iban=form.iban.parsed, account_holder=form.account_holder.data)
+        refunds.ask(
+            insurance_request,
+            reason=form.reason.data,
+            details=form.details.data,
+            iban=form.iban.parsed,
+            account_holder=form.account_holder.data,
+        )
     except RefundRefused:
         return False
     flash(_("We have your refund request. Our staff will review it; this page shows its status."))
@@ -81,8 +103,12 @@ def ask(reference):
     if form.validate_on_submit():
         take_refund_request(insurance_request, form)
         return redirect(url_for("requests.show", reference=insurance_request.reference), 303)
-    return render_template("refunds/ask.html", form=form, insurance_request=insurance_request,
-                  receipt=insurance_request.receipt())
+    return render_template(
+        "refunds/ask.html",
+        form=form,
+        insurance_request=insurance_request,
+        receipt=insurance_request.receipt(),
+    )
 
 
 @bp.post("/<reference>/refund/withdraw")

@@ -1,12 +1,14 @@
 """Checking an uploaded list of people with the people page's own rules (people_rows),
 row by row, then what only a list can get wrong: a civil ID twice, a person paid for
 already, a fee too big for one payment. Messages in the reader's language."""
+
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from types import SimpleNamespace
-from typing import Callable
 
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from domain import quote as rules
 from domain.digits import parse_whole_number
@@ -53,8 +55,13 @@ class CheckedUpload:
         return [(group[0].years, [people_of[priced.number] for priced in group]) for group in groups]
 
 
-def check_upload(rows: list[Row], schedule: FeeSchedule, today: date, max_fils: int,
-                 covered: Callable[[set[str]], set[str]]) -> CheckedUpload:
+def check_upload(
+    rows: list[Row],
+    schedule: FeeSchedule,
+    today: date,
+    max_fils: int,
+    covered: Callable[[set[str]], set[str]],
+) -> CheckedUpload:
     """`covered(civil IDs)` names those a paid request covers already."""
     find_category = category_finder(schedule)
     problems: list[RowProblem] = []
@@ -70,30 +77,46 @@ def check_upload(rows: list[Row], schedule: FeeSchedule, today: date, max_fils: 
         first_row.setdefault(civil_id, row.number)
     for index in duplicate_rows(civil_ids):
         row = rows[index]
-        problems.append(RowProblem(row.number, "civil_id", row.values["civil_id"],
-                                   _("This civil ID is on row %(row)d of the file too",
-                                     row=first_row[civil_ids[index]])))
+        problems.append(
+            RowProblem(
+                row.number,
+                "civil_id",
+                row.values["civil_id"],
+                _("This civil ID is on row %(row)d of the file too", row=first_row[civil_ids[index]]),
+            )
+        )
     paid = covered({civil_id for civil_id in civil_ids if civil_id})
     for row, civil_id in zip(rows, civil_ids):
         if civil_id in paid:
-            problems.append(RowProblem(row.number, "civil_id", row.values["civil_id"],
-                                       _("A paid request covers this person for this period already")))
+            problems.append(
+                RowProblem(
+                    row.number,
+                    "civil_id",
+                    row.values["civil_id"],
+                    _("A paid request covers this person for this period already"),
+                )
+            )
 
     problems.sort(key=lambda problem: problem.number)
     bad = {problem.number for problem in problems}
     result = CheckedUpload(len(rows), problems, bad)
     for row, person, subtotal in checked_rows:
         if row.number not in bad:
-            result.ready.append((Priced(row.number, int(parse_whole_number(row.values["years"])), subtotal),
-                                 person))
+            result.ready.append(
+                (Priced(row.number, int(parse_whole_number(row.values["years"])), subtotal), person)
+            )
     return result
 
 
 def _check_row(row: Row, schedule: FeeSchedule, today: date, find_category, max_fils: int):
     values = row.values
-    typed = {"civil_id": values["civil_id"], "name": values["name"],
-             "category": find_category(values["category"]),
-             "passport_number": values["passport_number"], "passport_expiry": values["passport_expiry"]}
+    typed = {
+        "civil_id": values["civil_id"],
+        "name": values["name"],
+        "category": find_category(values["category"]),
+        "passport_number": values["passport_number"],
+        "passport_expiry": values["passport_expiry"],
+    }
     years = parse_whole_number(values["years"])
     most = rules.max_years_for(schedule, [typed["category"]])
     years_ok = years is not None and 1 <= years <= most
@@ -104,19 +127,38 @@ def _check_row(row: Row, schedule: FeeSchedule, today: date, find_category, max_
         column = field_id.rsplit("-", 1)[-1] if field_id.startswith("people-0-") else "category"
         problems.append(RowProblem(row.number, column, values.get(column, ""), message))
     if not years_ok:
-        problems.append(RowProblem(row.number, "years", values["years"],
-                                   _("Choose between %(min)d and %(max)d years.", min=1, max=most)))
+        problems.append(
+            RowProblem(
+                row.number,
+                "years",
+                values["years"],
+                _("Choose between %(min)d and %(max)d years.", min=1, max=most),
+            )
+        )
     if problems:
         return problems, None, 0
 
     person = checked.people[0]
-    stored_like = [SimpleNamespace(civil_id=person["civil_id"], name=person["name"],
-                                   passport_expiry=person["passport_expiry"])]
+    stored_like = [
+        SimpleNamespace(
+            civil_id=person["civil_id"], name=person["name"], passport_expiry=person["passport_expiry"]
+        )
+    ]
     for message in cover_problems(stored_like, years, "new", None, today):
         problems.append(RowProblem(row.number, "passport_expiry", values["passport_expiry"], message))
     subtotal = checked.quote.total_fils
     if subtotal > max_fils:
-        problems.append(RowProblem(row.number, "years", values["years"], _(
-            "This person's fee, %(fee)s, is more than one payment may be (%(limit)s): choose fewer years",
-            fee=format_fils(subtotal, select_locale()), limit=format_fils(max_fils, select_locale()))))
+        problems.append(
+            RowProblem(
+                row.number,
+                "years",
+                values["years"],
+                _(
+                    "This person's fee, %(fee)s, is more than one payment may be (%(limit)s): "
+                    "choose fewer years",
+                    fee=format_fils(subtotal, select_locale()),
+                    limit=format_fils(max_fils, select_locale()),
+                ),
+            )
+        )
     return problems, (None if problems else person), subtotal

@@ -1,10 +1,12 @@
 """Uploading a list of people (company, government and university accounts): the form and
 the template files, the check of every row, and going on with the rows that passed."""
+
 from functools import wraps
 
-from flask import (Blueprint, Response, abort, current_app, flash, g, redirect, render_template,
-                   url_for)
-from flask_babel import gettext as _, lazy_gettext as _l, ngettext
+from flask import Blueprint, Response, abort, current_app, flash, g, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_wtf.file import FileField
 
 from domain import uploads as reading
@@ -38,23 +40,30 @@ def refusal_message(refused: UploadRefused) -> str:
     if code == reading.EMPTY:
         return _("The file has no people in it. Fill in a row under the headings for each person.")
     if code == reading.OLD_EXCEL:
-        return _("This is an old Excel file (.xls). Save it as an Excel workbook (.xlsx) or as "
-                 "CSV UTF-8, then upload it again.")
+        return _(
+            "This is an old Excel file (.xls). Save it as an Excel workbook (.xlsx) or as "
+            "CSV UTF-8, then upload it again."
+        )
     if code == reading.PASSWORD_PROTECTED:
-        return _("The file is protected with a password. Save a copy without the password, then "
-                 "upload that copy.")
+        return _(
+            "The file is protected with a password. Save a copy without the password, then upload that copy."
+        )
     if code == reading.ZIP_BOMB:
         return _("The file unpacks to far more than a list of people can be, so it was not opened.")
     if code == reading.MISSING_COLUMNS:
         names = ", ".join(str(COLUMN_LABELS[column]) for column in params["missing"])
-        return _("The file lacks these columns: %(columns)s. Use the headings of the template file.",
-                 columns=names)
+        return _(
+            "The file lacks these columns: %(columns)s. Use the headings of the template file.", columns=names
+        )
     if code == reading.TOO_MANY_ROWS:
-        return _("The file has more than %(max)d people. Split it into files of %(max)d people "
-                 "or fewer.", max=params["max"])
+        return _(
+            "The file has more than %(max)d people. Split it into files of %(max)d people or fewer.",
+            max=params["max"],
+        )
     if code == reading.UNREADABLE:
-        return _("The Excel file could not be read. Open it in Excel, save it again as .xlsx, "
-                 "and upload it again.")
+        return _(
+            "The Excel file could not be read. Open it in Excel, save it again as .xlsx, and upload it again."
+        )
     return _("This is not a spreadsheet. Upload a CSV file or an Excel workbook (.xlsx).")
 
 
@@ -65,6 +74,7 @@ def organisation_required(view):
         if g.user.account_kind not in ORGANISATION_KINDS:
             abort(404)
         return view(*args, **kwargs)
+
     return wrapped
 
 
@@ -82,12 +92,17 @@ def new():
         except UploadRefused as refused:
             form.people_file.errors = [refusal_message(refused)]
         else:
-            kept = keep_upload(g.user, upload.filename, form.sponsor_name.data,
-                               form.sponsor_civil_id.parsed, rows)
+            kept = keep_upload(
+                g.user, upload.filename, form.sponsor_name.data, form.sponsor_civil_id.parsed, rows
+            )
             return redirect(url_for(".show", upload_id=kept.id))
     status = 400 if form.is_submitted() else 200
-    return render_template("uploads/new.html", form=form, max_rows=reading.MAX_ROWS,
-                           max_kb=current_app.config["UPLOAD_MAX_BYTES"] // 1024), status
+    return render_template(
+        "uploads/new.html",
+        form=form,
+        max_rows=reading.MAX_ROWS,
+        max_kb=current_app.config["UPLOAD_MAX_BYTES"] // 1024,
+    ), status
 
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -99,10 +114,14 @@ def template(language, kind):
     if language not in reading.HEADINGS or kind not in ("csv", "xlsx"):
         abort(404)
     # Headings only: an example row left in by mistake would be one more person to check.
-    data, mimetype = ((template_csv(language), "text/csv") if kind == "csv"
-                      else (template_xlsx(language), XLSX_TYPE))
-    return Response(data, mimetype=mimetype, headers={
-        "Content-Disposition": f"attachment; filename=people-{language}.{kind}"})
+    data, mimetype = (
+        (template_csv(language), "text/csv") if kind == "csv" else (template_xlsx(language), XLSX_TYPE)
+    )
+    return Response(
+        data,
+        mimetype=mimetype,
+        headers={"Content-Disposition": f"attachment; filename=people-{language}.{kind}"},
+    )
 
 
 def _owned(upload_id: int):
@@ -116,8 +135,13 @@ def _owned(upload_id: int):
 
 def _checked(upload):
     today = today_in_kuwait()
-    return check_upload(upload.rows(), active_schedule(), today, current_app.config["MAX_PAYMENT_FILS"],
-                        lambda civil_ids: covered_civil_ids(civil_ids, today))
+    return check_upload(
+        upload.rows(),
+        active_schedule(),
+        today,
+        current_app.config["MAX_PAYMENT_FILS"],
+        lambda civil_ids: covered_civil_ids(civil_ids, today),
+    )
 
 
 @bp.get("/<int:upload_id>")
@@ -126,16 +150,28 @@ def show(upload_id):
     upload = _owned(upload_id)
     if upload.state == upload.DONE:
         schedule, today = active_schedule(), today_in_kuwait()
-        made = [(made, made.total_fils if made.total_fils is not None
-                 else made.quote(schedule, today).total_fils, made.people.count())
-                for made in upload.requests()]
-        return render_template("uploads/done.html", upload=upload, made=made,
-                               total_fils=sum(amount for _r, amount, _n in made))
+        made = [
+            (
+                made,
+                made.total_fils if made.total_fils is not None else made.quote(schedule, today).total_fils,
+                made.people.count(),
+            )
+            for made in upload.requests()
+        ]
+        return render_template(
+            "uploads/done.html", upload=upload, made=made, total_fils=sum(amount for _r, amount, _n in made)
+        )
     checked = _checked(upload)
     max_fils = current_app.config["MAX_PAYMENT_FILS"]
-    return render_template("uploads/check.html", upload=upload, checked=checked,
-                           problems=checked.problems, column_labels=COLUMN_LABELS,
-                           request_count=len(checked.requests(max_fils)), max_fils=max_fils)
+    return render_template(
+        "uploads/check.html",
+        upload=upload,
+        checked=checked,
+        problems=checked.problems,
+        column_labels=COLUMN_LABELS,
+        request_count=len(checked.requests(max_fils)),
+        max_fils=max_fils,
+    )
 
 
 @bp.post("/<int:upload_id>/requests")
@@ -152,6 +188,11 @@ def go_on(upload_id):
         made = make_requests(upload, groups)
     except AlreadyDone:
         return redirect(url_for(".show", upload_id=upload.id))
-    flash(ngettext("%(num)d request made: check and pay it below.",
-                   "%(num)d requests made: check and pay each one below.", len(made)))
+    flash(
+        ngettext(
+            "%(num)d request made: check and pay it below.",
+            "%(num)d requests made: check and pay each one below.",
+            len(made),
+        )
+    )
     return redirect(url_for(".show", upload_id=upload.id))

@@ -1,4 +1,5 @@
 """Fixtures for the account pages: SMS kept in the outbox, where the tests read the codes."""
+
 import pytest
 
 from tests.helpers import use_outbox

@@ -1,12 +1,25 @@
 """Logging in and out, the limits on guessing, and answers that do not tell who has an account."""
+
 import pytest
 from argon2 import PasswordHasher
 
 from models import RateLimit, User
 from settings import ConfigError
-from tests.helpers import (HX, PASSWORD, civil_id_for, form_post, latest_code, login, make_app,
-                           mobile_for, register, register_and_login, sms_to, use_outbox,
-                           without_tokens)
+from tests.helpers import (
+    HX,
+    PASSWORD,
+    civil_id_for,
+    form_post,
+    latest_code,
+    login,
+    make_app,
+    mobile_for,
+    register,
+    register_and_login,
+    sms_to,
+    use_outbox,
+    without_tokens,
+)
 
 CIVIL_ID = "279040907388"
 
@@ -54,17 +67,21 @@ def test_login_starts_a_new_session(client, account):
         assert session["sid"] != first_sid
 
 
-@pytest.mark.parametrize("target, landing", [
-    ("/account/details", "/account/details"),
-    ("/account/?tab=1", "/account/?tab=1"),
-    ("https://evil.example/", "/requests"),
-    ("//evil.example/", "/requests"),
-    ("/\\evil.example/", "/requests"),
-    ("javascript:alert(1)", "/requests"),
-])
+@pytest.mark.parametrize(
+    "target, landing",
+    [
+        ("/account/details", "/account/details"),
+        ("/account/?tab=1", "/account/?tab=1"),
+        ("https://evil.example/", "/requests"),
+        ("//evil.example/", "/requests"),
+        ("/\\evil.example/", "/requests"),
+        ("javascript:alert(1)", "/requests"),
+    ],
+)
 def test_login_returns_only_to_local_pages(client, account, target, landing):
-    response = form_post(client, "/login", {"civil_id": account, "password": PASSWORD},
-                         query_string={"next": target})
+    response = form_post(
+        client, "/login", {"civil_id": account, "password": PASSWORD}, query_string={"next": target}
+    )
     assert response.headers["Location"] == landing
 
 
@@ -72,15 +89,18 @@ def test_a_protected_page_sends_to_login_and_back(client, account):
     response = client.get("/account/details")
     assert response.status_code == 302
     assert response.headers["Location"] == "/login?next=/account/details"
-    response = form_post(client, "/login?next=/account/details",
-                         {"civil_id": account, "password": PASSWORD})
+    response = form_post(client, "/login?next=/account/details", {"civil_id": account, "password": PASSWORD})
     assert response.headers["Location"] == "/account/details"
 
 
 def test_the_login_code_step_goes_on_to_next_or_my_requests(app, client, account, clock):
     fail(account, app=app)
-    assert form_post(client, "/login?next=/requests/new",
-                     {"civil_id": account, "password": PASSWORD}).headers["Location"] == "/login/code"
+    assert (
+        form_post(client, "/login?next=/requests/new", {"civil_id": account, "password": PASSWORD}).headers[
+            "Location"
+        ]
+        == "/login/code"
+    )
     response = form_post(client, "/login/code", {"code": latest_code(E164)})
     assert response.headers["Location"] == "/requests/new"
     form_post(client, "/logout")
@@ -171,8 +191,9 @@ E164 = "+96590012345"  # the account's mobile
 def fail(civil_id, times=5, app=None, client=None, address="203.0.113.9"):
     """Wrong passwords for `civil_id`, as a stranger would type them from their own address."""
     for _ in range(times):
-        response = login(client or app.test_client(), civil_id, "wrong guess",
-                         environ_base={"REMOTE_ADDR": address})
+        response = login(
+            client or app.test_client(), civil_id, "wrong guess", environ_base={"REMOTE_ADDR": address}
+        )
         # A refusal, or past the first five, the (decoy) code step.
         assert response.status_code == 200 or response.headers["Location"] == "/login/code"
 
@@ -180,8 +201,7 @@ def fail(civil_id, times=5, app=None, client=None, address="203.0.113.9"):
 def test_failures_by_strangers_never_lock_the_owner_out(app, client, account, clock):
     for serial in range(6):  # thirty failures, from six addresses
         fail(account, app=app, address=f"203.0.113.{serial}")
-    response = form_post(client, "/login?next=/account/details",
-                         {"civil_id": account, "password": PASSWORD})
+    response = form_post(client, "/login?next=/account/details", {"civil_id": account, "password": PASSWORD})
     assert response.status_code == 302 and response.headers["Location"] == "/login/code"
     assert client.get("/account/").status_code == 302  # not logged in yet
     page = client.get("/login/code?lang=en")
@@ -202,8 +222,11 @@ def test_past_the_failures_a_wrong_password_gets_the_same_code_page_and_no_sms(a
     fail(unknown, app=app)
     right, wrong, stranger = app.test_client(), app.test_client(), app.test_client()
     sent_before = len(sms_to(E164))
-    answers = [login(right, account), login(wrong, account, "another guess"),
-               login(stranger, unknown, "another guess")]
+    answers = [
+        login(right, account),
+        login(wrong, account, "another guess"),
+        login(stranger, unknown, "another guess"),
+    ]
     assert {(a.status_code, a.headers["Location"]) for a in answers} == {(302, "/login/code")}
     pages = [without_tokens(c.get("/login/code?lang=en").text) for c in (right, wrong, stranger)]
     assert pages[0] == pages[1] == pages[2]
@@ -280,6 +303,7 @@ def test_counters_are_in_the_database_and_shared_between_processes(tmp_path, acc
 
 # --- logout ----------------------------------------------------------------
 
+
 def test_logout_only_by_post(client, account):
     login(client, account)
     assert client.get("/logout").status_code == 405
@@ -315,6 +339,7 @@ def test_start_page_sets_no_session_for_visitors(client):
 
 # --- how long a log-in lasts ---------------------------------------------------
 
+
 def test_a_session_ends_after_thirty_idle_minutes(client, account, clock):
     login(client, account)
     for _ in range(3):  # each request starts the idle time again
@@ -348,7 +373,10 @@ def test_session_limits_are_settings(tmp_path, clock):
     assert client.get("/account/").status_code == 200
     clock.advance(minutes=5, seconds=1)
     assert client.get("/account/").status_code == 302
-    for name, value in (("APPLICANT_SESSION_IDLE_MINUTES", "0"), ("STAFF_SESSION_MAX_HOURS", "x"),
-                        ("STAFF_SESSION_IDLE_MINUTES", "1441")):
+    for name, value in (
+        ("APPLICANT_SESSION_IDLE_MINUTES", "0"),
+        ("STAFF_SESSION_MAX_HOURS", "x"),
+        ("STAFF_SESSION_IDLE_MINUTES", "1441"),
+    ):
         with pytest.raises(ConfigError, match=name):
             make_app(tmp_path, **{name: value})

@@ -1,5 +1,6 @@
 """The account models' own behaviour: codes, counters, clean-up, and the migration that
 made the details registration no longer asks optional."""
+
 from datetime import datetime, timedelta
 
 import peewee
@@ -29,9 +30,18 @@ def test_rate_limit_counts_within_its_window(app, clock):
 
 
 def test_code_statuses(app, clock):
-    user = User.create(civil_id="291030104196", name_ar="س", name_en="S", user_name="S",
-                       mobile="+96550012345", email="s@example.com", gender="female",
-                       language="ar", governorate="KW-KU", account_kind="personal")
+    user = User.create(
+        civil_id="291030104196",
+        name_ar="س",
+        name_en="S",
+        user_name="S",
+        mobile="+96550012345",
+        email="s@example.com",
+        gender="female",
+        language="ar",
+        governorate="KW-KU",
+        account_kind="personal",
+    )
     row, code = OneTimeCode.issue(OneTimeCode.REGISTER, user.mobile, user, SECRET, models.now())
     assert len(code) == 6 and code.isdigit() and code not in row.code_hash
     assert row.seconds_until_resend(models.now()) == 60
@@ -73,8 +83,10 @@ def test_prune_command(app):
 
 # --- migration 0009: the details registration no longer asks are optional ----------
 
+
 class UserBefore0009(peewee.Model):
     """The user table as versions before issue 16 made it: every detail required."""
+
     civil_id = peewee.CharField(max_length=12, unique=True)
     name_ar = peewee.CharField(max_length=100)
     name_en = peewee.CharField(max_length=100)
@@ -104,10 +116,19 @@ def test_migration_0009_makes_the_details_optional_and_keeps_every_account(tmp_p
         database.create_tables([UserBefore0009])
         assert not any(c.null for c in database.get_columns("user") if c.name in LATER)
         UserBefore0009.create(
-            civil_id="291030104196", name_ar="سارة أحمد", name_en="Sara Ahmed", user_name="Sara",
-            mobile="+96550012345", email="sara@example.com", gender="female", language="en",
-            governorate="KW-HA", account_kind="company", session_version="v" * 22,
-            created_at=datetime(2025, 1, 1))
+            civil_id="291030104196",
+            name_ar="سارة أحمد",
+            name_en="Sara Ahmed",
+            user_name="Sara",
+            mobile="+96550012345",
+            email="sara@example.com",
+            gender="female",
+            language="en",
+            governorate="KW-HA",
+            account_kind="company",
+            session_version="v" * 22,
+            created_at=datetime(2025, 1, 1),
+        )
     database.close()
 
     app = make_app(tmp_path)  # starting the new version upgrades the database
@@ -118,8 +139,15 @@ def test_migration_0009_makes_the_details_optional_and_keeps_every_account(tmp_p
         assert all(nullable[name] for name in LATER)
         assert not (nullable["civil_id"] or nullable["mobile"] or nullable["language"])
         kept = User.get(User.civil_id == "291030104196")
-        assert ([getattr(kept, name) for name in LATER] ==
-                ["سارة أحمد", "Sara Ahmed", "Sara", "sara@example.com", "female", "KW-HA", "company"])
+        assert [getattr(kept, name) for name in LATER] == [
+            "سارة أحمد",
+            "Sara Ahmed",
+            "Sara",
+            "sara@example.com",
+            "female",
+            "KW-HA",
+            "company",
+        ]
         # An account as registration now leaves it.
         User.create(civil_id="279040907388", mobile="+96560012345", language="ar", name_en="Mona")
         assert User.get(User.civil_id == "279040907388").full_name("ar") == "Mona"
@@ -143,14 +171,28 @@ def test_an_account_with_one_name_still_keeps_its_staff_namesake_away(app):
 
     use_outbox(app)
     with app.app_context():
-        owner = User.create(civil_id="291030104196", mobile="+96550012345", language="ar",
-                            name_ar="سارة أحمد", password_hash="not checked here")
+        owner = User.create(
+            civil_id="291030104196",
+            mobile="+96550012345",
+            language="ar",
+            name_ar="سارة أحمد",
+            password_hash="not checked here",
+        )
         held = InsuranceRequest.start(owner)
         namesake, colleague = (
-            StaffMember.create(login=login, civil_id=civil_id, name=name, role=StaffMember.REVIEWER,
-                               password_hash="not a hash", totp_secret="JBSWY3DPEHPK3PXP")
-            for login, civil_id, name in [("r1", "280020209003", "ســارة  أحمد"),
-                                          ("r2", "279040907388", "Someone Else")])
+            StaffMember.create(
+                login=login,
+                civil_id=civil_id,
+                name=name,
+                role=StaffMember.REVIEWER,
+                password_hash="not a hash",
+                totp_secret="JBSWY3DPEHPK3PXP",
+            )
+            for login, civil_id, name in [
+                ("r1", "280020209003", "ســارة  أحمد"),
+                ("r2", "279040907388", "Someone Else"),
+            ]
+        )
         assert not namesake.may_decide_on(held) and colleague.may_decide_on(held)
         with pytest.raises(claims.ClaimRefused):
             claims.release_civil_id(owner, namesake, {"checked": "card"}, models.now())

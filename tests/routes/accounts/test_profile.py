@@ -1,12 +1,25 @@
 """The account page: details, changing them, and a new mobile number confirmed by code."""
+
 import re
 
 import pytest
 
 from gateways.sms import SmsBackend, SmsNotSent
 from models import User
-from tests.helpers import (ADMIN_CIVIL_ID, HX, PASSWORD, REGISTRATION, form_post, latest_code,
-                           make_app, make_staff, register_and_login, sms_to, staff_login, use_outbox)
+from tests.helpers import (
+    ADMIN_CIVIL_ID,
+    HX,
+    PASSWORD,
+    REGISTRATION,
+    form_post,
+    latest_code,
+    make_app,
+    make_staff,
+    register_and_login,
+    sms_to,
+    staff_login,
+    use_outbox,
+)
 
 OLD_MOBILE = "+96550012345"
 NEW_MOBILE = "+96599887766"
@@ -33,11 +46,14 @@ def test_account_pages_need_login(app):
     assert form_post(visitor, "/account/details", {"email": "x@example.com"}).status_code == 302
 
 
-@pytest.mark.parametrize("path, text", [
-    ("/account/", "Your account"),
-    ("/account/details", "Change your details"),
-    ("/account/mobile", "Change your mobile number"),
-])
+@pytest.mark.parametrize(
+    "path, text",
+    [
+        ("/account/", "Your account"),
+        ("/account/details", "Change your details"),
+        ("/account/mobile", "Change your mobile number"),
+    ],
+)
 @pytest.mark.parametrize("headers", [{}, HX], ids=["page", "htmx"])
 def test_account_pages_render(client, path, text, headers):
     for lang in ("ar", "en"):
@@ -49,8 +65,17 @@ def test_account_pages_render(client, path, text, headers):
 
 def test_account_page_shows_the_details(client):
     body = client.get("/account/?lang=en").text
-    for shown in ("291030104196", "سارة أحمد", "Sara Ahmed", "sara@example.com", "5001 2345",
-                  "Hawalli", "Female", "Personal", "English"):
+    for shown in (
+        "291030104196",
+        "سارة أحمد",
+        "Sara Ahmed",
+        "sara@example.com",
+        "5001 2345",
+        "Hawalli",
+        "Female",
+        "Personal",
+        "English",
+    ):
         assert shown in body
 
 
@@ -62,22 +87,45 @@ def test_details_form_starts_filled_in(client):
 
 
 def test_change_details(client):
-    response = form_post(client, "/account/details?lang=en", {
-        "name_ar": "سارة محمد", "name_en": "Sara Mohammed", "user_name": "Sara M",
-        "email": "sara.m@example.com", "language": "ar", "governorate": "KW-JA"})
+    response = form_post(
+        client,
+        "/account/details?lang=en",
+        {
+            "name_ar": "سارة محمد",
+            "name_en": "Sara Mohammed",
+            "user_name": "Sara M",
+            "email": "sara.m@example.com",
+            "language": "ar",
+            "governorate": "KW-JA",
+        },
+    )
     assert response.headers["Location"] == "/account/"
     user = User.get()
-    assert (user.name_ar, user.name_en, user.user_name, user.email, user.language,
-            user.governorate) == ("سارة محمد", "Sara Mohammed", "Sara M", "sara.m@example.com",
-                                  "ar", "KW-JA")
+    assert (user.name_ar, user.name_en, user.user_name, user.email, user.language, user.governorate) == (
+        "سارة محمد",
+        "Sara Mohammed",
+        "Sara M",
+        "sara.m@example.com",
+        "ar",
+        "KW-JA",
+    )
     assert user.civil_id == "291030104196" and user.mobile == OLD_MOBILE
     assert "Your details have been saved." in client.get("/account/?lang=en").text
 
 
 def test_details_problems_keep_what_was_typed(client):
-    response = form_post(client, "/account/details?lang=en", {
-        "name_ar": "سارة محمد", "name_en": "Sara Mohammed", "user_name": "Sara M",
-        "email": "not an address", "language": "ar", "governorate": "KW-JA"})
+    response = form_post(
+        client,
+        "/account/details?lang=en",
+        {
+            "name_ar": "سارة محمد",
+            "name_en": "Sara Mohammed",
+            "user_name": "Sara M",
+            "email": "not an address",
+            "language": "ar",
+            "governorate": "KW-JA",
+        },
+    )
     assert response.status_code == 200
     assert "<title>Error: Change your details" in response.text
     assert 'href="#email"' in response.text and 'id="email-error"' in response.text
@@ -87,6 +135,7 @@ def test_details_problems_keep_what_was_typed(client):
 
 # --- details registration did not ask for ---------------------------------
 
+
 @pytest.fixture
 def newcomer(app):
     """An account as registration leaves it: civil ID, mobile, one name and a password."""
@@ -94,15 +143,18 @@ def newcomer(app):
     visitor = app.test_client()
     form_post(visitor, "/register?lang=en", {"civil_id": "279040907388", "mobile": "60012345"})
     form_post(visitor, "/register/code", {"code": latest_code("+96560012345")})
-    done = form_post(visitor, "/register/password", {"full_name": "مريم خالد", "password": PASSWORD,
-                                                     "confirm": PASSWORD})
+    done = form_post(
+        visitor, "/register/password", {"full_name": "مريم خالد", "password": PASSWORD, "confirm": PASSWORD}
+    )
     assert done.status_code == 302
     return visitor
 
 
 @pytest.mark.parametrize("headers", [{}, HX], ids=["page", "htmx"])
-@pytest.mark.parametrize("lang, not_given, complete", [("en", "Not given", "Complete your profile"),
-                                                       ("ar", "لم يُذكر", "أكمل بياناتك")])
+@pytest.mark.parametrize(
+    "lang, not_given, complete",
+    [("en", "Not given", "Complete your profile"), ("ar", "لم يُذكر", "أكمل بياناتك")],
+)
 def test_the_account_page_copes_with_missing_details(newcomer, headers, lang, not_given, complete):
     body = newcomer.get(f"/account/?lang={lang}", headers=headers).text
     assert "None" not in body
@@ -129,43 +181,73 @@ def test_the_details_form_makes_everything_but_one_name_optional(newcomer):
     assert "None" not in page and 'value="مريم خالد"' in page
     for name in ("gender", "account_kind", "governorate", "language"):
         assert f'<fieldset id="{name}"' in page
-    response = form_post(newcomer, "/account/details", {
-        "name_ar": "مريم خالد", "name_en": "", "user_name": "", "email": " ", "language": "ar"})
+    response = form_post(
+        newcomer,
+        "/account/details",
+        {"name_ar": "مريم خالد", "name_en": "", "user_name": "", "email": " ", "language": "ar"},
+    )
     assert response.headers["Location"] == "/account/"
     user = User.get()
-    assert (user.name_ar, user.name_en, user.user_name, user.email, user.gender, user.governorate,
-            user.account_kind) == ("مريم خالد", None, None, None, None, None, None)
+    assert (
+        user.name_ar,
+        user.name_en,
+        user.user_name,
+        user.email,
+        user.gender,
+        user.governorate,
+        user.account_kind,
+    ) == ("مريم خالد", None, None, None, None, None, None)
 
-    response = form_post(newcomer, "/account/details", {
-        "name_ar": "مريم خالد", "name_en": "Mariam Khalid", "user_name": "Mariam",
-        "email": "mariam@example.com", "language": "en", "gender": "female",
-        "governorate": "KW-FA", "account_kind": "company"})
+    response = form_post(
+        newcomer,
+        "/account/details",
+        {
+            "name_ar": "مريم خالد",
+            "name_en": "Mariam Khalid",
+            "user_name": "Mariam",
+            "email": "mariam@example.com",
+            "language": "en",
+            "gender": "female",
+            "governorate": "KW-FA",
+            "account_kind": "company",
+        },
+    )
     assert response.headers["Location"] == "/account/"
     user = User.get()
-    assert (user.name_en, user.user_name, user.email, user.language, user.gender, user.governorate,
-            user.account_kind) == ("Mariam Khalid", "Mariam", "mariam@example.com", "en", "female",
-                                   "KW-FA", "company")
+    assert (
+        user.name_en,
+        user.user_name,
+        user.email,
+        user.language,
+        user.gender,
+        user.governorate,
+        user.account_kind,
+    ) == ("Mariam Khalid", "Mariam", "mariam@example.com", "en", "female", "KW-FA", "company")
     assert "Complete your profile" not in newcomer.get("/account/?lang=en").text
 
 
 @pytest.mark.parametrize("lang, field", [("en", "name_en"), ("ar", "name_ar")])
 def test_one_name_is_still_needed(newcomer, lang, field):
-    response = form_post(newcomer, f"/account/details?lang={lang}",
-                         {"name_ar": "", "name_en": "", "language": "ar"})
+    response = form_post(
+        newcomer, f"/account/details?lang={lang}", {"name_ar": "", "name_en": "", "language": "ar"}
+    )
     assert response.status_code == 200
     assert f'href="#{field}"' in response.text and f'id="{field}-error"' in response.text
     assert User.get().name_ar == "مريم خالد"
 
 
-@pytest.mark.parametrize("field, value, message", [
-    ("email", "not-an-address", "Enter an e-mail address like name@example.com"),
-    ("name_ar", "Sara", "Write your name in Arabic letters"),
-    ("name_en", "سارة", "Write your name in English letters"),
-    ("user_name", "S", "A user name has 2 to 40 characters"),
-    ("governorate", "KW-XX", "Choose the governorate you live in"),
-    ("account_kind", "bank", "Choose the kind of account"),
-    ("gender", "other", "Choose your gender"),
-])
+@pytest.mark.parametrize(
+    "field, value, message",
+    [
+        ("email", "not-an-address", "Enter an e-mail address like name@example.com"),
+        ("name_ar", "Sara", "Write your name in Arabic letters"),
+        ("name_en", "سارة", "Write your name in English letters"),
+        ("user_name", "S", "A user name has 2 to 40 characters"),
+        ("governorate", "KW-XX", "Choose the governorate you live in"),
+        ("account_kind", "bank", "Choose the kind of account"),
+        ("gender", "other", "Choose your gender"),
+    ],
+)
 def test_optional_details_are_still_checked_when_given(newcomer, field, value, message):
     data = {"name_ar": "مريم خالد", "language": "ar", field: value}
     response = form_post(newcomer, "/account/details?lang=en", data)
@@ -215,11 +297,14 @@ def test_mobile_code_page_renders(client, headers):
     assert response.status_code == 200 and "Check your new phone" in response.text
 
 
-@pytest.mark.parametrize("mobile, message", [
-    ("50012345", "This is already the mobile number on your account"),
-    ("22123456", "This is a land line"),
-    ("", "Enter your mobile number"),
-])
+@pytest.mark.parametrize(
+    "mobile, message",
+    [
+        ("50012345", "This is already the mobile number on your account"),
+        ("22123456", "This is a land line"),
+        ("", "Enter your mobile number"),
+    ],
+)
 def test_mobile_problems(client, mobile, message):
     response = ask_for_new_mobile(client, mobile, query_string={"lang": "en"})
     assert response.status_code == 200
@@ -264,8 +349,9 @@ def test_sms_failure_keeps_the_form(app, client):
 def test_sms_failure_at_registration_keeps_the_form(app):
     visitor = app.test_client()
     app.extensions["sms"].backend = Failing()
-    response = form_post(visitor, "/register?lang=en",
-                         {**REGISTRATION, "civil_id": "288070804106", "mobile": "60012345"})
+    response = form_post(
+        visitor, "/register?lang=en", {**REGISTRATION, "civil_id": "288070804106", "mobile": "60012345"}
+    )
     assert response.status_code == 200
     assert "We could not send the SMS just now" in response.text
     assert 'value="288070804106"' in response.text and 'value="60012345"' in response.text
@@ -273,6 +359,7 @@ def test_sms_failure_at_registration_keeps_the_form(app):
 
 
 # --- the development outbox ----------------------------------------------
+
 
 def test_outbox_lists_messages_in_development(tmp_path):
     app = make_app(tmp_path, APP_ENV="development", SMS_BACKEND="outbox")

@@ -1,12 +1,25 @@
 """Creating an account: the form, the SMS code, choosing a password."""
+
 import re
 
 import pytest
 
 from gateways.sms import SmsBackend, SmsNotSent
 from models import OneTimeCode, SmsMessage, User
-from tests.helpers import (HX, PASSWORD, REGISTRATION, civil_id_for, form_post, latest_code,
-                           make_app, register, register_and_login, sms_to, use_outbox, without_tokens)
+from tests.helpers import (
+    HX,
+    PASSWORD,
+    REGISTRATION,
+    civil_id_for,
+    form_post,
+    latest_code,
+    make_app,
+    register,
+    register_and_login,
+    sms_to,
+    use_outbox,
+    without_tokens,
+)
 
 CIVIL_ID = "291030104196"
 MOBILE = "50012345"
@@ -20,13 +33,14 @@ def field_value(body: str, name: str) -> str | None:
 
 # --- the form --------------------------------------------------------------
 
+
 @pytest.mark.parametrize("lang, heading", [("ar", "إنشاء حساب"), ("en", "Create an account")])
 @pytest.mark.parametrize("headers", [{}, HX], ids=["page", "htmx"])
 def test_register_page_renders(client, lang, heading, headers):
     response = client.get(f"/register?lang={lang}", headers=headers)
     assert response.status_code == 200
     assert heading in response.text
-    assert '<html' in response.text
+    assert "<html" in response.text
     # Only what paying needs: the rest is asked on the account page, later.
     for name in ("civil_id", "mobile"):
         assert f'<label for="{name}">' in response.text
@@ -70,8 +84,12 @@ def test_the_webotp_line_names_the_public_host(tmp_path):
     client = app.test_client()
     use_outbox(app)
     # Over https, Flask-WTF wants the form's own page as the referrer.
-    response = form_post(client, "/register", {"civil_id": CIVIL_ID, "mobile": MOBILE},
-                         headers={"Referer": "https://tameen.example.kw/register"})
+    response = form_post(
+        client,
+        "/register",
+        {"civil_id": CIVIL_ID, "mobile": MOBILE},
+        headers={"Referer": "https://tameen.example.kw/register"},
+    )
     assert response.status_code == 302
     assert sms_to(E164)[0].splitlines()[-1] == f"@tameen.example.kw #{latest_code(E164)}"
 
@@ -97,30 +115,35 @@ CIVIL_ID_PROBLEMS = [
 @pytest.mark.parametrize("civil_id, message", CIVIL_ID_PROBLEMS)
 def test_civil_id_problems_keep_every_answer(client, civil_id, message):
     use_outbox(client.application)
-    response = form_post(client, "/register?lang=en",
-                         {**REGISTRATION, "civil_id": civil_id, "mobile": "٥٠٠١٢٣٤٥"})
+    response = form_post(
+        client, "/register?lang=en", {**REGISTRATION, "civil_id": civil_id, "mobile": "٥٠٠١٢٣٤٥"}
+    )
     body = response.text
     assert response.status_code == 200
     assert "<title>Error: Create an account" in body
-    summary = body[body.index('class="error-summary"'):body.index("</ul>")]
+    summary = body[body.index('class="error-summary"') : body.index("</ul>")]
     assert message in summary and 'href="#civil_id"' in summary
-    beside = body[body.index('id="civil_id-error"'):]
-    assert message in beside[:beside.index("</span>\n")]
+    beside = body[body.index('id="civil_id-error"') :]
+    assert message in beside[: beside.index("</span>\n")]
     assert 'aria-describedby="civil_id-hint civil_id-error"' in body
     assert field_value(body, "mobile") == "50012345"
     assert field_value(body, "civil_id") == civil_id
     assert User.select().count() == 0 and SmsMessage.select().count() == 0
 
 
-@pytest.mark.parametrize("mobile, message", [
-    ("22123456", "This is a land line"),
-    ("+966501234567", "Enter a Kuwaiti mobile number"),
-    ("1234", "Enter a Kuwaiti mobile number, like 5001 2345"),
-    ("", "Enter your mobile number"),
-])
+@pytest.mark.parametrize(
+    "mobile, message",
+    [
+        ("22123456", "This is a land line"),
+        ("+966501234567", "Enter a Kuwaiti mobile number"),
+        ("1234", "Enter a Kuwaiti mobile number, like 5001 2345"),
+        ("", "Enter your mobile number"),
+    ],
+)
 def test_mobile_problems(client, mobile, message):
-    response = form_post(client, "/register?lang=en", {**REGISTRATION, "civil_id": CIVIL_ID,
-                                                       "mobile": mobile})
+    response = form_post(
+        client, "/register?lang=en", {**REGISTRATION, "civil_id": CIVIL_ID, "mobile": mobile}
+    )
     assert response.status_code == 200
     assert message in response.text
     assert 'id="mobile-error"' in response.text
@@ -131,8 +154,15 @@ def test_mobile_problems(client, mobile, message):
 def test_the_details_asked_later_are_not_taken_at_registration(client):
     register(client, CIVIL_ID, MOBILE, email="not-an-address", gender="other")
     user = User.get()
-    assert (user.name_ar, user.name_en, user.user_name, user.email, user.gender, user.governorate,
-            user.account_kind) == (None,) * 7
+    assert (
+        user.name_ar,
+        user.name_en,
+        user.user_name,
+        user.email,
+        user.gender,
+        user.governorate,
+        user.account_kind,
+    ) == (None,) * 7
 
 
 def test_registration_needs_the_csrf_token(client):
@@ -144,14 +174,16 @@ def test_registration_needs_the_csrf_token(client):
 
 # --- a civil ID that already has an account ---------------------------------
 
+
 def test_a_taken_civil_id_gets_the_same_page_and_an_sms_to_the_number_typed(app, client):
     owner = register_and_login(client, CIVIL_ID, MOBILE, language="ar")
     stranger, newcomer = app.test_client(), app.test_client()
     stranger_mobile, newcomer_mobile = "60012345", "60054321"
 
     to_stranger = form_post(stranger, "/register?lang=en", {"civil_id": CIVIL_ID, "mobile": stranger_mobile})
-    to_newcomer = form_post(newcomer, "/register?lang=en", {"civil_id": civil_id_for(7),
-                                                            "mobile": newcomer_mobile})
+    to_newcomer = form_post(
+        newcomer, "/register?lang=en", {"civil_id": civil_id_for(7), "mobile": newcomer_mobile}
+    )
     assert to_stranger.status_code == to_newcomer.status_code == 302
     assert to_stranger.headers["Location"] == to_newcomer.headers["Location"] == "/register/code"
 
@@ -192,13 +224,19 @@ class Failing(SmsBackend):
 def test_a_failed_sms_is_reported_the_same_for_a_taken_civil_id(app, client):
     register_and_login(client, CIVIL_ID, MOBILE)
     app.extensions["sms"].backend = Failing()
-    answers = [form_post(app.test_client(), "/register?lang=en",
-                         {**REGISTRATION, "civil_id": civil_id, "mobile": "60012345"})
-               for civil_id in (CIVIL_ID, civil_id_for(7))]
+    answers = [
+        form_post(
+            app.test_client(),
+            "/register?lang=en",
+            {**REGISTRATION, "civil_id": civil_id, "mobile": "60012345"},
+        )
+        for civil_id in (CIVIL_ID, civil_id_for(7))
+    ]
     assert [a.status_code for a in answers] == [200, 200]
     assert all("We could not send the SMS just now" in a.text for a in answers)
-    assert without_tokens(answers[0].text).replace(CIVIL_ID, civil_id_for(7)) == \
-        without_tokens(answers[1].text)
+    assert without_tokens(answers[0].text).replace(CIVIL_ID, civil_id_for(7)) == without_tokens(
+        answers[1].text
+    )
 
 
 def test_an_unfinished_registration_is_taken_over(app, client):
@@ -214,6 +252,7 @@ def test_an_unfinished_registration_is_taken_over(app, client):
 
 
 # --- the code --------------------------------------------------------------
+
 
 def test_code_page_needs_a_registration_in_progress(client):
     assert client.get("/register/code").headers["Location"] == "/register"
@@ -244,8 +283,9 @@ def test_wrong_code_then_right_code(client):
     assert User.get().mobile_verified_at is not None
 
 
-@pytest.mark.parametrize("code, message", [("12345", "The code has 6 digits"),
-                                           ("", "Enter the code from the SMS")])
+@pytest.mark.parametrize(
+    "code, message", [("12345", "The code has 6 digits"), ("", "Enter the code from the SMS")]
+)
 def test_code_format(client, code, message):
     register(client, CIVIL_ID, MOBILE)
     response = form_post(client, "/register/code?lang=en", {"code": code})
@@ -325,6 +365,7 @@ def test_at_most_five_codes_per_number_per_hour(client, clock):
 
 # --- the password ----------------------------------------------------------
 
+
 @pytest.fixture
 def verified(client):
     register(client, CIVIL_ID, MOBILE)
@@ -333,8 +374,10 @@ def verified(client):
 
 
 @pytest.mark.parametrize("headers", [{}, HX], ids=["page", "htmx"])
-@pytest.mark.parametrize("lang, heading, label", [("en", "Your name and a password", "Full name"),
-                                                  ("ar", "اسمك وكلمة المرور", "الاسم الكامل")])
+@pytest.mark.parametrize(
+    "lang, heading, label",
+    [("en", "Your name and a password", "Full name"), ("ar", "اسمك وكلمة المرور", "الاسم الكامل")],
+)
 def test_password_page_renders(verified, headers, lang, heading, label):
     response = verified.get(f"/register/password?lang={lang}", headers=headers)
     assert response.status_code == 200 and "<html" in response.text
@@ -347,20 +390,26 @@ def test_password_page_renders(verified, headers, lang, heading, label):
 
 
 def choose(client, name="Sara Ahmed", password=PASSWORD, confirm=None, **kwargs):
-    return form_post(client, "/register/password", {
-        "full_name": name, "password": password,
-        "confirm": password if confirm is None else confirm}, **kwargs)
+    return form_post(
+        client,
+        "/register/password",
+        {"full_name": name, "password": password, "confirm": password if confirm is None else confirm},
+        **kwargs,
+    )
 
 
-@pytest.mark.parametrize("password, confirm, message", [
-    ("short1", "short1", "at least 8 characters"),
-    ("x" * 129, "x" * 129, "128 characters or fewer"),
-    ("password123", "password123", "list of common passwords"),
-    ("١٢٣٤٥٦٧٨٩", "١٢٣٤٥٦٧٨٩", "list of common passwords"),
-    ("my id 291030104196", "my id 291030104196", "must not contain your civil ID"),
-    ("a long enough passphrase", "a long enough passfrase", "The two passwords are not the same"),
-    ("", "", "Enter a password"),
-])
+@pytest.mark.parametrize(
+    "password, confirm, message",
+    [
+        ("short1", "short1", "at least 8 characters"),
+        ("x" * 129, "x" * 129, "128 characters or fewer"),
+        ("password123", "password123", "list of common passwords"),
+        ("١٢٣٤٥٦٧٨٩", "١٢٣٤٥٦٧٨٩", "list of common passwords"),
+        ("my id 291030104196", "my id 291030104196", "must not contain your civil ID"),
+        ("a long enough passphrase", "a long enough passfrase", "The two passwords are not the same"),
+        ("", "", "Enter a password"),
+    ],
+)
 def test_password_rules(verified, password, confirm, message):
     response = choose(verified, password=password, confirm=confirm, query_string={"lang": "en"})
     assert response.status_code == 200
@@ -370,13 +419,16 @@ def test_password_rules(verified, password, confirm, message):
     assert User.get().password_hash is None
 
 
-@pytest.mark.parametrize("name, message", [
-    ("", "Enter your full name"),
-    ("   ", "Enter your full name"),
-    ("S" * 101, "Your name must be 100 characters or fewer"),
-    ("Сара", "Write your name in Arabic or English letters"),
-    ("Sara\u202eAhmed", "invisible character"),
-])
+@pytest.mark.parametrize(
+    "name, message",
+    [
+        ("", "Enter your full name"),
+        ("   ", "Enter your full name"),
+        ("S" * 101, "Your name must be 100 characters or fewer"),
+        ("Сара", "Write your name in Arabic or English letters"),
+        ("Sara\u202eAhmed", "invisible character"),
+    ],
+)
 def test_the_name_is_checked(verified, name, message):
     response = choose(verified, name=name, query_string={"lang": "en"})
     assert response.status_code == 200
@@ -385,8 +437,9 @@ def test_the_name_is_checked(verified, name, message):
     assert user.password_hash is None and user.name_ar is None and user.name_en is None
 
 
-@pytest.mark.parametrize("name, column", [("سارة أحمد", "name_ar"), ("Sara Ahmed", "name_en"),
-                                          ("Sara أحمد", "name_ar")])
+@pytest.mark.parametrize(
+    "name, column", [("سارة أحمد", "name_ar"), ("Sara Ahmed", "name_en"), ("Sara أحمد", "name_ar")]
+)
 def test_the_name_is_kept_in_its_script(verified, name, column):
     assert choose(verified, name=f"  {name} ").status_code == 302
     user = User.get()
@@ -418,6 +471,7 @@ def test_register_and_login_helper(client):
 
 # --- going back to where the person was going ------------------------------
 
+
 def test_next_is_carried_through_code_and_password(client):
     use_outbox(client.application)
     page = client.get("/register?lang=en&next=/requests/new")
@@ -432,8 +486,9 @@ def test_next_is_carried_through_code_and_password(client):
         assert "register_next" not in session  # the new session keeps nothing of the old
 
 
-@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/", "/\\evil.example/",
-                                    "javascript:alert(1)"])
+@pytest.mark.parametrize(
+    "target", ["https://evil.example/", "//evil.example/", "/\\evil.example/", "javascript:alert(1)"]
+)
 def test_an_unsafe_next_is_ignored(client, target):
     use_outbox(client.application)
     page = client.get("/register", query_string={"next": target, "lang": "en"})
@@ -456,11 +511,14 @@ def test_a_next_given_on_another_registration_does_not_carry_over(client):
 CODE_INPUT = re.compile(r'<input[^>]*name="code"[^>]*>')
 
 
-@pytest.mark.parametrize("start, data, code_page", [
-    ("/register", {"civil_id": CIVIL_ID, "mobile": MOBILE}, "/register/code"),
-    ("/reset", {"civil_id": CIVIL_ID, "mobile": MOBILE}, "/reset/code"),
-    ("/express", {"civil_id": CIVIL_ID, "mobile": MOBILE}, "/express/code"),
-])
+@pytest.mark.parametrize(
+    "start, data, code_page",
+    [
+        ("/register", {"civil_id": CIVIL_ID, "mobile": MOBILE}, "/register/code"),
+        ("/reset", {"civil_id": CIVIL_ID, "mobile": MOBILE}, "/reset/code"),
+        ("/express", {"civil_id": CIVIL_ID, "mobile": MOBILE}, "/express/code"),
+    ],
+)
 @pytest.mark.parametrize("headers", [{}, HX], ids=["page", "htmx"])
 def test_every_code_input_offers_the_sms_code(client, start, data, code_page, headers):
     use_outbox(client.application)

@@ -1,5 +1,6 @@
 """Turning renewal reminders off: on the account page, and by the link in a reminder
 SMS, which needs no log-in: its GET shows a button, the button's POST turns them off."""
+
 from datetime import timedelta
 
 import pytest
@@ -39,9 +40,12 @@ def reminded(app, client, user):
     insurance_request = stored(reference)
     last_day = reminders.cover_end_of(insurance_request, insurance_request.receipt())
     with app.test_request_context():
-        counts = reminders.send_reminders(last_day - timedelta(days=7), (30, 7),
-                                          lambda r: f"http://localhost/requests/{r.reference}/renew",
-                                          lambda token: f"http://localhost/account/reminders/off/{token}")
+        counts = reminders.send_reminders(
+            last_day - timedelta(days=7),
+            (30, 7),
+            lambda r: f"http://localhost/requests/{r.reference}/renew",
+            lambda token: f"http://localhost/account/reminders/off/{token}",
+        )
     assert counts["sent"] == 1
     return sms_to(user.mobile)[-1]
 

@@ -1,10 +1,22 @@
 """Forgotten password: civil ID and mobile, a code by SMS, a new password; no hint of who has an account."""
+
 import pytest
 
 from gateways.sms import SmsBackend, SmsNotSent
 from models import OneTimeCode, User
-from tests.helpers import (HX, PASSWORD, civil_id_for, form_post, latest_code, login, mobile_for,
-                           register_and_login, sms_to, use_outbox, without_tokens)
+from tests.helpers import (
+    HX,
+    PASSWORD,
+    civil_id_for,
+    form_post,
+    latest_code,
+    login,
+    mobile_for,
+    register_and_login,
+    sms_to,
+    use_outbox,
+    without_tokens,
+)
 
 CIVIL_ID = "288070804106"
 MOBILE = "65012345"
@@ -24,8 +36,7 @@ def ask_for_reset(client, civil_id=CIVIL_ID, mobile=MOBILE, **kwargs):
 
 
 @pytest.mark.parametrize("headers", [{}, HX], ids=["page", "htmx"])
-@pytest.mark.parametrize("lang, heading", [("ar", "إعادة تعيين كلمة المرور"),
-                                           ("en", "Reset your password")])
+@pytest.mark.parametrize("lang, heading", [("ar", "إعادة تعيين كلمة المرور"), ("en", "Reset your password")])
 def test_reset_page_renders(client, headers, lang, heading):
     response = client.get(f"/reset?lang={lang}", headers=headers)
     assert response.status_code == 200 and heading in response.text
@@ -43,8 +54,7 @@ def test_reset_with_the_code_sent_by_sms(app, client, account):
     assert response.headers["Location"] == "/reset/password"
     page = client.get("/reset/password?lang=en")
     assert "Choose a new password" in page.text
-    response = form_post(client, "/reset/password", {"password": NEW_PASSWORD,
-                                                     "confirm": NEW_PASSWORD})
+    response = form_post(client, "/reset/password", {"password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
     assert response.headers["Location"] == "/account/"
     assert "Your password has been changed" in client.get("/account/?lang=en").text
 
@@ -93,13 +103,15 @@ def test_no_enumeration_through_reset(app, account):
         ask_for_reset(wrong_mobile, CIVIL_ID, "65054321"),
     ]
     assert {(a.status_code, a.headers["Location"]) for a in answers} == {(302, "/reset/code")}
-    pages = [without_tokens(c.get("/reset/code?lang=en").text).replace("6505 4321", "6501 2345")
-             for c in (known, unknown, wrong_mobile)]
+    pages = [
+        without_tokens(c.get("/reset/code?lang=en").text).replace("6505 4321", "6501 2345")
+        for c in (known, unknown, wrong_mobile)
+    ]
     assert pages[0] == pages[1] == pages[2]
-    wrong_tries = [form_post(c, "/reset/code?lang=en", {"code": "000000"})
-                   for c in (unknown, wrong_mobile)]
-    assert without_tokens(wrong_tries[0].text) == \
-        without_tokens(wrong_tries[1].text).replace("6505 4321", "6501 2345")
+    wrong_tries = [form_post(c, "/reset/code?lang=en", {"code": "000000"}) for c in (unknown, wrong_mobile)]
+    assert without_tokens(wrong_tries[0].text) == without_tokens(wrong_tries[1].text).replace(
+        "6505 4321", "6501 2345"
+    )
     assert "You have 4 more tries" in wrong_tries[0].text
     # Only the real owner's number got an SMS, once for the registration and once now.
     assert len(sms_to(E164)) == 2 and sms_to("+96565054321") == []
@@ -154,13 +166,20 @@ def test_reset_is_limited_the_same_for_unknown_accounts(client):
 def test_reset_is_limited_per_address(app, client):
     here = {"REMOTE_ADDR": "198.51.100.7"}
     for serial in range(10):
-        response = ask_for_reset(client, civil_id_for(400 + serial), mobile_for(400 + serial),
-                                 environ_base=here)
+        response = ask_for_reset(
+            client, civil_id_for(400 + serial), mobile_for(400 + serial), environ_base=here
+        )
         assert response.status_code == 302
-    assert ask_for_reset(client, civil_id_for(499), mobile_for(499),
-                         environ_base=here).status_code == 429
-    assert ask_for_reset(app.test_client(), civil_id_for(499), mobile_for(499),
-                         environ_base={"REMOTE_ADDR": "198.51.100.8"}).status_code == 302
+    assert ask_for_reset(client, civil_id_for(499), mobile_for(499), environ_base=here).status_code == 429
+    assert (
+        ask_for_reset(
+            app.test_client(),
+            civil_id_for(499),
+            mobile_for(499),
+            environ_base={"REMOTE_ADDR": "198.51.100.8"},
+        ).status_code
+        == 302
+    )
 
 
 class Failing(SmsBackend):

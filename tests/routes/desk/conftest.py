@@ -1,9 +1,17 @@
 """Fixtures for the desk: an applicant with a paid request, and staff logged in at the desk
 in browsers of their own (test clients apart from the applicant's `client`)."""
+
 import pytest
 
-from tests.helpers import (ADMIN_CIVIL_ID, APPLICANT, make_staff, mobile_for, refunded_request,
-                           register_and_login, staff_login)
+from tests.helpers import (
+    ADMIN_CIVIL_ID,
+    APPLICANT,
+    make_staff,
+    mobile_for,
+    refunded_request,
+    register_and_login,
+    staff_login,
+)
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
 """Who reaches which desk page: staff and applicants are kept apart (neither session opens
 the other's pages), and the admin pages are for admins only."""
+
 import pytest
 
 from models import Refund
@@ -33,8 +34,9 @@ def test_an_applicant_cannot_reach_any_staff_page(app, client, waiting):
     assert Refund.get().state == Refund.REQUESTED
     assert client.get("/requests").status_code == 200  # still the applicant
     # Logging in at the desk with the applicant's own credentials gets nowhere either.
-    response = form_post(client, "/desk/login", {"login": APPLICANT, "password": "a long enough passphrase",
-                                                 "code": "123456"})
+    response = form_post(
+        client, "/desk/login", {"login": APPLICANT, "password": "a long enough passphrase", "code": "123456"}
+    )
     assert response.status_code == 200 and "not right" in response.text
 
 
@@ -68,8 +70,16 @@ def test_logging_in_at_the_desk_ends_the_applicant_session(app, client, applican
 
 # --- roles ----------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("url", ["/desk/audit", "/desk/export", "/desk/schedules",
-                                 "/desk/export?kind=payments&date_from=2026-01-01&date_to=2026-01-31"])
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/desk/audit",
+        "/desk/export",
+        "/desk/schedules",
+        "/desk/export?kind=payments&date_from=2026-01-01&date_to=2026-01-31",
+    ],
+)
 def test_a_reviewer_cannot_see_admin_pages(desk, admin_desk, url):
     assert desk.get(url).status_code == 403
     assert admin_desk.get(url).status_code == 200

@@ -1,5 +1,6 @@
 """The audit log: every step of a payment and a refund, by whom, before and after; only
 admins read it, and nothing, in the code or the database, changes or deletes an event."""
+
 import re
 
 import peewee
@@ -7,8 +8,17 @@ import pytest
 
 import models
 from models import AuditEvent
-from tests.helpers import (APPLICANT, PAID_TOTAL, approve, ask_refund, form_post, frozen_request,
-                           paid_request, staff_login, stored)
+from tests.helpers import (
+    APPLICANT,
+    PAID_TOTAL,
+    approve,
+    ask_refund,
+    form_post,
+    frozen_request,
+    paid_request,
+    staff_login,
+    stored,
+)
 
 
 def actions() -> list[tuple[str, str, str]]:
@@ -40,7 +50,10 @@ def test_every_step_lands_in_the_audit_log(client, applicant, desk, admin_desk, 
         "request.frozen": {("applicant", APPLICANT)},
         "payment.started": {("applicant", APPLICANT)},
         "payment.paid": {("system", "system")},
-        "request.paid": {("system", "system"), ("applicant", APPLICANT)},  # paid, and paid again after withdraw/reject
+        "request.paid": {
+            ("system", "system"),
+            ("applicant", APPLICANT),
+        },  # paid, and paid again after withdraw/reject
         "refund.requested": {("applicant", APPLICANT)},
         "request.refund_requested": {("applicant", APPLICANT)},
         "refund.withdrawn": {("applicant", APPLICANT)},
@@ -123,11 +136,21 @@ def test_no_code_updates_or_deletes_audit_events():
     from pathlib import Path
 
     root = Path(__file__).resolve().parents[3]
-    sources = [*root.glob("*.py"), *root.glob("models/*.py"), *root.glob("views/**/*.py"),
-               *root.glob("web/*.py"), *root.glob("services/*.py"), *root.glob("gateways/**/*.py"),
-               *root.glob("domain/*.py"), *root.glob("migrations/*.py")]
-    pattern = re.compile(r"AuditEvent\s*\.\s*(update|delete|bulk_update|replace|insert_many\(.*on_conflict)"
-                         r"|auditevent.*\b(UPDATE|DELETE)\b", re.IGNORECASE)
+    sources = [
+        *root.glob("*.py"),
+        *root.glob("models/*.py"),
+        *root.glob("views/**/*.py"),
+        *root.glob("web/*.py"),
+        *root.glob("services/*.py"),
+        *root.glob("gateways/**/*.py"),
+        *root.glob("domain/*.py"),
+        *root.glob("migrations/*.py"),
+    ]
+    pattern = re.compile(
+        r"AuditEvent\s*\.\s*(update|delete|bulk_update|replace|insert_many\(.*on_conflict)"
+        r"|auditevent.*\b(UPDATE|DELETE)\b",
+        re.IGNORECASE,
+    )
     found = []
     for path in sources:
         for number, line in enumerate(path.read_text().splitlines(), 1):

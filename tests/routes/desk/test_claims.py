@@ -1,16 +1,34 @@
 """A civil ID claimed at the desk: someone registered another person's civil ID; its owner
 brings their card, an admin releases the civil ID (that account is frozen, its requests and
 payments kept, every step audited) and the owner registers."""
+
 import pytest
 
 from models import AuditEvent, InsuranceRequest, Payment, User
-from tests.helpers import (ADMIN_CIVIL_ID, APPLICANT, civil_id_for, form_post, login, make_staff,
-                           mobile_for, paid_request, register, register_and_login, sms_to,
-                           staff_login, stored, use_outbox)
+from tests.helpers import (
+    ADMIN_CIVIL_ID,
+    APPLICANT,
+    civil_id_for,
+    form_post,
+    login,
+    make_staff,
+    mobile_for,
+    paid_request,
+    register,
+    register_and_login,
+    sms_to,
+    staff_login,
+    stored,
+    use_outbox,
+)
 
 OWNER_MOBILE = "60077001"
-CHECKED = {"civil_id": APPLICANT, "card_seen": "y", "name_on_card": "Mariam Khalid",
-           "note": "Card seen, photo matches"}
+CHECKED = {
+    "civil_id": APPLICANT,
+    "card_seen": "y",
+    "name_on_card": "Mariam Khalid",
+    "note": "Card seen, photo matches",
+}
 
 
 def release(desk, **changes):

@@ -1,5 +1,6 @@
 """CSV exports of payments and refunds for admins: Arabic intact, formulas defused, and the
 form's problems in place."""
+
 import csv
 import io
 
@@ -35,7 +36,7 @@ def test_export_payments_as_csv_with_arabic_intact(client, applicant, admin_desk
 
 def test_export_refunds_as_csv(client, applicant, admin_desk, waiting):
     reference, refund = waiting
-    Refund.update(account_holder="=HYPERLINK(\"http://evil\")").where(Refund.id == refund.id).execute()
+    Refund.update(account_holder='=HYPERLINK("http://evil")').where(Refund.id == refund.id).execute()
     rows = read_csv(admin_desk.get("/desk/export?kind=refunds&date_from=2026-01-01&date_to=2026-01-31"))
     record = dict(zip(rows[0], rows[1]))
     assert record["request_reference"] == reference and record["iban"] == "KW81CBKU0000000000001234560101"

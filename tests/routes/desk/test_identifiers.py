@@ -1,5 +1,6 @@
 """The desk shows civil IDs, IBANs, references, phones and payment ids as isolated
 identifiers (<bdi class="id">): one line, left to right, inside Arabic or English text."""
+
 import pytest
 
 from tests.helpers import APPLICANT, stored

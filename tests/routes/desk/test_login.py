@@ -1,5 +1,6 @@
 """Staff log in at the desk with a password and a TOTP code, within the applicants' limits,
 and are signed out by logging out, by being made inactive or after twelve hours."""
+
 import pytest
 
 from models import StaffMember
@@ -20,20 +21,29 @@ def test_staff_log_in_with_password_and_totp(app, reviewer, clock):
 def test_next_page_after_log_in_stays_on_the_desk(app, reviewer, clock):
     desk = app.test_client()
     assert desk.get("/desk/refunds").headers["Location"] == "/desk/login?next=/desk/refunds"
-    response = form_post(desk, "/desk/login?next=/desk/refunds",
-                         {"login": "reviewer1", "password": STAFF_PASSWORD, "code": code_now(reviewer)})
+    response = form_post(
+        desk,
+        "/desk/login?next=/desk/refunds",
+        {"login": "reviewer1", "password": STAFF_PASSWORD, "code": code_now(reviewer)},
+    )
     assert response.headers["Location"] == "/desk/refunds"
     other = app.test_client()
     clock.advance(seconds=30)
-    response = form_post(other, "/desk/login?next=https://evil.example/",
-                         {"login": "reviewer1", "password": STAFF_PASSWORD, "code": code_now(reviewer)})
+    response = form_post(
+        other,
+        "/desk/login?next=https://evil.example/",
+        {"login": "reviewer1", "password": STAFF_PASSWORD, "code": code_now(reviewer)},
+    )
     assert response.headers["Location"] == "/desk/"
 
 
-@pytest.mark.parametrize("code, message", [
-    ("", "Enter the 6-digit code from your authenticator app"),
-    ("12345", "The code has 6 digits"),
-])
+@pytest.mark.parametrize(
+    "code, message",
+    [
+        ("", "Enter the 6-digit code from your authenticator app"),
+        ("12345", "The code has 6 digits"),
+    ],
+)
 def test_the_second_factor_is_required(app, reviewer, clock, code, message):
     desk = app.test_client()
     desk.get("/desk/login?lang=en")
@@ -46,11 +56,12 @@ def test_a_wrong_code_or_password_is_refused_with_one_message(app, reviewer, clo
     desk = app.test_client()
     desk.get("/desk/login?lang=en")
     right = code_now(reviewer)
-    wrong = f"{(int(right) + 1) % 10 ** 6:06d}"
-    for response in (staff_login(desk, reviewer, code=wrong),
-                     staff_login(desk, reviewer, password="not the password"),
-                     form_post(desk, "/desk/login", {"login": "nobody", "password": STAFF_PASSWORD,
-                                                     "code": right})):
+    wrong = f"{(int(right) + 1) % 10**6:06d}"
+    for response in (
+        staff_login(desk, reviewer, code=wrong),
+        staff_login(desk, reviewer, password="not the password"),
+        form_post(desk, "/desk/login", {"login": "nobody", "password": STAFF_PASSWORD, "code": right}),
+    ):
         assert response.status_code == 200
         assert "The user name, password or code is not right" in response.text
     assert desk.get("/desk/").status_code == 302
@@ -82,15 +93,22 @@ def test_a_code_from_a_phone_slightly_off_is_accepted(app, reviewer, clock):
 
 
 def two_codes(client, staff, code, next_code):
-    return form_post(client, "/desk/login", {"login": staff.login, "password": STAFF_PASSWORD,
-                                             "code": code, "next_code": next_code})
+    return form_post(
+        client,
+        "/desk/login",
+        {"login": staff.login, "password": STAFF_PASSWORD, "code": code, "next_code": next_code},
+    )
 
 
 def test_failures_never_lock_a_staff_member_out_but_ask_for_two_codes(app, reviewer, clock):
     for serial in range(3):  # a stranger, from three addresses
         for _ in range(5):
-            staff_login(app.test_client(), reviewer, password="wrong password",
-                        environ_base={"REMOTE_ADDR": f"203.0.113.{serial}"})
+            staff_login(
+                app.test_client(),
+                reviewer,
+                password="wrong password",
+                environ_base={"REMOTE_ADDR": f"203.0.113.{serial}"},
+            )
     desk = app.test_client()
     desk.get("/desk/login?lang=en")
     # The right password and code alone are not enough now, but nothing is refused.
@@ -100,24 +118,29 @@ def test_failures_never_lock_a_staff_member_out_but_ask_for_two_codes(app, revie
     # One code guessed is not enough: it takes two consecutive ones.
     clock.advance(seconds=30)
     before = code_now(reviewer, seconds_later=-30)
-    guessed = two_codes(desk, reviewer, f"{(int(before) + 1) % 10 ** 6:06d}", code_now(reviewer))
+    guessed = two_codes(desk, reviewer, f"{(int(before) + 1) % 10**6:06d}", code_now(reviewer))
     assert guessed.status_code == 200 and "not right" in guessed.text
     both = two_codes(desk, reviewer, code_now(reviewer, seconds_later=-30), code_now(reviewer))
     assert both.status_code == 302 and desk.get("/desk/").status_code == 200
     # Neither code works again.
-    replay = two_codes(app.test_client(), reviewer, code_now(reviewer, seconds_later=-30),
-                       code_now(reviewer))
+    replay = two_codes(app.test_client(), reviewer, code_now(reviewer, seconds_later=-30), code_now(reviewer))
     assert replay.status_code == 200
 
 
 def test_staff_log_in_is_limited_per_address(app, reviewer, clock):
     here = {"REMOTE_ADDR": "198.51.100.20"}
     for serial in range(20):
-        form_post(app.test_client(), "/desk/login", {"login": f"nobody{serial}", "password": "x",
-                                                     "code": "123456"}, environ_base=here)
+        form_post(
+            app.test_client(),
+            "/desk/login",
+            {"login": f"nobody{serial}", "password": "x", "code": "123456"},
+            environ_base=here,
+        )
     assert staff_login(app.test_client(), reviewer, environ_base=here).status_code == 429
-    assert staff_login(app.test_client(), reviewer,
-                       environ_base={"REMOTE_ADDR": "198.51.100.21"}).status_code == 302
+    assert (
+        staff_login(app.test_client(), reviewer, environ_base={"REMOTE_ADDR": "198.51.100.21"}).status_code
+        == 302
+    )
 
 
 def test_inactive_staff_cannot_log_in_and_are_signed_out(app, desk, reviewer, clock):

@@ -1,19 +1,31 @@
 """Nobody decides on their own request: not only by civil ID (an account's civil ID may be
 someone else's until claimed), but by the holder's mobile and every name on it too."""
+
 import pytest
 
 from models import Refund, StaffMember
-from tests.helpers import (STAFF_PASSWORD, approve, civil_id_for, form_post, make_staff, mobile_for,
-                           staff_login)
+from tests.helpers import (
+    STAFF_PASSWORD,
+    approve,
+    civil_id_for,
+    form_post,
+    make_staff,
+    mobile_for,
+    staff_login,
+)
 
 
-@pytest.mark.parametrize("alike, value", [
-    ("mobile", "+965" + mobile_for(1)),      # the holder's mobile
-    ("name", "  sara   AHMED "),             # the holder's name in English, however written
-    ("name", "سارة أحمد"),                   # in Arabic
-    ("name", "Mona"),                        # a person covered
-    ("name", "sponsor"),                     # the sponsor
-], ids=["mobile", "name_en", "name_ar", "covered", "sponsor"])
+@pytest.mark.parametrize(
+    "alike, value",
+    [
+        ("mobile", "+965" + mobile_for(1)),  # the holder's mobile
+        ("name", "  sara   AHMED "),  # the holder's name in English, however written
+        ("name", "سارة أحمد"),  # in Arabic
+        ("name", "Mona"),  # a person covered
+        ("name", "sponsor"),  # the sponsor
+    ],
+    ids=["mobile", "name_en", "name_ar", "covered", "sponsor"],
+)
 def test_a_reviewer_cannot_decide_on_a_request_of_their_mobile_or_name(app, waiting, clock, alike, value):
     reference, refund = waiting
     own = make_staff(app, login="conflicted", civil_id=civil_id_for(950, born="700101"))
@@ -41,12 +53,34 @@ def test_a_reviewer_with_another_name_and_mobile_decides(app, waiting, clock):
 
 def test_create_staff_records_the_mobile(app, clock):
     runner = app.test_cli_runner()
-    result = runner.invoke(args=["create-staff", "reviewer9", "--name", "Noura", "--civil-id",
-                                 "291030104196", "--mobile", "٥٠٠١ ٢٣٤٥", "--password-stdin"],
-                           input=STAFF_PASSWORD + "\n")
+    result = runner.invoke(
+        args=[
+            "create-staff",
+            "reviewer9",
+            "--name",
+            "Noura",
+            "--civil-id",
+            "291030104196",
+            "--mobile",
+            "٥٠٠١ ٢٣٤٥",
+            "--password-stdin",
+        ],
+        input=STAFF_PASSWORD + "\n",
+    )
     assert result.exit_code == 0, result.output
     assert StaffMember.get(StaffMember.login == "reviewer9").mobile == "+96550012345"
-    refused = runner.invoke(args=["create-staff", "reviewer8", "--name", "Noura", "--civil-id",
-                                  "291030104196", "--mobile", "22123456", "--password-stdin"],
-                            input=STAFF_PASSWORD + "\n")
+    refused = runner.invoke(
+        args=[
+            "create-staff",
+            "reviewer8",
+            "--name",
+            "Noura",
+            "--civil-id",
+            "291030104196",
+            "--mobile",
+            "22123456",
+            "--password-stdin",
+        ],
+        input=STAFF_PASSWORD + "\n",
+    )
     assert refused.exit_code != 0 and "--mobile" in refused.output

@@ -1,12 +1,24 @@
 """The refund queue at the desk: approving through the gateway or by bank transfer,
 rejecting with a note, and the rules that make a paid request refunded once, in full,
 by a reviewer with no stake in it."""
+
 import pytest
 
 import models
 from models import AuditEvent, InsuranceRequest, Refund, SandboxPayment, StaffMember
-from tests.helpers import (ADULT, APPLICANT, PAID_TOTAL, SECOND, approve, civil_id_for, form_post,
-                           make_staff, paid_request, staff_login, stored)
+from tests.helpers import (
+    ADULT,
+    APPLICANT,
+    PAID_TOTAL,
+    SECOND,
+    approve,
+    civil_id_for,
+    form_post,
+    make_staff,
+    paid_request,
+    staff_login,
+    stored,
+)
 
 
 def test_queue_lists_waiting_refunds(desk, waiting):
@@ -50,18 +62,27 @@ def test_approve_by_bank_transfer_needs_its_reference(client, desk, waiting):
     assert done.status_code == 303
     refund = Refund.get_by_id(refund.id)
     assert (refund.state, refund.method, refund.refund_reference) == (
-        Refund.REFUNDED, Refund.BANK_TRANSFER, "NBK-2026-0042")
+        Refund.REFUNDED,
+        Refund.BANK_TRANSFER,
+        "NBK-2026-0042",
+    )
     payment = stored(reference).latest_payment()
     assert SandboxPayment.get(SandboxPayment.track_id == payment.track_id).refunded_fils == 0
-    assert 'sent by bank transfer to <bdi class="id">KW81 •••• 0101</bdi>' in client.get(f"/requests/{reference}").text
+    assert (
+        'sent by bank transfer to <bdi class="id">KW81 •••• 0101</bdi>'
+        in client.get(f"/requests/{reference}").text
+    )
 
 
 def test_reject_with_a_note_the_applicant_reads(client, desk, waiting):
     reference, refund = waiting
-    assert "Say why the refund is rejected" in form_post(desk, f"/desk/refunds/{refund.id}/reject",
-                                                         {"reason": ""}).text
-    response = form_post(desk, f"/desk/refunds/{refund.id}/reject",
-                         {"reason": "The residency was renewed after the request."})
+    assert (
+        "Say why the refund is rejected"
+        in form_post(desk, f"/desk/refunds/{refund.id}/reject", {"reason": ""}).text
+    )
+    response = form_post(
+        desk, f"/desk/refunds/{refund.id}/reject", {"reason": "The residency was renewed after the request."}
+    )
     assert response.status_code == 303
     assert Refund.get_by_id(refund.id).state == Refund.REJECTED
     assert stored(reference).state == InsuranceRequest.PAID
@@ -99,10 +120,17 @@ def test_no_second_refund_of_a_refunded_request(client, desk, waiting):
     # The applicant cannot ask again, and a second refund row cannot be made to count.
     assert client.get(f"/requests/{reference}/refund").status_code == 303
     with pytest.raises(models.RefundRefused):
-        Refund.ask(stored(reference), reason="other", details="again", iban_text=refund.iban,
-                   account_holder="x")
-    forged = Refund.create(request=refund.request_id, payment=refund.payment_id, amount_fils=PAID_TOTAL,
-                           reason="other", iban=refund.iban, account_holder="x")
+        Refund.ask(
+            stored(reference), reason="other", details="again", iban_text=refund.iban, account_holder="x"
+        )
+    forged = Refund.create(
+        request=refund.request_id,
+        payment=refund.payment_id,
+        amount_fils=PAID_TOTAL,
+        reason="other",
+        iban=refund.iban,
+        account_holder="x",
+    )
     refused = approve(desk, forged)
     assert refused.status_code == 409 and "already been refunded" in refused.text
     with pytest.raises(models.IntegrityError):
@@ -112,11 +140,14 @@ def test_no_second_refund_of_a_refunded_request(client, desk, waiting):
     assert SandboxPayment.get(SandboxPayment.track_id == payment.track_id).refunded_fils == PAID_TOTAL
 
 
-@pytest.mark.parametrize("amount, message", [
-    (PAID_TOTAL - 1, "Only the whole amount can be refunded"),
-    (PAID_TOTAL // 2, "Only the whole amount can be refunded"),
-    (PAID_TOTAL + 1, "more than was paid"),
-])
+@pytest.mark.parametrize(
+    "amount, message",
+    [
+        (PAID_TOTAL - 1, "Only the whole amount can be refunded"),
+        (PAID_TOTAL // 2, "Only the whole amount can be refunded"),
+        (PAID_TOTAL + 1, "more than was paid"),
+    ],
+)
 def test_part_of_the_amount_or_more_than_paid_is_refused(desk, waiting, amount, message):
     reference, refund = waiting
     Refund.update(amount_fils=amount).where(Refund.id == refund.id).execute()

@@ -1,4 +1,5 @@
 """The desk's front page counts the renewal reminders sent and the renewals after them."""
+
 import re
 from datetime import timedelta
 
@@ -21,5 +22,8 @@ def test_reminders_sent_and_renewals_that_followed(app, client, applicant, desk,
     clock.advance(minutes=1)
     assert form_post(client, f"/requests/{reference}/renew").status_code == 302
     page = desk.get("/desk/").text
-    assert (count(page, "reminders-sent"), count(page, "renewals-started"),
-            count(page, "renewals-paid")) == (1, 1, 0)
+    assert (count(page, "reminders-sent"), count(page, "renewals-started"), count(page, "renewals-paid")) == (
+        1,
+        1,
+        0,
+    )

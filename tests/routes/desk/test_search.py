@@ -1,17 +1,35 @@
 """Finding a payment at the desk (by reference, civil ID, track ID or Kuwait date) and a
 request's page: its payment and its history."""
+
 import pytest
 
 from models import AuditEvent
-from tests.helpers import (ADULT, APPLICANT, HX, SECOND, ask_refund, civil_id_for, login,
-                           paid_request, staff_login, stored)
+from tests.helpers import (
+    ADULT,
+    APPLICANT,
+    HX,
+    SECOND,
+    ask_refund,
+    civil_id_for,
+    login,
+    paid_request,
+    staff_login,
+    stored,
+)
 
 
 def test_search_by_reference_civil_id_track_id_and_date(client, applicant, desk, clock):
     reference = paid_request(client)
     payment = stored(reference).latest_payment()
-    for query in (reference, reference.lower(), APPLICANT, ADULT, SECOND, payment.track_id,
-                  "٢" + APPLICANT[1:] if APPLICANT.startswith("2") else APPLICANT):
+    for query in (
+        reference,
+        reference.lower(),
+        APPLICANT,
+        ADULT,
+        SECOND,
+        payment.track_id,
+        "٢" + APPLICANT[1:] if APPLICANT.startswith("2") else APPLICANT,
+    ):
         page = desk.get(f"/desk/payments?q={query}")
         assert page.status_code == 200 and payment.track_id in page.text, query
     today = clock.at.date().isoformat()
@@ -49,9 +67,19 @@ def test_a_request_its_payment_and_history(client, applicant, desk):
     page = desk.get(f"/desk/requests/{reference}")
     assert page.status_code == 200
     payment = stored(reference).latest_payment()
-    for text in (payment.track_id, payment.auth_code, "Paid", "سارة أحمد", APPLICANT,
-                 "Answers confirmed, awaiting payment", "Payment started", "Payment captured",
-                 "Request marked paid", "Refund asked for", "Waiting for review"):
+    for text in (
+        payment.track_id,
+        payment.auth_code,
+        "Paid",
+        "سارة أحمد",
+        APPLICANT,
+        "Answers confirmed, awaiting payment",
+        "Payment started",
+        "Payment captured",
+        "Request marked paid",
+        "Refund asked for",
+        "Waiting for review",
+    ):
         assert text in page.text, text
     # Staff looking at it are in the audit log, not in the request's own history.
     assert "Request viewed" not in desk.get(f"/desk/requests/{reference}").text

@@ -2,6 +2,7 @@
 the categories the operator allows), years, check answers, paying through the sandbox
 bank, the receipt behind its secret link (404 for any other), its refund after a code to
 the same mobile, and an account with the same civil ID and mobile claiming the request."""
+
 from datetime import date, timedelta
 from urllib.parse import urlsplit
 
@@ -11,9 +12,21 @@ import commands
 import models
 from models import ExpressSponsor, InsuranceRequest, OneTimeCode, Refund
 from services import reminders
-from tests.helpers import (GOOD_IBAN, REFUND_FORM, civil_id_for, form_post, latest_code, make_app,
-                           make_staff, mobile_for, register_and_login, sms_to, staff_login, stored,
-                           use_outbox)
+from tests.helpers import (
+    GOOD_IBAN,
+    REFUND_FORM,
+    civil_id_for,
+    form_post,
+    latest_code,
+    make_app,
+    make_staff,
+    mobile_for,
+    register_and_login,
+    sms_to,
+    staff_login,
+    stored,
+    use_outbox,
+)
 
 SPONSOR = civil_id_for(41, born="700505")
 MOBILE = mobile_for(41)
@@ -24,8 +37,12 @@ DOMESTIC_FEE = 5_000  # the seed schedule's domestic worker, a year
 
 def worker(i, serial=None, name="Maria Santos", category="domestic_worker", expiry=EXPIRY):
     civil_id = civil_id_for(100 + 10 * (serial if serial is not None else i), born="950101")
-    return {f"people-{i}-civil_id": civil_id, f"people-{i}-name": name,
-            f"people-{i}-category": category, f"people-{i}-passport_expiry": expiry}
+    return {
+        f"people-{i}-civil_id": civil_id,
+        f"people-{i}-name": name,
+        f"people-{i}-category": category,
+        f"people-{i}-passport_expiry": expiry,
+    }
 
 
 def workers(count):
@@ -60,8 +77,11 @@ def the_request() -> InsuranceRequest:
 
 
 def pay_in_sandbox(client, choice="approve"):
-    assert form_post(client, "/express/check", {"confirm": "y", "version": str(the_request().version)}
-                     ).headers["Location"].endswith("/express/pay")
+    assert (
+        form_post(client, "/express/check", {"confirm": "y", "version": str(the_request().version)})
+        .headers["Location"]
+        .endswith("/express/pay")
+    )
     bank = form_post(client, "/express/pay")
     assert bank.status_code == 303 and bank.headers["Location"].startswith("/sandbox-bank/pay/")
     back = form_post(client, urlsplit(bank.headers["Location"]).path, {"choice": choice})
@@ -161,8 +181,7 @@ def test_ten_workers_are_the_most(english):
 
 def test_a_category_express_does_not_allow_is_refused(english):
     prove_mobile(english)
-    page = form_post(english, "/express/workers", {**worker(0, category="commercial"),
-                                                    "action": "continue"})
+    page = form_post(english, "/express/workers", {**worker(0, category="commercial"), "action": "continue"})
     assert page.status_code == 200
     assert "Express payment is only for these categories" in page.text
     assert not the_request().people.exists()
@@ -272,8 +291,11 @@ def test_a_refund_needs_the_right_code(english):
     token = sponsor.receipt_token
     form_post(english, f"/express/receipts/{token}/refund")
     code = latest_code(E164)
-    wrong = form_post(english, f"/express/receipts/{token}/refund/code",
-                      {"code": "123456" if code != "123456" else "654321"})
+    wrong = form_post(
+        english,
+        f"/express/receipts/{token}/refund/code",
+        {"code": "123456" if code != "123456" else "654321"},
+    )
     assert wrong.status_code == 200 and "The code is not right" in wrong.text
     assert form_post(english, f"/express/receipts/{token}/refund/ask", REFUND_FORM).status_code == 302
     assert not Refund.select().exists()
@@ -314,14 +336,20 @@ def test_the_desk_finds_an_express_payment_and_decides_on_its_refund(english, cl
 def test_the_setting_is_checked_when_the_app_starts(tmp_path):
     from settings import ConfigError, load_settings
 
-    assert load_settings({"APP_ENV": "testing", "SECRET_KEY": "k" * 40}, tmp_path)[
-        "EXPRESS_CATEGORIES"] == ("domestic_worker", "domestic_worker_kuwaiti", "domestic_worker_kuwaiti_4th")
-    chosen = load_settings({"APP_ENV": "testing", "SECRET_KEY": "k" * 40,
-                            "EXPRESS_CATEGORIES": " worker , domestic_worker "}, tmp_path)
+    assert load_settings({"APP_ENV": "testing", "SECRET_KEY": "k" * 40}, tmp_path)["EXPRESS_CATEGORIES"] == (
+        "domestic_worker",
+        "domestic_worker_kuwaiti",
+        "domestic_worker_kuwaiti_4th",
+    )
+    chosen = load_settings(
+        {"APP_ENV": "testing", "SECRET_KEY": "k" * 40, "EXPRESS_CATEGORIES": " worker , domestic_worker "},
+        tmp_path,
+    )
     assert chosen["EXPRESS_CATEGORIES"] == ("worker", "domestic_worker")
     with pytest.raises(ConfigError, match="EXPRESS_CATEGORIES"):
-        load_settings({"APP_ENV": "testing", "SECRET_KEY": "k" * 40,
-                       "EXPRESS_CATEGORIES": "Domestic Worker"}, tmp_path)
+        load_settings(
+            {"APP_ENV": "testing", "SECRET_KEY": "k" * 40, "EXPRESS_CATEGORIES": "Domestic Worker"}, tmp_path
+        )
 
 
 def test_a_reminder_link_renews_the_same_workers_after_the_mobile_is_proved(english):
@@ -342,8 +370,9 @@ def test_a_reminder_link_renews_the_same_workers_after_the_mobile_is_proved(engl
     renewal = the_request()
     assert renewal.id != previous.id and renewal.owner_id is None
     assert renewal.insurance_status == "renewal" and renewal.years == previous.years
-    assert [(p.civil_id, p.category_code) for p in renewal.covered()] == \
-        [(p.civil_id, p.category_code) for p in previous.covered()]
+    assert [(p.civil_id, p.category_code) for p in renewal.covered()] == [
+        (p.civil_id, p.category_code) for p in previous.covered()
+    ]
     assert renewal.current_cover_end == reminders.cover_end_of(previous, previous.receipt())
     assert 'value="Maria Santos"' in later.get("/express/workers").text
     # Choosing the years keeps it a renewal from the day the paid cover ends.

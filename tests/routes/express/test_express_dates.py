@@ -1,5 +1,6 @@
 """Express payment's dates: hints and error examples day first (31/03/2028), any written
 form accepted, and the check page showing dates and civil IDs as isolated identifiers."""
+
 from datetime import date
 
 import pytest
@@ -20,15 +21,26 @@ def proved_mobile(client, lang):
 
 
 def send_worker(client, expiry: str):
-    return form_post(client, "/express/workers", {
-        "people-0-civil_id": WORKER, "people-0-name": "Maria Santos",
-        "people-0-category": "domestic_worker", "people-0-passport_expiry": expiry, "action": "continue"})
+    return form_post(
+        client,
+        "/express/workers",
+        {
+            "people-0-civil_id": WORKER,
+            "people-0-name": "Maria Santos",
+            "people-0-category": "domestic_worker",
+            "people-0-passport_expiry": expiry,
+            "action": "continue",
+        },
+    )
 
 
-@pytest.mark.parametrize("lang, hint, error", [
-    ("en", "For example 31/03/2028", "Enter a real date, like 31/03/2028"),
-    ("ar", "مثال: \u206631/03/2028\u2069", None),
-])
+@pytest.mark.parametrize(
+    "lang, hint, error",
+    [
+        ("en", "For example 31/03/2028", "Enter a real date, like 31/03/2028"),
+        ("ar", "مثال: \u206631/03/2028\u2069", None),
+    ],
+)
 def test_the_expiry_hint_and_error_give_the_date_day_first(client, lang, hint, error):
     proved_mobile(client, lang)
     assert hint in client.get("/express/workers").text
@@ -38,10 +50,15 @@ def test_the_expiry_hint_and_error_give_the_date_day_first(client, lang, hint, e
         assert error in wrong.text
 
 
-@pytest.mark.parametrize("typed", [
-    EXPIRY.strftime("%d/%m/%Y"), f"{EXPIRY.day}/{EXPIRY.month}/{EXPIRY.year}", EXPIRY.isoformat(),
-    EXPIRY.strftime("%d/%m/%Y").translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")),
-])
+@pytest.mark.parametrize(
+    "typed",
+    [
+        EXPIRY.strftime("%d/%m/%Y"),
+        f"{EXPIRY.day}/{EXPIRY.month}/{EXPIRY.year}",
+        EXPIRY.isoformat(),
+        EXPIRY.strftime("%d/%m/%Y").translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")),
+    ],
+)
 def test_every_written_form_is_accepted_and_shown_day_first(client, typed):
     proved_mobile(client, "ar")
     assert send_worker(client, typed).status_code == 302

@@ -1,4 +1,5 @@
 """The public fee calculator (/fees) and the live quote (/quote), with and without htmx."""
+
 import html
 import re
 from urllib.parse import parse_qs, urlsplit
@@ -51,8 +52,11 @@ def test_quote_partial_for_htmx(client, lang, money):
 def test_quote_partial_is_at_most_2_kb(client):
     for lang in ("ar", "en"):
         client.get(f"/?lang={lang}")
-        response = client.get("/quote", query_string=query("2", "worker", "domestic_worker"),
-                              headers={**HX, "Accept-Encoding": "gzip"})
+        response = client.get(
+            "/quote",
+            query_string=query("2", "worker", "domestic_worker"),
+            headers={**HX, "Accept-Encoding": "gzip"},
+        )
         assert len(response.data) <= 2048, len(response.data)
         plain = client.get("/quote", query_string=query("2", "worker", "domestic_worker"), headers=HX)
         assert len(plain.data) <= 2048 * 2, "the uncompressed partial should stay small too"
@@ -116,28 +120,38 @@ def test_digits_in_any_script_give_the_same_quote(client, translate):
 
 def test_a_civil_id_gives_the_age(client):
     # 291030104196: born 1991-03-01, older than 12.
-    response = client.get("/quote", query_string=query("1", ("family_first_degree", "291030104196")), headers=HX)
+    response = client.get(
+        "/quote", query_string=query("1", ("family_first_degree", "291030104196")), headers=HX
+    )
     assert total_fils(response.text) == 50_000
 
 
-@pytest.mark.parametrize("lang, message", [
-    ("en", "aged 12 or under"),
-    ("ar", "اثنتي عشرة سنة أو أقل"),
-])
+@pytest.mark.parametrize(
+    "lang, message",
+    [
+        ("en", "aged 12 or under"),
+        ("ar", "اثنتي عشرة سنة أو أقل"),
+    ],
+)
 def test_child_aged_12_or_under_cannot_be_quoted(client, lang, message):
     client.get(f"/?lang={lang}")
-    response = client.get("/quote", query_string=query("1", ("family_first_degree", "2020-06-01")), headers=HX)
+    response = client.get(
+        "/quote", query_string=query("1", ("family_first_degree", "2020-06-01")), headers=HX
+    )
     assert message in response.text
     assert "quote-problem" in response.text
 
 
-@pytest.mark.parametrize("years, english", [
-    ("abc", "whole number"),
-    ("0", "Choose between 1 and 5 years."),
-    ("99", "Choose between 1 and 5 years."),
-    ("-1", "whole number"),
-    ("", "whole number"),
-])
+@pytest.mark.parametrize(
+    "years, english",
+    [
+        ("abc", "whole number"),
+        ("0", "Choose between 1 and 5 years."),
+        ("99", "Choose between 1 and 5 years."),
+        ("-1", "whole number"),
+        ("", "whole number"),
+    ],
+)
 def test_malformed_years_get_a_clear_error(client, years, english):
     client.get("/?lang=en")
     partial = client.get("/quote", query_string=query(years, "worker"), headers=HX)
@@ -183,8 +197,9 @@ def test_start_page_fee_table_comes_from_the_active_schedule(tmp_path):
 @pytest.mark.parametrize("headers", [{}, HX], ids=["page", "htmx"])
 def test_live_errors_show_beside_their_field_too(client, headers):
     client.get("/?lang=en")
-    response = client.get("/quote", query_string=query("2", "worker", ("family_first_degree", "31/02/2015")),
-                          headers=headers)
+    response = client.get(
+        "/quote", query_string=query("2", "worker", ("family_first_degree", "31/02/2015")), headers=headers
+    )
     assert response.status_code == 200
     slot = re.search(r'<span id="people-1-born-slot"[^>]*>(.*?)</span></span>', response.text, re.S)
     assert slot and 'id="people-1-born-error"' in slot.group(1)
@@ -204,14 +219,20 @@ def test_start_a_request_with_these_answers(client, headers):
     client.get("/?lang=en")
     answers = query("2", "worker", ("domestic_worker", "290031500123"))
     response = client.get("/quote", query_string=answers, headers=headers)
-    link = re.search(r'<p id="start-with-answers"[^>]*><a class="button" href="([^"]+)">'
-                     r'Start a request with these answers</a>', response.text)
+    link = re.search(
+        r'<p id="start-with-answers"[^>]*><a class="button" href="([^"]+)">'
+        r"Start a request with these answers</a>",
+        response.text,
+    )
     assert link, response.text
     address = urlsplit(html.unescape(link.group(1)))
     assert address.path == "/requests/new"
-    assert parse_qs(address.query) == {"years": ["2"], "people-0-category": ["worker"],
-                                       "people-1-category": ["domestic_worker"],
-                                       "people-1-born": ["290031500123"]}
+    assert parse_qs(address.query) == {
+        "years": ["2"],
+        "people-0-category": ["worker"],
+        "people-1-category": ["domestic_worker"],
+        "people-1-born": ["290031500123"],
+    }
     assert ('data-hx-swap-oob="true"' in link.group(0)) == bool(headers)
     # The calculator page has it too, and the link works signed out: registration first.
     page = client.get("/fees", query_string=answers).text

@@ -1,6 +1,7 @@
 """Paying a request through the sandbox bank: approve, decline, cancel, tampered and
 replayed results, double clicks, lost returns settled by reconcile-payments, races,
 receipts and the public check behind the QR code."""
+
 import re
 import threading
 from urllib.parse import parse_qs, urlencode, urlsplit
@@ -8,8 +9,20 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import pytest
 
 from models import InsuranceRequest, Payment, Receipt, SandboxPayment
-from tests.helpers import (ADULT, PAID_TOTAL, civil_id_for, form_post, frozen_request, make_app,
-                           mobile_for, paid_request, person, register_and_login, sms_to, stored)
+from tests.helpers import (
+    ADULT,
+    PAID_TOTAL,
+    civil_id_for,
+    form_post,
+    frozen_request,
+    make_app,
+    mobile_for,
+    paid_request,
+    person,
+    register_and_login,
+    sms_to,
+    stored,
+)
 
 
 def pay(client, reference) -> str:
@@ -38,8 +51,16 @@ def come_back(client, result_url: str, status: int = 303):
 def signed_result(app, **changes) -> dict:
     """A result with fields changed and signed with the sandbox bank's own key."""
     bank = app.extensions["payment_gateway"]
-    fields = {"track_id": "", "payment_id": "", "result": "CAPTURED", "amount_fils": str(PAID_TOTAL),
-              "auth": "123456", "ref": "000000000001", "tran_id": "1", **changes}
+    fields = {
+        "track_id": "",
+        "payment_id": "",
+        "result": "CAPTURED",
+        "amount_fils": str(PAID_TOTAL),
+        "auth": "123456",
+        "ref": "000000000001",
+        "tran_id": "1",
+        **changes,
+    }
     return {**fields, "signature": bank.sign(fields)}
 
 
@@ -107,10 +128,16 @@ def test_cancel(client, user):
     assert not any(reference in text for text in sms_to(user.mobile))
 
 
-@pytest.mark.parametrize("change", [
-    {"amount_fils": "1000"}, {"track_id": "x"}, {"signature": "0" * 64},
-    {"signature": ""}, {"auth": "999999"},
-])
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"amount_fils": "1000"},
+        {"track_id": "x"},
+        {"signature": "0" * 64},
+        {"signature": ""},
+        {"auth": "999999"},
+    ],
+)
 def test_tampered_results_are_refused(client, user, change):
     reference = frozen_request(client)
     result_url = choose(client, pay(client, reference), "decline")
@@ -127,8 +154,10 @@ def test_signed_result_with_the_wrong_amount_is_a_mismatch(app, client, user):
     reference = frozen_request(client)
     pay(client, reference)
     payment = Payment.get(Payment.request == stored(reference))
-    come_back(client, "/payments/return?" + urlencode(signed_result(app, track_id=payment.track_id,
-                                                                    amount_fils="1000")))
+    come_back(
+        client,
+        "/payments/return?" + urlencode(signed_result(app, track_id=payment.track_id, amount_fils="1000")),
+    )
     payment = Payment.get_by_id(payment.id)
     assert payment.state == "mismatch" and "1000 fils" in payment.note
     assert stored(reference).state == "awaiting_payment"
@@ -219,8 +248,10 @@ def test_an_open_try_for_another_amount_is_never_taken_up(client, user):
     InsuranceRequest.update(total_fils=PAID_TOTAL + 5000).execute()  # the total changed meanwhile
     pay(client, reference)
     tries = list(Payment.select().order_by(Payment.id))
-    assert [(p.state, p.amount_fils) for p in tries] == [("cancelled", PAID_TOTAL),
-                                                         ("awaiting", PAID_TOTAL + 5000)]
+    assert [(p.state, p.amount_fils) for p in tries] == [
+        ("cancelled", PAID_TOTAL),
+        ("awaiting", PAID_TOTAL + 5000),
+    ]
 
 
 def reconcile(app) -> str:
@@ -256,8 +287,10 @@ def test_an_old_unfinished_payment_is_asked_about_before_paying_again(client, us
     bank_page = pay(client, reference)
     clock.advance(minutes=20)
     choose(client, bank_page, "approve")  # answered, but the return was lost
-    assert form_post(client, f"/requests/{reference}/pay").headers["Location"] == \
-        f"/requests/{reference}/receipt"
+    assert (
+        form_post(client, f"/requests/{reference}/pay").headers["Location"]
+        == f"/requests/{reference}/receipt"
+    )
     assert Payment.select().count() == 1 and stored(reference).state == "paid"
 
 
@@ -270,6 +303,7 @@ def test_gateway_down_leaves_the_payment_awaiting(app, client, user, clock, monk
 
     def down(*args):
         raise GatewayUnavailable("timeout")
+
     monkeypatch.setattr(bank, "inquire", down)
     assert come_back(client, result_url).headers["Location"] == f"/requests/{reference}"
     assert Payment.get().state == "awaiting"
@@ -312,8 +346,10 @@ def test_notice_from_the_gateway_needs_no_csrf_and_is_authenticated_by_signature
     arrival = come_back(client, answer.text.partition("=")[2])
     assert arrival.headers["Location"] == f"/requests/{reference}/receipt"
     assert stored(reference).state == "paid"
-    assert server.post("/payments/notify", data=fields).text == \
-        f"REDIRECT=http://localhost/requests/{reference}/receipt"  # a replay, once paid
+    assert (
+        server.post("/payments/notify", data=fields).text
+        == f"REDIRECT=http://localhost/requests/{reference}/receipt"
+    )  # a replay, once paid
     come_back(client, result_url)  # the browser's own return, later still
     assert Receipt.select().count() == 1 and Payment.get().state == "paid"
 
@@ -375,9 +411,19 @@ def test_receipt_contents(client, user, clock):
     come_back(client, choose(client, pay(client, reference), "approve"))
     payment = Payment.get()
     page = client.get(f"/requests/{reference}/receipt?lang=en").text
-    for expected in (reference, payment.payment_id, payment.track_id, payment.auth_code,
-                     payment.reference_number, "KWD\u00a0110.000", "Ali", "Mona", ADULT,
-                     "Test payment", "Sponsor"):
+    for expected in (
+        reference,
+        payment.payment_id,
+        payment.track_id,
+        payment.auth_code,
+        payment.reference_number,
+        "KWD\u00a0110.000",
+        "Ali",
+        "Mona",
+        ADULT,
+        "Test payment",
+        "Sponsor",
+    ):
         assert expected in page, expected
     assert "11:00" in page  # paid at 08:00 UTC: 11:00 in Kuwait
     assert re.search(r"Number of years</dt><dd>2<", page)
@@ -401,9 +447,9 @@ def test_verify_page_shows_masked_data_only(app, client, user):
     assert "Paid" in page.text and "KWD\u00a0110.000" in page.text
     assert "A•• " not in page.text and "A••" in page.text and "M•••" in page.text
     assert f'<bdi class="id">{reference}</bdi>' in page.text
-    for person in stored(reference).covered():
-        assert f'<bdi class="id">••••••••{person.civil_id[-4:]}</bdi>' in page.text
-        assert person.civil_id not in page.text and person.civil_id[:8] not in page.text
+    for covered in stored(reference).covered():
+        assert f'<bdi class="id">••••••••{covered.civil_id[-4:]}</bdi>' in page.text
+        assert covered.civil_id not in page.text and covered.civil_id[:8] not in page.text
     for secret in (ADULT, "Ali", "Mona", "Sponsor", Payment.get().track_id, user.civil_id):
         assert secret not in page.text, secret
     assert app.test_client().get("/verify/not-a-code-at-all-000").status_code == 404
@@ -436,9 +482,14 @@ def test_exempt_request_is_paid_without_payment(tmp_path):
 def test_sandbox_bank_pages_only_with_the_sandbox(tmp_path):
     from tests.fakes.knet_bank import PASSWORD, RESOURCE_KEY, TRANPORTAL_ID
 
-    app = make_app(tmp_path, PAYMENT_GATEWAY="knet", KNET_TRANPORTAL_ID=TRANPORTAL_ID,
-                   KNET_PASSWORD=PASSWORD, KNET_RESOURCE_KEY=RESOURCE_KEY,
-                   KNET_GATEWAY_URL="https://knet.invalid/kpg")
+    app = make_app(
+        tmp_path,
+        PAYMENT_GATEWAY="knet",
+        KNET_TRANPORTAL_ID=TRANPORTAL_ID,
+        KNET_PASSWORD=PASSWORD,
+        KNET_RESOURCE_KEY=RESOURCE_KEY,
+        KNET_GATEWAY_URL="https://knet.invalid/kpg",
+    )
     client = app.test_client()
     assert client.get("/sandbox-bank/pay/anything").status_code == 404
     assert "no real money" not in client.get("/?lang=en").text
@@ -450,8 +501,10 @@ def test_sandbox_bank_refuses_unknown_payments_and_choices(client, user):
     assert form_post(client, urlsplit(bank_page).path, {"choice": "steal"}).status_code == 400
 
 
-@pytest.mark.parametrize("choice, arabic, english", [
-    ("approve", "مقبولة", "approved"), ("decline", "مرفوضة", "declined"), ("cancel", "ملغاة", "cancelled")])
+@pytest.mark.parametrize(
+    "choice, arabic, english",
+    [("approve", "مقبولة", "approved"), ("decline", "مرفوضة", "declined"), ("cancel", "ملغاة", "cancelled")],
+)
 def test_the_test_bank_reads_its_answer_out_in_the_pages_language(client, choice, arabic, english):
     register_and_login(client)
     bank_page = pay(client, frozen_request(client))

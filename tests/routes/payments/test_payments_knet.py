@@ -2,6 +2,7 @@
 follows KNET's manual: its card page on its own port, its server posting the result to
 /payments/notify and voiding the payment unless the answer is one `REDIRECT=` line, its
 error URL, inquiry and refund answers."""
+
 import urllib.request
 from urllib.parse import parse_qs, urlsplit
 
@@ -10,10 +11,28 @@ import pytest
 from gateways.payments.knet import decrypt_trandata, parse_pairs
 from models import InsuranceRequest, Payment, Receipt, Refund
 from services import payments
-from tests.fakes.knet_bank import (PASSWORD, RESOURCE_KEY, TRANPORTAL_ID, BankPayment, KnetBank,
-                                   query_of, through_test_client)
-from tests.helpers import (PAID_TOTAL, approve, ask_refund, form_post, frozen_request, make_app,
-                           make_staff, register_and_login, sms_to, staff_login, stored)
+from tests.fakes.knet_bank import (
+    PASSWORD,
+    RESOURCE_KEY,
+    TRANPORTAL_ID,
+    BankPayment,
+    KnetBank,
+    query_of,
+    through_test_client,
+)
+from tests.helpers import (
+    PAID_TOTAL,
+    approve,
+    ask_refund,
+    form_post,
+    frozen_request,
+    make_app,
+    make_staff,
+    register_and_login,
+    sms_to,
+    staff_login,
+    stored,
+)
 
 
 @pytest.fixture
@@ -24,9 +43,16 @@ def bank():
 
 
 def knet_app(tmp_path, bank, **settings):
-    app = make_app(tmp_path, PAYMENT_GATEWAY="knet", KNET_TRANPORTAL_ID=TRANPORTAL_ID,
-                   KNET_PASSWORD=PASSWORD, KNET_RESOURCE_KEY=RESOURCE_KEY, KNET_GATEWAY_URL=bank.url,
-                   KNET_TIMEOUT="5", **settings)
+    app = make_app(
+        tmp_path,
+        PAYMENT_GATEWAY="knet",
+        KNET_TRANPORTAL_ID=TRANPORTAL_ID,
+        KNET_PASSWORD=PASSWORD,
+        KNET_RESOURCE_KEY=RESOURCE_KEY,
+        KNET_GATEWAY_URL=bank.url,
+        KNET_TIMEOUT="5",
+        **settings,
+    )
     bank.deliver = through_test_client(app.test_client())  # the bank's server: no cookies of the person's
     return app
 
@@ -58,6 +84,7 @@ def path_of(url: str) -> str:
 
 # --- the Content-Security-Policy lets the Pay form reach the bank ----------------------
 
+
 def test_form_action_allows_the_bank_origin_and_nothing_else_changes(app, client, user, bank, tmp_path):
     reference = frozen_request(client)
     csp = client.get(f"/requests/{reference}").headers["Content-Security-Policy"]
@@ -70,13 +97,16 @@ def test_form_action_allows_the_bank_origin_and_nothing_else_changes(app, client
 
 # --- approve, decline, cancel -----------------------------------------------------------
 
+
 def test_approve_the_notice_then_the_browser_on_the_receipt(client, user, bank):
     reference = frozen_request(client)
     track_id = pay_at_bank(client, reference, bank)
     next_url = bank.choose(track_id, "approve")
     notice = bank.notices[-1]
-    assert notice["status"] == 200 and notice["answer"] == \
-        f"REDIRECT=http://localhost/payments/return?trackid={track_id}"
+    assert (
+        notice["status"] == 200
+        and notice["answer"] == f"REDIRECT=http://localhost/payments/return?trackid={track_id}"
+    )
     assert not bank.payments[track_id].voided and bank.inquiries == []  # the notice asked nothing
     payment = Payment.get()
     assert payment.state == "awaiting" and payment.result_code == "CAPTURED"
@@ -137,6 +167,7 @@ def test_the_older_flow_brings_the_result_with_the_browser(tmp_path, bank):
 
 # --- what the notification address answers ----------------------------------------------
 
+
 def test_a_wrong_answer_makes_the_bank_void_the_payment(client, user, bank):
     """The fake holds us to the manual: anything but one REDIRECT= line voids the
     payment and sends the browser to the error URL with IPAY0100249."""
@@ -149,15 +180,18 @@ def test_a_wrong_answer_makes_the_bank_void_the_payment(client, user, bank):
     assert Payment.get().state == "failed" and stored(reference).state == "awaiting_payment"
 
 
-@pytest.mark.parametrize("body", [
-    {"trandata": "00" * 40},
-    {"trandata": "not hex at all"},
-    {"paymentid": "1"},
-    {},
-    b"",
-    b"0123456789ABCDEF" * 3,
-    b"<xml>nonsense</xml>",
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"trandata": "00" * 40},
+        {"trandata": "not hex at all"},
+        {"paymentid": "1"},
+        {},
+        b"",
+        b"0123456789ABCDEF" * 3,
+        b"<xml>nonsense</xml>",
+    ],
+)
 def test_the_notice_answers_one_redirect_line_to_anything(app, body):
     bank_server = app.test_client()
     kind = "text/plain" if isinstance(body, bytes) else "application/x-www-form-urlencoded"
@@ -171,8 +205,9 @@ def test_the_notice_takes_a_bare_hex_body(client, user, bank):
     reference = frozen_request(client)
     track_id = pay_at_bank(client, reference, bank)
     trandata = bank.decide(track_id, "NOT CAPTURED")["trandata"]
-    answer = client.application.test_client().post("/payments/notify", data=trandata,
-                                                   content_type="text/plain")
+    answer = client.application.test_client().post(
+        "/payments/notify", data=trandata, content_type="text/plain"
+    )
     assert answer.text == f"REDIRECT=http://localhost/requests/{reference}"
     assert Payment.get().state == "failed"
 
@@ -180,8 +215,9 @@ def test_the_notice_takes_a_bare_hex_body(client, user, bank):
 def test_an_unreadable_notice_naming_our_payment_sends_the_browser_to_ask(client, user, bank):
     reference = frozen_request(client)
     track_id = pay_at_bank(client, reference, bank)
-    answer = client.application.test_client().post("/payments/notify", data={
-        "trandata": "00" * 32, "trackid": track_id, "Error": "IPAY0100013"})
+    answer = client.application.test_client().post(
+        "/payments/notify", data={"trandata": "00" * 32, "trackid": track_id, "Error": "IPAY0100013"}
+    )
     assert answer.text == f"REDIRECT=http://localhost/payments/return?trackid={track_id}"
     assert Payment.get().state == "awaiting"
 
@@ -221,15 +257,19 @@ def test_tampered_and_wrong_amount_notices(client, user, bank):
 def test_unknown_track_id(client, user, bank):
     frozen_request(client)
     track_id = "123"  # a payment the bank knows and we never started
-    bank.payments[track_id] = BankPayment(track_id=track_id, payment_id="1", amt="110.000", langid="EN",
-                                          response_url="", error_url="", udf={})
+    bank.payments[track_id] = BankPayment(
+        track_id=track_id, payment_id="1", amt="110.000", langid="EN", response_url="", error_url="", udf={}
+    )
     server = client.application.test_client()
     assert server.post("/payments/return", data=bank.decide(track_id)).status_code == 400
-    assert server.post("/payments/notify", data=bank.decide(track_id)).text == \
-        "REDIRECT=http://localhost/payments/problem"
+    assert (
+        server.post("/payments/notify", data=bank.decide(track_id)).text
+        == "REDIRECT=http://localhost/payments/problem"
+    )
 
 
 # --- asking the bank, sparingly -----------------------------------------------------------
+
 
 def test_a_clear_track_id_asks_the_bank_at_most_once_in_30_seconds(client, user, bank, clock):
     reference = frozen_request(client)
@@ -256,12 +296,15 @@ def test_the_error_url_cannot_cancel_a_payment_the_bank_captured(client, user, b
     reference = frozen_request(client)
     track_id = pay_at_bank(client, reference, bank)
     bank.decide(track_id)  # captured; the notice was lost, then a forged "cancel" arrives
-    client.get("/payments/return", query_string={"trackid": track_id, "Error": "IPAY0100048",
-                                                 "ErrorText": "Cancelled by the user"})
+    client.get(
+        "/payments/return",
+        query_string={"trackid": track_id, "Error": "IPAY0100048", "ErrorText": "Cancelled by the user"},
+    )
     assert Payment.get().state == "paid" and stored(reference).state == "paid"
 
 
 # --- reconcile ----------------------------------------------------------------------------
+
 
 def reconcile(app) -> str:
     result = app.test_cli_runner().invoke(args=["reconcile-payments"])
@@ -310,6 +353,7 @@ def test_a_late_capture_is_found_by_reconcile_and_shown_at_the_desk(app, client,
 
 # --- refunds ------------------------------------------------------------------------------
 
+
 def paid_through_knet(client, bank) -> str:
     reference = frozen_request(client)
     track_id = pay_at_bank(client, reference, bank)
@@ -344,6 +388,7 @@ def test_a_refused_refund_shows_the_bank_code_and_wording_at_the_desk(app, clien
     approve(desk, refund)
     refund = Refund.get()
     assert refund.state == "requested"
-    assert refund.last_error == ("The gateway declined the refund: "
-                                 "IPAY0100199: Previous credit check failure.")
+    assert refund.last_error == (
+        "The gateway declined the refund: IPAY0100199: Previous credit check failure."
+    )
     assert "IPAY0100199: Previous credit check failure" in desk.get(f"/desk/refunds/{refund.id}").text

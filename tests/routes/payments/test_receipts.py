@@ -2,21 +2,27 @@
 category with its residency article and cover period first, the payment's identifiers
 after; people as cards; a Print / Save button from a script file; plain words after a
 refund, on the receipt and on the public check."""
+
 import re
 from datetime import date, datetime
 
 import pytest
 
 from models import ExpressSponsor, InsuranceRequest, Receipt, Refund
-from tests.helpers import (ADULT, SECOND, make_app, paid_request, refunded_request,
-                           register_and_login, stored)
+from tests.helpers import ADULT, SECOND, make_app, paid_request, refunded_request, register_and_login, stored
 
-PLACEHOLDER_WORDING = ("seed article", "reference article", "placeholder", "estimate",
-                       "المقال المرجعي", "تقديري")
+PLACEHOLDER_WORDING = (
+    "seed article",
+    "reference article",
+    "placeholder",
+    "estimate",
+    "المقال المرجعي",
+    "تقديري",
+)
 
 
 def main_of(page: str) -> str:
-    return page[page.index("<main"):page.index("</main>")]
+    return page[page.index("<main") : page.index("</main>")]
 
 
 @pytest.fixture
@@ -24,14 +30,30 @@ def paid(client, user):
     return paid_request(client)
 
 
-@pytest.mark.parametrize("lang, title, operator, worker, domestic, cover", [
-    ("en", "Health insurance fee receipt", "Sample Operator (development copy)",
-     "Government or private sector worker (Art. 17 or 18)", "Domestic worker (Art. 20)", "Cover period"),
-    ("ar", "إيصال رسوم الضمان الصحي", "جهة تشغيل تجريبية (نسخة للتطوير)",
-     "عامل في القطاع الحكومي أو الخاص (مادة 17 أو 18)", "عمالة منزلية (مادة 20)", "مدة التغطية"),
-])
-def test_the_receipt_puts_the_key_facts_first_in_both_languages(client, paid, lang, title, operator,
-                                                                   worker, domestic, cover):
+@pytest.mark.parametrize(
+    "lang, title, operator, worker, domestic, cover",
+    [
+        (
+            "en",
+            "Health insurance fee receipt",
+            "Sample Operator (development copy)",
+            "Government or private sector worker (Art. 17 or 18)",
+            "Domestic worker (Art. 20)",
+            "Cover period",
+        ),
+        (
+            "ar",
+            "إيصال رسوم الضمان الصحي",
+            "جهة تشغيل تجريبية (نسخة للتطوير)",
+            "عامل في القطاع الحكومي أو الخاص (مادة 17 أو 18)",
+            "عمالة منزلية (مادة 20)",
+            "مدة التغطية",
+        ),
+    ],
+)
+def test_the_receipt_puts_the_key_facts_first_in_both_languages(
+    client, paid, lang, title, operator, worker, domestic, cover
+):
     page = client.get(f"/requests/{paid}/receipt?lang={lang}").text
     main = main_of(page)
     assert f"<h1>{title}</h1>" in main and f"<title>{title} {paid}" in page
@@ -81,15 +103,20 @@ def test_the_print_stylesheet_keeps_the_operator_and_the_reference(client):
 
 def test_the_receipt_names_the_operator_and_links_its_pages(client, paid):
     main = main_of(client.get(f"/requests/{paid}/receipt?lang=en").text)
-    assert "<h2 id=\"issued-by\">Issued by</h2>" in main
+    assert '<h2 id="issued-by">Issued by</h2>' in main
     assert "+965 2200 0000" in main and "operator@example.com" in main
     for address in ("/about", "/privacy", "/refund-policy"):
         assert f'href="{address}"' in main
 
 
 def test_the_operator_configured_is_the_one_named(tmp_path):
-    app = make_app(tmp_path, OPERATOR_NAME_EN="Gulf Health Payments", OPERATOR_NAME_AR="مدفوعات الخليج الصحية",
-                   OPERATOR_PHONE="+965 1800 000", OPERATOR_EMAIL="help@ghp.example.kw")
+    app = make_app(
+        tmp_path,
+        OPERATOR_NAME_EN="Gulf Health Payments",
+        OPERATOR_NAME_AR="مدفوعات الخليج الصحية",
+        OPERATOR_PHONE="+965 1800 000",
+        OPERATOR_EMAIL="help@ghp.example.kw",
+    )
     client = app.test_client()
     register_and_login(client)
     reference = paid_request(client)
@@ -108,14 +135,18 @@ def test_a_refund_asked_for_says_so_and_that_nothing_was_refunded_yet(client, us
     assert "waits for review: nothing has been refunded yet" in check
 
 
-@pytest.mark.parametrize("lang, refunded, received", [
-    ("en", "Refunded: this payment was given back on", "Payment received"),
-    ("ar", "رُدّ مبلغ هذه الدفعة بتاريخ", "استُلمت الدفعة"),
-])
+@pytest.mark.parametrize(
+    "lang, refunded, received",
+    [
+        ("en", "Refunded: this payment was given back on", "Payment received"),
+        ("ar", "رُدّ مبلغ هذه الدفعة بتاريخ", "استُلمت الدفعة"),
+    ],
+)
 def test_after_a_refund_the_receipt_and_the_check_say_it_plainly(client, user, lang, refunded, received):
     reference, refund = refunded_request(client)
     Refund.update(state=Refund.REFUNDED, completed_at=datetime(2026, 2, 3, 8, 0)).where(
-        Refund.id == refund.id).execute()
+        Refund.id == refund.id
+    ).execute()
     InsuranceRequest.update(state=InsuranceRequest.REFUNDED).execute()
     main = main_of(client.get(f"/requests/{reference}/receipt?lang={lang}").text)
     assert refunded in main and '<bdi class="id">03/02/2026</bdi>' in main
@@ -142,8 +173,9 @@ def test_the_csv_carries_the_category_with_its_article(client, paid):
 
 def test_the_express_receipt_is_the_same_receipt(app, client, paid):
     insurance_request = stored(paid)
-    sponsor = ExpressSponsor.create(request=insurance_request, civil_id=ADULT, mobile="+96550012345",
-                                    language="en")
+    sponsor = ExpressSponsor.create(
+        request=insurance_request, civil_id=ADULT, mobile="+96550012345", language="en"
+    )
     InsuranceRequest.update(owner=None).where(InsuranceRequest.id == insurance_request.id).execute()
     page = app.test_client().get(f"/express/receipts/{sponsor.receipt_token}?lang=en")
     assert page.status_code == 200

@@ -2,6 +2,7 @@
 and shows them again; a question page's save that loses to the confirm changes nothing
 and says so; and a confirmed request goes back to its questions only by its owner's
 audited "Change the answers", never while a payment waits at the bank (issue 15)."""
+
 import re
 from urllib.parse import urlsplit
 
@@ -10,9 +11,24 @@ import pytest
 import models
 from models import AuditEvent, InsuranceRequest
 from services.requests import freeze_request
-from tests.helpers import (APPLICANT, HX, PAID_TOTAL, civil_id_for, csrf_token_for, fill_until_check,
-                           form_post, frozen_request, make_staff, mobile_for, person, ADULT,
-                           register_and_login, staff_login, start_request, stored)
+from tests.helpers import (
+    ADULT,
+    APPLICANT,
+    HX,
+    PAID_TOTAL,
+    civil_id_for,
+    csrf_token_for,
+    fill_until_check,
+    form_post,
+    frozen_request,
+    make_staff,
+    mobile_for,
+    person,
+    register_and_login,
+    staff_login,
+    start_request,
+    stored,
+)
 from views.requests import questions
 
 THREE_YEARS = 3 * 55_000  # (the passports run out after four)
@@ -36,14 +52,18 @@ def test_a_confirm_of_answers_changed_in_another_tab_shows_them_again(client, us
     # Another tab: three years instead of two.
     form_post(client, f"/requests/{reference}/cover", {"insurance_status": "new", "years": "3"})
 
-    stale = form_post(client, f"/requests/{reference}/check", {"confirm": "y", "version": version_on(page.text)})
+    stale = form_post(
+        client, f"/requests/{reference}/check", {"confirm": "y", "version": version_on(page.text)}
+    )
     assert stale.status_code == 200
     assert CHANGED in stale.text and 'role="alert"' in stale.text
     assert total_fils(stale.text) == THREE_YEARS  # the new amount, for the person to see
     assert " checked" not in re.search(r'<input[^>]*name="confirm"[^>]*>', stale.text).group(0)  # again
     assert stored(reference).is_draft and stored(reference).total_fils is None
 
-    again = form_post(client, f"/requests/{reference}/check", {"confirm": "y", "version": version_on(stale.text)})
+    again = form_post(
+        client, f"/requests/{reference}/check", {"confirm": "y", "version": version_on(stale.text)}
+    )
     assert again.status_code == 303 and again.headers["Location"].startswith("/sandbox-bank/pay/")
     assert stored(reference).total_fils == THREE_YEARS
 
@@ -66,8 +86,9 @@ def test_a_question_page_save_that_loses_to_the_confirm_changes_nothing(client, 
 
     def confirmed_meanwhile(*args, **kwargs):
         frozen_by_the_other_tab = stored(reference)
-        assert freeze_request(frozen_by_the_other_tab, client.application.extensions["fee_schedules"]["seed"],
-                              args[-1])
+        assert freeze_request(
+            frozen_by_the_other_tab, client.application.extensions["fee_schedules"]["seed"], args[-1]
+        )
         return real_check(*args, **kwargs)
 
     monkeypatch.setattr(questions, "cover_problems", confirmed_meanwhile)
@@ -81,12 +102,15 @@ def test_a_question_page_save_that_loses_to_the_confirm_changes_nothing(client, 
     assert NOT_SAVED not in client.get(f"/requests/{reference}").text  # said once
 
 
-@pytest.mark.parametrize("step, answers", [
-    ("people", {**person(0, ADULT, "Ali", category="student"), "action": "continue"}),
-    ("sponsor", {"sponsor_name": "Someone", "sponsor_civil_id": ADULT}),
-    ("sponsor", {"action": "me"}),
-    ("cover", {"insurance_status": "new", "years": "3"}),
-])
+@pytest.mark.parametrize(
+    "step, answers",
+    [
+        ("people", {**person(0, ADULT, "Ali", category="student"), "action": "continue"}),
+        ("sponsor", {"sponsor_name": "Someone", "sponsor_civil_id": ADULT}),
+        ("sponsor", {"action": "me"}),
+        ("cover", {"insurance_status": "new", "years": "3"}),
+    ],
+)
 def test_a_save_on_a_confirmed_request_is_refused_with_a_message(client, user, step, answers):
     reference = frozen_request(client)
     before = stored(reference).__data__
@@ -99,8 +123,12 @@ def test_a_save_on_a_confirmed_request_is_refused_with_a_message(client, user, s
 @pytest.mark.parametrize("step", ["people", "cover"])
 def test_a_live_quote_on_a_confirmed_request_sends_the_whole_page_to_the_request(client, user, step):
     reference = frozen_request(client)
-    response = form_post(client, f"/requests/{reference}/{step}",
-                         {**person(0, ADULT, "Ali", category="student"), "years": "3"}, headers=HX)
+    response = form_post(
+        client,
+        f"/requests/{reference}/{step}",
+        {**person(0, ADULT, "Ali", category="student"), "years": "3"},
+        headers=HX,
+    )
     assert response.status_code == 204 and response.headers["HX-Redirect"] == f"/requests/{reference}"
     assert stored(reference).total_fils == PAID_TOTAL and stored(reference).years == 2
 
@@ -111,7 +139,9 @@ def test_change_the_answers_opens_a_confirmed_request_again_audited(app, client,
     assert "Change the answers" in page.text and f"/requests/{reference}/change-answers" in page.text
 
     response = form_post(client, f"/requests/{reference}/change-answers")
-    assert response.status_code == 302 and response.headers["Location"].endswith(f"/requests/{reference}/check")
+    assert response.status_code == 302 and response.headers["Location"].endswith(
+        f"/requests/{reference}/check"
+    )
     reopened = stored(reference)
     assert reopened.is_draft and reopened.total_fils is None and reopened.frozen_at is None
     assert [p.subtotal_fils for p in reopened.covered()] == [None, None]
@@ -124,8 +154,12 @@ def test_change_the_answers_opens_a_confirmed_request_again_audited(app, client,
     # The answers change, and confirming again fixes their new fee.
     form_post(client, f"/requests/{reference}/cover", {"insurance_status": "new", "years": "3"})
     page = client.get(f"/requests/{reference}/check")
-    assert form_post(client, f"/requests/{reference}/check",
-                     {"confirm": "y", "version": version_on(page.text)}).status_code == 303
+    assert (
+        form_post(
+            client, f"/requests/{reference}/check", {"confirm": "y", "version": version_on(page.text)}
+        ).status_code
+        == 303
+    )
     assert stored(reference).total_fils == THREE_YEARS
 
     # The desk reads the step in its own words.
@@ -146,7 +180,9 @@ def test_change_the_answers_twice_is_harmless(client, user):
 def test_change_the_answers_is_refused_while_a_payment_waits_at_the_bank(client, user):
     reference = frozen_request(client)
     bank = form_post(client, f"/requests/{reference}/pay")
-    assert bank.status_code == 303 and urlsplit(bank.headers["Location"]).path.startswith("/sandbox-bank/pay/")
+    assert bank.status_code == 303 and urlsplit(bank.headers["Location"]).path.startswith(
+        "/sandbox-bank/pay/"
+    )
     page = client.get(f"/requests/{reference}")
     assert "Change the answers" not in page.text  # the payment in progress has the page
 
@@ -161,7 +197,8 @@ def test_change_the_answers_is_refused_while_a_payment_waits_at_the_bank(client,
 def test_a_paid_request_cannot_change_its_answers(client, user):
     reference = frozen_request(client)
     models.InsuranceRequest.get(InsuranceRequest.reference == reference).mark_paid(
-        models.now(), models.Payment.begin(stored(reference), "sandbox"))
+        models.now(), models.Payment.begin(stored(reference), "sandbox")
+    )
     assert "Change the answers" not in client.get(f"/requests/{reference}").text
     response = form_post(client, f"/requests/{reference}/change-answers")
     assert response.status_code == 302 and stored(reference).state == InsuranceRequest.PAID
@@ -175,8 +212,9 @@ def test_change_the_answers_is_only_for_the_owner(app, client, user):
     assert form_post(stranger, f"/requests/{reference}/change-answers").status_code == 404
     assert stored(reference).state == InsuranceRequest.AWAITING_PAYMENT
     anonymous = app.test_client()
-    response = anonymous.post(f"/requests/{reference}/change-answers",
-                              data={"csrf_token": csrf_token_for(anonymous)})
+    response = anonymous.post(
+        f"/requests/{reference}/change-answers", data={"csrf_token": csrf_token_for(anonymous)}
+    )
     assert response.status_code == 302 and "/login" in response.headers["Location"]
     assert stored(reference).state == InsuranceRequest.AWAITING_PAYMENT
 

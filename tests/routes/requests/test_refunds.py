@@ -1,11 +1,25 @@
 """The applicant's side of refunds: asking on a paid request (reason, IBAN, account
 holder), the status on the request's page, withdrawing while it waits."""
+
 import pytest
 
 from models import AuditEvent, InsuranceRequest, Refund
-from tests.helpers import (ADULT, GOOD_IBAN, HX, PAID_TOTAL, ask_refund, civil_id_for, fill_until_check,
-                           form_post, mobile_for, paid_request, person, register_and_login, start_request,
-                           stored)
+from tests.helpers import (
+    ADULT,
+    GOOD_IBAN,
+    HX,
+    PAID_TOTAL,
+    ask_refund,
+    civil_id_for,
+    fill_until_check,
+    form_post,
+    mobile_for,
+    paid_request,
+    person,
+    register_and_login,
+    start_request,
+    stored,
+)
 
 
 @pytest.fixture
@@ -38,8 +52,7 @@ def test_the_refund_form_in_arabic(client, reference):
 
 @pytest.mark.parametrize("headers", [{}, HX])
 def test_ask_for_a_refund_with_spaces_and_arabic_digits_in_the_iban(client, reference, headers):
-    response = ask_refund(client, reference, iban="kw٨١ cbku ٠٠٠٠ ٠٠٠٠ ٠٠٠٠ ١٢٣٤ ٥٦٠١ ٠١",
-                          headers=headers)
+    response = ask_refund(client, reference, iban="kw٨١ cbku ٠٠٠٠ ٠٠٠٠ ٠٠٠٠ ١٢٣٤ ٥٦٠١ ٠١", headers=headers)
     assert response.status_code == 303
     assert response.headers["Location"] == f"/requests/{reference}"
     insurance_request = stored(reference)
@@ -56,13 +69,16 @@ def test_ask_for_a_refund_with_spaces_and_arabic_digits_in_the_iban(client, refe
 
 
 @pytest.mark.parametrize("headers", [{}, HX])
-@pytest.mark.parametrize("iban, message", [
-    ("KW82CBKU0000000000001234560101", "This IBAN is not right"),
-    ("GB82WEST12345698765432", "Enter a Kuwaiti IBAN: it starts with KW"),
-    ("KW81CBKU000000000000123456010", "A Kuwaiti IBAN has 30 characters"),
-    ("KW81 CBKU 0000 0000 0000 1234 5601 0!", "Enter the IBAN as it is on your bank papers"),
-    ("", "Enter the IBAN of the account to pay into"),
-])
+@pytest.mark.parametrize(
+    "iban, message",
+    [
+        ("KW82CBKU0000000000001234560101", "This IBAN is not right"),
+        ("GB82WEST12345698765432", "Enter a Kuwaiti IBAN: it starts with KW"),
+        ("KW81CBKU000000000000123456010", "A Kuwaiti IBAN has 30 characters"),
+        ("KW81 CBKU 0000 0000 0000 1234 5601 0!", "Enter the IBAN as it is on your bank papers"),
+        ("", "Enter the IBAN of the account to pay into"),
+    ],
+)
 def test_iban_problems_are_shown_and_nothing_changes(client, reference, iban, message, headers):
     response = ask_refund(client, reference, iban=iban, headers=headers)
     assert response.status_code == 200
@@ -107,7 +123,8 @@ def test_withdraw_while_waiting_makes_the_request_paid_again(client, reference, 
     # Withdrawing again changes nothing.
     assert form_post(client, f"/requests/{reference}/refund/withdraw").status_code == 303
     assert [e.action for e in AuditEvent.select().where(AuditEvent.action == "refund.withdrawn")] == [
-        "refund.withdrawn"]
+        "refund.withdrawn"
+    ]
     assert ask_refund(client, reference).status_code == 303
     assert stored(reference).state == InsuranceRequest.REFUND_REQUESTED
 

@@ -1,10 +1,19 @@
 """Renewing a paid request: the Renew button on its page, and the page the reminder's
 SMS links to; a new draft with the same people, sponsor and categories, owner only."""
+
 import pytest
 
 from models import InsuranceRequest, Renewal
-from tests.helpers import (ADULT, civil_id_for, form_post, frozen_request, mobile_for, paid_request,
-                           register_and_login, stored)
+from tests.helpers import (
+    ADULT,
+    civil_id_for,
+    form_post,
+    frozen_request,
+    mobile_for,
+    paid_request,
+    register_and_login,
+    stored,
+)
 
 
 @pytest.fixture
@@ -35,7 +44,8 @@ def test_renew_starts_a_draft_with_the_same_answers(client, reference):
     assert (renewal.insurance_status, renewal.sponsor_civil_id, renewal.years) == ("renewal", ADULT, 2)
     assert renewal.current_cover_end is not None
     assert [(p.civil_id, p.category_code) for p in renewal.covered()] == [
-        (p.civil_id, p.category_code) for p in previous.covered()]
+        (p.civil_id, p.category_code) for p in previous.covered()
+    ]
     # The draft opens on check-answers, every answer there to change or confirm.
     page = client.get(response.headers["Location"]).text
     assert "Ali" in page and "Mona" in page and "Confirm and continue to payment" in page

@@ -7,6 +7,7 @@ Each round slows one side down at the point where the other can get in: the conf
 after it has read the answers, or the question page after it has read the request. After
 every round, whoever won: a frozen total is the fee of the answers stored, and a request
 once confirmed is not a draft again. Run on PostgreSQL too with TEST_DATABASE_URL."""
+
 import re
 import threading
 import time
@@ -57,10 +58,19 @@ def answered(user, years: int) -> str:
     that fill it have tests of their own): a worker and a domestic worker; its reference."""
     insurance_request = InsuranceRequest.start(user)
     insurance_request.choose_service_type("group")
-    insurance_request.save_people([{}], [
-        {"civil_id": civil_id, "name": name, "category_code": category, "passport_number": "A1234567",
-         "passport_expiry": date(2040, 1, 1)}
-        for civil_id, name, category in [(ADULT, "Ali", "worker"), (SECOND, "Mona", "domestic_worker")]])
+    insurance_request.save_people(
+        [{}],
+        [
+            {
+                "civil_id": civil_id,
+                "name": name,
+                "category_code": category,
+                "passport_number": "A1234567",
+                "passport_expiry": date(2040, 1, 1),
+            }
+            for civil_id, name, category in [(ADULT, "Ali", "worker"), (SECOND, "Mona", "domestic_worker")]
+        ],
+    )
     insurance_request.set_sponsor("Sponsor", ADULT)
     insurance_request.set_cover("new", years, None)
     return insurance_request.reference
@@ -77,8 +87,10 @@ def race(confirm, save) -> dict:
         except Exception as problem:  # reported with the round it happened in
             responses[name] = problem
 
-    threads = [threading.Thread(target=run, args=("confirm", confirm)),
-               threading.Thread(target=run, args=("save", save))]
+    threads = [
+        threading.Thread(target=run, args=("confirm", confirm)),
+        threading.Thread(target=run, args=("save", save)),
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -104,15 +116,19 @@ def check_round(app, reference, responses, round_number, saver) -> InsuranceRequ
     context = f"round {round_number}: {responses}"
     assert not any(isinstance(r, Exception) for r in responses.values()), context
     after = stored(reference)
-    frozen = AuditEvent.select().where((AuditEvent.action == "request.frozen")
-                                       & (AuditEvent.request_id == after.id)).count()
+    frozen = (
+        AuditEvent.select()
+        .where((AuditEvent.action == "request.frozen") & (AuditEvent.request_id == after.id))
+        .count()
+    )
     assert frozen <= 1, context
     if frozen:
         assert after.state == InsuranceRequest.AWAITING_PAYMENT, context  # never a draft again
         fee = fee_of(after, app.extensions["fee_schedules"]["seed"])
         assert after.total_fils == fee.total_fils, context  # the fee of the answers stored
-        assert [(p.annual_fils, p.subtotal_fils) for p in after.covered()] == \
-            [(line.annual_fils, line.subtotal_fils) for line in fee.lines], context
+        assert [(p.annual_fils, p.subtotal_fils) for p in after.covered()] == [
+            (line.annual_fils, line.subtotal_fils) for line in fee.lines
+        ], context
     else:
         assert after.is_draft and after.total_fils is None, context
     # What each browser was told matches what happened.
@@ -128,15 +144,19 @@ def check_round(app, reference, responses, round_number, saver) -> InsuranceRequ
 
 
 def test_confirm_racing_a_change_of_years(app, client, user, second_browser, monkeypatch):
-    slow_confirm = Slow(monkeypatch, "review", when="after")        # answers read, not yet frozen
+    slow_confirm = Slow(monkeypatch, "review", when="after")  # answers read, not yet frozen
     slow_save = Slow(monkeypatch, "cover_problems", when="before")  # request read, not yet saved
     outcomes = set()
     for round_number in range(ROUNDS):
         reference = answered(user, years=1)
         confirm = confirm_on(client, reference)
         slow_confirm.on, slow_save.on = round_number % 2 == 0, round_number % 2 == 1
-        responses = race(confirm, lambda: form_post(second_browser, f"/requests/{reference}/cover",
-                                                    {"insurance_status": "new", "years": "3"}))
+        responses = race(
+            confirm,
+            lambda: form_post(
+                second_browser, f"/requests/{reference}/cover", {"insurance_status": "new", "years": "3"}
+            ),
+        )
         slow_confirm.on = slow_save.on = False
         after = check_round(app, reference, responses, round_number, second_browser)
         outcomes.add(after.state)

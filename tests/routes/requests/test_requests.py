@@ -1,12 +1,23 @@
 """The insurance request: question pages, saving, check answers, freezing, ownership."""
+
 import re
 from datetime import date, timedelta
 
 import pytest
 
 from models import InsuranceRequest, InsuredPerson
-from tests.helpers import (ADULT, HX, SECOND, civil_id_for, fill_until_check, form_post, mobile_for,
-                           person, register_and_login, start_request)
+from tests.helpers import (
+    ADULT,
+    HX,
+    SECOND,
+    civil_id_for,
+    fill_until_check,
+    form_post,
+    mobile_for,
+    person,
+    register_and_login,
+    start_request,
+)
 
 CHILD = civil_id_for(13, born="200101", century="3")  # born 2020: 12 or under for years
 
@@ -37,7 +48,9 @@ def test_start_a_request_with_a_readable_reference(client, user):
 def test_an_old_link_to_the_service_question_goes_to_the_people(client, user):
     reference = start_request(client)
     response = client.get(f"/requests/{reference}/service")
-    assert response.status_code == 302 and response.headers["Location"].endswith(f"/requests/{reference}/people")
+    assert response.status_code == 302 and response.headers["Location"].endswith(
+        f"/requests/{reference}/people"
+    )
 
 
 def test_a_draft_that_chose_individual_before_still_works(client, user):
@@ -99,8 +112,11 @@ def test_people_rules(client, user):
     client.get("/?lang=en")
     reference = start_request(client)
     past = (date.today() - timedelta(days=1)).isoformat()
-    rows = {**person(0, ADULT, "Ali"), **person(1, ADULT, "Ali again", expiry=past),
-            **person(2, CHILD, "Little", category="family_first_degree")}
+    rows = {
+        **person(0, ADULT, "Ali"),
+        **person(1, ADULT, "Ali again", expiry=past),
+        **person(2, CHILD, "Little", category="family_first_degree"),
+    }
     response = form_post(client, f"/requests/{reference}/people", {**rows, "action": "continue"})
     body = response.text
     assert "This person is already on this request" in body
@@ -119,9 +135,15 @@ def test_the_error_summary_names_the_person_when_there_are_several(client, user)
     assert '<a href="#people-1-category">Person 2: Choose the residency category.</a>' in summary
     # Beside the field, the message alone: the fieldset already names the person.
     assert 'id="people-1-category-error"' in response.text
-    assert "Person 2: Choose" not in response.text.split('id="people-1-category-error"')[1].split("</span></span>")[0]
-    alone = form_post(client, f"/requests/{reference}/people", {**person(0, ADULT, "Ali", category=""),
-                                                                "action": "continue"})
+    assert (
+        "Person 2: Choose"
+        not in response.text.split('id="people-1-category-error"')[1].split("</span></span>")[0]
+    )
+    alone = form_post(
+        client,
+        f"/requests/{reference}/people",
+        {**person(0, ADULT, "Ali", category=""), "action": "continue"},
+    )
     assert '<a href="#people-0-category">Choose the residency category.</a>' in alone.text
 
 
@@ -163,10 +185,11 @@ def test_add_myself(client, user):
     reference = start_request(client)
     response = form_post(client, f"/requests/{reference}/people", {"action": "add-me"})
     assert f'value="{user.civil_id}"' in response.text
-    assert 'autofocus' in response.text
+    assert "autofocus" in response.text
     # With someone on the first row already, a new row for the person signed in.
-    other = form_post(client, f"/requests/{reference}/people", {**person(0, SECOND, "Mona"), "action": "add-me"},
-                      headers=HX)
+    other = form_post(
+        client, f"/requests/{reference}/people", {**person(0, SECOND, "Mona"), "action": "add-me"}, headers=HX
+    )
     assert "<html" not in other.text
     assert 'value="Mona"' in other.text and f'value="{user.civil_id}"' in other.text
 
@@ -192,7 +215,9 @@ def test_live_quote_on_the_people_page(client, user):
 def test_sponsor_shortcut_and_validation(client, user):
     client.get("/?lang=en")
     reference = start_request(client)
-    bad = form_post(client, f"/requests/{reference}/sponsor", {"sponsor_name": "X", "sponsor_civil_id": "290011500180"})
+    bad = form_post(
+        client, f"/requests/{reference}/sponsor", {"sponsor_name": "X", "sponsor_civil_id": "290011500180"}
+    )
     assert "is not right" in bad.text and 'value="X"' in bad.text
     me = form_post(client, f"/requests/{reference}/sponsor", {"action": "me"})
     assert me.status_code == 302
@@ -204,8 +229,7 @@ def test_years_limited_by_passport(client, user):
     client.get("/?lang=en")
     reference = start_request(client)
     soon = (date.today() + timedelta(days=400)).isoformat()
-    fill_until_check(client, reference, people=person(0, ADULT, "Ali", expiry=soon),
-                     years="1")
+    fill_until_check(client, reference, people=person(0, ADULT, "Ali", expiry=soon), years="1")
     response = form_post(client, f"/requests/{reference}/cover", {"insurance_status": "new", "years": "3"})
     assert response.status_code == 200
     assert "passport expires on" in response.text and 'id="years-error"' in response.text
@@ -216,7 +240,9 @@ def test_years_outside_the_schedule_are_refused(client, user):
     reference = start_request(client)
     fill_until_check(client, reference)
     for years in ("0", "9", "abc", "٩"):
-        response = form_post(client, f"/requests/{reference}/cover", {"insurance_status": "new", "years": years})
+        response = form_post(
+            client, f"/requests/{reference}/cover", {"insurance_status": "new", "years": years}
+        )
         assert "Choose between 1 and 5 years" in response.text
 
 
@@ -224,10 +250,15 @@ def test_renewal_needs_the_current_cover_end(client, user):
     client.get("/?lang=en")
     reference = start_request(client)
     fill_until_check(client, reference)
-    response = form_post(client, f"/requests/{reference}/cover", {"insurance_status": "renewal", "years": "1"})
+    response = form_post(
+        client, f"/requests/{reference}/cover", {"insurance_status": "renewal", "years": "1"}
+    )
     assert "Enter the date the current insurance ends" in response.text
-    ok = form_post(client, f"/requests/{reference}/cover",
-                   {"insurance_status": "renewal", "years": "1", "current_cover_end": "٢٠٢٧-٠١-٣١"})
+    ok = form_post(
+        client,
+        f"/requests/{reference}/cover",
+        {"insurance_status": "renewal", "years": "1", "current_cover_end": "٢٠٢٧-٠١-٣١"},
+    )
     assert ok.status_code == 302
 
 
@@ -236,7 +267,9 @@ def test_change_link_round_trip_returns_to_check(client, user):
     fill_until_check(client, reference)
     page = client.get(f"/requests/{reference}/cover?change=1")
     assert f"/requests/{reference}/check" in page.text  # the way back
-    response = form_post(client, f"/requests/{reference}/cover?change=1", {"insurance_status": "new", "years": "1"})
+    response = form_post(
+        client, f"/requests/{reference}/cover?change=1", {"insurance_status": "new", "years": "1"}
+    )
     assert response.headers["Location"].endswith(f"/requests/{reference}/check")
     assert total_fils(client.get(f"/requests/{reference}/check").text) == 55_000
 
@@ -255,7 +288,11 @@ def test_confirmation_required_then_amount_frozen(client, user):
     # Frozen: the question pages no longer change anything.
     change = form_post(client, f"/requests/{reference}/cover", {"insurance_status": "new", "years": "5"})
     assert change.status_code == 302 and change.headers["Location"].endswith(f"/requests/{reference}")
-    form_post(client, f"/requests/{reference}/people", {**person(0, ADULT, category="student"), "action": "continue"})
+    form_post(
+        client,
+        f"/requests/{reference}/people",
+        {**person(0, ADULT, category="student"), "action": "continue"},
+    )
     stored = InsuranceRequest.get(InsuranceRequest.reference == reference)
     assert stored.years == 2 and stored.total_fils == 110_000
     assert InsuredPerson.select().where(InsuredPerson.request == stored).count() == 2
@@ -283,17 +320,22 @@ def test_someone_elses_request_is_a_404(app, client, user, path):
     stranger = app.test_client()
     register_and_login(stranger, civil_id_for(2), mobile_for(2))
     assert stranger.get(f"/requests/{reference}{path}").status_code == 404
-    assert form_post(stranger, f"/requests/{reference}{path or '/check'}", {"confirm": "y"}).status_code == 404
+    assert (
+        form_post(stranger, f"/requests/{reference}{path or '/check'}", {"confirm": "y"}).status_code == 404
+    )
     assert stranger.get("/requests/TM-2222-2222").status_code == 404
     assert reference not in stranger.get("/requests").text
 
 
-@pytest.mark.parametrize("step, invalid", [
-    ("people", person(0, "2900", "A")),
-    ("sponsor", {"sponsor_name": "", "sponsor_civil_id": ""}),
-    ("cover", {"insurance_status": "", "years": "1"}),
-    ("check", {}),
-])
+@pytest.mark.parametrize(
+    "step, invalid",
+    [
+        ("people", person(0, "2900", "A")),
+        ("sponsor", {"sponsor_name": "", "sponsor_civil_id": ""}),
+        ("cover", {"insurance_status": "", "years": "1"}),
+        ("check", {}),
+    ],
+)
 @pytest.mark.parametrize("headers", [{}, HX], ids=["page", "htmx"])
 def test_every_step_with_and_without_htmx(client, user, step, invalid, headers):
     reference = start_request(client)
@@ -319,15 +361,24 @@ def test_dates_are_hinted_and_shown_day_first(client, user):
     people = client.get(f"/requests/{reference}/people").text
     assert "For example 31/03/2028" in people
     assert f'value="{expiry.isoformat()}"' in people  # as typed: every form is accepted
-    bad = form_post(client, f"/requests/{reference}/people",
-                    {**person(0, ADULT, "Ali", expiry="31/02/2030"), "action": "continue"})
+    bad = form_post(
+        client,
+        f"/requests/{reference}/people",
+        {**person(0, ADULT, "Ali", expiry="31/02/2030"), "action": "continue"},
+    )
     assert "Enter a real date, like 31/03/2028" in bad.text
-    cover = form_post(client, f"/requests/{reference}/cover",
-                      {"insurance_status": "renewal", "years": "1", "current_cover_end": "yesterday"})
+    cover = form_post(
+        client,
+        f"/requests/{reference}/cover",
+        {"insurance_status": "renewal", "years": "1", "current_cover_end": "yesterday"},
+    )
     assert "Enter a real date, like 31/03/2027" in cover.text and "For example 31/03/2028." in cover.text
     ends = date.today() + timedelta(days=30)
-    form_post(client, f"/requests/{reference}/cover",
-              {"insurance_status": "renewal", "years": "1", "current_cover_end": f"{ends:%d/%m/%Y}"})
+    form_post(
+        client,
+        f"/requests/{reference}/cover",
+        {"insurance_status": "renewal", "years": "1", "current_cover_end": f"{ends:%d/%m/%Y}"},
+    )
     assert f'value="{ends:%d/%m/%Y}"' in client.get(f"/requests/{reference}/cover").text
 
 
@@ -340,6 +391,7 @@ def test_confirm_when_the_bank_cannot_be_reached(app, client, user, monkeypatch)
 
     def down(*args, **kwargs):
         raise PaymentError("the bank is down")
+
     monkeypatch.setattr(app.extensions["payment_gateway"], "start", down)
     response = form_post(client, f"/requests/{reference}/check", {"confirm": "y"})
     assert response.status_code == 503 and "Payment is not available right now" in response.text

@@ -1,5 +1,6 @@
 """Starting a request: the start page's and the calculator's link (GET /requests/new),
 the "Start a new request" button (POST), signed in or not."""
+
 import re
 from urllib.parse import parse_qs, urlsplit
 
@@ -60,41 +61,57 @@ def test_the_calculators_answers_become_the_drafts_rows_and_years(client, user):
     draft = InsuranceRequest.get(InsuranceRequest.reference == reference)
     assert draft.years == 2 and draft.version == 0
     assert [(row["category"], row["civil_id"], row["name"]) for row in draft.draft_rows()] == [
-        ("worker", "", ""), ("domestic_worker", SECOND, "")]
+        ("worker", "", ""),
+        ("domestic_worker", SECOND, ""),
+    ]
     page = client.get(f"/requests/{reference}/people?lang=en").text
     assert 'value="worker" selected' in page and 'value="domestic_worker" selected' in page
     assert f'value="{SECOND}"' in page and 'name="people-2-civil_id"' not in page
     assert 'class="error-summary"' not in page
     # Every name and passport still to type; then the years asked are the calculator's.
-    rows = {**person(0, ADULT, "Ali"), **person(1, SECOND, "Mona", category="domestic_worker"),
-            "action": "continue"}
+    rows = {
+        **person(0, ADULT, "Ali"),
+        **person(1, SECOND, "Mona", category="domestic_worker"),
+        "action": "continue",
+    }
     assert form_post(client, f"/requests/{reference}/people", rows).status_code == 302
-    years = re.search(r'<select[^>]*name="years".*?</select>', client.get(f"/requests/{reference}/cover").text, re.S)
+    years = re.search(
+        r'<select[^>]*name="years".*?</select>', client.get(f"/requests/{reference}/cover").text, re.S
+    )
     assert re.search(r'<option (selected value="2"|value="2" selected)', years.group(0))
 
 
 def test_a_date_of_birth_or_nonsense_from_the_calculator_is_left_out(client, user):
-    reference = started(client.get("/requests/new?years=99&people-0-category=nonsense&people-0-born=2015-03-31"))
+    reference = started(
+        client.get("/requests/new?years=99&people-0-category=nonsense&people-0-born=2015-03-31")
+    )
     draft = InsuranceRequest.get(InsuranceRequest.reference == reference)
     assert draft.years is None
-    assert draft.draft_rows() == [{"civil_id": "", "name": "", "category": "", "passport_number": "",
-                                   "passport_expiry": ""}]
+    assert draft.draft_rows() == [
+        {"civil_id": "", "name": "", "category": "", "passport_number": "", "passport_expiry": ""}
+    ]
 
 
 def test_from_the_calculator_through_sign_up_or_log_in_and_back(app, client):
-    from tests.helpers import (APPLICANT, PASSWORD, latest_code, login, mobile_for, use_outbox)
+    from tests.helpers import APPLICANT, PASSWORD, latest_code, login, mobile_for, use_outbox
 
     use_outbox(app)
     link = CALCULATOR + SECOND
     register_page = client.get(link).headers["Location"]
-    assert form_post(client, register_page, {"civil_id": APPLICANT, "mobile": mobile_for(1)}).status_code == 302
-    assert form_post(client, "/register/code", {"code": latest_code("+965" + mobile_for(1))}).status_code == 302
-    done = form_post(client, "/register/password", {"full_name": "Sara Ahmed", "password": PASSWORD,
-                                                    "confirm": PASSWORD})
+    assert (
+        form_post(client, register_page, {"civil_id": APPLICANT, "mobile": mobile_for(1)}).status_code == 302
+    )
+    assert (
+        form_post(client, "/register/code", {"code": latest_code("+965" + mobile_for(1))}).status_code == 302
+    )
+    done = form_post(
+        client, "/register/password", {"full_name": "Sara Ahmed", "password": PASSWORD, "confirm": PASSWORD}
+    )
     assert done.status_code == 302 and done.headers["Location"] == link
     reference = started(client.get(done.headers["Location"]))
-    assert [row["category"] for row in InsuranceRequest.get(InsuranceRequest.reference == reference).draft_rows()] \
-        == ["worker", "domestic_worker"]
+    assert [
+        row["category"] for row in InsuranceRequest.get(InsuranceRequest.reference == reference).draft_rows()
+    ] == ["worker", "domestic_worker"]
 
     # Another day, logged out: the same link, through log-in, reuses that empty draft.
     form_post(client, "/logout")
@@ -124,8 +141,10 @@ def test_two_tabs_opening_the_link_at_once_make_one_draft(app, client, user, mon
     monkeypatch.setattr(InsuranceRequest, "empty_draft_of", classmethod(slow))
     for _ in range(5):
         answers = []
-        tabs = [threading.Thread(target=lambda c=c: answers.append(started(c.get("/requests/new"))))
-                for c in (client, other)]
+        tabs = [
+            threading.Thread(target=lambda c=c: answers.append(started(c.get("/requests/new"))))
+            for c in (client, other)
+        ]
         for tab in tabs:
             tab.start()
         for tab in tabs:

@@ -1,5 +1,6 @@
 """Receipts for many people: a page of people at a time, a printable table of all, and a
 CSV export that Excel opens as Arabic."""
+
 import io
 import re
 from datetime import date, timedelta
@@ -18,11 +19,16 @@ def names(n: int) -> str:
 
 
 def paid_upload(client, count=20) -> str:
-    lines = "".join(f"{civil_id_for(n * 3, born='850612')},{names(n)},worker,A1234567,{EXPIRY},1\r\n"
-                    for n in range(1, count + 1))
-    response = form_post(client, "/uploads/new", {
-        **SPONSOR, "people_file": (io.BytesIO((HEADINGS + lines).encode()), "people.csv")},
-        content_type="multipart/form-data")
+    lines = "".join(
+        f"{civil_id_for(n * 3, born='850612')},{names(n)},worker,A1234567,{EXPIRY},1\r\n"
+        for n in range(1, count + 1)
+    )
+    response = form_post(
+        client,
+        "/uploads/new",
+        {**SPONSOR, "people_file": (io.BytesIO((HEADINGS + lines).encode()), "people.csv")},
+        content_type="multipart/form-data",
+    )
     form_post(client, urlsplit(response.headers["Location"]).path + "/requests")
     [made] = Upload.get().requests()
     reference = made.reference

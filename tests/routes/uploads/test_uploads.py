@@ -1,5 +1,6 @@
 """Uploading a list of people: the form and templates, every kind of bad file and bad row,
 the problem page, going on without the bad rows, and the requests it makes."""
+
 import gzip
 import io
 import re
@@ -10,8 +11,7 @@ import openpyxl
 import pytest
 
 from models import InsuranceRequest, Upload, UploadedRequest
-from tests.helpers import (civil_id_for, form_post, make_app, mobile_for, paid_request,
-                           register_and_login)
+from tests.helpers import civil_id_for, form_post, make_app, mobile_for, paid_request, register_and_login
 
 HEADINGS = "Civil ID,Full name,Category,Passport number,Passport expiry,Years\r\n"
 EXPIRY = (date.today() + timedelta(days=6 * 366)).isoformat()
@@ -29,9 +29,12 @@ def line(serial, name="Worker", category="worker", passport="A1234567", expiry=E
 
 
 def upload(client, data: bytes, name="people.csv", **form):
-    return form_post(client, "/uploads/new", {**SPONSOR, **form,
-                                              "people_file": (io.BytesIO(data), name)},
-                     content_type="multipart/form-data")
+    return form_post(
+        client,
+        "/uploads/new",
+        {**SPONSOR, **form, "people_file": (io.BytesIO(data), name)},
+        content_type="multipart/form-data",
+    )
 
 
 def uploaded(client, data: bytes, name="people.csv"):
@@ -92,10 +95,12 @@ def test_good_rows_become_requests_that_go_to_check_answers(client, officer):
 
 def test_xlsx_uploads_like_csv(client, officer):
     book = openpyxl.Workbook()
-    book.active.append(["الرقم المدني", "الاسم الكامل", "الفئة", "رقم الجواز", "تاريخ انتهاء الجواز",
-                        "عدد السنوات"])
-    book.active.append([int(person_id(1)), "علي حسن", "عمالة منزلية", "A1234567",
-                        date.today() + timedelta(days=6 * 366), 2])
+    book.active.append(
+        ["الرقم المدني", "الاسم الكامل", "الفئة", "رقم الجواز", "تاريخ انتهاء الجواز", "عدد السنوات"]
+    )
+    book.active.append(
+        [int(person_id(1)), "علي حسن", "عمالة منزلية", "A1234567", date.today() + timedelta(days=6 * 366), 2]
+    )
     out = io.BytesIO()
     book.save(out)
     page = client.get(uploaded(client, out.getvalue(), "people.xlsx"))
@@ -106,9 +111,11 @@ BAD_ROWS = {
     # name of the case: (line, column shown, part of the message)
     "no civil ID": ("," + line(1).split(",", 1)[1], "Civil ID", "Enter the person&#39;s civil ID"),
     "civil ID format": ("12345," + line(1).split(",", 1)[1], "Civil ID", "12 digits"),
-    "civil ID check digit": (line(1).replace(person_id(1), person_id(1)[:11]
-                                             + str((int(person_id(1)[11]) + 1) % 10)),
-                             "Civil ID", "civil ID number"),
+    "civil ID check digit": (
+        line(1).replace(person_id(1), person_id(1)[:11] + str((int(person_id(1)[11]) + 1) % 10)),
+        "Civil ID",
+        "civil ID number",
+    ),
     "no name": (line(1, name=""), "Full name", "Enter the person&#39;s full name"),
     "hidden character": (line(1, name="Ali\u202eHassan"), "Full name", ""),
     "unknown category": (line(1, category="astronaut"), "Category", "residency category from the list"),
@@ -117,8 +124,11 @@ BAD_ROWS = {
     "bad passport": (line(1, passport="A1"), "Passport number", "5 to 20 letters"),
     "bad expiry": (line(1, expiry="31/02/2030"), "Passport expiry", "real date"),
     "expired": (line(1, expiry="2020-01-01"), "Passport expiry", "has expired"),
-    "short of cover": (line(1, expiry=(date.today() + timedelta(days=400)).isoformat()),
-                       "Passport expiry", "before the cover would end"),
+    "short of cover": (
+        line(1, expiry=(date.today() + timedelta(days=400)).isoformat()),
+        "Passport expiry",
+        "before the cover would end",
+    ),
     "no years": (line(1, years=""), "Years", "Choose between 1 and"),
     "too many years": (line(1, years="9"), "Years", "Choose between 1 and"),
 }
@@ -130,8 +140,9 @@ def test_each_kind_of_bad_row_is_listed_with_its_row_column_and_message(client, 
     page = client.get(uploaded(client, (HEADINGS + line(2) + bad).encode()))
     assert page.status_code == 200
     assert page.text.startswith("<!") and "<title>Error:" in page.text
-    row = re.search(r"<tbody>\s*<tr><td>(\d+)</td><td>([^<]+)</td>.*?</td><td>([^<]*)</td></tr>",
-                    page.text, re.S)
+    row = re.search(
+        r"<tbody>\s*<tr><td>(\d+)</td><td>([^<]+)</td>.*?</td><td>([^<]*)</td></tr>", page.text, re.S
+    )
     assert row and row.group(1) == "3" and row.group(2) == column and message in row.group(3), page.text
     assert re.search(r"data-ready>1<", page.text) and re.search(r"data-bad>1<", page.text)
 
@@ -159,8 +170,7 @@ def test_going_on_drops_the_bad_rows(client, officer):
     assert "Drop the 2 rows with problems and go on with 2 people" in page.text
     form_post(client, address + "/requests")
     [made] = Upload.get().requests()
-    assert [p.civil_id for p in made.covered()] == [person_id(1),
-                                                   person_id(4)]
+    assert [p.civil_id for p in made.covered()] == [person_id(1), person_id(4)]
 
 
 def test_nothing_to_go_on_with(client, officer):
@@ -183,8 +193,10 @@ BAD_FILES = {
     "an image": (b"\x89PNG\r\n\x1a\n\x00\x00\x00IHDR" * 10, "not a spreadsheet"),
     "wrong columns": (b"Name,Phone\nAli,5000\n", "lacks these columns: Civil ID, Category"),
     "old excel": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "old Excel file"),
-    "password": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600 + "EncryptionInfo".encode("utf-16-le"),
-                 "protected with a password"),
+    "password": (
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600 + "EncryptionInfo".encode("utf-16-le"),
+        "protected with a password",
+    ),
     "too big": (HEADINGS.encode() + b"x" * (210 * 1024), "too big"),
     "empty workbook": (xlsx_bytes(), "no people in it"),
     "too many rows": ((HEADINGS + line(1) * 1001).encode(), "more than 1000 people"),
@@ -202,6 +214,7 @@ def test_each_kind_of_bad_file_gets_a_clear_message(client, officer, case):
 
 def test_a_zip_bomb_is_refused(client, officer):
     import zipfile
+
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("[Content_Types].xml", "<Types/>")
@@ -236,8 +249,9 @@ def test_someone_elses_upload_is_404(client, officer):
 
 def thousand_rows() -> bytes:
     categories = ["worker", "domestic_worker", "commercial", "student"]
-    lines = [line(n, name=f"Worker {n}", category=categories[n % 4], years=str(1 + n % 3))
-             for n in range(1, 1001)]
+    lines = [
+        line(n, name=f"Worker {n}", category=categories[n % 4], years=str(1 + n % 3)) for n in range(1, 1001)
+    ]
     return (HEADINGS + "".join(lines)).encode()
 
 
@@ -251,15 +265,19 @@ def test_a_thousand_rows_split_under_the_payment_limit_and_add_up(tmp_path):
     form_post(client, urlsplit(page.request.url).path + "/requests")
     from domain.dates import today_in_kuwait
     from web.fee_schedules import active_schedule
+
     with app.test_request_context():
         schedule = active_schedule()
     made = Upload.get().requests()
     totals = [r.quote(schedule, today_in_kuwait()).total_fils for r in made]
     assert all(total <= 400_000 for total in totals)
     assert all(len(r.covered()) <= 20 for r in made)
-    expected = sum(schedule.category(c).annual_fils * (1 + n % 3)
-                   for n, c in ((n, ["worker", "domestic_worker", "commercial", "student"][n % 4])
-                                for n in range(1, 1001)))
+    expected = sum(
+        schedule.category(c).annual_fils * (1 + n % 3)
+        for n, c in (
+            (n, ["worker", "domestic_worker", "commercial", "student"][n % 4]) for n in range(1, 1001)
+        )
+    )
     assert sum(totals) == expected
     assert sum(len(r.covered()) for r in made) == 1000
 

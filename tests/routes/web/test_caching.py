@@ -1,5 +1,6 @@
 """Public pages are built once and cached by browsers with a validator; personal pages
 are never cached anywhere."""
+
 import pytest
 from flask import template_rendered, url_for
 from werkzeug.routing import BuildError
@@ -9,8 +10,14 @@ from tests.helpers import HX, paid_request, register_and_login
 ENCODINGS = {"Accept-Encoding": "br, gzip"}
 QUOTE = {"years": "2", "people-0-category": "worker"}
 # The pages every visitor without a log-in sees alike (in their language).
-PUBLIC = {"pages.start", "fees.calculator", "fees.quote", "pages.about", "pages.privacy",
-          "pages.refund_policy"}
+PUBLIC = {
+    "pages.start",
+    "fees.calculator",
+    "fees.quote",
+    "pages.about",
+    "pages.privacy",
+    "pages.refund_policy",
+}
 
 
 @pytest.fixture
@@ -26,10 +33,16 @@ def renders(app):
     template_rendered.disconnect(record, app)
 
 
-@pytest.mark.parametrize("path, headers", [
-    ("/", ENCODINGS), ("/fees", ENCODINGS), ("/fees", {}),
-    ("/quote?years=2&people-0-category=worker", HX), ("/fees?years=2&people-0-category=worker", {}),
-])
+@pytest.mark.parametrize(
+    "path, headers",
+    [
+        ("/", ENCODINGS),
+        ("/fees", ENCODINGS),
+        ("/fees", {}),
+        ("/quote?years=2&people-0-category=worker", HX),
+        ("/fees?years=2&people-0-category=worker", {}),
+    ],
+)
 def test_public_pages_are_cached_by_browsers_with_a_validator(client, path, headers):
     page = client.get(path, headers=headers)
     assert page.status_code == 200
@@ -110,8 +123,10 @@ def get_pages(app, reference: str) -> list[tuple[str, str]]:
         for rule in app.url_map.iter_rules():
             if "GET" not in rule.methods or rule.endpoint in ("assets.static_file", "static"):
                 continue
-            values = {arg: samples.get(arg, 1 if rule._converters[arg].regex == r"\d+" else "x")
-                      for arg in rule.arguments}
+            values = {
+                arg: samples.get(arg, 1 if rule._converters[arg].regex == r"\d+" else "x")
+                for arg in rule.arguments
+            }
             try:
                 pages.append((rule.endpoint, url_for(rule.endpoint, **values)))
             except BuildError:

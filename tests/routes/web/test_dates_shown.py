@@ -1,5 +1,6 @@
 """Dates are shown dd/mm/yyyy in both languages, in ASCII digits and on Kuwait's clock,
 each isolated as an identifier (<bdi class="id">) so that it stays one line in Arabic text."""
+
 from datetime import date, datetime
 
 import pytest
@@ -16,15 +17,22 @@ def test_filters_print_day_first_in_ascii_digits(app, lang):
     with app.test_request_context(f"/?lang={lang}"):
         shown = render_template_string(
             "{{ day|dateformat('long') }} {{ at|datetimeformat('medium') }} {{ at|dateformat }}"
-            "[{{ none|dateformat }}{{ none|datetimeformat }}]", day=DAY, at=STORED, none=None)
-    assert shown == ('<bdi class="id">31/03/2028</bdi> <bdi class="id">01/04/2028 00:30</bdi> '
-                     '<bdi class="id">01/04/2028</bdi>[]')
+            "[{{ none|dateformat }}{{ none|datetimeformat }}]",
+            day=DAY,
+            at=STORED,
+            none=None,
+        )
+    assert shown == (
+        '<bdi class="id">31/03/2028</bdi> <bdi class="id">01/04/2028 00:30</bdi> '
+        '<bdi class="id">01/04/2028</bdi>[]'
+    )
 
 
 def test_a_date_inside_a_translated_sentence_keeps_its_markup(app):
     with app.test_request_context("/?lang=ar"):
-        shown = render_template_string('{{ _("in force from %(date)s", date=day|dateformat("medium")) }}',
-                                       day=DAY)
+        shown = render_template_string(
+            '{{ _("in force from %(date)s", date=day|dateformat("medium")) }}', day=DAY
+        )
     assert '<bdi class="id">31/03/2028</bdi>' in shown and "&lt;" not in shown
 
 

@@ -1,5 +1,6 @@
 """Errors and edges: what a page does with arguments, bodies, hosts and names it did not
 expect (issue 15, section 4)."""
+
 import re
 
 import pytest
@@ -13,8 +14,17 @@ def language_link(body: str) -> str:
 
 # --- the language switch builds its link from known arguments only --------------------
 
-@pytest.mark.parametrize("query", ["_method=POST", "_anchor=top", "_external=1", "_scheme=javascript",
-                                   "_method=POST&_anchor=x&_external=1&years=2"])
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "_method=POST",
+        "_anchor=top",
+        "_external=1",
+        "_scheme=javascript",
+        "_method=POST&_anchor=x&_external=1&years=2",
+    ],
+)
 def test_url_for_keywords_in_the_query_are_not_obeyed(client, caplog, query):
     response = client.get(f"/fees?lang=en&{query}")
     assert response.status_code == 200
@@ -40,12 +50,13 @@ def test_a_page_with_an_address_argument_links_to_itself(client):
 
 # --- a body over the limit, and every 5xx in the log -----------------------------------
 
-@pytest.mark.parametrize("lang, title", [("en", "What you sent is too large"),
-                                         ("ar", "ما أرسلته كبير جدًا")])
+
+@pytest.mark.parametrize("lang, title", [("en", "What you sent is too large"), ("ar", "ما أرسلته كبير جدًا")])
 def test_a_body_over_the_limit_is_refused_with_413_and_its_page(app, caplog, lang, title):
     too_big = app.config["MAX_CONTENT_LENGTH"] + 1
-    response = app.test_client().post(f"/login?lang={lang}", data="x" * too_big,
-                                      content_type="application/x-www-form-urlencoded")
+    response = app.test_client().post(
+        f"/login?lang={lang}", data="x" * too_big, content_type="application/x-www-form-urlencoded"
+    )
     assert response.status_code == 413
     assert title in response.text and f'<html lang="{lang}"' in response.text
     assert not [record for record in caplog.records if record.levelname == "ERROR"]
@@ -77,18 +88,25 @@ def failing_app(app):
             raise RuntimeError("an after-request hook failed")
         return response
 
-    for name, view in (("crash", crash), ("internal_error", internal_error),
-                       ("unavailable", unavailable), ("failing_hook", failing_hook)):
+    for name, view in (
+        ("crash", crash),
+        ("internal_error", internal_error),
+        ("unavailable", unavailable),
+        ("failing_hook", failing_hook),
+    ):
         app.add_url_rule(f"/test/{name}", view_func=view)
     return app
 
 
-@pytest.mark.parametrize("name, status, text", [
-    ("crash", 500, "the view failed"),
-    ("internal_error", 500, "raised as an HTTP error"),
-    ("unavailable", 503, "the service is down"),
-    ("failing_hook", 500, "an after-request hook failed"),
-])
+@pytest.mark.parametrize(
+    "name, status, text",
+    [
+        ("crash", 500, "the view failed"),
+        ("internal_error", 500, "raised as an HTTP error"),
+        ("unavailable", 503, "the service is down"),
+        ("failing_hook", 500, "an after-request hook failed"),
+    ],
+)
 def test_every_5xx_writes_its_exception_to_the_log_once(failing_app, caplog, name, status, text):
     response = failing_app.test_client().get(f"/test/{name}?lang=en")
     assert response.status_code == status
@@ -105,11 +123,14 @@ OVERRIDE = "\u202e"  # RIGHT-TO-LEFT OVERRIDE: what follows shows reversed
 HIDDEN_MESSAGE = "The name has an invisible character that changes how text is shown"
 
 
-@pytest.mark.parametrize("field, value", [
-    ("name_ar", "سارة\u2067 أحمد"),
-    ("name_en", f"Sara {OVERRIDE}Ahmed"),
-    ("user_name", "Sara\u200b"),
-])
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("name_ar", "سارة\u2067 أحمد"),
+        ("name_en", f"Sara {OVERRIDE}Ahmed"),
+        ("user_name", "Sara\u200b"),
+    ],
+)
 def test_account_details_refuse_names_with_hidden_characters(client, user, field, value):
     # Registration asks one name, with the password (tests/routes/accounts/test_register.py);
     # the others are given on the account page.
@@ -126,12 +147,16 @@ def test_request_pages_refuse_people_and_sponsor_names_with_hidden_characters(cl
 
     reference = start_request(client)
     form_post(client, f"/requests/{reference}/service", {"service_type": "individual"})
-    people = form_post(client, f"/requests/{reference}/people",
-                       {**person(0, ADULT, f"Ali {OVERRIDE}Hassan"), "action": "continue"})
+    people = form_post(
+        client,
+        f"/requests/{reference}/people",
+        {**person(0, ADULT, f"Ali {OVERRIDE}Hassan"), "action": "continue"},
+    )
     assert people.status_code == 200 and HIDDEN_MESSAGE in people.text
     assert not list(stored(reference).covered())
-    sponsor = form_post(client, f"/requests/{reference}/sponsor",
-                        {"sponsor_name": "Sponsor\ufeff", "sponsor_civil_id": ADULT})
+    sponsor = form_post(
+        client, f"/requests/{reference}/sponsor", {"sponsor_name": "Sponsor\ufeff", "sponsor_civil_id": ADULT}
+    )
     assert sponsor.status_code == 200 and HIDDEN_MESSAGE in sponsor.text
     assert stored(reference).sponsor_name in (None, "")
 
@@ -150,16 +175,33 @@ def test_create_staff_refuses_a_name_with_hidden_characters(app):
     from models import StaffMember
     from tests.helpers import STAFF_PASSWORD
 
-    result = app.test_cli_runner().invoke(args=[
-        "create-staff", "staffer", "--name", f"Noura {OVERRIDE}Ali", "--civil-id", "291030104196",
-        "--password-stdin"], input=STAFF_PASSWORD + "\n")
+    result = app.test_cli_runner().invoke(
+        args=[
+            "create-staff",
+            "staffer",
+            "--name",
+            f"Noura {OVERRIDE}Ali",
+            "--civil-id",
+            "291030104196",
+            "--password-stdin",
+        ],
+        input=STAFF_PASSWORD + "\n",
+    )
     assert result.exit_code != 0 and "U+202E" in result.output
     assert not StaffMember.select().exists()
 
 
 def test_names_and_identifiers_show_isolated_on_check_receipt_and_desk(app, client, user):
-    from tests.helpers import (ADULT, ask_refund, fill_until_check, make_staff, paid_request,
-                               staff_login, start_request, stored)
+    from tests.helpers import (
+        ADULT,
+        ask_refund,
+        fill_until_check,
+        make_staff,
+        paid_request,
+        staff_login,
+        start_request,
+        stored,
+    )
 
     reference = start_request(client)
     fill_until_check(client, reference)
@@ -180,7 +222,9 @@ def test_names_and_identifiers_show_isolated_on_check_receipt_and_desk(app, clie
     assert staff_login(desk, staff).status_code == 302
     assert "<bdi>Staff reviewer1</bdi>" in desk.get("/desk/").text
     request_page = desk.get(f"/desk/requests/{paid}").text
-    assert "<bdi>سارة أحمد</bdi>" in request_page and '<bdi lang="en" dir="ltr">Sara Ahmed</bdi>' in request_page
+    assert (
+        "<bdi>سارة أحمد</bdi>" in request_page and '<bdi lang="en" dir="ltr">Sara Ahmed</bdi>' in request_page
+    )
     assert "<bdi>Sponsor</bdi>" in request_page and "<bdi>Ali</bdi>" in request_page
     refund = stored(paid).refunds.get()
     assert "<bdi>سارة أحمد</bdi>" in desk.get(f"/desk/refunds/{refund.id}").text
@@ -196,10 +240,11 @@ def production_app(tmp_path, **overrides):
 
     from tests.helpers import make_app
 
-    app = make_app(tmp_path, APP_ENV="production", SECRET_KEY="p" * 64, PUBLIC_URL=PUBLIC_URL,
-                   **overrides)
-    app.add_url_rule("/test/receipt-link", view_func=lambda: url_for(
-        "receipts.verify", code="Zx8_kP2-qL5mN7rT9vW1yA", _external=True))
+    app = make_app(tmp_path, APP_ENV="production", SECRET_KEY="p" * 64, PUBLIC_URL=PUBLIC_URL, **overrides)
+    app.add_url_rule(
+        "/test/receipt-link",
+        view_func=lambda: url_for("receipts.verify", code="Zx8_kP2-qL5mN7rT9vW1yA", _external=True),
+    )
     return app
 
 
@@ -207,13 +252,20 @@ def test_production_needs_a_public_address(tmp_path):
     from settings import ConfigError
     from tests.helpers import make_app
 
-    for wrong in ("", "tameen.example.kw", "http://tameen.example.kw", "https://tameen.example.kw/app",
-                  "https://user:secret@tameen.example.kw", "https://tameen.example.kw:port",
-                  "https://tameen.example.kw/?x=1"):
+    for wrong in (
+        "",
+        "tameen.example.kw",
+        "http://tameen.example.kw",
+        "https://tameen.example.kw/app",
+        "https://user:secret@tameen.example.kw",
+        "https://tameen.example.kw:port",
+        "https://tameen.example.kw/?x=1",
+    ):
         with pytest.raises(ConfigError, match="PUBLIC_URL"):
             make_app(tmp_path, APP_ENV="production", SECRET_KEY="p" * 64, PUBLIC_URL=wrong)
-    app = make_app(tmp_path, APP_ENV="production", SECRET_KEY="p" * 64,
-                   PUBLIC_URL="https://Tameen.Example.KW:443/")
+    app = make_app(
+        tmp_path, APP_ENV="production", SECRET_KEY="p" * 64, PUBLIC_URL="https://Tameen.Example.KW:443/"
+    )
     assert app.config["PUBLIC_URL"] == PUBLIC_URL
 
 
@@ -230,8 +282,9 @@ def test_links_that_leave_the_app_name_the_public_address_whatever_the_host_head
         assert url_for("payments.notify") == f"{PUBLIC_URL}/payments/notify"
 
 
-@pytest.mark.parametrize("host", ["attacker.example", "tameen.example.kw.attacker.example",
-                                  "tameen.example.kw:8443", "127.0.0.1"])
+@pytest.mark.parametrize(
+    "host", ["attacker.example", "tameen.example.kw.attacker.example", "tameen.example.kw:8443", "127.0.0.1"]
+)
 def test_production_refuses_requests_for_another_host(tmp_path, caplog, host):
     app = production_app(tmp_path)
     client = app.test_client()

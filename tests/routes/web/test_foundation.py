@@ -1,4 +1,5 @@
 """The foundation: languages, headers, CSRF, error pages, health check, start-up checks."""
+
 import re
 
 import pytest
@@ -143,6 +144,7 @@ def test_init_db_command(app):
 
 # --- error pages ---------------------------------------------------------
 
+
 @pytest.fixture
 def failing_app(app):
     app.config["PROPAGATE_EXCEPTIONS"] = False
@@ -152,6 +154,7 @@ def failing_app(app):
 
     def limited():
         from werkzeug.exceptions import TooManyRequests
+
         error = TooManyRequests()
         error.retry_after = 120
         raise error
@@ -211,6 +214,7 @@ def test_csrf_token_required_on_post(failing_app):
 
 
 # --- static files --------------------------------------------------------
+
 
 def asset_urls(body: str) -> list[str]:
     return re.findall(r'(?:src|href)="(/static/[^"]+)"', body)

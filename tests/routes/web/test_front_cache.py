@@ -1,5 +1,6 @@
 """Public pages asked for without a cookie are answered before Flask, from what Flask
 answered the first time (web/front_cache.py)."""
+
 import json
 import logging
 
@@ -32,13 +33,22 @@ def cookieless(app):
 
 @pytest.mark.parametrize("path, headers", [("/", ENCODINGS), ("/fees", {}), (QUOTE, HX)])
 def test_a_second_cookieless_visit_is_answered_before_flask_with_the_same_headers(
-        cookieless, flask_requests, path, headers):
+    cookieless, flask_requests, path, headers
+):
     first = cookieless.get(path, headers=headers)
     second = cookieless.get(path, headers=headers)
     assert len(flask_requests) == 1
     assert second.status_code == 200 and second.data == first.data
-    for name in ("Content-Security-Policy", "Cache-Control", "Vary", "ETag", "Content-Type",
-                 "X-Content-Type-Options", "Content-Encoding", "Content-Length"):
+    for name in (
+        "Content-Security-Policy",
+        "Cache-Control",
+        "Vary",
+        "ETag",
+        "Content-Type",
+        "X-Content-Type-Options",
+        "Content-Encoding",
+        "Content-Length",
+    ):
         assert second.headers.get(name) == first.headers.get(name), name
     assert second.headers["X-Request-Id"] != first.headers["X-Request-Id"]
 

@@ -1,5 +1,6 @@
 """One htmx idiom: the URL a page asks with htmx is a page itself, whose answer under
 HX-Request is the fragment the page includes. Back restores whole pages; errors show in place."""
+
 import gzip
 import html
 import json
@@ -77,7 +78,10 @@ def test_an_error_under_htmx_shows_in_place(client):
     client.get("/?lang=en")
     missing = client.get("/no-such-page", headers=HX)
     expired = client.post("/quote", data=WORKER_FOR_TWO_YEARS, headers=HX)
-    for response, code, message in ((missing, 404, "Page not found"), (expired, 400, "This form has expired")):
+    for response, code, message in (
+        (missing, 404, "Page not found"),
+        (expired, 400, "This form has expired"),
+    ):
         assert response.status_code == code and htmx_swaps(config, code)
         assert "<html" not in response.text and 'role="alert"' in response.text
         assert f"<h2>{message}</h2>" in response.text

@@ -1,33 +1,50 @@
 """Who runs this site: the operator's settings, named in every footer, and the pages about
 it (about and contact, privacy notice, refund policy), public and cached like the start
 page."""
+
 import pytest
 from flask import url_for
 from werkzeug.routing import BuildError
 
 from settings import SAMPLE_OPERATOR, ConfigError, load_settings
-from tests.helpers import (HX, PRODUCTION_KNET, PRODUCTION_PUBLIC_URL, make_app,
-                           paid_request, register_and_login)
+from tests.helpers import (
+    HX,
+    PRODUCTION_KNET,
+    PRODUCTION_PUBLIC_URL,
+    make_app,
+    paid_request,
+    register_and_login,
+)
 
-PRODUCTION = {"APP_ENV": "production", "SECRET_KEY": "k" * 40, "SMS_HTTP_URL": "https://sms.example/",
-              "PUBLIC_URL": PRODUCTION_PUBLIC_URL, **PRODUCTION_KNET}
-PAGES = {"/about": ("About and contact", "من نحن والتواصل"),
-         "/privacy": ("Privacy notice", "إشعار الخصوصية"),
-         "/refund-policy": ("Refund policy", "سياسة استرداد المبالغ")}
+PRODUCTION = {
+    "APP_ENV": "production",
+    "SECRET_KEY": "k" * 40,
+    "SMS_HTTP_URL": "https://sms.example/",
+    "PUBLIC_URL": PRODUCTION_PUBLIC_URL,
+    **PRODUCTION_KNET,
+}
+PAGES = {
+    "/about": ("About and contact", "من نحن والتواصل"),
+    "/privacy": ("Privacy notice", "إشعار الخصوصية"),
+    "/refund-policy": ("Refund policy", "سياسة استرداد المبالغ"),
+}
 FOOTER_LINKS = ('href="/about"', 'href="/privacy"', 'href="/refund-policy"')
 
 
 def footer_of(page: str) -> str:
-    return page[page.index('<footer class="site-footer">'):page.index("</footer>")]
+    return page[page.index('<footer class="site-footer">') : page.index("</footer>")]
 
 
 # --- settings ------------------------------------------------------------------------
+
 
 def test_outside_production_the_operator_is_plainly_a_sample(tmp_path):
     for env in ("development", "testing"):
         found = load_settings({"APP_ENV": env}, tmp_path)
         assert {name: found[name] for name in SAMPLE_OPERATOR} == SAMPLE_OPERATOR
-    assert "Sample" in SAMPLE_OPERATOR["OPERATOR_NAME_EN"] and "تجريبية" in SAMPLE_OPERATOR["OPERATOR_NAME_AR"]
+    assert (
+        "Sample" in SAMPLE_OPERATOR["OPERATOR_NAME_EN"] and "تجريبية" in SAMPLE_OPERATOR["OPERATOR_NAME_AR"]
+    )
     for value in SAMPLE_OPERATOR.values():
         assert "ministry" not in value.lower() and "وزارة" not in value
 
@@ -45,24 +62,37 @@ def test_one_language_stands_for_both_and_contact_is_optional(tmp_path):
     found = load_settings({**PRODUCTION, "OPERATOR_NAME_EN": "Gulf  Health Payments"}, tmp_path)
     assert found["OPERATOR_NAME_EN"] == found["OPERATOR_NAME_AR"] == "Gulf Health Payments"
     assert found["OPERATOR_PHONE"] == found["OPERATOR_EMAIL"] == found["OPERATOR_ADDRESS_EN"] == ""
-    both = load_settings({**PRODUCTION, "OPERATOR_NAME_EN": "Gulf Health Payments",
-                          "OPERATOR_NAME_AR": "مدفوعات الخليج الصحية", "OPERATOR_ADDRESS_AR": "الشرق، الكويت",
-                          "OPERATOR_PHONE": "+965 1800 000", "OPERATOR_EMAIL": "help@ghp.example.kw"},
-                         tmp_path)
+    both = load_settings(
+        {
+            **PRODUCTION,
+            "OPERATOR_NAME_EN": "Gulf Health Payments",
+            "OPERATOR_NAME_AR": "مدفوعات الخليج الصحية",
+            "OPERATOR_ADDRESS_AR": "الشرق، الكويت",
+            "OPERATOR_PHONE": "+965 1800 000",
+            "OPERATOR_EMAIL": "help@ghp.example.kw",
+        },
+        tmp_path,
+    )
     assert both["OPERATOR_NAME_AR"] == "مدفوعات الخليج الصحية"
     assert both["OPERATOR_ADDRESS_EN"] == both["OPERATOR_ADDRESS_AR"] == "الشرق، الكويت"
 
 
-@pytest.mark.parametrize("name, value", [
-    ("OPERATOR_PHONE", "call us"), ("OPERATOR_PHONE", "12"), ("OPERATOR_EMAIL", "help"),
-    ("OPERATOR_EMAIL", "a@b@c.kw"),
-])
+@pytest.mark.parametrize(
+    "name, value",
+    [
+        ("OPERATOR_PHONE", "call us"),
+        ("OPERATOR_PHONE", "12"),
+        ("OPERATOR_EMAIL", "help"),
+        ("OPERATOR_EMAIL", "a@b@c.kw"),
+    ],
+)
 def test_contact_details_are_checked(tmp_path, name, value):
     with pytest.raises(ConfigError, match=name):
         load_settings({**PRODUCTION, "OPERATOR_NAME_EN": "Gulf Health Payments", name: value}, tmp_path)
 
 
 # --- the pages ---------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("path", PAGES)
 @pytest.mark.parametrize("lang", ["ar", "en"])
@@ -72,7 +102,7 @@ def test_operator_pages_are_public_in_both_languages(client, path, lang):
     heading = PAGES[path][0 if lang == "en" else 1]
     assert f"<h1>{heading}</h1>" in page.text and f'<html lang="{lang}"' in page.text
     name = SAMPLE_OPERATOR["OPERATOR_NAME_EN" if lang == "en" else "OPERATOR_NAME_AR"]
-    assert name in page.text[page.text.index("<main"):]
+    assert name in page.text[page.text.index("<main") :]
 
 
 @pytest.mark.parametrize("path", PAGES)
@@ -109,6 +139,7 @@ def test_the_refund_policy_is_true_to_the_refund_rules(client):
 
 # --- every footer ------------------------------------------------------------------------
 
+
 def html_pages(app, client) -> list[str]:
     """Every GET page without arguments (and the 404 page) that answers HTML."""
     found = []
@@ -127,8 +158,9 @@ def html_pages(app, client) -> list[str]:
     return found
 
 
-@pytest.mark.parametrize("lang, name", [("en", "Sample Operator (development copy)"),
-                                        ("ar", "جهة تشغيل تجريبية (نسخة للتطوير)")])
+@pytest.mark.parametrize(
+    "lang, name", [("en", "Sample Operator (development copy)"), ("ar", "جهة تشغيل تجريبية (نسخة للتطوير)")]
+)
 def test_every_footer_names_the_operator_and_links_its_pages(app, client, lang, name):
     client.get(f"/?lang={lang}")
     pages = html_pages(app, client)
@@ -150,9 +182,14 @@ def test_the_footer_is_in_fragments_never(client):
     assert "<footer" not in fragment
 
 
-@pytest.mark.parametrize("path, setting", [("/about", "OPERATOR_ABOUT_URL"),
-                                           ("/privacy", "OPERATOR_PRIVACY_URL"),
-                                           ("/refund-policy", "OPERATOR_REFUND_POLICY_URL")])
+@pytest.mark.parametrize(
+    "path, setting",
+    [
+        ("/about", "OPERATOR_ABOUT_URL"),
+        ("/privacy", "OPERATOR_PRIVACY_URL"),
+        ("/refund-policy", "OPERATOR_REFUND_POLICY_URL"),
+    ],
+)
 def test_an_operator_keeping_a_page_on_its_own_site_gets_every_link_there(tmp_path, path, setting):
     own = "https://ghp.example.kw/" + setting.lower()
     client = make_app(tmp_path, **{setting: own}).test_client()
@@ -161,7 +198,9 @@ def test_an_operator_keeping_a_page_on_its_own_site_gets_every_link_there(tmp_pa
     others = [other for other in PAGES if other != path]
     assert all(client.get(other).status_code == 200 for other in others)
     with pytest.raises(ConfigError, match=setting):
-        load_settings({**PRODUCTION, "OPERATOR_NAME_EN": "Gulf Health Payments",
-                       setting: "http://ghp.example.kw/page"}, tmp_path)
+        load_settings(
+            {**PRODUCTION, "OPERATOR_NAME_EN": "Gulf Health Payments", setting: "http://ghp.example.kw/page"},
+            tmp_path,
+        )
     with pytest.raises(ConfigError, match=setting):
         load_settings({"APP_ENV": "development", setting: "ghp.example.kw/page"}, tmp_path)

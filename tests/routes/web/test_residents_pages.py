@@ -2,20 +2,28 @@
 categories by their residency article, a schedule named only by its official name and
 date, no working wording, and a child the schedule sets no fee for told why and what to
 do instead."""
+
 import dataclasses
 
 import pytest
 
 from tests.helpers import HX
 
-PLACEHOLDER_WORDING = ("seed article", "reference article", "as given in", "placeholder", "estimate",
-                       "المقال المرجعي", "تقديري")
+PLACEHOLDER_WORDING = (
+    "seed article",
+    "reference article",
+    "as given in",
+    "placeholder",
+    "estimate",
+    "المقال المرجعي",
+    "تقديري",
+)
 CHILD = {"years": "1", "people-0-category": "family_first_degree", "people-0-born": "2020-06-01"}
 CHILD_AND_WORKER = {**CHILD, "people-1-category": "worker"}
 
 
 def main_of(page: str) -> str:
-    return page[page.index("<main"):page.index("</main>")]
+    return page[page.index("<main") : page.index("</main>")]
 
 
 @pytest.mark.parametrize("lang", ["ar", "en"])
@@ -27,10 +35,15 @@ def test_start_now_starts_a_request_before_anything_else_to_read(client, lang):
 
 
 @pytest.mark.parametrize("lang", ["ar", "en"])
-@pytest.mark.parametrize("address, headers", [
-    ("/", {}), ("/fees", {}), ("/fees?years=2&people-0-category=worker", {}),
-    ("/quote?years=2&people-0-category=worker", HX),
-])
+@pytest.mark.parametrize(
+    "address, headers",
+    [
+        ("/", {}),
+        ("/fees", {}),
+        ("/fees?years=2&people-0-category=worker", {}),
+        ("/quote?years=2&people-0-category=worker", HX),
+    ],
+)
 def test_no_working_wording_on_residents_pages(client, lang, address, headers):
     client.get(f"/?lang={lang}")
     page = client.get(address, headers=headers).text
@@ -45,10 +58,13 @@ def test_the_start_page_stays_one_kept_page_and_light(client):
     assert len(first.data) < 3 * 1024  # its stylesheet and the rest fit the 10 KB first visit
 
 
-@pytest.mark.parametrize("lang, commercial, worker", [
-    ("en", "Commercial residency (Art. 19)", "Government or private sector worker (Art. 17 or 18)"),
-    ("ar", "إقامة تجارية (مادة 19)", "عامل في القطاع الحكومي أو الخاص (مادة 17 أو 18)"),
-])
+@pytest.mark.parametrize(
+    "lang, commercial, worker",
+    [
+        ("en", "Commercial residency (Art. 19)", "Government or private sector worker (Art. 17 or 18)"),
+        ("ar", "إقامة تجارية (مادة 19)", "عامل في القطاع الحكومي أو الخاص (مادة 17 أو 18)"),
+    ],
+)
 def test_categories_show_their_residency_article(client, lang, commercial, worker):
     client.get(f"/?lang={lang}")
     start = client.get("/").text
@@ -61,7 +77,9 @@ def test_categories_show_their_residency_article(client, lang, commercial, worke
 
 def test_an_official_schedule_is_named_with_its_date(app, client):
     schedules = app.extensions["fee_schedules"]
-    schedules["seed"] = dataclasses.replace(schedules["seed"], official=True, title_en="Ministerial Decision 1/2030")
+    schedules["seed"] = dataclasses.replace(
+        schedules["seed"], official=True, title_en="Ministerial Decision 1/2030"
+    )
     start = client.get("/?lang=en").text
     assert "<caption>Ministerial Decision 1/2030 · in force from" in start
     quote = client.get("/quote?years=1&people-0-category=worker", headers=HX).text
@@ -70,29 +88,39 @@ def test_an_official_schedule_is_named_with_its_date(app, client):
 
 def test_an_unofficial_schedule_shows_its_fees_alone(client):
     start = client.get("/?lang=en").text
-    assert "<caption>" not in start[start.index('id="fees-heading"'):] and "in force from" not in start
+    assert "<caption>" not in start[start.index('id="fees-heading"') :] and "in force from" not in start
     assert "KWD\u00a050.000" in start
     assert "in force from" not in client.get("/quote?years=1&people-0-category=worker", headers=HX).text
 
 
-@pytest.mark.parametrize("lang, why, what", [
-    ("en", "No fee can be worked out here for a son or daughter aged 12 or under", "insurance service centre"),
-    ("ar", "بعمر اثنتي عشرة سنة أو أقل", "مراكز الخدمات التأمينية"),
-])
+@pytest.mark.parametrize(
+    "lang, why, what",
+    [
+        (
+            "en",
+            "No fee can be worked out here for a son or daughter aged 12 or under",
+            "insurance service centre",
+        ),
+        ("ar", "بعمر اثنتي عشرة سنة أو أقل", "مراكز الخدمات التأمينية"),
+    ],
+)
 @pytest.mark.parametrize("headers", [HX, {}])
 def test_a_child_gets_why_no_fee_and_what_to_do_instead(client, lang, why, what, headers):
     client.get(f"/?lang={lang}")
     alone = client.get("/quote", query_string=CHILD, headers=headers).text
-    quote = alone[alone.index('<section class="quote"'):alone.index("</section>")]
-    before_details = quote[:quote.index("<details")]  # in sight when the quote is folded
+    quote = alone[alone.index('<section class="quote"') : alone.index("</section>")]
+    before_details = quote[: quote.index("<details")]  # in sight when the quote is folded
     assert why in before_details and what in before_details
     assert before_details.count(why) == 1 and quote.count(why) == 1  # said once
     assert ("remove this person" if lang == "en" else "احذف هذا الشخص") not in quote
     assert ("not complete yet" if lang == "en" else "غير مكتمل") not in before_details
     with_others = client.get("/quote", query_string=CHILD_AND_WORKER, headers=headers).text
     assert ("Person 1:" if lang == "en" else "الشخص 1:") in with_others
-    assert ("To pay for the others now, remove this person." if lang == "en"
-            else "لتدفع عن الآخرين الآن، احذف هذا الشخص.") in with_others
+    assert (
+        "To pay for the others now, remove this person."
+        if lang == "en"
+        else "لتدفع عن الآخرين الآن، احذف هذا الشخص."
+    ) in with_others
 
 
 def test_the_child_explanation_keeps_the_quote_small(client):

@@ -1,4 +1,5 @@
 """Every user-facing string exists in Arabic, and the catalogue knows every string in the code."""
+
 from pathlib import Path
 
 from babel.messages.extract import extract_from_dir, extract_from_file
@@ -7,8 +8,14 @@ from babel.messages.pofile import read_po
 ROOT = Path(__file__).resolve().parents[3]
 SOURCES = ["app.py", "settings.py", "models", "views", "templates", "domain", "gateways"]
 METHOD_MAP = [("**.py", "python"), ("**.html", "jinja2")]
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "_l": None,
-            "lazy_ngettext": (1, 2)}
+KEYWORDS = {
+    "_": None,
+    "gettext": None,
+    "ngettext": (1, 2),
+    "lazy_gettext": None,
+    "_l": None,
+    "lazy_ngettext": (1, 2),
+}
 
 
 def arabic_catalogue():
@@ -32,7 +39,8 @@ def strings_in_code() -> set[str]:
 
 def test_every_arabic_entry_is_translated():
     untranslated = [
-        message.id for message in arabic_catalogue()
+        message.id
+        for message in arabic_catalogue()
         if message.id and not (all(message.string) if message.pluralizable else message.string)
     ]
     assert untranslated == []

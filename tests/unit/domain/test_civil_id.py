@@ -157,7 +157,7 @@ def test_generated_ids_round_trip(civil_id):
 @given(valid_civil_ids(), st.integers(min_value=0, max_value=11), st.integers(min_value=1, max_value=9))
 def test_one_wrong_digit_is_refused(civil_id, position, shift):
     wrong = str((int(civil_id[position]) + shift) % 10)
-    corrupted = civil_id[:position] + wrong + civil_id[position + 1:]
+    corrupted = civil_id[:position] + wrong + civil_id[position + 1 :]
     with pytest.raises(InvalidCivilId):
         parse_civil_id(corrupted, today=TODAY)
 

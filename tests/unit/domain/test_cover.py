@@ -1,10 +1,19 @@
 from datetime import date
 
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
-from domain.cover import (DUPLICATE_PERSON, INDIVIDUAL_IS_ONE_PERSON, PASSPORT_ENDS_BEFORE_COVER,
-                          PASSPORT_EXPIRED, CoveredPerson, cover_end, most_years_passports_allow,
-                          passports_short_of_cover, people_problems)
+from domain.cover import (
+    DUPLICATE_PERSON,
+    INDIVIDUAL_IS_ONE_PERSON,
+    PASSPORT_ENDS_BEFORE_COVER,
+    PASSPORT_EXPIRED,
+    CoveredPerson,
+    cover_end,
+    most_years_passports_allow,
+    passports_short_of_cover,
+    people_problems,
+)
 
 TODAY = date(2026, 11, 26)
 

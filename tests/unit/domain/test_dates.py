@@ -1,8 +1,9 @@
 import re
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from domain.dates import format_day, format_kuwait_time, parse_date, today_in_kuwait
 
@@ -51,12 +52,15 @@ def test_dates_are_shown_day_first():
     assert format_day(date(2028, 3, 1)) == "01/03/2028"
 
 
-@pytest.mark.parametrize("stored, shown", [
-    (datetime(2028, 3, 31, 10, 5), "31/03/2028 13:05"),
-    # After 21:00 UTC it is already the next day in Kuwait (UTC+3, no summer time).
-    (datetime(2028, 3, 31, 21, 30), "01/04/2028 00:30"),
-    (datetime(2028, 12, 31, 23, 59, tzinfo=timezone.utc), "01/01/2029 02:59"),
-])
+@pytest.mark.parametrize(
+    "stored, shown",
+    [
+        (datetime(2028, 3, 31, 10, 5), "31/03/2028 13:05"),
+        # After 21:00 UTC it is already the next day in Kuwait (UTC+3, no summer time).
+        (datetime(2028, 3, 31, 21, 30), "01/04/2028 00:30"),
+        (datetime(2028, 12, 31, 23, 59, tzinfo=UTC), "01/01/2029 02:59"),
+    ],
+)
 def test_stored_instants_are_shown_on_kuwait_clock(stored, shown):
     assert format_kuwait_time(stored) == shown
     assert format_day(stored) == shown.split()[0]

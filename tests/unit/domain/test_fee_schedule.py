@@ -111,12 +111,15 @@ def test_locale_picks_the_language(seed):
     assert seed.title("en") == seed.title_en
 
 
-@pytest.mark.parametrize("code, english, arabic", [
-    ("worker", "Government or private sector worker (Art. 17 or 18)", "(مادة 17 أو 18)"),
-    ("domestic_worker", " (Art. 20)", " (مادة 20)"),
-    ("family_first_degree", "(Art. 22)", "(مادة 22)"),
-    ("self_sponsored", "Self-sponsored (Art. 24)", "كفيل نفسه (مادة 24)"),
-])
+@pytest.mark.parametrize(
+    "code, english, arabic",
+    [
+        ("worker", "Government or private sector worker (Art. 17 or 18)", "(مادة 17 أو 18)"),
+        ("domestic_worker", " (Art. 20)", " (مادة 20)"),
+        ("family_first_degree", "(Art. 22)", "(مادة 22)"),
+        ("self_sponsored", "Self-sponsored (Art. 24)", "كفيل نفسه (مادة 24)"),
+    ],
+)
 def test_labels_carry_the_residency_article_residents_know(seed, decision, code, english, arabic):
     for schedule in (seed, decision):
         assert schedule.category(code).label("en").endswith(english)
@@ -135,8 +138,9 @@ def test_the_shipped_schedules_are_not_official(seed, decision):
 
 def test_official_is_read_and_checked(tmp_path):
     assert load_schedule(write(tmp_path, GOOD)).official is False
-    official = GOOD.replace('source_note_en = "For tests only"\n',
-                            'source_note_en = "For tests only"\nofficial = true\n')
+    official = GOOD.replace(
+        'source_note_en = "For tests only"\n', 'source_note_en = "For tests only"\nofficial = true\n'
+    )
     assert load_schedule(write(tmp_path, official)).official is True
     path, error = refusal(tmp_path, official.replace("official = true", 'official = "yes"'))
     assert str(error) == f"{path}:7: official must be true or false"
@@ -157,7 +161,7 @@ def test_article_refuses_anything_but_whole_numbers(tmp_path, value):
 
 # --- refusing bad files -----------------------------------------------------
 
-GOOD = '''\
+GOOD = """\
 id = "test"
 title_ar = "جدول تجريبي"
 title_en = "Test schedule"
@@ -180,7 +184,7 @@ annual_fils = 0
 exempt_reason_ar = "معفاة"
 exempt_reason_en = "Exempt"
 max_years = 5
-'''
+"""
 # GOOD's line numbers, for the expectations below
 WORKER_HEADER = 8
 WORKER_ANNUAL_FILS = 12
@@ -289,7 +293,9 @@ def test_toml_syntax_error(tmp_path):
 
 
 def test_bad_date(tmp_path):
-    path, error = refusal(tmp_path, GOOD.replace("effective_from = 2025-01-01", 'effective_from = "2025-02-30"'))
+    path, error = refusal(
+        tmp_path, GOOD.replace("effective_from = 2025-01-01", 'effective_from = "2025-02-30"')
+    )
     assert error.line == 4
     assert "effective_from" in str(error)
 

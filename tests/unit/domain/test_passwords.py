@@ -1,35 +1,49 @@
 import pytest
 from argon2 import PasswordHasher
 
-from domain.passwords import (MAX_LENGTH, MIN_LENGTH, WeakPassword, check_password,
-                              common_passwords, hash_password, is_common, make_hasher,
-                              verify_password)
+from domain.passwords import (
+    MAX_LENGTH,
+    MIN_LENGTH,
+    WeakPassword,
+    check_password,
+    common_passwords,
+    hash_password,
+    is_common,
+    make_hasher,
+    verify_password,
+)
 
 CHEAP = make_hasher(cheap=True)
 
 
-@pytest.mark.parametrize("password", [
-    "x7!kq9#m",                     # exactly 8
-    "ك" * MIN_LENGTH,               # Arabic letters
-    "كلمة سر طويلة",
-    "пароль-очень-длинный",
-    "z" * MAX_LENGTH,
-])
+@pytest.mark.parametrize(
+    "password",
+    [
+        "x7!kq9#m",  # exactly 8
+        "ك" * MIN_LENGTH,  # Arabic letters
+        "كلمة سر طويلة",
+        "пароль-очень-длинный",
+        "z" * MAX_LENGTH,
+    ],
+)
 def test_acceptable_passwords(password):
     assert check_password(password) == password
 
 
-@pytest.mark.parametrize("password, reason", [
-    ("", "too_short"),
-    ("x7!kq9#", "too_short"),
-    ("z" * (MAX_LENGTH + 1), "too_long"),
-    ("password", "common"),
-    ("Password123", "common"),
-    ("QWERTYUIOP", "common"),
-    ("12345678", "common"),
-    ("١٢٣٤٥٦٧٨", "common"),          # the same digits in Arabic-Indic
-    ("۱۲۳۴۵۶۷۸۹", "common"),          # and Persian
-])
+@pytest.mark.parametrize(
+    "password, reason",
+    [
+        ("", "too_short"),
+        ("x7!kq9#", "too_short"),
+        ("z" * (MAX_LENGTH + 1), "too_long"),
+        ("password", "common"),
+        ("Password123", "common"),
+        ("QWERTYUIOP", "common"),
+        ("12345678", "common"),
+        ("١٢٣٤٥٦٧٨", "common"),  # the same digits in Arabic-Indic
+        ("۱۲۳۴۵۶۷۸۹", "common"),  # and Persian
+    ],
+)
 def test_refused_passwords(password, reason):
     with pytest.raises(WeakPassword) as refused:
         check_password(password)
@@ -81,6 +95,8 @@ def test_no_stored_hash_never_matches_but_does_the_work():
 
 def test_production_uses_argon2_cffi_defaults():
     default, cheap = make_hasher(), make_hasher(cheap=True)
-    assert (default.time_cost, default.memory_cost) == (PasswordHasher().time_cost,
-                                                        PasswordHasher().memory_cost)
+    assert (default.time_cost, default.memory_cost) == (
+        PasswordHasher().time_cost,
+        PasswordHasher().memory_cost,
+    )
     assert cheap.memory_cost < default.memory_cost

@@ -31,7 +31,12 @@ def test_seed_quote_for_every_category(code, fils):
     assert quoted.total_fils == 2 * fils
     assert quoted.payable and quoted.needs_payment
     (line,) = quoted.lines
-    assert (line.annual_fils, line.subtotal_fils, line.exempt, line.note_code) == (fils, 2 * fils, False, None)
+    assert (line.annual_fils, line.subtotal_fils, line.exempt, line.note_code) == (
+        fils,
+        2 * fils,
+        False,
+        None,
+    )
     assert quoted.schedule_id == "seed"
 
 
@@ -193,12 +198,19 @@ def test_years_must_be_a_whole_number():
 
 # --- properties -------------------------------------------------------------
 
-SEED_PEOPLE = st.lists(st.sampled_from(sorted(set(SEED_FEES) - {"family_first_degree"})), min_size=1, max_size=MAX_PEOPLE)
-DECISION_PEOPLE = st.lists(st.sampled_from(sorted(set(DECISION_306_FEES) - {"newborn"})), min_size=1, max_size=MAX_PEOPLE)
+SEED_PEOPLE = st.lists(
+    st.sampled_from(sorted(set(SEED_FEES) - {"family_first_degree"})), min_size=1, max_size=MAX_PEOPLE
+)
+DECISION_PEOPLE = st.lists(
+    st.sampled_from(sorted(set(DECISION_306_FEES) - {"newborn"})), min_size=1, max_size=MAX_PEOPLE
+)
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.one_of(st.tuples(st.just(SEED), SEED_PEOPLE), st.tuples(st.just(DECISION), DECISION_PEOPLE)), st.integers(1, 5))
+@given(
+    st.one_of(st.tuples(st.just(SEED), SEED_PEOPLE), st.tuples(st.just(DECISION), DECISION_PEOPLE)),
+    st.integers(1, 5),
+)
 def test_total_is_the_sum_of_the_lines(schedule_and_codes, years):
     schedule, people_codes = schedule_and_codes
     quoted = quote(schedule, [PersonToQuote(c) for c in people_codes], years, ON)
@@ -224,7 +236,9 @@ def test_more_years_cost_strictly_more(people_codes, years):
 def test_never_negative_and_never_payable_with_problems(people_codes, years, born):
     quoted = quote(SEED, [PersonToQuote(c, born) for c in people_codes], years, ON)
     assert quoted.total_fils >= 0
-    assert quoted.total_fils == sum(line.subtotal_fils for line in quoted.lines if line.subtotal_fils is not None)
+    assert quoted.total_fils == sum(
+        line.subtotal_fils for line in quoted.lines if line.subtotal_fils is not None
+    )
     assert quoted.payable == (not quoted.problems)
     if quoted.problems:
         assert not quoted.needs_payment

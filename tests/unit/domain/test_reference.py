@@ -1,6 +1,7 @@
 import re
 
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from domain.reference import ALPHABET, check_character, new_reference, parse_reference
 
@@ -32,7 +33,7 @@ def test_any_single_substitution_is_caught(body, position, replacement):
     compact = body + check_character(body)
     if compact[position] == replacement:
         return
-    typo = compact[:position] + replacement + compact[position + 1:]
+    typo = compact[:position] + replacement + compact[position + 1 :]
     assert parse_reference(typo) is None
 
 
@@ -42,7 +43,9 @@ def test_every_adjacent_swap_is_caught():
             body = a + b + "23456"
             compact = body + check_character(body)
             for position in range(7):
-                swapped = compact[:position] + compact[position + 1] + compact[position] + compact[position + 2:]
+                swapped = (
+                    compact[:position] + compact[position + 1] + compact[position] + compact[position + 2 :]
+                )
                 if swapped != compact:
                     assert parse_reference(swapped) is None, (compact, swapped)
 

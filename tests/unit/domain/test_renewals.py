@@ -1,13 +1,21 @@
 """Which renewal reminder is due on a day: a fake clock walks each day across year ends
 and leap days, and every lead time is sent on its own day, once, and never after the
 cover ends."""
+
 from datetime import date, datetime, timedelta
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
-from domain.renewals import (InvalidLeadDays, cover_start, kuwait_day, lead_due,
-                             paid_cover_end, parse_lead_days)
+from domain.renewals import (
+    InvalidLeadDays,
+    cover_start,
+    kuwait_day,
+    lead_due,
+    paid_cover_end,
+    parse_lead_days,
+)
 
 LEADS = (30, 7)
 
@@ -84,7 +92,9 @@ def test_a_cover_ending_on_new_years_eve_of_a_leap_year():
     last_day = paid_cover_end(paid_on, "new", None, 1)
     assert last_day == date(2027, 12, 31)
     assert reminders_over(last_day, LEADS, paid_on, date(2028, 3, 1)) == {
-        30: date(2027, 12, 1), 7: date(2027, 12, 24)}
+        30: date(2027, 12, 1),
+        7: date(2027, 12, 24),
+    }
 
 
 def test_nothing_is_due_before_the_longest_lead_nor_after_the_cover_ends():
@@ -102,8 +112,10 @@ def test_a_late_start_sends_only_the_most_urgent():
     assert sent == {7: date(2025, 12, 29)}
 
 
-@given(st.dates(min_value=date(2000, 1, 1), max_value=date(2090, 12, 31)),
-       st.lists(st.integers(1, 366), min_size=1, max_size=4, unique=True))
+@given(
+    st.dates(min_value=date(2000, 1, 1), max_value=date(2090, 12, 31)),
+    st.lists(st.integers(1, 366), min_size=1, max_size=4, unique=True),
+)
 def test_every_lead_is_sent_exactly_on_its_day_when_the_timer_runs_daily(last_day, leads):
     leads = tuple(sorted(leads, reverse=True))
     sent = reminders_over(last_day, leads, last_day - timedelta(days=400), last_day + timedelta(days=3))

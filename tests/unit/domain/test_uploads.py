@@ -1,5 +1,6 @@
 """Reading uploaded lists of people: CSV as Excel writes it, XLSX, refused files, and
 splitting into requests under the per-payment limit."""
+
 import io
 import zipfile
 from datetime import date
@@ -24,17 +25,29 @@ def refused(data: bytes) -> str:
 
 
 def test_csv_with_commas_and_row_numbers():
-    rows = read_rows((EN + "285061200113,Ali,worker,A1234567,2030-01-01,2\r\n\r\n"
-                      "290031500118,Mona,domestic_worker,B7654321,2031-01-01,1\r\n").encode(), LIMIT)
+    rows = read_rows(
+        (
+            EN + "285061200113,Ali,worker,A1234567,2030-01-01,2\r\n\r\n"
+            "290031500118,Mona,domestic_worker,B7654321,2031-01-01,1\r\n"
+        ).encode(),
+        LIMIT,
+    )
     assert [row.number for row in rows] == [2, 4]
-    assert rows[0].values == {"civil_id": "285061200113", "name": "Ali", "category": "worker",
-                              "passport_number": "A1234567", "passport_expiry": "2030-01-01",
-                              "years": "2"}
+    assert rows[0].values == {
+        "civil_id": "285061200113",
+        "name": "Ali",
+        "category": "worker",
+        "passport_number": "A1234567",
+        "passport_expiry": "2030-01-01",
+        "years": "2",
+    }
 
 
 def test_arabic_csv_with_bom_semicolons_and_arabic_indic_digits():
-    text = ("\ufeffالرقم المدني;الاسم الكامل;الفئة;رقم الجواز;تاريخ انتهاء الجواز;عدد السنوات\n"
-            "٢٨٥٠٦١٢٠٠١١٣;علي حسن;عامل;A123456;٢٠٣٠-٠١-٠١;٢\n")
+    text = (
+        "\ufeffالرقم المدني;الاسم الكامل;الفئة;رقم الجواز;تاريخ انتهاء الجواز;عدد السنوات\n"
+        "٢٨٥٠٦١٢٠٠١١٣;علي حسن;عامل;A123456;٢٠٣٠-٠١-٠١;٢\n"
+    )
     [row] = read_rows(text.encode("utf-8"), LIMIT)
     assert row.values["civil_id"] == "٢٨٥٠٦١٢٠٠١١٣" and row.values["name"] == "علي حسن"
     assert row.number == 2
@@ -49,8 +62,14 @@ def test_csv_from_arabic_windows_excel_without_utf8():
 def test_columns_in_any_order_and_extra_columns_ignored():
     data = "Years,Notes,Full name,Civil ID,Passport expiry,Category,Passport number\n2,x,Ali,1,d,c,p\n"
     [row] = read_rows(data.encode(), LIMIT)
-    assert row.values == {"years": "2", "name": "Ali", "civil_id": "1", "passport_expiry": "d",
-                          "category": "c", "passport_number": "p"}
+    assert row.values == {
+        "years": "2",
+        "name": "Ali",
+        "civil_id": "1",
+        "passport_expiry": "d",
+        "category": "c",
+        "passport_number": "p",
+    }
 
 
 def xlsx(lines, **extra) -> bytes:
@@ -66,27 +85,38 @@ def xlsx(lines, **extra) -> bytes:
 
 
 def test_xlsx_numbers_and_dates_become_text_and_formulas_are_not_worked_out():
-    data = xlsx([list(uploads.HEADINGS["en"]),
-                 [285061200113, "Ali", "worker", "A1234567", date(2030, 1, 1), 2.0]],
-                A3="=1+1", B3="Formula row", C3="worker", D3="A1", E3="2030-01-01", F3=1)
+    data = xlsx(
+        [list(uploads.HEADINGS["en"]), [285061200113, "Ali", "worker", "A1234567", date(2030, 1, 1), 2.0]],
+        A3="=1+1",
+        B3="Formula row",
+        C3="worker",
+        D3="A1",
+        E3="2030-01-01",
+        F3=1,
+    )
     first, second = read_rows(data, LIMIT)
     assert first.values["civil_id"] == "285061200113"
     assert first.values["passport_expiry"] == "2030-01-01" and first.values["years"] == "2"
     assert second.values["civil_id"] == ""  # no cached value: nothing, never a calculation
 
 
-@pytest.mark.parametrize("data, code", [
-    (b"", uploads.EMPTY),
-    (b"   \r\n", uploads.EMPTY),
-    (EN.encode(), uploads.EMPTY),
-    (b"\x89PNG\r\n\x1a\n\x00\x00\x00IHDR", uploads.NOT_A_SPREADSHEET),
-    (b"%PDF-1.4\n\xff\xfe\x00\x01", uploads.NOT_A_SPREADSHEET),
-    (b"PK\x03\x04 not really a zip", uploads.NOT_A_SPREADSHEET),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, uploads.OLD_EXCEL),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + "EncryptionInfo".encode("utf-16-le"),
-     uploads.PASSWORD_PROTECTED),
-    (b"name,phone\nAli,5000\n", uploads.MISSING_COLUMNS),
-])
+@pytest.mark.parametrize(
+    "data, code",
+    [
+        (b"", uploads.EMPTY),
+        (b"   \r\n", uploads.EMPTY),
+        (EN.encode(), uploads.EMPTY),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00IHDR", uploads.NOT_A_SPREADSHEET),
+        (b"%PDF-1.4\n\xff\xfe\x00\x01", uploads.NOT_A_SPREADSHEET),
+        (b"PK\x03\x04 not really a zip", uploads.NOT_A_SPREADSHEET),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, uploads.OLD_EXCEL),
+        (
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + "EncryptionInfo".encode("utf-16-le"),
+            uploads.PASSWORD_PROTECTED,
+        ),
+        (b"name,phone\nAli,5000\n", uploads.MISSING_COLUMNS),
+    ],
+)
 def test_bad_files_are_refused_with_a_reason(data, code):
     assert refused(data) == code
 
@@ -139,7 +169,7 @@ def test_categories_by_code_or_label_in_either_language():
 def test_template_csv_has_a_bom_and_the_headings():
     data = uploads.template_csv("ar")
     assert data.startswith("\ufeff".encode())
-    assert read_rows(data + "1,2,3,4,5,6\r\n".encode(), LIMIT)[0].values["years"] == "6"
+    assert read_rows(data + b"1,2,3,4,5,6\r\n", LIMIT)[0].values["years"] == "6"
 
 
 def test_split_keeps_every_request_under_the_limit_and_one_years_each():

@@ -2,16 +2,30 @@
 (../shared/knet.md): trandata as the kits encrypt it, every answer shape the manual
 shows, and a fake bank written from the manual (tests/fakes/knet_bank.py), not from
 this adapter."""
+
 import subprocess
 import urllib.request
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from gateways.payments import (CANCELLED, FAILED, PAID, UNKNOWN, GatewayUnavailable,
-                               ResultRejected, gateway_from_config)
-from gateways.payments.knet import (KnetGateway, decrypt_trandata, encrypt_trandata, error_of,
-                                    parse_pairs, parse_xml_fields)
+from gateways.payments import (
+    CANCELLED,
+    FAILED,
+    PAID,
+    UNKNOWN,
+    GatewayUnavailable,
+    ResultRejected,
+    gateway_from_config,
+)
+from gateways.payments.knet import (
+    KnetGateway,
+    decrypt_trandata,
+    encrypt_trandata,
+    error_of,
+    parse_pairs,
+    parse_xml_fields,
+)
 from settings import ConfigError, load_settings
 from tests.fakes.knet_bank import PASSWORD, RESOURCE_KEY, TRANPORTAL_ID, bank_encrypt, serve_in_thread
 from tests.helpers import PRODUCTION_KNET, PRODUCTION_OPERATOR, PRODUCTION_PUBLIC_URL
@@ -29,8 +43,14 @@ def bank():
 
 
 def adapter(bank, **options):
-    return KnetGateway(tranportal_id=TRANPORTAL_ID, password=PASSWORD, resource_key=RESOURCE_KEY,
-                       gateway_url=bank.url, timeout=5, **options)
+    return KnetGateway(
+        tranportal_id=TRANPORTAL_ID,
+        password=PASSWORD,
+        resource_key=RESOURCE_KEY,
+        gateway_url=bank.url,
+        timeout=5,
+        **options,
+    )
 
 
 @pytest.fixture
@@ -41,8 +61,14 @@ def knet(bank):
 def started(knet, track_id=TRACK_ID, amount_fils=110_000, language="en") -> dict:
     """Start a payment and open the bank's card page, as the browser would; the fields
     inside trandata."""
-    url = knet.start(track_id, amount_fils, language=language, return_url=RETURN_URL,
-                     notify_url=NOTIFY_URL, description="TM-ABCD-EFGH").url
+    url = knet.start(
+        track_id,
+        amount_fils,
+        language=language,
+        return_url=RETURN_URL,
+        notify_url=NOTIFY_URL,
+        description="TM-ABCD-EFGH",
+    ).url
     with urllib.request.urlopen(url, timeout=5) as page:
         assert page.status == 200
         assert 'id="bank-name"' in page.read().decode(), "the bank refused the payment"
@@ -51,13 +77,18 @@ def started(knet, track_id=TRACK_ID, amount_fils=110_000, language="en") -> dict
 
 # --- trandata -------------------------------------------------------------------------
 
+
 def test_trandata_is_aes_128_cbc_with_the_key_as_iv_and_pkcs5_padding():
     plain = "id=900123&password=x&action=1&amt=5.000&trackid=1"
     ours = encrypt_trandata(plain, RESOURCE_KEY)
     # The same bytes from OpenSSL, independently of the cryptography package.
     key_hex = RESOURCE_KEY.encode().hex()
-    openssl = subprocess.run(["openssl", "enc", "-aes-128-cbc", "-K", key_hex, "-iv", key_hex],
-                             input=plain.encode(), capture_output=True, check=True).stdout.hex()
+    openssl = subprocess.run(
+        ["openssl", "enc", "-aes-128-cbc", "-K", key_hex, "-iv", key_hex],
+        input=plain.encode(),
+        capture_output=True,
+        check=True,
+    ).stdout.hex()
     assert ours == openssl
     assert len(ours) % 32 == 0 and decrypt_trandata(ours.upper(), RESOURCE_KEY) == plain
 
@@ -68,6 +99,7 @@ def test_a_key_of_the_wrong_length_is_refused():
 
 
 # --- starting a payment ---------------------------------------------------------------
+
 
 def test_start_sends_the_manual_fields_and_the_bank_takes_them(knet, bank):
     fields = started(knet, language="ar")
@@ -108,8 +140,14 @@ def test_track_ids_are_at_most_19_letters_and_digits(knet, track_id):
 
 
 def test_udf_fields_hold_no_at_sign_or_slash(knet):
-    url = knet.start(TRACK_ID, 5_000, language="en", return_url=RETURN_URL, notify_url=NOTIFY_URL,
-                     description="TM-1/2 sara@example.com & x=y").url
+    url = knet.start(
+        TRACK_ID,
+        5_000,
+        language="en",
+        return_url=RETURN_URL,
+        notify_url=NOTIFY_URL,
+        description="TM-1/2 sara@example.com & x=y",
+    ).url
     fields = parse_pairs(decrypt_trandata(parse_qs(urlsplit(url).query)["trandata"][0], RESOURCE_KEY))
     assert not set("@/&=") & set(fields["udf1"]) and fields["udf1"].startswith("TM-12 sara")
     assert fields["trackid"] == TRACK_ID  # the pairs still split where they should
@@ -127,14 +165,20 @@ def test_the_bank_never_sees_a_track_id_twice(knet, bank):
         assert "IPAY0100176" in page.read().decode()  # the fake holds us to the manual
 
 
-@pytest.mark.parametrize("change, code", [
-    ({"tranportal_id": "999999"}, "IPAY0100006"),
-    ({"password": "wrong"}, "IPAY0100015"),
-    ({"resource_key": "ZZZZZZZZZZZZZZZZ"}, "IPAY0100013"),
-])
+@pytest.mark.parametrize(
+    "change, code",
+    [
+        ({"tranportal_id": "999999"}, "IPAY0100006"),
+        ({"password": "wrong"}, "IPAY0100015"),
+        ({"resource_key": "ZZZZZZZZZZZZZZZZ"}, "IPAY0100013"),
+    ],
+)
 def test_the_bank_refuses_wrong_credentials_with_its_codes(bank, change, code):
-    knet = KnetGateway(**{"tranportal_id": TRANPORTAL_ID, "password": PASSWORD,
-                          "resource_key": RESOURCE_KEY, **change}, gateway_url=bank.url, timeout=5)
+    knet = KnetGateway(
+        **{"tranportal_id": TRANPORTAL_ID, "password": PASSWORD, "resource_key": RESOURCE_KEY, **change},
+        gateway_url=bank.url,
+        timeout=5,
+    )
     url = knet.start(TRACK_ID, 5_000, language="en", return_url=RETURN_URL, notify_url=NOTIFY_URL).url
     with urllib.request.urlopen(url, timeout=5) as page:
         assert code in page.read().decode()
@@ -142,6 +186,7 @@ def test_the_bank_refuses_wrong_credentials_with_its_codes(bank, change, code):
 
 
 # --- results ---------------------------------------------------------------------------
+
 
 def test_a_captured_result_as_the_bank_posts_it(knet, bank):
     started(knet)
@@ -154,18 +199,31 @@ def test_a_captured_result_as_the_bank_posts_it(knet, bank):
 
 
 def test_every_decrypted_field_is_form_decoded():
-    plain = ("paymentid=100&result=NOT+CAPTURED&auth=&avr=N&ref=1&tranid=2&postdate=0110"
-             f"&trackid={TRACK_ID}&udf1=TM+ABCD%2FEFGH&udf2=a+b&amt=110.000&authRespCode=05")
-    knet = KnetGateway(tranportal_id=TRANPORTAL_ID, password=PASSWORD, resource_key=RESOURCE_KEY,
-                       gateway_url="https://bank.invalid/kpg")
+    plain = (
+        "paymentid=100&result=NOT+CAPTURED&auth=&avr=N&ref=1&tranid=2&postdate=0110"
+        f"&trackid={TRACK_ID}&udf1=TM+ABCD%2FEFGH&udf2=a+b&amt=110.000&authRespCode=05"
+    )
+    knet = KnetGateway(
+        tranportal_id=TRANPORTAL_ID,
+        password=PASSWORD,
+        resource_key=RESOURCE_KEY,
+        gateway_url="https://bank.invalid/kpg",
+    )
     result = knet.verify({"trandata": bank_encrypt(plain)})
     assert result.outcome == FAILED and result.result_code == "NOT CAPTURED"
     assert result.raw["udf1"] == "TM ABCD/EFGH" and result.raw["udf2"] == "a b"
 
 
-@pytest.mark.parametrize("code, outcome", [("NOT CAPTURED", FAILED), ("CANCELED", CANCELLED),
-                                           ("HOST TIMEOUT", FAILED), ("DENIED BY RISK", FAILED),
-                                           ("SOMETHING NEW", FAILED)])
+@pytest.mark.parametrize(
+    "code, outcome",
+    [
+        ("NOT CAPTURED", FAILED),
+        ("CANCELED", CANCELLED),
+        ("HOST TIMEOUT", FAILED),
+        ("DENIED BY RISK", FAILED),
+        ("SOMETHING NEW", FAILED),
+    ],
+)
 def test_other_result_codes(knet, bank, code, outcome):
     started(knet)
     assert knet.verify(bank.decide(TRACK_ID, code)).outcome == outcome
@@ -194,9 +252,16 @@ def test_malformed_trandata_is_refused(knet, trandata):
         knet.verify({"trandata": trandata})
 
 
-@pytest.mark.parametrize("plain", ["no pairs at all", "result=CAPTURED&amt=1.000",
-                                   "trackid=1&amt=1.000", "trackid=1&result=CAPTURED&amt=lots",
-                                   "trackid=1-2&result=CAPTURED&amt=1.000"])
+@pytest.mark.parametrize(
+    "plain",
+    [
+        "no pairs at all",
+        "result=CAPTURED&amt=1.000",
+        "trackid=1&amt=1.000",
+        "trackid=1&result=CAPTURED&amt=lots",
+        "trackid=1-2&result=CAPTURED&amt=1.000",
+    ],
+)
 def test_decryptable_but_malformed_results_are_refused(knet, plain):
     with pytest.raises(ResultRejected):
         knet.verify({"trandata": encrypt_trandata(plain, RESOURCE_KEY)})
@@ -224,31 +289,43 @@ def test_the_error_url_only_names_a_payment(knet, bank):
 
 # --- inquiry (action 8): the answer shapes of the manual and the kits ---------------
 
-ANSWER = ("<result>{result}</result><auth>123456</auth><ref>000000000001</ref><avr>N</avr>"
-          "<postdate>0110</postdate><tranid>123456789012345</tranid><trackid>" + TRACK_ID +
-          "</trackid><payid>100000000000000001</payid><udf1>TM-ABCD-EFGH</udf1><udf2></udf2>"
-          "<udf3></udf3><udf4></udf4><udf5>TrackID</udf5><amt>110.000</amt>")
-NOT_FOUND = ("<result>!ERROR!-IPAY0100263-Transaction not found.</result>"
-             "<error_code_tag>IPAY0100263</error_code_tag><error_service_tag>null</error_service_tag>")
+ANSWER = (
+    "<result>{result}</result><auth>123456</auth><ref>000000000001</ref><avr>N</avr>"
+    "<postdate>0110</postdate><tranid>123456789012345</tranid><trackid>"
+    + TRACK_ID
+    + "</trackid><payid>100000000000000001</payid><udf1>TM-ABCD-EFGH</udf1><udf2></udf2>"
+    "<udf3></udf3><udf4></udf4><udf5>TrackID</udf5><amt>110.000</amt>"
+)
+NOT_FOUND = (
+    "<result>!ERROR!-IPAY0100263-Transaction not found.</result>"
+    "<error_code_tag>IPAY0100263</error_code_tag><error_service_tag>null</error_service_tag>"
+)
 
 
-@pytest.mark.parametrize("body, outcome", [
-    (ANSWER.format(result="SUCCESS"), PAID),
-    (ANSWER.format(result="CAPTURED"), PAID),
-    (ANSWER.format(result="NOT CAPTURED"), FAILED),
-    (ANSWER.format(result="NOT+CAPTURED"), FAILED),
-    (ANSWER.format(result="FAILURE(NOT CAPTURED)"), FAILED),
-    (ANSWER.format(result="HOST TIMEOUT"), FAILED),
-    (ANSWER.format(result="CANCELED"), CANCELLED),
-    ('<?xml version="1.0" encoding="UTF-8"?>' + ANSWER.format(result="SUCCESS"), PAID),
-    ("<response>" + ANSWER.format(result="SUCCESS") + "</response>", PAID),
-    ('<?xml version="1.0"?>\n<result-set>\n' + ANSWER.format(result="NOT CAPTURED") + "\n</result-set>",
-     FAILED),
-    (ANSWER.format(result="SUCCESS") + "<error_code_tag>null</error_code_tag>", PAID),
-    (NOT_FOUND, UNKNOWN),
-    ('<?xml version="1.0"?><response>' + NOT_FOUND + "</response>", UNKNOWN),
-    ("<error_code_tag>IPAY0100263</error_code_tag><result>null</result>", UNKNOWN),
-])
+@pytest.mark.parametrize(
+    "body, outcome",
+    [
+        (ANSWER.format(result="SUCCESS"), PAID),
+        (ANSWER.format(result="CAPTURED"), PAID),
+        (ANSWER.format(result="NOT CAPTURED"), FAILED),
+        (ANSWER.format(result="NOT+CAPTURED"), FAILED),
+        (ANSWER.format(result="FAILURE(NOT CAPTURED)"), FAILED),
+        (ANSWER.format(result="HOST TIMEOUT"), FAILED),
+        (ANSWER.format(result="CANCELED"), CANCELLED),
+        ('<?xml version="1.0" encoding="UTF-8"?>' + ANSWER.format(result="SUCCESS"), PAID),
+        ("<response>" + ANSWER.format(result="SUCCESS") + "</response>", PAID),
+        (
+            '<?xml version="1.0"?>\n<result-set>\n'
+            + ANSWER.format(result="NOT CAPTURED")
+            + "\n</result-set>",
+            FAILED,
+        ),
+        (ANSWER.format(result="SUCCESS") + "<error_code_tag>null</error_code_tag>", PAID),
+        (NOT_FOUND, UNKNOWN),
+        ('<?xml version="1.0"?><response>' + NOT_FOUND + "</response>", UNKNOWN),
+        ("<error_code_tag>IPAY0100263</error_code_tag><result>null</result>", UNKNOWN),
+    ],
+)
 def test_inquiry_answers(knet, bank, body, outcome):
     bank.inquiry_answer = body
     inquiry = knet.inquire(TRACK_ID, 110_000)
@@ -271,12 +348,18 @@ def test_inquiry_against_the_fake_bank(knet, bank):
     assert inquiry.payment_id == bank.payments[TRACK_ID].payment_id
 
 
-@pytest.mark.parametrize("body, code", [
-    ("<result>!ERROR!-IPAY0100006-Invalid tranportal id</result>"
-     "<error_code_tag>IPAY0100006</error_code_tag>", "IPAY0100006"),
-    ("<result>!ERROR!-IPAY0100015-Invalid tranportal password</result>", "IPAY0100015"),
-    ("<result>!ERROR!-IPAY0100159-External message system error</result>", "IPAY0100159"),
-])
+@pytest.mark.parametrize(
+    "body, code",
+    [
+        (
+            "<result>!ERROR!-IPAY0100006-Invalid tranportal id</result>"
+            "<error_code_tag>IPAY0100006</error_code_tag>",
+            "IPAY0100006",
+        ),
+        ("<result>!ERROR!-IPAY0100015-Invalid tranportal password</result>", "IPAY0100015"),
+        ("<result>!ERROR!-IPAY0100159-External message system error</result>", "IPAY0100159"),
+    ],
+)
 def test_an_error_that_is_not_not_found_means_ask_again_later(knet, bank, body, code):
     bank.inquiry_answer = body
     with pytest.raises(GatewayUnavailable) as refused:
@@ -285,8 +368,13 @@ def test_an_error_that_is_not_not_found_means_ask_again_later(knet, bank, body, 
 
 
 def test_wrong_credentials_are_not_taken_for_not_found(bank):
-    wrong = KnetGateway(tranportal_id=TRANPORTAL_ID, password="wrong", resource_key=RESOURCE_KEY,
-                        gateway_url=bank.url, timeout=5)
+    wrong = KnetGateway(
+        tranportal_id=TRANPORTAL_ID,
+        password="wrong",
+        resource_key=RESOURCE_KEY,
+        gateway_url=bank.url,
+        timeout=5,
+    )
     with pytest.raises(GatewayUnavailable, match="IPAY0100015"):
         wrong.inquire(TRACK_ID, 110_000)
 
@@ -297,8 +385,7 @@ def test_inquiry_about_another_track_id_is_refused(knet, bank):
         knet.inquire(TRACK_ID, 110_000)
 
 
-@pytest.mark.parametrize("answer", ["", "garbage", "<html><body>oops</body></html>",
-                                    "<result></result>"])
+@pytest.mark.parametrize("answer", ["", "garbage", "<html><body>oops</body></html>", "<result></result>"])
 def test_malformed_inquiry_answers_mean_ask_again_later(knet, bank, answer):
     bank.inquiry_answer = answer
     with pytest.raises(GatewayUnavailable):
@@ -315,6 +402,7 @@ def test_bank_down_or_unreachable(knet, bank):
 
 
 # --- refund (action 2) ---------------------------------------------------------------
+
 
 def test_refund_and_a_second_one(knet, bank):
     started(knet)
@@ -344,15 +432,26 @@ def test_refund_of_more_than_was_captured_is_refused(knet, bank):
     assert refund.error_text == "Credit Amount Greater Than Authorised Amount"
 
 
-@pytest.mark.parametrize("body, done, code", [
-    ("<result>CAPTURED</result><ref>RF1</ref><trackid>1</trackid>", True, ""),
-    ("<result>NOT CAPTURED</result>", False, ""),
-    ("<result>SUCCESS</result>", False, ""),  # only CAPTURED says a refund was made
-    ("<result>!ERROR!-IPAY0100137-Credit Amount Greater Than Authorised Amount</result>"
-     "<error_code_tag>IPAY0100137</error_code_tag>", False, "IPAY0100137"),
-    ('<?xml version="1.0"?><response><result>!ERROR!-IPAY0100199-Previous credit check failure'
-     "</result></response>", False, "IPAY0100199"),
-])
+@pytest.mark.parametrize(
+    "body, done, code",
+    [
+        ("<result>CAPTURED</result><ref>RF1</ref><trackid>1</trackid>", True, ""),
+        ("<result>NOT CAPTURED</result>", False, ""),
+        ("<result>SUCCESS</result>", False, ""),  # only CAPTURED says a refund was made
+        (
+            "<result>!ERROR!-IPAY0100137-Credit Amount Greater Than Authorised Amount</result>"
+            "<error_code_tag>IPAY0100137</error_code_tag>",
+            False,
+            "IPAY0100137",
+        ),
+        (
+            '<?xml version="1.0"?><response><result>!ERROR!-IPAY0100199-Previous credit check failure'
+            "</result></response>",
+            False,
+            "IPAY0100199",
+        ),
+    ],
+)
 def test_refund_answers(knet, bank, body, done, code):
     bank.inquiry_answer = body
     refund = knet.refund(TRACK_ID, "123", 110_000)
@@ -361,8 +460,9 @@ def test_refund_answers(knet, bank, body, done, code):
         assert refund.error_text and not refund.error_text.startswith("!ERROR!")
 
 
-@pytest.mark.parametrize("body", ["", "<html>busy</html>",
-                                  "<result>!ERROR!-IPAY0100159-External message system error</result>"])
+@pytest.mark.parametrize(
+    "body", ["", "<html>busy</html>", "<result>!ERROR!-IPAY0100159-External message system error</result>"]
+)
 def test_a_refund_answer_that_does_not_say_means_check_with_the_bank(knet, bank, body):
     bank.inquiry_answer = body
     with pytest.raises(GatewayUnavailable):
@@ -371,16 +471,16 @@ def test_a_refund_answer_that_does_not_say_means_check_with_the_bank(knet, bank,
 
 # --- parsing ---------------------------------------------------------------------------
 
+
 def test_xml_fields_are_unescaped_and_cdata_read():
-    assert parse_xml_fields("<result>NOT CAPTURED</result><udf1>a &amp; b</udf1><udf2/>"
-                            "<ref><![CDATA[1<2]]></ref>") == {
-        "result": "NOT CAPTURED", "udf1": "a & b", "udf2": "", "ref": "1<2"}
+    assert parse_xml_fields(
+        "<result>NOT CAPTURED</result><udf1>a &amp; b</udf1><udf2/><ref><![CDATA[1<2]]></ref>"
+    ) == {"result": "NOT CAPTURED", "udf1": "a & b", "udf2": "", "ref": "1<2"}
 
 
 def test_error_of_reads_the_manual_shapes():
     assert error_of(parse_xml_fields(NOT_FOUND)) == ("IPAY0100263", "Transaction not found.")
-    assert error_of({"error_code_tag": "IPAY0100263"}) == ("IPAY0100263",
-                                                         "Transaction details not available")
+    assert error_of({"error_code_tag": "IPAY0100263"}) == ("IPAY0100263", "Transaction details not available")
     assert error_of({"result": "CAPTURED", "error_code_tag": "null"}) == ("", "")
     assert error_of({"result": "!ERROR!"})[0] == ""
     assert error_of({"result": "!ERROR!"})[1]  # an error still, without a code
@@ -394,8 +494,13 @@ def test_stored_fields_leave_out_secrets(knet, bank):
 
 # --- settings ------------------------------------------------------------------------
 
-PRODUCTION = {"APP_ENV": "production", "SECRET_KEY": "k" * 40, "SMS_HTTP_URL": "https://sms.example/",
-              "PUBLIC_URL": PRODUCTION_PUBLIC_URL, **PRODUCTION_OPERATOR}
+PRODUCTION = {
+    "APP_ENV": "production",
+    "SECRET_KEY": "k" * 40,
+    "SMS_HTTP_URL": "https://sms.example/",
+    "PUBLIC_URL": PRODUCTION_PUBLIC_URL,
+    **PRODUCTION_OPERATOR,
+}
 
 
 def test_knet_settings_have_documented_defaults(tmp_path):
@@ -403,18 +508,29 @@ def test_knet_settings_have_documented_defaults(tmp_path):
     assert ready["KNET_RESULT_DELIVERY"] == "server" and ready["KNET_LANGUAGE_IDS"] == "AR,EN"
     knet = gateway_from_config(ready)
     assert knet.result_delivery == "server" and knet.language_ids == {"ar": "AR", "en": "EN"}
-    older = gateway_from_config(load_settings({**PRODUCTION, **PRODUCTION_KNET,
-                                               "KNET_RESULT_DELIVERY": "browser",
-                                               "KNET_LANGUAGE_IDS": "ara, usa"}, tmp_path))
+    older = gateway_from_config(
+        load_settings(
+            {
+                **PRODUCTION,
+                **PRODUCTION_KNET,
+                "KNET_RESULT_DELIVERY": "browser",
+                "KNET_LANGUAGE_IDS": "ara, usa",
+            },
+            tmp_path,
+        )
+    )
     assert older.result_delivery == "browser" and older.language_ids == {"ar": "ARA", "en": "USA"}
 
 
-@pytest.mark.parametrize("name, value, message", [
-    ("KNET_RESULT_DELIVERY", "email", "KNET_RESULT_DELIVERY"),
-    ("KNET_LANGUAGE_IDS", "AR,USA", "KNET_LANGUAGE_IDS"),
-    ("KNET_GATEWAY_URL", "https://www.kpaytest.com.kw/kpg?x=1", "without a query"),
-    ("KNET_GATEWAY_URL", "https://user:pw@www.kpaytest.com.kw/kpg", "credentials"),
-])
+@pytest.mark.parametrize(
+    "name, value, message",
+    [
+        ("KNET_RESULT_DELIVERY", "email", "KNET_RESULT_DELIVERY"),
+        ("KNET_LANGUAGE_IDS", "AR,USA", "KNET_LANGUAGE_IDS"),
+        ("KNET_GATEWAY_URL", "https://www.kpaytest.com.kw/kpg?x=1", "without a query"),
+        ("KNET_GATEWAY_URL", "https://user:pw@www.kpaytest.com.kw/kpg", "credentials"),
+    ],
+)
 def test_bad_knet_settings_say_what_to_fix(tmp_path, name, value, message):
     with pytest.raises(ConfigError, match=message):
         load_settings({**PRODUCTION, **PRODUCTION_KNET, name: value}, tmp_path)

@@ -1,4 +1,5 @@
 """The SMS backends. The http backend talks to a tiny provider on 127.0.0.1 started here."""
+
 import base64
 import io
 import json
@@ -24,8 +25,9 @@ class Provider:
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self):
                 length = int(self.headers["Content-Length"])
-                provider.requests.append({"headers": dict(self.headers),
-                                          "body": json.loads(self.rfile.read(length))})
+                provider.requests.append(
+                    {"headers": dict(self.headers), "body": json.loads(self.rfile.read(length))}
+                )
                 time.sleep(provider.delay)
                 status = provider.statuses.pop(0) if len(provider.statuses) > 1 else provider.statuses[0]
                 try:
@@ -41,8 +43,9 @@ class Provider:
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.server.server_port}/sms"
-        threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.02},
-                         daemon=True).start()
+        threading.Thread(
+            target=self.server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+        ).start()
 
     def close(self):
         self.server.shutdown()
@@ -62,7 +65,8 @@ def backend(url, **options):
 
 def test_http_sends_json_with_basic_auth(provider):
     backend(provider.url, username="tameen", password="s3cret", sender="Tameen").send(
-        "+96550012345", "رمزك 123456")
+        "+96550012345", "رمزك 123456"
+    )
     [request] = provider.requests
     assert request["body"] == {"to": "+96550012345", "text": "رمزك 123456", "sender": "Tameen"}
     expected = base64.b64encode(b"tameen:s3cret").decode()
@@ -141,9 +145,16 @@ def test_gateway_imitates_the_time_a_send_takes(provider):
 
 
 def test_backend_from_config():
-    config = {"SMS_BACKEND": "http", "SMS_HTTP_URL": "https://sms.example/send",
-              "SMS_HTTP_USERNAME": "u", "SMS_HTTP_PASSWORD": "p", "SMS_HTTP_TOKEN": "",
-              "SMS_HTTP_SENDER": "Tameen", "SMS_HTTP_TIMEOUT": 4.0, "SMS_HTTP_RETRIES": 1}
+    config = {
+        "SMS_BACKEND": "http",
+        "SMS_HTTP_URL": "https://sms.example/send",
+        "SMS_HTTP_USERNAME": "u",
+        "SMS_HTTP_PASSWORD": "p",
+        "SMS_HTTP_TOKEN": "",
+        "SMS_HTTP_SENDER": "Tameen",
+        "SMS_HTTP_TIMEOUT": 4.0,
+        "SMS_HTTP_RETRIES": 1,
+    }
     made = backend_from_config(config)
     assert isinstance(made, HttpBackend)
     assert (made.url, made.timeout, made.retries) == ("https://sms.example/send", 4.0, 1)

@@ -1,6 +1,7 @@
 """Records for the service tests, made straight in the database rather than through the
 pages: an applicant, a request frozen at PAID_TOTAL, a reviewer, and the sandbox bank.
 Services run inside the app's context, as under a view or a command."""
+
 from datetime import date
 
 import pytest
@@ -9,11 +10,11 @@ import models
 from domain.quote import PersonToQuote, quote
 from models import InsuranceRequest, InsuredPerson, StaffMember, User
 
-OWNER = "290010100011"      # the applicant, sponsor of the people covered
+OWNER = "290010100011"  # the applicant, sponsor of the people covered
 WORKER = "285061200112"
 HOUSEKEEPER = "290031500129"
 REVIEWER = "280020209003"
-PAID_TOTAL = 110_000        # a worker and a domestic worker, two years, under the seed schedule
+PAID_TOTAL = 110_000  # a worker and a domestic worker, two years, under the seed schedule
 
 
 @pytest.fixture
@@ -34,10 +35,20 @@ def bank(context):
 
 @pytest.fixture
 def owner(context):
-    return User.create(civil_id=OWNER, name_ar="سارة أحمد", name_en="Sara Ahmed", user_name="Sara",
-                       mobile="+96550000001", email="sara@example.com", gender="female",
-                       language="en", governorate="KW-HA", account_kind="personal",
-                       password_hash="not a hash", mobile_verified_at=models.now())
+    return User.create(
+        civil_id=OWNER,
+        name_ar="سارة أحمد",
+        name_en="Sara Ahmed",
+        user_name="Sara",
+        mobile="+96550000001",
+        email="sara@example.com",
+        gender="female",
+        language="en",
+        governorate="KW-HA",
+        account_kind="personal",
+        password_hash="not a hash",
+        mobile_verified_at=models.now(),
+    )
 
 
 @pytest.fixture
@@ -46,10 +57,17 @@ def draft(context, owner):
     insurance_request = InsuranceRequest.start(owner)
     insurance_request.choose_service_type("group")
     for position, (civil_id, name, category) in enumerate(
-            [(WORKER, "Ali", "worker"), (HOUSEKEEPER, "Mona", "domestic_worker")]):
-        InsuredPerson.create(request=insurance_request, position=position, civil_id=civil_id,
-                             name=name, category_code=category, passport_number=f"A123456{position}",
-                             passport_expiry=date(2040, 1, 1))
+        [(WORKER, "Ali", "worker"), (HOUSEKEEPER, "Mona", "domestic_worker")]
+    ):
+        InsuredPerson.create(
+            request=insurance_request,
+            position=position,
+            civil_id=civil_id,
+            name=name,
+            category_code=category,
+            passport_number=f"A123456{position}",
+            passport_expiry=date(2040, 1, 1),
+        )
     insurance_request.set_sponsor("Sara Ahmed", OWNER)
     insurance_request.set_cover("new", 2, None)
     return insurance_request
@@ -73,6 +91,11 @@ def awaiting(draft, quoted):
 
 @pytest.fixture
 def reviewer(context):
-    return StaffMember.create(login="reviewer1", civil_id=REVIEWER, name="Staff reviewer1",
-                              role=StaffMember.REVIEWER, password_hash="not a hash",
-                              totp_secret="JBSWY3DPEHPK3PXP")
+    return StaffMember.create(
+        login="reviewer1",
+        civil_id=REVIEWER,
+        name="Staff reviewer1",
+        role=StaffMember.REVIEWER,
+        password_hash="not a hash",
+        totp_secret="JBSWY3DPEHPK3PXP",
+    )

@@ -3,6 +3,7 @@
 The SMS gateway is replaced by a phone that records what goes out, so each test can say
 who got what, and where a send was only imitated (a decoy must take as long as a send).
 """
+
 import re
 
 import pytest
@@ -48,11 +49,20 @@ def phone(app):
 
 def make_user(civil_id="291030104196", mobile=OWNER_MOBILE, language="en", finished=True) -> User:
     at = models.now()
-    return User.create(civil_id=civil_id, name_ar="سارة", name_en="Sara", user_name="Sara",
-                       mobile=mobile, email="sara@example.com", gender="female",
-                       language=language, governorate="KW-HA", account_kind="personal",
-                       password_hash="not checked here" if finished else None,
-                       mobile_verified_at=at if finished else None)
+    return User.create(
+        civil_id=civil_id,
+        name_ar="سارة",
+        name_en="Sara",
+        user_name="Sara",
+        mobile=mobile,
+        email="sara@example.com",
+        gender="female",
+        language=language,
+        governorate="KW-HA",
+        account_kind="personal",
+        password_hash="not checked here" if finished else None,
+        mobile_verified_at=at if finished else None,
+    )
 
 
 def wrong(code: str) -> str:
@@ -64,6 +74,7 @@ def reloaded(row):
 
 
 # --- issue -----------------------------------------------------------------
+
 
 def test_a_code_goes_to_the_number_in_the_persons_language(phone, clock):
     user = make_user(language="ar", finished=False)
@@ -77,11 +88,14 @@ def test_a_code_goes_to_the_number_in_the_persons_language(phone, clock):
     assert phone.imitated == 0
 
 
-@pytest.mark.parametrize("purpose, words", [
-    (OneTimeCode.REGISTER, "to verify your mobile"),
-    (OneTimeCode.RESET, "to reset your password"),
-    (OneTimeCode.CHANGE_MOBILE, "to change your mobile number"),
-])
+@pytest.mark.parametrize(
+    "purpose, words",
+    [
+        (OneTimeCode.REGISTER, "to verify your mobile"),
+        (OneTimeCode.RESET, "to reset your password"),
+        (OneTimeCode.CHANGE_MOBILE, "to change your mobile number"),
+    ],
+)
 def test_the_text_says_what_the_code_is_for(phone, clock, purpose, words):
     codes.issue(purpose, OWNER_MOBILE, make_user(), SECRET, models.now())
     assert words in phone.sent[0][1]
@@ -104,12 +118,14 @@ def test_a_refused_sms_withdraws_the_code(phone, clock):
 
 def test_a_refusal_not_to_be_reported_keeps_the_code(phone, clock):
     phone.refuses = True
-    row = codes.issue(OneTimeCode.RESET, OWNER_MOBILE, make_user(), SECRET, models.now(),
-                      report_failure=False)
+    row = codes.issue(
+        OneTimeCode.RESET, OWNER_MOBILE, make_user(), SECRET, models.now(), report_failure=False
+    )
     assert OneTimeCode.get_by_id(row.id).mobile == OWNER_MOBILE
 
 
 # --- registering a civil ID that has an account -----------------------------
+
 
 def test_a_taken_civil_id_tells_the_number_typed_and_gives_a_decoy(phone, clock):
     owner = make_user(language="en")
@@ -123,8 +139,7 @@ def test_a_taken_civil_id_tells_the_number_typed_and_gives_a_decoy(phone, clock)
 
 def test_a_taken_civil_id_costs_one_real_send_like_a_new_account(phone, clock):
     """Both answers send one SMS to the number typed, so neither is quicker."""
-    codes.issue(OneTimeCode.REGISTER, OWNER_MOBILE, make_user(finished=False), SECRET,
-                models.now())
+    codes.issue(OneTimeCode.REGISTER, OWNER_MOBILE, make_user(finished=False), SECRET, models.now())
     codes.issue_for_taken_civil_id(STRANGER_MOBILE, "en", SECRET, models.now())
     assert [to for to, _ in phone.sent] == [OWNER_MOBILE, STRANGER_MOBILE]
     assert phone.imitated == 0
@@ -139,6 +154,7 @@ def test_a_refused_notice_is_reported_like_a_refused_code(phone, clock):
 
 # --- reset -----------------------------------------------------------------
 
+
 def test_a_reset_code_goes_to_the_account_with_both_details(phone, clock):
     user = make_user()
     row = codes.issue_for_reset(user.civil_id, OWNER_MOBILE, SECRET, models.now())
@@ -147,11 +163,15 @@ def test_a_reset_code_goes_to_the_account_with_both_details(phone, clock):
     assert codes.check(row, code, SECRET, models.now()).status == "ok"
 
 
-@pytest.mark.parametrize("civil_id, mobile, finished", [
-    ("288070804106", OWNER_MOBILE, True),  # no such account
-    ("291030104196", STRANGER_MOBILE, True),  # not the account's number
-    ("291030104196", OWNER_MOBILE, False),  # a registration never finished
-], ids=["unknown civil ID", "another number", "unfinished account"])
+@pytest.mark.parametrize(
+    "civil_id, mobile, finished",
+    [
+        ("288070804106", OWNER_MOBILE, True),  # no such account
+        ("291030104196", STRANGER_MOBILE, True),  # not the account's number
+        ("291030104196", OWNER_MOBILE, False),  # a registration never finished
+    ],
+    ids=["unknown civil ID", "another number", "unfinished account"],
+)
 def test_details_that_match_no_account_get_a_decoy(phone, clock, civil_id, mobile, finished):
     make_user(finished=finished)
     row = codes.issue_for_reset(civil_id, mobile, SECRET, models.now())
@@ -167,6 +187,7 @@ def test_a_refused_reset_sms_is_not_reported(phone, clock):
 
 
 # --- log-in after repeated failures ------------------------------------------------
+
 
 def test_a_login_code_goes_to_the_accounts_own_number(phone, clock):
     user = make_user()
@@ -191,6 +212,7 @@ def test_a_refused_login_code_is_not_reported(phone, clock):
 
 
 # --- check -----------------------------------------------------------------
+
 
 def test_a_right_registration_code_verifies_the_mobile(phone, clock):
     user = make_user(finished=False)
@@ -264,6 +286,7 @@ def test_a_code_checks_only_under_the_secret_it_was_made_with(phone, clock):
 
 # --- resend ----------------------------------------------------------------
 
+
 def test_a_new_code_waits_a_minute_after_the_last(phone, clock):
     row = codes.issue(OneTimeCode.REGISTER, OWNER_MOBILE, make_user(), SECRET, models.now())
     clock.advance(seconds=20)
@@ -320,12 +343,14 @@ def test_a_refused_new_reset_code_is_not_reported(phone, clock):
 
 # --- the WebOTP line ------------------------------------------------------------
 
+
 def last_line(phone: Phone, mobile: str) -> str:
     return [text for to, text in phone.sent if to == mobile][-1].splitlines()[-1]
 
 
-@pytest.mark.parametrize("purpose", [OneTimeCode.REGISTER, OneTimeCode.RESET, OneTimeCode.LOGIN,
-                                     OneTimeCode.CHANGE_MOBILE])
+@pytest.mark.parametrize(
+    "purpose", [OneTimeCode.REGISTER, OneTimeCode.RESET, OneTimeCode.LOGIN, OneTimeCode.CHANGE_MOBILE]
+)
 @pytest.mark.parametrize("language", ["ar", "en"])
 def test_every_code_sms_ends_with_the_webotp_line(phone, purpose, language):
     user = make_user(language=language)

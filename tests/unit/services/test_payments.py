@@ -2,6 +2,7 @@
 settling it once whatever arrives, asking the gateway sparingly, and reconciling
 payments nobody came back from or that the bank may still capture. Against the sandbox
 bank, and against the fake K-Net bank (tests/fakes/knet_bank.py)."""
+
 import urllib.request
 from collections import Counter
 from urllib.parse import parse_qs, urlsplit
@@ -19,8 +20,7 @@ NOTIFY_URL = "https://tameen.example/payments/notify"
 
 
 def start(insurance_request, language="en") -> str:
-    return payments.start(insurance_request, language=language, return_url=RETURN_URL,
-                          notify_url=NOTIFY_URL)
+    return payments.start(insurance_request, language=language, return_url=RETURN_URL, notify_url=NOTIFY_URL)
 
 
 def started(insurance_request) -> Payment:
@@ -44,8 +44,11 @@ def test_start_sends_the_person_to_the_bank_page_in_their_language(awaiting):
     page = start(awaiting, language="ar")
     payment = Payment.get(Payment.request == awaiting)
     assert page.startswith("/sandbox-bank/pay/") and page.endswith("?lang=ar")
-    assert (payment.state, payment.amount_fils, payment.gateway) == \
-        (Payment.AWAITING, awaiting.total_fils, "sandbox")
+    assert (payment.state, payment.amount_fils, payment.gateway) == (
+        Payment.AWAITING,
+        awaiting.total_fils,
+        "sandbox",
+    )
     assert SandboxPayment.get(SandboxPayment.track_id == payment.track_id).response_url == RETURN_URL
 
 
@@ -140,14 +143,14 @@ def test_settle_asks_the_gateway_before_paying(awaiting, bank):
     """A signed "approved" result the bank does not confirm is kept for staff."""
     payment = started(awaiting)
     claimed = bank.verify(person_chooses(bank, payment, "approve"))
-    SandboxPayment.update(result="NOT CAPTURED").where(
-        SandboxPayment.track_id == payment.track_id).execute()
+    SandboxPayment.update(result="NOT CAPTURED").where(SandboxPayment.track_id == payment.track_id).execute()
     assert payments.settle(payment, claimed) == Payment.MISMATCH
     assert fresh(awaiting).state == InsuranceRequest.AWAITING_PAYMENT
 
 
-def test_settle_leaves_the_payment_awaiting_while_the_gateway_cannot_be_asked(clock, awaiting, bank,
-                                                                             monkeypatch):
+def test_settle_leaves_the_payment_awaiting_while_the_gateway_cannot_be_asked(
+    clock, awaiting, bank, monkeypatch
+):
     payment = started(awaiting)
     person_chooses(bank, payment, "approve")
 
@@ -175,8 +178,7 @@ def counting_inquiries(bank, monkeypatch) -> list:
     return asked
 
 
-def test_the_gateway_is_asked_about_a_payment_at_most_once_in_30_seconds(clock, awaiting, bank,
-                                                                        monkeypatch):
+def test_the_gateway_is_asked_about_a_payment_at_most_once_in_30_seconds(clock, awaiting, bank, monkeypatch):
     payment = started(awaiting)
     asked = counting_inquiries(bank, monkeypatch)
     named = {"trackid": payment.track_id}  # a track id in clear, as anyone can send it
@@ -189,8 +191,9 @@ def test_the_gateway_is_asked_about_a_payment_at_most_once_in_30_seconds(clock, 
     assert asked == [payment.track_id] * 2
 
 
-def test_a_paid_or_closed_payment_is_never_asked_about_for_a_clear_track_id(clock, awaiting, bank,
-                                                                           monkeypatch):
+def test_a_paid_or_closed_payment_is_never_asked_about_for_a_clear_track_id(
+    clock, awaiting, bank, monkeypatch
+):
     payment = started(awaiting)
     payments.receive(person_chooses(bank, payment, "decline"))
     asked = counting_inquiries(bank, monkeypatch)
@@ -296,12 +299,18 @@ def test_a_late_capture_of_a_replaced_try_is_kept_to_refund(clock, awaiting, ban
 
 # --- the same service against K-Net -------------------------------------------------
 
+
 @pytest.fixture
 def knet(context, monkeypatch):
     """The app paying through the K-Net adapter, against the fake bank on its own port."""
     fake = serve_in_thread()
-    adapter = KnetGateway(tranportal_id=TRANPORTAL_ID, password=PASSWORD, resource_key=RESOURCE_KEY,
-                          gateway_url=fake.url, timeout=5)
+    adapter = KnetGateway(
+        tranportal_id=TRANPORTAL_ID,
+        password=PASSWORD,
+        resource_key=RESOURCE_KEY,
+        gateway_url=fake.url,
+        timeout=5,
+    )
     monkeypatch.setitem(context.extensions, "payment_gateway", adapter)
     yield fake
     fake.stop()

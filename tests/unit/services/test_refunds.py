@@ -1,6 +1,7 @@
 """services/refunds.py without the pages: the applicant asks and withdraws; a reviewer
 approves (through the sandbox bank, or by a bank transfer staff made) or rejects; and
 every refusal says why."""
+
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -28,8 +29,9 @@ def paid(awaiting, bank):
 
 
 def ask(insurance_request) -> Refund:
-    return refunds.ask(insurance_request, reason="left_kuwait", details="", iban=IBAN,
-                       account_holder="Sara Ahmed")
+    return refunds.ask(
+        insurance_request, reason="left_kuwait", details="", iban=IBAN, account_holder="Sara Ahmed"
+    )
 
 
 @pytest.fixture
@@ -90,8 +92,14 @@ def test_a_second_approval_is_refused(refund, reviewer):
 
 
 def test_nobody_approves_a_refund_of_their_own_request(refund, owner):
-    own = StaffMember.create(login="sara", civil_id=owner.civil_id, name="Sara", role=StaffMember.REVIEWER,
-                             password_hash="not a hash", totp_secret="JBSWY3DPEHPK3PXP")
+    own = StaffMember.create(
+        login="sara",
+        civil_id=owner.civil_id,
+        name="Sara",
+        role=StaffMember.REVIEWER,
+        password_hash="not a hash",
+        totp_secret="JBSWY3DPEHPK3PXP",
+    )
     with pytest.raises(RefundRefused) as refused:
         refunds.approve(refund, own, Refund.GATEWAY, "", "")
     assert refused.value.reason == "own_request"

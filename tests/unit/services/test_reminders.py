@@ -2,6 +2,7 @@
 a run killed halfway, a provider that refuses), opting out, and renewing. The overlap test
 runs two threads, each with its own database connection; run it on PostgreSQL too with
 TEST_DATABASE_URL."""
+
 import threading
 import time
 from datetime import date, datetime, timedelta
@@ -10,14 +11,23 @@ import pytest
 
 import models
 from gateways.sms import SmsBackend, SmsNotSent
-from models import (ExpressSponsor, InsuranceRequest, InsuredPerson, Payment, Reminder,
-                    RemindersOff, Renewal, SmsMessage, User)
+from models import (
+    ExpressSponsor,
+    InsuranceRequest,
+    InsuredPerson,
+    Payment,
+    Reminder,
+    RemindersOff,
+    Renewal,
+    SmsMessage,
+    User,
+)
 from services import reminders
 from tests.helpers import civil_id_for
 
 LEADS = (30, 7)
 PAID_AT = datetime(2026, 1, 10, 8, 0)  # 11:00 in Kuwait: cover from 10 January 2026
-LAST_DAY = date(2028, 1, 9)            # two years
+LAST_DAY = date(2028, 1, 9)  # two years
 
 
 def renew_url(insurance_request):
@@ -155,12 +165,19 @@ def test_a_renewal_copies_people_sponsor_categories_and_years(paid, owner):
     renewal = reminders.start_renewal(paid, owner)
     assert renewal.is_draft and renewal.id != paid.id
     assert (renewal.service_type, renewal.sponsor_name, renewal.sponsor_civil_id, renewal.years) == (
-        paid.service_type, paid.sponsor_name, paid.sponsor_civil_id, paid.years)
+        paid.service_type,
+        paid.sponsor_name,
+        paid.sponsor_civil_id,
+        paid.years,
+    )
     assert (renewal.insurance_status, renewal.current_cover_end) == ("renewal", LAST_DAY)
-    assert [(p.civil_id, p.name, p.category_code, p.passport_number, p.passport_expiry, p.annual_fils)
-            for p in renewal.covered()] == [
+    assert [
+        (p.civil_id, p.name, p.category_code, p.passport_number, p.passport_expiry, p.annual_fils)
+        for p in renewal.covered()
+    ] == [
         (p.civil_id, p.name, p.category_code, p.passport_number, p.passport_expiry, None)
-        for p in paid.covered()]
+        for p in paid.covered()
+    ]
     assert renewal.first_unanswered_step() == "check"
     assert Renewal.get(Renewal.request == renewal).previous_id == paid.id
     # A second press: the same renewal, not another.
@@ -189,9 +206,15 @@ def test_the_desk_counts_reminders_and_the_renewals_after_them(paid, owner, cont
 def test_express_sponsors_get_reminders_and_can_stop_them(context, paid):
     sponsor = ExpressSponsor.start(civil_id_for(77), "+96551234567", "ar")
     express = sponsor.request
-    InsuredPerson.create(request=express, position=0, civil_id=civil_id_for(78), name="Mona",
-                         category_code="domestic_worker", passport_number="A1234567",
-                         passport_expiry=date(2040, 1, 1))
+    InsuredPerson.create(
+        request=express,
+        position=0,
+        civil_id=civil_id_for(78),
+        name="Mona",
+        category_code="domestic_worker",
+        passport_number="A1234567",
+        passport_expiry=date(2040, 1, 1),
+    )
     express.set_cover("new", 2, None)
     from services.requests import freeze_request
 
@@ -208,6 +231,7 @@ def test_express_sponsors_get_reminders_and_can_stop_them(context, paid):
 
 
 # --- two runs at once ------------------------------------------------------------------
+
 
 class SlowRecorder(SmsBackend):
     """Takes a while per message, so two runs overlap; records what it was given."""
@@ -227,14 +251,23 @@ def many_paid(owner, count):
     for serial in range(count):
         insurance_request = InsuranceRequest.start(owner)
         insurance_request.choose_service_type("individual")
-        insurance_request.save_people([{}], [{
-            "civil_id": civil_id_for(serial + 100), "name": f"Person {serial}",
-            "category_code": "worker", "passport_number": "A1234567",
-            "passport_expiry": date(2040, 1, 1)}])
+        insurance_request.save_people(
+            [{}],
+            [
+                {
+                    "civil_id": civil_id_for(serial + 100),
+                    "name": f"Person {serial}",
+                    "category_code": "worker",
+                    "passport_number": "A1234567",
+                    "passport_expiry": date(2040, 1, 1),
+                }
+            ],
+        )
         insurance_request.set_sponsor("Sara Ahmed", owner.civil_id)
         insurance_request.set_cover("new", 1, None)
         insurance_request.update(state=InsuranceRequest.PAID, total_fils=0).where(
-            InsuranceRequest.id == insurance_request.id).execute()
+            InsuranceRequest.id == insurance_request.id
+        ).execute()
         models.Receipt.create(request=insurance_request, amount_fils=0, paid_at=PAID_AT)
         made.append(insurance_request)
     return made

@@ -3,6 +3,7 @@ database connection, many rounds. Whoever wins, the frozen total is the fee of t
 answers stored, and a confirmed request stays confirmed (issue 15: a 1-year price was
 frozen while 5 years were stored, and a save after the freeze made the request a draft
 again). Run on PostgreSQL too with TEST_DATABASE_URL."""
+
 import threading
 from datetime import date
 
@@ -35,8 +36,13 @@ def new_draft(owner) -> InsuranceRequest:
 
 
 def person(civil_id, name, category):
-    return {"civil_id": civil_id, "name": name, "category_code": category,
-            "passport_number": "A1234567", "passport_expiry": date(2040, 1, 1)}
+    return {
+        "civil_id": civil_id,
+        "name": name,
+        "category_code": category,
+        "passport_number": "A1234567",
+        "passport_expiry": date(2040, 1, 1),
+    }
 
 
 def race(**actions) -> dict:
@@ -79,8 +85,9 @@ def check_round(insurance_request, schedule, results, round_number) -> Insurance
         assert stored.state == InsuranceRequest.AWAITING_PAYMENT, context  # never a draft again
         fee = fee_of(stored, schedule)
         assert stored.total_fils == fee.total_fils, context
-        assert [(p.annual_fils, p.subtotal_fils) for p in stored.covered()] == \
-            [(line.annual_fils, line.subtotal_fils) for line in fee.lines], context
+        assert [(p.annual_fils, p.subtotal_fils) for p in stored.covered()] == [
+            (line.annual_fils, line.subtotal_fils) for line in fee.lines
+        ], context
     else:
         assert stored.is_draft and stored.total_fils is None, context
     return stored
@@ -91,8 +98,10 @@ def test_confirm_racing_a_change_of_years(owner, schedule):
         insurance_request = new_draft(owner)
         checked = InsuranceRequest.get_by_id(insurance_request.id)  # what check-answers showed
         cover_page = InsuranceRequest.get_by_id(insurance_request.id)
-        results = race(confirm=lambda: freeze_request(checked, schedule, TODAY),
-                       save=lambda: cover_page.set_cover("new", 5, None))
+        results = race(
+            confirm=lambda: freeze_request(checked, schedule, TODAY),
+            save=lambda: cover_page.set_cover("new", 5, None),
+        )
         stored = check_round(insurance_request, schedule, results, round_number)
         assert stored.years == (5 if results["save"] is True else 2)
 
@@ -103,8 +112,10 @@ def test_confirm_racing_a_change_of_people(owner, schedule):
         checked = InsuranceRequest.get_by_id(insurance_request.id)
         people_page = InsuranceRequest.get_by_id(insurance_request.id)
         three = [person(*row) for row in PEOPLE] + [person(civil_id_for(14, born="900115"), "Huda", "worker")]
-        results = race(confirm=lambda: freeze_request(checked, schedule, TODAY),
-                       save=lambda: people_page.save_people([{}] * 3, three))
+        results = race(
+            confirm=lambda: freeze_request(checked, schedule, TODAY),
+            save=lambda: people_page.save_people([{}] * 3, three),
+        )
         stored = check_round(insurance_request, schedule, results, round_number)
         count = InsuredPerson.select().where(InsuredPerson.request == stored).count()
         assert count == (3 if results["save"] is True else 2)
@@ -115,10 +126,14 @@ def test_confirms_from_two_tabs_freeze_once(owner, schedule):
     for round_number in range(ROUNDS):
         insurance_request = new_draft(owner)
         tabs = [InsuranceRequest.get_by_id(insurance_request.id) for _ in range(2)]
-        results = race(first=lambda: freeze_request(tabs[0], schedule, TODAY),
-                       second=lambda: freeze_request(tabs[1], schedule, TODAY))
+        results = race(
+            first=lambda: freeze_request(tabs[0], schedule, TODAY),
+            second=lambda: freeze_request(tabs[1], schedule, TODAY),
+        )
         assert sorted(results.values()) == [False, True], f"round {round_number}: {results}"
         assert InsuranceRequest.get_by_id(insurance_request.id).total_fils == 110_000
-        frozen = models.AuditEvent.select().where((models.AuditEvent.action == "request.frozen")
-                                                  & (models.AuditEvent.request_id == insurance_request.id))
+        frozen = models.AuditEvent.select().where(
+            (models.AuditEvent.action == "request.frozen")
+            & (models.AuditEvent.request_id == insurance_request.id)
+        )
         assert frozen.count() == 1

@@ -2,6 +2,7 @@
 once, only while they are the answers the person checked; a question page's save holds
 only while the request is a draft; a confirmed request goes back to a draft only by its
 owner's audited "change the answers", never while a payment waits at the bank."""
+
 from datetime import date, datetime
 
 import pytest
@@ -33,7 +34,10 @@ def test_freezing_fixes_the_fee_of_the_stored_answers(draft, schedule):
     assert frozen.state == InsuranceRequest.AWAITING_PAYMENT and not frozen.is_draft
     assert (frozen.total_fils, frozen.schedule_id) == (PAID_TOTAL, "seed")
     assert frozen.frozen_at is not None and frozen.confirmed_at is not None
-    assert [(p.annual_fils, p.subtotal_fils) for p in frozen.covered()] == [(50_000, 100_000), (5_000, 10_000)]
+    assert [(p.annual_fils, p.subtotal_fils) for p in frozen.covered()] == [
+        (50_000, 100_000),
+        (5_000, 10_000),
+    ]
     assert frozen.total_fils == frozen.quote(schedule, TODAY).total_fils
     assert len(events("request.frozen")) == 1
     assert draft.state == InsuranceRequest.AWAITING_PAYMENT  # the caller's record follows
@@ -61,9 +65,16 @@ def test_answers_changed_since_they_were_checked_are_not_frozen(draft, schedule)
 
 def test_people_changed_since_they_were_checked_are_not_frozen(draft, schedule):
     checked = fresh(draft)
-    people = [{"civil_id": p.civil_id, "name": p.name, "category_code": "worker",
-               "passport_number": p.passport_number, "passport_expiry": p.passport_expiry}
-              for p in draft.covered()]
+    people = [
+        {
+            "civil_id": p.civil_id,
+            "name": p.name,
+            "category_code": "worker",
+            "passport_number": p.passport_number,
+            "passport_expiry": p.passport_expiry,
+        }
+        for p in draft.covered()
+    ]
     assert fresh(draft).save_people([{}], people)
     with pytest.raises(AnswersChanged):
         freeze_request(checked, schedule, TODAY)
@@ -86,23 +97,44 @@ def test_answers_that_cannot_be_priced_are_not_frozen(draft, schedule):
 
 def test_nothing_due_is_paid_as_it_is_frozen(context, draft):
     zero = context.extensions["fee_schedules"]["decision-306-2025"]
-    people = [{"civil_id": p.civil_id, "name": p.name, "category_code": "kuwaiti_wife",
-               "passport_number": p.passport_number, "passport_expiry": p.passport_expiry}
-              for p in draft.covered()]
+    people = [
+        {
+            "civil_id": p.civil_id,
+            "name": p.name,
+            "category_code": "kuwaiti_wife",
+            "passport_number": p.passport_number,
+            "passport_expiry": p.passport_expiry,
+        }
+        for p in draft.covered()
+    ]
     assert draft.save_people([{}], people)
     assert freeze_request(draft, zero, TODAY)
     assert fresh(draft).state == InsuranceRequest.PAID
     assert Receipt.of(draft).amount_fils == 0 and Receipt.of(draft).payment is None
 
 
-@pytest.mark.parametrize("save", [
-    lambda r: r.choose_service_type("individual"),
-    lambda r: r.save_people([{}], [{"civil_id": "285061200112", "name": "Ali", "category_code": "student",
-                                    "passport_number": "A1234560", "passport_expiry": date(2040, 1, 1)}]),
-    lambda r: r.save_people([{}], None),
-    lambda r: r.set_sponsor("Someone", "285061200112"),
-    lambda r: r.set_cover("new", 5, None),
-], ids=["service", "people", "typed rows", "sponsor", "cover"])
+@pytest.mark.parametrize(
+    "save",
+    [
+        lambda r: r.choose_service_type("individual"),
+        lambda r: r.save_people(
+            [{}],
+            [
+                {
+                    "civil_id": "285061200112",
+                    "name": "Ali",
+                    "category_code": "student",
+                    "passport_number": "A1234560",
+                    "passport_expiry": date(2040, 1, 1),
+                }
+            ],
+        ),
+        lambda r: r.save_people([{}], None),
+        lambda r: r.set_sponsor("Someone", "285061200112"),
+        lambda r: r.set_cover("new", 5, None),
+    ],
+    ids=["service", "people", "typed rows", "sponsor", "cover"],
+)
 def test_a_save_that_loses_to_the_freeze_changes_nothing(draft, schedule, save):
     """A question page read the draft before the confirm froze it, and saves after."""
     page = fresh(draft)
@@ -130,13 +162,20 @@ def test_change_the_answers_returns_a_confirmed_request_to_a_draft_audited(draft
     reopen_request(fresh(draft))
     reopened = fresh(draft)
     assert reopened.is_draft
-    assert (reopened.total_fils, reopened.schedule_id, reopened.frozen_at, reopened.confirmed_at) == \
-        (None, None, None, None)
+    assert (reopened.total_fils, reopened.schedule_id, reopened.frozen_at, reopened.confirmed_at) == (
+        None,
+        None,
+        None,
+        None,
+    )
     assert [(p.annual_fils, p.subtotal_fils) for p in reopened.covered()] == [(None, None)] * 2
     [event] = events("request.reopened")
     assert event.request_id == draft.id
-    assert event.values("before") == {"state": "awaiting_payment", "total_fils": PAID_TOTAL,
-                                      "schedule_id": "seed"}
+    assert event.values("before") == {
+        "state": "awaiting_payment",
+        "total_fils": PAID_TOTAL,
+        "schedule_id": "seed",
+    }
     assert event.values("after") == {"state": "draft"}
     # The answers can change, and the next confirm freezes their new fee.
     assert reopened.set_cover("new", 1, None)

@@ -8,6 +8,7 @@ from flask import Flask
 from flask_babel import Babel
 from flask_wtf.csrf import CSRFProtect
 
+import clock
 import commands
 import logging_setup
 import models
@@ -52,6 +53,8 @@ def create_app(config: dict | None = None) -> Flask:
     # Explicit config (tests, embedding) wins over the environment.
     app.config.update(config or {})
     app.config.update(load_settings({**os.environ, **(config or {})}, instance_path))
+    if app.config["APP_ENV"] != "production":
+        clock.start_from_environment({**os.environ, **(config or {})})
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(ROOT / "translations")
     app.config["BABEL_DEFAULT_LOCALE"] = language.DEFAULT_LANGUAGE
     app.config["BABEL_DEFAULT_TIMEZONE"] = "Asia/Kuwait"

@@ -8,10 +8,12 @@ PostgreSQL has its own tool, pg_dump; `backup` says how to use it instead.
 
 import re
 import sqlite3
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 from playhouse.db_url import parse
+
+import clock
 
 PG_DUMP_ADVICE = """\
 DATABASE_URL points at PostgreSQL: back it up with PostgreSQL's own tool, for example
@@ -55,7 +57,7 @@ def backup_sqlite(source: Path, folder: Path, at: datetime | None = None) -> Pat
     if not source.is_file():
         raise BackupError(f"no database file at {source}")
     folder.mkdir(parents=True, exist_ok=True)
-    target = _free_name(folder, at or datetime.now(UTC))
+    target = _free_name(folder, at or clock.now())
     partial = target.with_name(target.name + ".partial")
     source_connection = sqlite3.connect(source, timeout=30)  # only reads
     try:

@@ -13,11 +13,12 @@ from flask import current_app, url_for
 from flask.cli import AppGroup
 
 import backup
+import clock
 import logging_setup
 import migrations
 import models
 from domain import totp
-from domain.civil_id import InvalidCivilId, parse_civil_id
+from domain.civil_id import InvalidCivilId
 from domain.digits import normalise_digits
 from domain.names import InvalidName, check_name
 from domain.passwords import WeakPassword
@@ -25,6 +26,7 @@ from domain.phone import InvalidMobile, mask_mobile, parse_kuwait_mobile
 from models import ExpressSponsor, StaffMember
 from services import payments, reminders, staff
 from settings import ConfigError
+from web.form_fields import civil_id_as_of_today
 
 _USER_NAME = re.compile(r"[a-z][a-z0-9._-]{1,39}")
 operator = AppGroup("tameen")  # its commands run inside the app's context
@@ -119,7 +121,7 @@ def staff_login_and_civil_id(login: str, civil_id: str | None) -> tuple[str, str
     given = normalise_digits(civil_id).strip() if civil_id else None
     if login.isdigit():
         try:
-            login = parse_civil_id(login)
+            login = civil_id_as_of_today(login)
         except InvalidCivilId as problem:
             raise click.BadParameter(f"{login} is not a valid civil ID: {problem}") from problem
         if given and given != login:
@@ -132,7 +134,7 @@ def staff_login_and_civil_id(login: str, civil_id: str | None) -> tuple[str, str
             "--civil-id is required with a user name: it stops staff deciding on their own requests"
         )
     try:
-        return login, parse_civil_id(given)
+        return login, civil_id_as_of_today(given)
     except InvalidCivilId as problem:
         raise click.BadParameter(f"--civil-id is not a valid civil ID: {problem}") from problem
 
@@ -219,7 +221,7 @@ def reconcile_payments():
 def prune_security_records():
     """Delete SMS codes, rate-limit counters and outbox messages nobody can use any more."""
     with models.db.connection_context():
-        removed = models.prune_security_records(models.now())
+        removed = models.prune_security_records(clock.now())
     click.echo(f"Removed {removed} old records.")
 
 

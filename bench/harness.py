@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 
+import clock
+
 ROOT = Path(__file__).resolve().parents[1]
 GUNICORN = Path(sys.executable).with_name("gunicorn")
 
@@ -239,7 +241,7 @@ def _store_account(database_url: str, civil_id: str, mobile: str, password: str)
             "account_kind": "personal",
         }
         user, _ = models.User.start_registration(civil_id, details)
-        user.mark_mobile_verified(mobile, models.now())
+        user.mark_mobile_verified(mobile, clock.now())
         user.set_password(password, make_hasher())
         user.save()
 

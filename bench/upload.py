@@ -10,8 +10,10 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
+
+import clock
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -22,7 +24,7 @@ CATEGORIES = ("worker", "Domestic worker", "إقامة تجارية", "student")
 def people_csv() -> bytes:
     from domain.civil_id import check_digit
 
-    expiry = (date.today() + timedelta(days=6 * 366)).isoformat()
+    expiry = (clock.today_in_kuwait() + timedelta(days=6 * 366)).isoformat()
     lines, serial = ["الرقم المدني;الاسم الكامل;الفئة;رقم الجواز;تاريخ انتهاء الجواز;عدد السنوات"], 0
     while len(lines) <= ROWS:
         serial += 1
@@ -48,7 +50,6 @@ def people_xlsx(csv_bytes: bytes) -> bytes:
 
 def main(runs: int = 5) -> None:
     from app import create_app
-    from domain.dates import today_in_kuwait
     from domain.uploads import read_rows
     from services.uploads import covered_civil_ids
     from views.uploads.checking import check_upload
@@ -73,7 +74,7 @@ def main(runs: int = 5) -> None:
                 with app.test_request_context("/?lang=ar"):
                     started = time.perf_counter()
                     rows = read_rows(content, app.config["UPLOAD_MAX_BYTES"])
-                    today = today_in_kuwait()
+                    today = clock.today_in_kuwait()
                     checked = check_upload(
                         rows,
                         active_schedule(),

@@ -3,7 +3,6 @@
 import re
 from datetime import date
 
-from domain.dates import today_in_kuwait
 from domain.digits import normalise_digits
 
 _WEIGHTS = (2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -33,18 +32,27 @@ def check_digit(first11: str) -> int | None:
     return digit if digit <= 9 else None
 
 
-def parse_civil_id(text: str, *, today: date | None = None) -> str:
+def parse_civil_id(text: str, *, today: date) -> str:
     """The 12 ASCII digits of a valid civil ID typed in any script, or InvalidCivilId.
 
-    A birth date after `today` (default: today in Kuwait) is refused too.
+    A birth date after `today` (today in Kuwait, from the caller) is refused too.
     """
+    digits = _well_formed(text)
+    if _encoded_birth_date(digits) > today:
+        raise InvalidCivilId("birth_date", "the civil ID does not encode a possible birth date")
+    return digits
+
+
+def _well_formed(text: str) -> str:
+    """The 12 digits when they make a civil ID on their own: its form, a real birth date
+    and the check digit; InvalidCivilId otherwise."""
     digits = _SEPARATORS.sub("", normalise_digits(text))
     if not _TWELVE_DIGITS.fullmatch(digits):
         raise InvalidCivilId("format", "a civil ID has 12 digits")
     if digits[0] not in _CENTURIES:
         raise InvalidCivilId("century", "a civil ID starts with 2 or 3")
     born = _encoded_birth_date(digits)
-    if born is None or born > (today or today_in_kuwait()):
+    if born is None:
         raise InvalidCivilId("birth_date", "the civil ID does not encode a possible birth date")
     if check_digit(digits[:11]) != int(digits[11]):
         raise InvalidCivilId("check_digit", "the civil ID's check digit does not match")
@@ -61,7 +69,7 @@ def _encoded_birth_date(digits: str) -> date | None:
 
 def birth_date(civil_id: str) -> date:
     """The date of birth a valid civil ID encodes."""
-    return _encoded_birth_date(parse_civil_id(civil_id))
+    return _encoded_birth_date(_well_formed(civil_id))
 
 
 def age_on(civil_id_or_birth_date: str | date, on: date) -> int:

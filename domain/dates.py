@@ -13,8 +13,9 @@ _ISO = re.compile(r"(?P<year>[0-9]{4})[-/.](?P<month>[0-9]{1,2})[-/.](?P<day>[0-
 _DAY_FIRST = re.compile(r"(?P<day>[0-9]{1,2})[-/.](?P<month>[0-9]{1,2})[-/.](?P<year>[0-9]{4})")
 
 
-def today_in_kuwait() -> date:
-    return datetime.now(KUWAIT).date()
+def kuwait_day(at: datetime) -> date:
+    """The Kuwait calendar day of an instant (naive UTC, as stored)."""
+    return in_kuwait(at).date()
 
 
 def parse_date(text: str) -> date | None:

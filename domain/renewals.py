@@ -6,10 +6,9 @@ for a while), only the shortest is sent: the person hears the most urgent news o
 instead of "30 days left" on the day there are 6.
 """
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 from domain import cover
-from domain.dates import KUWAIT
 
 DEFAULT_LEAD_DAYS = (30, 7)
 MAX_LEAD_DAYS = 366
@@ -30,11 +29,6 @@ def parse_lead_days(text: str) -> tuple[int, ...]:
             raise InvalidLeadDays(f"{part!r} is not a whole number of days from 1 to {MAX_LEAD_DAYS}")
         leads.add(int(part))
     return tuple(sorted(leads, reverse=True))
-
-
-def kuwait_day(at: datetime) -> date:
-    """The Kuwait calendar day of a naive UTC instant, as stored."""
-    return at.replace(tzinfo=UTC).astimezone(KUWAIT).date()
 
 
 def cover_start(paid_on: date, status: str | None, current_cover_end: date | None) -> date:

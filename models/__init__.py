@@ -1,7 +1,7 @@
 """Storage: peewee models bound to the database named by DATABASE_URL.
 
 `import models` reaches every name below, whichever module holds it: `database` (the
-connection), `clock`, `accounts` (applicants, SMS codes, rate limits, the SMS outbox),
+connection), `accounts` (applicants, SMS codes, rate limits, the SMS outbox),
 `staff`, `requests` (and the people covered), `express` (requests paid without an
 account), `payments` (and receipts, and the sandbox bank's books), `refunds`, `reminders`
 (renewal reminders, renewals, and the express mobiles that stopped reminders), `uploads`
@@ -9,11 +9,8 @@ account), `payments` (and receipts, and the sandbox bank's books), `refunds`, `r
 table, and migrating to it).
 """
 
-from datetime import datetime
-
 from peewee import IntegrityError  # peewee's, for callers catching a unique column's refusal
 
-from models import clock
 from models.accounts import (
     CodeCheck,
     OneTimeCode,
@@ -44,9 +41,3 @@ from models.requests import InsuranceRequest, InsuredPerson
 from models.schema import MODELS, create_tables
 from models.staff import StaffMember
 from models.uploads import Upload, UploadedRequest
-
-
-def now() -> datetime:
-    """The current UTC time, naive as stored: `models.clock.now`, looked up at each call
-    so that a test replacing it moves this clock too."""
-    return clock.now()

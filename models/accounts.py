@@ -11,9 +11,9 @@ from typing import NamedTuple
 
 from peewee import Case, CharField, DateTimeField, ForeignKeyField, IntegerField, TextField
 
+import clock
 from domain import passwords
 from domain.phone import national_format
-from models import clock
 from models.database import BaseModel
 
 ARABIC_LETTER = re.compile(r"[\u0621-\u064a]")

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from peewee import CharField, DateTimeField, IntegerField, PostgresqlDatabase, SqliteDatabase, TextField
 
-from models import clock
+import clock
 from models.accounts import User
 from models.database import BaseModel, db
 from models.staff import StaffMember

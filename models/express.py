@@ -10,8 +10,8 @@ import secrets
 
 from peewee import CharField, DateTimeField, ForeignKeyField, IntegrityError
 
+import clock
 from domain.reference import new_reference
-from models import clock
 from models.accounts import User
 from models.database import BaseModel, db
 from models.requests import InsuranceRequest, writing

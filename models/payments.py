@@ -7,7 +7,7 @@ from datetime import datetime
 
 from peewee import CharField, DateTimeField, ForeignKeyField, IntegerField, IntegrityError, TextField
 
-from models import clock
+import clock
 from models.audit import SYSTEM, audit
 from models.database import BaseModel, db
 from models.requests import InsuranceRequest, writing

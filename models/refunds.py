@@ -4,8 +4,8 @@ import json
 
 from peewee import CharField, DateTimeField, ForeignKeyField, IntegerField, IntegrityError, TextField
 
+import clock
 from domain.iban import masked as masked_iban
-from models import clock
 from models.audit import Actor, actor_of, audit
 from models.database import BaseModel, db
 from models.payments import Payment, Receipt

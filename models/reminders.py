@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 
 from peewee import CharField, DateField, DateTimeField, ForeignKeyField, IntegerField
 
-from models import clock
+import clock
 from models.database import BaseModel
 from models.requests import InsuranceRequest
 

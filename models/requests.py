@@ -20,11 +20,11 @@ from peewee import (
     fn,
 )
 
+import clock
 from domain import quote as pricing
 from domain.civil_id import birth_date
 from domain.fee_schedule import FeeSchedule
 from domain.reference import new_reference
-from models import clock
 from models.accounts import User
 from models.audit import SYSTEM, Actor, audit
 from models.database import BaseModel, db

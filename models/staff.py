@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 
 from peewee import BooleanField, CharField, DateTimeField, IntegerField
 
+import clock
 from domain import totp
-from models import clock
 from models.accounts import PasswordHolder, new_session_version
 from models.database import BaseModel
 

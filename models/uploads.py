@@ -5,8 +5,8 @@ import json
 
 from peewee import CharField, DateTimeField, ForeignKeyField, IntegerField, TextField
 
+import clock
 from domain.uploads import Row
-from models import clock
 from models.accounts import User
 from models.database import BaseModel
 from models.requests import InsuranceRequest

@@ -9,7 +9,7 @@ carries, and an account with the same civil ID and mobile claims it later.
 
 from flask import current_app, url_for
 
-import models
+import clock
 from domain.fee_schedule import FeeSchedule
 from models import ExpressSponsor, InsuranceRequest, User
 
@@ -56,7 +56,7 @@ def only_allowed(insurance_request: InsuranceRequest, schedule: FeeSchedule) -> 
 
 def claim_for(user: User) -> int:
     """The express requests paid with `user`'s civil ID and mobile become the account's."""
-    return ExpressSponsor.claim_for(user, models.now())
+    return ExpressSponsor.claim_for(user, clock.now())
 
 
 def receipt_link(sponsor: ExpressSponsor) -> str:

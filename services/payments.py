@@ -19,7 +19,7 @@ from datetime import timedelta
 
 from flask import current_app
 
-import models
+import clock
 from gateways import payments as gw
 from models import InsuranceRequest, Payment
 from services import messages
@@ -56,7 +56,7 @@ def start(
     `notify_url` the one a gateway's server posts results to (K-Net's current flow).
     PaymentUnavailable when the gateway cannot start it."""
     if insurance_request.state == InsuranceRequest.AWAITING_PAYMENT and not insurance_request.total_fils:
-        insurance_request.mark_paid(models.now())  # nothing is due: no bank needed
+        insurance_request.mark_paid(clock.now())  # nothing is due: no bank needed
     if insurance_request.state != InsuranceRequest.AWAITING_PAYMENT:
         return None
     waiting = Payment.open_for_request(insurance_request)
@@ -157,7 +157,7 @@ def settle(
         if signed_capture:
             payment.keep_claim(details)
         return payment.state
-    if not payment.claim_inquiry(models.now(), ASK_AT_MOST_EVERY):
+    if not payment.claim_inquiry(clock.now(), ASK_AT_MOST_EVERY):
         if signed_capture:
             payment.keep_claim(details)  # for reconcile, which asks soon
         return payment.state  # asked a moment ago (or settled meanwhile): not again yet
@@ -184,7 +184,7 @@ def settle(
         return payment.state  # still not captured: it stays closed
     if inquiry.outcome in UNPAID:
         payment.mark_unpaid(UNPAID[inquiry.outcome], details)
-    elif abandon or payment.created_at < models.now() - ABANDONED_AFTER:
+    elif abandon or payment.created_at < clock.now() - ABANDONED_AFTER:
         # Replaced by a new try, or left unfinished too long. (Not sooner: a track id
         # in clear that the bank does not know yet may be the person still on its page.)
         # Should the bank capture it after all, reconcile asks again for a day.
@@ -242,7 +242,7 @@ def reconcile() -> Counter:
     about those closed as failed or cancelled in the last REVISIT_FOR (a bank may
     capture them after all); how many ended in each state, and how many closed ones
     were found captured. Safe to run as often as you like (cron): it settles each once."""
-    at = models.now()
+    at = clock.now()
     counts = Counter()
     for payment in Payment.left_waiting(at - SETTLE_AFTER):
         counts[settle(payment, None, abandon=payment.created_at < at - ABANDONED_AFTER)] += 1

@@ -16,8 +16,9 @@ from datetime import date
 
 from peewee import JOIN, fn
 
-import models
+import clock
 from domain import renewals
+from domain.dates import kuwait_day
 from models import ExpressSponsor, InsuranceRequest, Receipt, Reminder, RemindersOff, Renewal, User
 from models.requests import writing
 from services import messages
@@ -43,12 +44,12 @@ class RenewalRefused(Exception):
 
 
 def today() -> date:
-    return renewals.kuwait_day(models.now())
+    return clock.today_in_kuwait()
 
 
 def cover_end_of(insurance_request: InsuranceRequest, receipt: Receipt) -> date:
     return renewals.paid_cover_end(
-        renewals.kuwait_day(receipt.paid_at),
+        kuwait_day(receipt.paid_at),
         insurance_request.insurance_status,
         insurance_request.current_cover_end,
         insurance_request.years,
@@ -131,7 +132,7 @@ def send_reminders(
         if reminder.sent_at is not None:
             counts["sent before"] += 1
             continue
-        if not reminder.claim(run, models.now()):
+        if not reminder.claim(run, clock.now()):
             # Sent meanwhile, or another run holds it and is alive.
             counts["sent before" if Reminder.get_by_id(reminder.id).sent_at else "held by another run"] += 1
             continue
@@ -143,7 +144,7 @@ def send_reminders(
             renew_url(item.request),
             stop_url(reminder.token),
         ):
-            reminder.mark_sent(run, models.now())
+            reminder.mark_sent(run, clock.now())
             counts["sent"] += 1
         else:
             reminder.release(run)
@@ -162,11 +163,11 @@ def turn_off_by_link(reminder: Reminder) -> None:
     if insurance_request.owner_id is not None:
         owner = insurance_request.owner
         if owner.reminders_on:
-            owner.set_reminders(False, models.now())
+            owner.set_reminders(False, clock.now())
         return
     sponsor = ExpressSponsor.of_request(insurance_request)
     if sponsor is not None:
-        RemindersOff.turn_off(sponsor.mobile, models.now())
+        RemindersOff.turn_off(sponsor.mobile, clock.now())
 
 
 def open_renewal(previous: InsuranceRequest) -> InsuranceRequest | None:

@@ -3,7 +3,8 @@ turning the people who passed the checks into requests, each paid on its own."""
 
 from datetime import date
 
-from domain.renewals import kuwait_day, paid_cover_end
+from domain.dates import kuwait_day
+from domain.renewals import paid_cover_end
 from domain.uploads import Row
 from models import InsuranceRequest, InsuredPerson, User
 from models.requests import writing

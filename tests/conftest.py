@@ -1,15 +1,24 @@
 """Fixtures every test can use: a fresh app with its own instance folder and database per
 test, its test client, and a clock to move instead of sleeping.
 
+TAMEEN_CLOCK=2027-02-28T21:30:00Z starts the one clock there for the whole run (and for
+the servers the tests start, which inherit it): CI runs the quick suite so at the hours
+where Kuwait's day and UTC's differ.
+
 Plain helpers (form_post, register_and_login, civil_id_for, ...) live in tests/helpers.py;
 this file is not imported.
 """
 
 import os
+from datetime import datetime, timedelta
 
 import pytest
 
+import clock
 from tests.helpers import PRODUCTION_KNET, drop_test_schemas, make_app
+
+# Before any test module is collected: their dates made at import ask this clock too.
+clock.start_from_environment(os.environ)
 
 
 @pytest.fixture(autouse=True)
@@ -40,27 +49,33 @@ def _sms_provider_address(monkeypatch):
             monkeypatch.setenv(name, value)
 
 
-class Clock:
-    """Stands in for models.now(): tests move time instead of sleeping."""
+class FrozenClock:
+    """The one clock (clock.py), frozen: tests move time instead of sleeping."""
 
     def __init__(self, start):
         self.at = start
 
-    def __call__(self):
-        return self.at
+    @property
+    def at(self):
+        return clock.now()
+
+    @at.setter
+    def at(self, instant) -> None:
+        clock.freeze(instant)
 
     def advance(self, **delta) -> None:
-        from datetime import timedelta
-
         self.at += timedelta(**delta)
 
+    # A test taking this fixture as `clock` still reads the time as the app does.
+    def now(self):
+        return clock.now()
 
-@pytest.fixture
-def clock(monkeypatch):
-    from datetime import datetime
+    def today_in_kuwait(self):
+        return clock.today_in_kuwait()
 
-    import models
 
-    fake = Clock(datetime(2026, 1, 10, 8, 0, 0))
-    monkeypatch.setattr(models.clock, "now", fake)
-    return fake
+@pytest.fixture(name="clock")
+def frozen_clock():
+    """The clock stood at 08:00 UTC on 10 January 2026, to be moved with .advance() or .at."""
+    yield FrozenClock(datetime(2026, 1, 10, 8, 0, 0))
+    clock.unfreeze()

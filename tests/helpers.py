@@ -14,12 +14,13 @@ test client's session the way Flask-WTF does.
 import os
 import re
 import secrets
-from datetime import UTC, date, timedelta
+from datetime import UTC, timedelta
 from urllib.parse import quote, urlsplit
 
 import pytest
 from itsdangerous import URLSafeTimedSerializer
 
+import clock
 from app import create_app
 
 HX = {"HX-Request": "true"}
@@ -219,7 +220,7 @@ def login(client, civil_id: str, password: str = PASSWORD, **kwargs):
 
 # --- requests -------------------------------------------------------------------------
 
-NEXT_YEARS = (date.today() + timedelta(days=365 * 4)).isoformat()
+NEXT_YEARS = (clock.today_in_kuwait() + timedelta(days=365 * 4)).isoformat()
 ADULT = civil_id_for(11, born="850612")
 SECOND = civil_id_for(12, born="900315")
 PAID_TOTAL = 110_000  # fill_until_check: a worker and a domestic worker, two years
@@ -261,7 +262,6 @@ def fill_until_check(client, reference, people=None, years="2"):
 def frozen_request(client, **kwargs) -> str:
     """A request answered and confirmed: its amount is fixed and it awaits payment, with
     no payment started (the check page's confirm freezes it so, then goes to the bank)."""
-    from domain.dates import today_in_kuwait
     from services.requests import freeze_request
 
     reference = start_request(client)
@@ -269,7 +269,7 @@ def frozen_request(client, **kwargs) -> str:
     app = client.application
     with app.app_context():
         schedule = app.extensions["fee_schedules"][app.config["FEE_SCHEDULE"]]
-        assert freeze_request(stored(reference), schedule, today_in_kuwait())
+        assert freeze_request(stored(reference), schedule, clock.today_in_kuwait())
     return reference
 
 
@@ -344,10 +344,9 @@ def make_staff(app, login="reviewer1", civil_id=REVIEWER_CIVIL_ID, role="reviewe
 
 def code_now(staff, seconds_later: int = 0) -> str:
     """The staff member's TOTP code at the app's (possibly faked) time."""
-    import models
     from domain import totp
 
-    at = models.now().replace(tzinfo=UTC).timestamp() + seconds_later
+    at = clock.now().replace(tzinfo=UTC).timestamp() + seconds_later
     return totp.code_at(staff.totp_secret, at)
 
 

@@ -2,7 +2,7 @@
 
 from flask import Blueprint, request
 
-from domain.dates import today_in_kuwait
+import clock
 from domain.quote import MAX_PEOPLE
 from views.calculator_answers import apply_action, check, read_answers
 from web.fee_schedules import active_schedule
@@ -15,7 +15,7 @@ bp = Blueprint("fees", __name__)
 def _calculator(values):
     schedule = active_schedule()
     answers, focus = apply_action(read_answers(values), values.get("action"))
-    checked = check(answers, schedule, today_in_kuwait())
+    checked = check(answers, schedule, clock.today_in_kuwait())
     # A fresh form, or one that just gained or lost a row, shows no errors yet:
     # they appear once the person answers or asks to recalculate.
     show_errors = "years" in values and focus is None

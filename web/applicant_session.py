@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 from flask import current_app, g, redirect, request, session, url_for
 
-import models
+import clock
 from domain.passwords import make_hasher
 from models import User
 
@@ -23,7 +23,7 @@ SEEN_EVERY = 60
 
 
 def now_timestamp() -> float:
-    return models.now().replace(tzinfo=UTC).timestamp()
+    return clock.now().replace(tzinfo=UTC).timestamp()
 
 
 def within_limits(since_key: str, seen_key: str, idle: timedelta, most: timedelta) -> bool:

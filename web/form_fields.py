@@ -3,6 +3,8 @@
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 
+import clock
+from domain.civil_id import parse_civil_id
 from domain.digits import normalise_digits
 
 
@@ -13,6 +15,11 @@ def ascii_digits(value):
 
 def stripped(value):
     return value.strip() if isinstance(value, str) else value
+
+
+def civil_id_as_of_today(text: str) -> str:
+    """A civil ID as typed, checked against today in Kuwait (no birth date after it)."""
+    return parse_civil_id(text, today=clock.today_in_kuwait())
 
 
 def parsed_by(parse, refusal: type[Exception], messages: dict):

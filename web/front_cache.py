@@ -14,7 +14,7 @@ a request without one. The request is logged and numbered as web/request_log.py 
 import time
 import uuid
 
-from domain.dates import today_in_kuwait
+import clock
 from web import request_log
 from web.page_cache import ENVIRON_KEY, PUBLIC, Pages, unchanged
 
@@ -61,7 +61,7 @@ def _key(environ) -> tuple | None:
         environ.get("QUERY_STRING", ""),
         environ.get("HTTP_HX_REQUEST"),
         environ.get("HTTP_HX_HISTORY_RESTORE_REQUEST"),
-        today_in_kuwait(),
+        clock.today_in_kuwait(),
     )
 
 

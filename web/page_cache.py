@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from flask import current_app, g, make_response, request, session
 from werkzeug.http import parse_etags
 
-from domain.dates import today_in_kuwait
+import clock
 from web.compression import chosen_encoding, compress
 from web.htmx import VARY as HTMX_VARY
 from web.language import select_locale
@@ -105,7 +105,7 @@ def request_key() -> tuple:
     """What a public view's answer depends on: the address with its query (the answers,
     and the language link's target), the language, page or fragment, and the day (fee
     schedules and ages change with it)."""
-    return request.path, request.query_string, today_in_kuwait()
+    return request.path, request.query_string, clock.today_in_kuwait()
 
 
 def public_page(build, key=None, public: bool = True):

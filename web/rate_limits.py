@@ -16,6 +16,7 @@ from flask import current_app, request
 from werkzeug.exceptions import TooManyRequests
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+import clock
 import models
 from models import RateLimit
 
@@ -54,7 +55,7 @@ def too_many(seconds: int):
 
 def ensure_below(limit: Limit, subject: str) -> None:
     """429 when `subject` has already used up `limit`; counts nothing."""
-    at = models.now()
+    at = clock.now()
     row = RateLimit.current(_key(limit, subject), limit.window, at)
     if row is not None and row.hits >= limit.hits:
         too_many(row.seconds_left(limit.window, at))
@@ -62,18 +63,18 @@ def ensure_below(limit: Limit, subject: str) -> None:
 
 def reached(limit: Limit, subject: str) -> bool:
     """True when `subject` has used up `limit` in its window; counts nothing."""
-    at = models.now()
+    at = clock.now()
     row = RateLimit.current(_key(limit, subject), limit.window, at)
     return row is not None and row.hits >= limit.hits
 
 
 def count(limit: Limit, subject: str) -> None:
-    RateLimit.hit(_key(limit, subject), limit.window, models.now())
+    RateLimit.hit(_key(limit, subject), limit.window, clock.now())
 
 
 def spend(limit: Limit, subject: str) -> None:
     """Count one use, and 429 when it goes over the limit."""
-    at = models.now()
+    at = clock.now()
     row = RateLimit.hit(_key(limit, subject), limit.window, at)
     if row.hits > limit.hits:
         too_many(row.seconds_left(limit.window, at))
@@ -81,7 +82,7 @@ def spend(limit: Limit, subject: str) -> None:
 
 def take(limit: Limit, subject: str) -> bool:
     """Count one use; False when it goes over the limit (for things skipped, not refused)."""
-    return RateLimit.hit(_key(limit, subject), limit.window, models.now()).hits <= limit.hits
+    return RateLimit.hit(_key(limit, subject), limit.window, clock.now()).hits <= limit.hits
 
 
 def forget(limit: Limit, subject: str) -> None:
@@ -90,7 +91,7 @@ def forget(limit: Limit, subject: str) -> None:
 
 def too_many_codes_for(mobile: str) -> None:
     """429 when `mobile` has had its codes for this hour."""
-    at = models.now()
+    at = clock.now()
     free_at = models.OneTimeCode.number_free_at(mobile, at)
     if free_at is not None:
         too_many((free_at - at).total_seconds())

@@ -22,10 +22,11 @@ import sys
 import time
 import urllib.parse
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, timedelta
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
+import clock
 from bench.harness import ACCOUNT_PASSWORD, create_account
 from domain import totp
 from tests.helpers import civil_id_for
@@ -34,7 +35,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "test-output" / "screenshots"
 PHONE = {"width": 360, "height": 740}
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
-PASSPORT_EXPIRY = (date.today() + timedelta(days=5 * 366)).isoformat()
+PASSPORT_EXPIRY = (clock.today_in_kuwait() + timedelta(days=5 * 366)).isoformat()
 
 # The servers running, by address: a quality stop's `act` knows only its page's address,
 # and some (the desk's) need the server's database or settings to prepare their state.
@@ -315,7 +316,7 @@ def create_staff(server, login: str, role: str = "reviewer", serial: int = 960) 
 
 
 def current_code(secret: str) -> str:
-    return totp.code_at(secret, time.time())
+    return totp.code_at(secret, clock.now().replace(tzinfo=UTC).timestamp())
 
 
 def ask_for_refund(api, base: str, reference: str) -> str:

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
+import clock
 import models
-from domain import renewals
 from gateways.sms import OutboxBackend
 from models import InsuranceRequest, InsuredPerson, Receipt, Reminder, SmsMessage, User
 from tests.helpers import civil_id_for, database_url_for, make_app
@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def today() -> date:
-    return renewals.kuwait_day(models.now())
+    return clock.today_in_kuwait()
 
 
 def paid_ending_in(owner, days: int, serial: int) -> InsuranceRequest:
@@ -64,7 +64,7 @@ def make_owner(serial=1, language="en") -> User:
         governorate="KW-HA",
         account_kind="personal",
         password_hash="not a hash",
-        mobile_verified_at=models.now(),
+        mobile_verified_at=clock.now(),
     )
 
 

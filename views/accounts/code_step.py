@@ -13,7 +13,7 @@ from flask import current_app, flash, redirect, render_template, request, sessio
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-import models
+import clock
 from domain.phone import national_format
 from models import CodeCheck, OneTimeCode, User
 from services import codes
@@ -69,7 +69,7 @@ def mark_verified(purpose: str, user: User) -> None:
     session[VERIFIED] = {
         "purpose": purpose,
         "user_id": user.id,
-        "at": models.now().timestamp(),
+        "at": clock.now().timestamp(),
         "version": user.session_version,
     }
 
@@ -79,7 +79,7 @@ def verified_user(purpose: str) -> tuple[User, str] | tuple[None, None]:
     state = session.get(VERIFIED) or {}
     if state.get("purpose") != purpose:
         return None, None
-    at = models.now().timestamp()
+    at = clock.now().timestamp()
     if not 0 <= at - state.get("at", 0) <= VERIFIED_FOR.total_seconds():
         return None, None
     user = User.get_or_none(User.id == state.get("user_id"))
@@ -105,7 +105,7 @@ def check_code(row: OneTimeCode, form: CodeForm) -> CodeCheck | None:
     """The result of the typed code, or None when the form itself is not valid."""
     if not form.validate_on_submit():
         return None
-    check = codes.check(row, form.code.data, secret(), models.now())
+    check = codes.check(row, form.code.data, secret(), clock.now())
     if check.status != "ok":
         form.code.errors.append(_problem(check))
     return check
@@ -163,7 +163,7 @@ def resend(purpose: str, *, start: str, code_page: str, heading: str, user: User
     row = pending(purpose, user)
     if row is None:
         return redirect(url_for(start))
-    problem = send_again(row, lambda: codes.resend(row, secret(), models.now(), host=sms_host()))
+    problem = send_again(row, lambda: codes.resend(row, secret(), clock.now(), host=sms_host()))
     if problem is None:
         return redirect(url_for(code_page))
     return render_code_page(
@@ -181,7 +181,7 @@ def send_again(row: OneTimeCode, send) -> str | None:
     """ "Send a new code" for `row`, within the wait and the limits, through `send()` (which
     returns the new row): None when it went, else the problem to show on the code page."""
     try:
-        codes.ensure_resend_due(row, models.now())
+        codes.ensure_resend_due(row, clock.now())
         if row.purpose == OneTimeCode.LOGIN:
             # Per address only: a cap on the account or its number would tell a decoy
             # (no number) from a real code, and would let strangers use it up.

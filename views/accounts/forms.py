@@ -18,11 +18,11 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from domain.civil_id import InvalidCivilId, parse_civil_id
+from domain.civil_id import InvalidCivilId
 from domain.names import InvalidName, check_name
 from domain.passwords import MAX_LENGTH, WeakPassword, check_password
 from domain.phone import InvalidMobile, parse_kuwait_mobile
-from web.form_fields import ascii_digits, parsed_by, stripped
+from web.form_fields import ascii_digits, civil_id_as_of_today, parsed_by, stripped
 
 GENDERS = [SelectChoice("female", _l("Female")), SelectChoice("male", _l("Male"))]
 # Each language is named in itself, so a person can find theirs whatever the page's language.
@@ -75,7 +75,7 @@ def labels(choices: list[SelectChoice]) -> dict:
     return {choice.value: choice.label for choice in choices}
 
 
-civil_id_rule = parsed_by(parse_civil_id, InvalidCivilId, CIVIL_ID_PROBLEMS)
+civil_id_rule = parsed_by(civil_id_as_of_today, InvalidCivilId, CIVIL_ID_PROBLEMS)
 mobile_rule = parsed_by(parse_kuwait_mobile, InvalidMobile, MOBILE_PROBLEMS)
 # Every name field: what shows at the desk and on a receipt is what was typed.
 plain_name = parsed_by(check_name, InvalidName, NAME_PROBLEMS)

@@ -8,7 +8,7 @@ number, and a wrong one to a decoy code page that looks the same.
 from flask import flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
-import models
+import clock
 from domain.passwords import verify_password
 from models import OneTimeCode, User
 from services import codes
@@ -54,7 +54,7 @@ def login():
 def _send_login_code(user: User | None, next_page: str | None):
     rate_limits.spend(rate_limits.CODES_PER_ADDRESS, rate_limits.client_address())
     code_step.remember(
-        codes.issue_for_login(user, code_step.secret(), models.now(), host=code_step.sms_host())
+        codes.issue_for_login(user, code_step.secret(), clock.now(), host=code_step.sms_host())
     )
     session[LOGIN_STEP] = {"next": next_page, "version": user.session_version if user else ""}
     return redirect(url_for(".login_code"))

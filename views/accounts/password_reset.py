@@ -7,7 +7,7 @@ account exists.
 from flask import redirect, render_template, url_for
 from flask_babel import gettext as _
 
-import models
+import clock
 from models import OneTimeCode
 from services import codes
 from views.accounts import bp, code_step
@@ -26,7 +26,7 @@ def reset():
         code_step.limit_sending(mobile, civil_id)
         code_step.remember(
             codes.issue_for_reset(
-                civil_id, mobile, code_step.secret(), models.now(), host=code_step.sms_host()
+                civil_id, mobile, code_step.secret(), clock.now(), host=code_step.sms_host()
             )
         )
         return redirect(url_for(".reset_code"))

@@ -3,7 +3,7 @@
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-import models
+import clock
 from models import OneTimeCode
 from services import codes
 from views.accounts import code_step, reminder_link
@@ -43,7 +43,7 @@ def show():
 def reminders():
     """Renewal reminders on or off; the button says which, so pressing it twice is harmless."""
     on = request.form.get("reminders") == "on"
-    g.user.set_reminders(on, models.now())
+    g.user.set_reminders(on, clock.now())
     flash(_("Renewal reminders are on.") if on else _("Renewal reminders are off."))
     return redirect(url_for(".show"))
 
@@ -80,7 +80,7 @@ def mobile():
                     new_mobile,
                     g.user,
                     code_step.secret(),
-                    models.now(),
+                    clock.now(),
                     host=code_step.sms_host(),
                 )
             except codes.CodeNotSent:

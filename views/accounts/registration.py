@@ -11,7 +11,7 @@ three pages in the session, and the new account lands there.
 from flask import g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
-import models
+import clock
 from models import OneTimeCode, User
 from services import codes
 from views.accounts import bp, code_step
@@ -39,14 +39,14 @@ def register():
         try:
             if duplicate:
                 # The same next page as anyone; the number typed hears how to claim the civil ID.
-                row = codes.issue_for_taken_civil_id(mobile, language, code_step.secret(), models.now())
+                row = codes.issue_for_taken_civil_id(mobile, language, code_step.secret(), clock.now())
             else:
                 row = codes.issue(
                     OneTimeCode.REGISTER,
                     mobile,
                     user,
                     code_step.secret(),
-                    models.now(),
+                    clock.now(),
                     host=code_step.sms_host(),
                 )
         except codes.CodeNotSent:

@@ -13,6 +13,7 @@ from werkzeug.datastructures import MultiDict
 from wtforms import BooleanField, HiddenField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
+import clock
 import models
 from domain.phone import mask_mobile
 from services import claims
@@ -103,7 +104,7 @@ def release():
         return redirect(url_for(".find"))
     checked = {"card_seen": True, "name_on_card": form.name_on_card.data, "note": form.note.data}
     try:
-        released = claims.release_civil_id(account, g.staff, checked, models.now())
+        released = claims.release_civil_id(account, g.staff, checked, clock.now())
     except claims.ClaimRefused:
         form.card_seen.errors.append(_("This account may be yours: another admin must release it."))
         find_form.validate()

@@ -6,6 +6,7 @@ TOTP codes instead of one."""
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+import clock
 import models
 from domain.passwords import verify_password
 from models import StaffMember
@@ -40,9 +41,9 @@ def login():
         if staff is not None:
             # The code is only spent once the password is right: a stranger cannot burn codes.
             matches = staff.check_password(form.password.data, hasher) and (
-                staff.use_two_totps(form.code.data, form.next_code.data, models.now())
+                staff.use_two_totps(form.code.data, form.next_code.data, clock.now())
                 if two_codes
-                else staff.use_totp(form.code.data, models.now())
+                else staff.use_totp(form.code.data, clock.now())
             )
         else:
             verify_password(hasher, None, form.password.data)  # as slow as a real check
@@ -50,7 +51,7 @@ def login():
         if matches:
             rate_limits.forget(rate_limits.LOGIN_FAILURES_PER_ACCOUNT, subject)
             log_in_staff(staff)
-            StaffMember.update(last_login_at=models.now()).where(StaffMember.id == staff.id).execute()
+            StaffMember.update(last_login_at=clock.now()).where(StaffMember.id == staff.id).execute()
             models.audit("staff.login", staff, actor=models.actor_of(staff))
             return redirect(next_page or url_for("desk_search.home"))
         rate_limits.count(rate_limits.LOGIN_FAILURES_PER_ACCOUNT, subject)

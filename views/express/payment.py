@@ -8,7 +8,7 @@ import re
 from flask import abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from domain.dates import today_in_kuwait
+import clock
 from domain.quote import PersonToQuote, quote
 from models import ExpressSponsor, InsuranceRequest
 from services import express, payments
@@ -44,7 +44,7 @@ def check(insurance_request):
         return redirect(url_for(".workers"))
     if not insurance_request.years:
         return redirect(url_for(".years"))
-    schedule, today = active_schedule(), today_in_kuwait()
+    schedule, today = active_schedule(), clock.today_in_kuwait()
     problems = _problems(insurance_request, schedule, today)
     form = ConfirmForm()
     answers_changed = False

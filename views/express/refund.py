@@ -8,7 +8,7 @@ from datetime import timedelta
 from flask import redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
-import models
+import clock
 from models import InsuranceRequest, OneTimeCode
 from services import codes
 from views.accounts import code_step
@@ -27,7 +27,7 @@ def _can_ask(insurance_request: InsuranceRequest) -> bool:
 
 def _proved(sponsor) -> bool:
     state = session.get(PROVED) or {}
-    at = models.now().timestamp()
+    at = clock.now().timestamp()
     return state.get("sponsor") == sponsor.id and 0 <= at - state.get("at", 0) <= PROVED_FOR.total_seconds()
 
 
@@ -52,7 +52,7 @@ def refund_start(token):
                 sponsor.mobile,
                 sponsor.language,
                 code_step.secret(),
-                models.now(),
+                clock.now(),
                 host=code_step.sms_host(),
             )
         except codes.CodeNotSent:
@@ -91,7 +91,7 @@ def refund_code(token):
     check = code_step.check_code(row, form)
     if check and check.status == "ok":
         session.pop(code_step.PENDING, None)
-        session[PROVED] = {"sponsor": sponsor.id, "at": models.now().timestamp()}
+        session[PROVED] = {"sponsor": sponsor.id, "at": clock.now().timestamp()}
         return redirect(url_for(".refund_ask", token=token))
     return _code_page(row, form, token)
 
@@ -105,7 +105,7 @@ def refund_resend(token):
     problem = code_step.send_again(
         row,
         lambda: codes.resend_express(
-            row, sponsor.language, code_step.secret(), models.now(), host=code_step.sms_host()
+            row, sponsor.language, code_step.secret(), clock.now(), host=code_step.sms_host()
         ),
     )
     if problem is None:

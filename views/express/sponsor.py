@@ -6,7 +6,7 @@ from flask import abort, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
-import models
+import clock
 from models import ExpressSponsor, InsuranceRequest, OneTimeCode
 from services import codes, express, reminders
 from views.accounts import code_step
@@ -51,7 +51,7 @@ def start():
                 mobile,
                 select_locale(),
                 code_step.secret(),
-                models.now(),
+                clock.now(),
                 host=code_step.sms_host(),
             )
         except codes.CodeNotSent:
@@ -110,7 +110,7 @@ def resend():
     problem = code_step.send_again(
         row,
         lambda: codes.resend_express(
-            row, select_locale(), code_step.secret(), models.now(), host=code_step.sms_host()
+            row, select_locale(), code_step.secret(), clock.now(), host=code_step.sms_host()
         ),
     )
     if problem is None:

@@ -7,10 +7,11 @@ from datetime import date
 from flask import redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+import clock
 from domain import cover
 from domain import quote as rules
 from domain.civil_id import InvalidCivilId, birth_date, parse_civil_id
-from domain.dates import parse_date, today_in_kuwait
+from domain.dates import parse_date
 from domain.quote import max_years_for
 from services import express
 from views.calculator_answers import problem_message
@@ -101,7 +102,7 @@ def check_workers(rows: list[dict], allowed: list[str], schedule, today: date):
 @in_journey
 @draft_only
 def workers(insurance_request):
-    schedule, today = active_schedule(), today_in_kuwait()
+    schedule, today = active_schedule(), clock.today_in_kuwait()
     choices = allowed_choices(select_locale())
     allowed = [code for code, _label in choices]
     errors, focus = {}, None
@@ -146,7 +147,7 @@ def workers(insurance_request):
 def years(insurance_request):
     if not insurance_request.people.exists():
         return redirect(url_for(".workers"))
-    schedule, today = active_schedule(), today_in_kuwait()
+    schedule, today = active_schedule(), clock.today_in_kuwait()
     people = insurance_request.covered()
     most = max_years_for(schedule, [p.category_code for p in people])
     error = None

@@ -9,9 +9,10 @@ import segno
 from flask import Response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from domain.dates import kuwait_day
 from domain.digits import parse_whole_number
 from domain.money import fils_to_decimal
-from domain.renewals import cover_start, kuwait_day, paid_cover_end
+from domain.renewals import cover_start, paid_cover_end
 from views.payments.blueprints import receipts as bp
 from views.requests.ownership import owned_request
 from web.applicant_session import login_required

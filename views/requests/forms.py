@@ -5,12 +5,12 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, SelectField, StringField
 from wtforms.validators import InputRequired, Length, StopValidation, ValidationError
 
-from domain.civil_id import InvalidCivilId, parse_civil_id
+from domain.civil_id import InvalidCivilId
 from domain.cover import INSURANCE_STATUSES
 from domain.dates import parse_date
 from domain.digits import parse_whole_number
 from views.accounts.forms import plain_name
-from web.form_fields import ascii_digits, choices, parsed_by, stripped
+from web.form_fields import ascii_digits, choices, civil_id_as_of_today, parsed_by, stripped
 
 STATUS_LABELS = {
     "new": _l("New insurance"),
@@ -36,7 +36,7 @@ def one_of(choices, message):
     return rule
 
 
-valid_civil_id = parsed_by(parse_civil_id, InvalidCivilId, CIVIL_ID_PROBLEMS)
+valid_civil_id = parsed_by(civil_id_as_of_today, InvalidCivilId, CIVIL_ID_PROBLEMS)
 
 
 class SponsorForm(FlaskForm):

@@ -17,6 +17,7 @@ from models.requests import service_type_for
 from views.accounts.forms import NAME_PROBLEMS
 from views.calculator_answers import QuoteAnswers, problem_message
 from views.requests.forms import CIVIL_ID_PROBLEMS
+from web.form_fields import civil_id_as_of_today
 from web.form_rows import read_rows, removed_row
 from web.language import select_locale
 
@@ -226,6 +227,6 @@ def _add_person(rows, user):
 
 def parse_or_none(text: str) -> str | None:
     try:
-        return parse_civil_id(text)
+        return civil_id_as_of_today(text)
     except InvalidCivilId:
         return None

@@ -16,7 +16,7 @@ from functools import wraps
 from flask import Blueprint, flash, g, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from domain.dates import today_in_kuwait
+import clock
 from domain.digits import parse_whole_number
 from domain.quote import MAX_PEOPLE, max_years_for
 from models import InsuranceRequest
@@ -100,12 +100,12 @@ def people(insurance_request):
     years = insurance_request.years or 1
     if request.method == "GET":
         rows = insurance_request.draft_rows() or rows_of(insurance_request.covered())
-        checked = check_people(rows, None, active_schedule(), years, today_in_kuwait())
+        checked = check_people(rows, None, active_schedule(), years, clock.today_in_kuwait())
         return _page("requests/people.html", insurance_request, checked=checked, errors={}, focus=None)
 
     action = request.form.get("action", "continue")
     rows, focus = apply_action(read_people(request.form), action, g.user)
-    checked = check_people(rows, None, active_schedule(), years, today_in_kuwait())
+    checked = check_people(rows, None, active_schedule(), years, clock.today_in_kuwait())
     if not insurance_request.save_people(rows, checked.people):
         return _not_saved(insurance_request)
     if action == "continue" and checked.people is not None:
@@ -146,7 +146,7 @@ def sponsor(insurance_request):
 def cover(insurance_request):
     if request.method == "POST" and is_htmx():
         return _live_quote(insurance_request)
-    schedule, today = active_schedule(), today_in_kuwait()
+    schedule, today = active_schedule(), clock.today_in_kuwait()
     people = insurance_request.covered()
     max_years = max_years_for(schedule, [p.category_code for p in people])
     form = CoverForm(
@@ -176,7 +176,7 @@ def cover(insurance_request):
 def _live_quote(insurance_request: InsuranceRequest):
     """The quote for whatever the page holds now; people rows typed so far are kept as the
     draft, and nothing else is saved until the page is submitted."""
-    schedule, today = active_schedule(), today_in_kuwait()
+    schedule, today = active_schedule(), clock.today_in_kuwait()
     typed = any(key.startswith("people-") for key in request.form)
     rows = read_people(request.form) if typed else rows_of(insurance_request.covered())
     if typed and not insurance_request.save_people(rows, None):
@@ -195,7 +195,7 @@ def check(reference):
     next_step = insurance_request.first_unanswered_step()
     if next_step != "check":
         return redirect(url_for(f".{next_step}", reference=insurance_request.reference))
-    schedule, today = active_schedule(), today_in_kuwait()
+    schedule, today = active_schedule(), clock.today_in_kuwait()
     result = review(insurance_request, schedule, today)
     form = ConfirmForm()
     if form.validate_on_submit() and not result.problems:
@@ -230,6 +230,6 @@ def _stale_check(insurance_request: InsuranceRequest):
         "requests/check.html",
         fresh,
         form=ConfirmForm(formdata=None),
-        review=review(fresh, active_schedule(), today_in_kuwait()),
+        review=review(fresh, active_schedule(), clock.today_in_kuwait()),
         answers_changed=True,
     )

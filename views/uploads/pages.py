@@ -9,8 +9,8 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_wtf.file import FileField
 
+import clock
 from domain import uploads as reading
-from domain.dates import today_in_kuwait
 from domain.uploads import UploadRefused, read_rows, template_csv, template_xlsx
 from services.uploads import AlreadyDone, covered_civil_ids, keep_upload, make_requests
 from views.requests.forms import SponsorForm
@@ -134,7 +134,7 @@ def _owned(upload_id: int):
 
 
 def _checked(upload):
-    today = today_in_kuwait()
+    today = clock.today_in_kuwait()
     return check_upload(
         upload.rows(),
         active_schedule(),
@@ -149,7 +149,7 @@ def _checked(upload):
 def show(upload_id):
     upload = _owned(upload_id)
     if upload.state == upload.DONE:
-        schedule, today = active_schedule(), today_in_kuwait()
+        schedule, today = active_schedule(), clock.today_in_kuwait()
         made = [
             (
                 made,

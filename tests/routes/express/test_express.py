@@ -3,13 +3,13 @@ the categories the operator allows), years, check answers, paying through the sa
 bank, the receipt behind its secret link (404 for any other), its refund after a code to
 the same mobile, and an account with the same civil ID and mobile claiming the request."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 import pytest
 
+import clock
 import commands
-import models
 from models import ExpressSponsor, InsuranceRequest, OneTimeCode, Refund
 from services import reminders
 from tests.helpers import (
@@ -31,7 +31,7 @@ from tests.helpers import (
 SPONSOR = civil_id_for(41, born="700505")
 MOBILE = mobile_for(41)
 E164 = "+965" + MOBILE
-EXPIRY = (date.today() + timedelta(days=365 * 4)).isoformat()
+EXPIRY = (clock.today_in_kuwait() + timedelta(days=365 * 4)).isoformat()
 DOMESTIC_FEE = 5_000  # the seed schedule's domestic worker, a year
 
 
@@ -327,7 +327,7 @@ def test_the_desk_finds_an_express_payment_and_decides_on_its_refund(english, cl
     refund = Refund.get()
     assert desk.get(f"/desk/refunds/{refund.id}").status_code == 200
     assert admin.may_decide_on(sponsor.request)
-    day = models.now().date().isoformat()
+    day = clock.now().date().isoformat()
     for kind in ("payments", "refunds"):
         exported = desk.get(f"/desk/export?kind={kind}&date_from={day}&date_to={day}")
         assert exported.status_code == 200 and reference in exported.text and SPONSOR in exported.text

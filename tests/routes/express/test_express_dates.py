@@ -5,12 +5,13 @@ from datetime import date
 
 import pytest
 
+import clock
 from tests.helpers import civil_id_for, form_post, latest_code, mobile_for, use_outbox
 
 SPONSOR = civil_id_for(43, born="700505")
 MOBILE = mobile_for(43)
 WORKER = civil_id_for(431, born="950101")
-EXPIRY = date(date.today().year + 4, 3, 31)
+EXPIRY = date(clock.today_in_kuwait().year + 4, 3, 31)
 
 
 def proved_mobile(client, lang):

@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+import clock
 import models
 from models import AuditEvent, InsuranceRequest
 from services.requests import freeze_request
@@ -197,7 +198,7 @@ def test_change_the_answers_is_refused_while_a_payment_waits_at_the_bank(client,
 def test_a_paid_request_cannot_change_its_answers(client, user):
     reference = frozen_request(client)
     models.InsuranceRequest.get(InsuranceRequest.reference == reference).mark_paid(
-        models.now(), models.Payment.begin(stored(reference), "sandbox")
+        clock.now(), models.Payment.begin(stored(reference), "sandbox")
     )
     assert "Change the answers" not in client.get(f"/requests/{reference}").text
     response = form_post(client, f"/requests/{reference}/change-answers")

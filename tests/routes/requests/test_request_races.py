@@ -15,7 +15,7 @@ from datetime import date
 
 import pytest
 
-from domain.dates import today_in_kuwait
+import clock
 from domain.quote import PersonToQuote, quote
 from models import AuditEvent, InsuranceRequest
 from tests.helpers import ADULT, APPLICANT, SECOND, form_post, login, person, stored
@@ -109,7 +109,7 @@ def confirm_on(client, reference):
 def fee_of(insurance_request, schedule):
     """The quote of the answers as stored, worked out here from the fee schedule."""
     people = [PersonToQuote(p.category_code, p.birth_date()) for p in insurance_request.covered()]
-    return quote(schedule, people, insurance_request.years, today_in_kuwait())
+    return quote(schedule, people, insurance_request.years, clock.today_in_kuwait())
 
 
 def check_round(app, reference, responses, round_number, saver) -> InsuranceRequest:

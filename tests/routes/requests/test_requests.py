@@ -1,10 +1,11 @@
 """The insurance request: question pages, saving, check answers, freezing, ownership."""
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
+import clock
 from models import InsuranceRequest, InsuredPerson
 from tests.helpers import (
     ADULT,
@@ -111,7 +112,7 @@ def test_people_typed_but_not_valid_are_kept(client, user):
 def test_people_rules(client, user):
     client.get("/?lang=en")
     reference = start_request(client)
-    past = (date.today() - timedelta(days=1)).isoformat()
+    past = (clock.today_in_kuwait() - timedelta(days=1)).isoformat()
     rows = {
         **person(0, ADULT, "Ali"),
         **person(1, ADULT, "Ali again", expiry=past),
@@ -228,7 +229,7 @@ def test_sponsor_shortcut_and_validation(client, user):
 def test_years_limited_by_passport(client, user):
     client.get("/?lang=en")
     reference = start_request(client)
-    soon = (date.today() + timedelta(days=400)).isoformat()
+    soon = (clock.today_in_kuwait() + timedelta(days=400)).isoformat()
     fill_until_check(client, reference, people=person(0, ADULT, "Ali", expiry=soon), years="1")
     response = form_post(client, f"/requests/{reference}/cover", {"insurance_status": "new", "years": "3"})
     assert response.status_code == 200
@@ -356,7 +357,7 @@ def test_every_step_with_and_without_htmx(client, user, step, invalid, headers):
 def test_dates_are_hinted_and_shown_day_first(client, user):
     client.get("/?lang=en")
     reference = start_request(client)
-    expiry = date.today() + timedelta(days=4 * 365)
+    expiry = clock.today_in_kuwait() + timedelta(days=4 * 365)
     fill_until_check(client, reference, people=person(0, ADULT, "Ali", expiry=expiry.isoformat()))
     people = client.get(f"/requests/{reference}/people").text
     assert "For example 31/03/2028" in people
@@ -373,7 +374,7 @@ def test_dates_are_hinted_and_shown_day_first(client, user):
         {"insurance_status": "renewal", "years": "1", "current_cover_end": "yesterday"},
     )
     assert "Enter a real date, like 31/03/2027" in cover.text and "For example 31/03/2028." in cover.text
-    ends = date.today() + timedelta(days=30)
+    ends = clock.today_in_kuwait() + timedelta(days=30)
     form_post(
         client,
         f"/requests/{reference}/cover",

@@ -3,14 +3,15 @@ CSV export that Excel opens as Arabic."""
 
 import io
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 from urllib.parse import urlsplit
 
+import clock
 from models import InsuranceRequest, Upload
 from tests.helpers import civil_id_for, form_post
 
 HEADINGS = "Civil ID,Full name,Category,Passport number,Passport expiry,Years\r\n"
-EXPIRY = (date.today() + timedelta(days=6 * 366)).isoformat()
+EXPIRY = (clock.today_in_kuwait() + timedelta(days=6 * 366)).isoformat()
 SPONSOR = {"sponsor_name": "Gulf Trading Company", "sponsor_civil_id": civil_id_for(40, born="800505")}
 
 

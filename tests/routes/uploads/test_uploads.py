@@ -4,17 +4,18 @@ the problem page, going on without the bad rows, and the requests it makes."""
 import gzip
 import io
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 import openpyxl
 import pytest
 
+import clock
 from models import InsuranceRequest, Upload, UploadedRequest
 from tests.helpers import civil_id_for, form_post, make_app, mobile_for, paid_request, register_and_login
 
 HEADINGS = "Civil ID,Full name,Category,Passport number,Passport expiry,Years\r\n"
-EXPIRY = (date.today() + timedelta(days=6 * 366)).isoformat()
+EXPIRY = (clock.today_in_kuwait() + timedelta(days=6 * 366)).isoformat()
 SPONSOR = {"sponsor_name": "Gulf Trading Company", "sponsor_civil_id": civil_id_for(40, born="800505")}
 
 
@@ -99,7 +100,14 @@ def test_xlsx_uploads_like_csv(client, officer):
         ["الرقم المدني", "الاسم الكامل", "الفئة", "رقم الجواز", "تاريخ انتهاء الجواز", "عدد السنوات"]
     )
     book.active.append(
-        [int(person_id(1)), "علي حسن", "عمالة منزلية", "A1234567", date.today() + timedelta(days=6 * 366), 2]
+        [
+            int(person_id(1)),
+            "علي حسن",
+            "عمالة منزلية",
+            "A1234567",
+            clock.today_in_kuwait() + timedelta(days=6 * 366),
+            2,
+        ]
     )
     out = io.BytesIO()
     book.save(out)
@@ -125,7 +133,7 @@ BAD_ROWS = {
     "bad expiry": (line(1, expiry="31/02/2030"), "Passport expiry", "real date"),
     "expired": (line(1, expiry="2020-01-01"), "Passport expiry", "has expired"),
     "short of cover": (
-        line(1, expiry=(date.today() + timedelta(days=400)).isoformat()),
+        line(1, expiry=(clock.today_in_kuwait() + timedelta(days=400)).isoformat()),
         "Passport expiry",
         "before the cover would end",
     ),
@@ -263,13 +271,12 @@ def test_a_thousand_rows_split_under_the_payment_limit_and_add_up(tmp_path):
     page = client.get(uploaded(client, data))
     assert re.search(r"data-ready>1000<", page.text), page.text[:3000]
     form_post(client, urlsplit(page.request.url).path + "/requests")
-    from domain.dates import today_in_kuwait
     from web.fee_schedules import active_schedule
 
     with app.test_request_context():
         schedule = active_schedule()
     made = Upload.get().requests()
-    totals = [r.quote(schedule, today_in_kuwait()).total_fils for r in made]
+    totals = [r.quote(schedule, clock.today_in_kuwait()).total_fils for r in made]
     assert all(total <= 400_000 for total in totals)
     assert all(len(r.covered()) <= 20 for r in made)
     expected = sum(

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from domain.dates import format_day, format_kuwait_time, parse_date, today_in_kuwait
+from domain.dates import format_day, format_kuwait_time, parse_date
 
 ARABIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
 PERSIAN = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
@@ -27,10 +27,6 @@ def test_any_script_gives_the_same_date(day):
         assert parse_date(text) == day
         assert parse_date(text.translate(ARABIC)) == day
         assert parse_date(text.translate(PERSIAN)) == day
-
-
-def test_today_in_kuwait_is_a_date():
-    assert isinstance(today_in_kuwait(), date)
 
 
 @given(st.dates(min_value=date(1900, 1, 1), max_value=date(2100, 12, 31)))

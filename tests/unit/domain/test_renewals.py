@@ -8,10 +8,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from domain.dates import kuwait_day
 from domain.renewals import (
     InvalidLeadDays,
     cover_start,
-    kuwait_day,
     lead_due,
     paid_cover_end,
     parse_lead_days,

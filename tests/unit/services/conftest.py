@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-import models
+import clock
 from domain.quote import PersonToQuote, quote
 from models import InsuranceRequest, InsuredPerson, StaffMember, User
 
@@ -47,7 +47,7 @@ def owner(context):
         governorate="KW-HA",
         account_kind="personal",
         password_hash="not a hash",
-        mobile_verified_at=models.now(),
+        mobile_verified_at=clock.now(),
     )
 
 

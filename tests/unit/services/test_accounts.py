@@ -2,7 +2,7 @@
 
 import pytest
 
-import models
+import clock
 from domain.passwords import make_hasher, verify_password
 from gateways.sms import SmsGateway
 from models import User
@@ -41,7 +41,7 @@ def user(phone):
         governorate="KW-HA",
         account_kind="personal",
         password_hash="not checked here",
-        mobile_verified_at=models.now(),
+        mobile_verified_at=clock.now(),
     )
 
 
@@ -66,7 +66,7 @@ def test_a_first_password_is_not_announced(phone, user):
 
 
 def test_a_frozen_account_gets_no_new_password(phone, user):
-    assert user.freeze(models.now())
+    assert user.freeze(clock.now())
     assert not accounts.choose_password(
         user, user.session_version, "first long passphrase", HASHER, tell_owner=True
     )

@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
+import clock
 import models
 from gateways.sms import SmsBackend, SmsNotSent
 from models import (
@@ -94,10 +95,10 @@ def test_arabic_holders_get_arabic(paid, owner):
 
 
 def test_turning_reminders_off_stops_them(paid, owner):
-    owner.set_reminders(False, models.now())
+    owner.set_reminders(False, clock.now())
     assert reminders.due_reminders(LAST_DAY - timedelta(days=7), LEADS) == []
     assert send(LAST_DAY - timedelta(days=7))["sent"] == 0 and sms_to(owner.mobile) == []
-    owner.set_reminders(True, models.now())
+    owner.set_reminders(True, clock.now())
     assert send(LAST_DAY - timedelta(days=7))["sent"] == 1
 
 
@@ -112,7 +113,7 @@ def test_the_link_in_the_sms_turns_them_off(paid, owner):
 
 
 def test_a_frozen_account_gets_none(paid, owner):
-    owner.freeze(models.now())
+    owner.freeze(clock.now())
     assert reminders.due_reminders(LAST_DAY - timedelta(days=7), LEADS) == []
 
 
@@ -127,11 +128,11 @@ def test_a_run_killed_after_claiming_is_taken_over_after_the_timeout(paid, owner
     day = LAST_DAY - timedelta(days=30)
     [due] = reminders.due_reminders(day, LEADS)
     killed = Reminder.record(due.request, due.lead_days, due.cover_end)
-    assert killed.claim("killed-run", models.now())  # then the process died
+    assert killed.claim("killed-run", clock.now())  # then the process died
     assert send(day)["held by another run"] == 1 and sms_to(owner.mobile) == []
     clock.advance(minutes=16)
     assert send(day)["sent"] == 1 and len(sms_to(owner.mobile)) == 1
-    assert not killed.mark_sent("killed-run", models.now())  # a zombie cannot mark it again
+    assert not killed.mark_sent("killed-run", clock.now())  # a zombie cannot mark it again
 
 
 class Refusing(SmsBackend):

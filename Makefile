@@ -9,7 +9,7 @@ MO_FILES := $(PO_FILES:.po=.mo)
 VNU_VERSION := 26.9.27
 VNU_JAR := .cache/vnu/vnu-jar-$(VNU_VERSION)/vnu.jar
 
-.PHONY: run test test-fast test-postgres lint dist browsers messages bench clean
+.PHONY: run test test-fast test-clocks test-postgres lint dist browsers messages bench clean
 
 run: $(VENV)/.runtime $(MO_FILES)
 	APP_ENV=$${APP_ENV:-development} $(PY) app.py
@@ -25,6 +25,13 @@ lint: $(VENV)/.test
 # Unit and route tests only, no browser and no build of the single file: quick feedback.
 test-fast: $(VENV)/.test $(MO_FILES)
 	$(PY) -m pytest -m "not browser and not dist" $(PYTEST_ARGS)
+
+# The quick suite where Kuwait's day and UTC's differ: 00:30 on 1 March in Kuwait (21:30 UTC
+# on 28 February 2027), and 23:59 on 31 December in Kuwait. The one clock (clock.py) starts
+# there and runs on; CI runs this after `make test`.
+test-clocks: $(VENV)/.test $(MO_FILES)
+	TAMEEN_CLOCK=2027-02-28T21:30:00Z $(PY) -m pytest -m "not browser and not dist" $(PYTEST_ARGS)
+	TAMEEN_CLOCK=2026-12-31T23:59:00+03:00 $(PY) -m pytest -m "not browser and not dist" $(PYTEST_ARGS)
 
 # The tests that touch the database (routes, services, ops), again on PostgreSQL (CI does this after `make test`).
 # TEST_DATABASE_URL=postgresql://user:password@host/database names a database the user may

@@ -17,9 +17,6 @@ import pytest
 import clock
 from tests.helpers import PRODUCTION_KNET, drop_test_schemas, make_app
 
-# Before any test module is collected: their dates made at import ask this clock too.
-clock.start_from_environment(os.environ)
-
 
 @pytest.fixture(autouse=True)
 def _drop_test_schemas():

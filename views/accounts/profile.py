@@ -6,17 +6,18 @@ from flask_babel import gettext as _
 import clock
 from models import OneTimeCode
 from services import codes
-from views.accounts import code_step, reminder_link
+from views.accounts import reminder_link
 from views.accounts.forms import (
     ACCOUNT_KINDS,
     GENDERS,
     GOVERNORATES,
     LANGUAGES,
-    CodeForm,
     DetailsForm,
     MobileForm,
     labels,
 )
+from views.shared import code_step
+from views.shared.forms import CodeForm
 from web import rate_limits
 from web.applicant_session import login_required, password_hasher
 from web.language import select_locale

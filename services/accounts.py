@@ -1,5 +1,6 @@
 """Applicant accounts once they exist: a new password, chosen once per verified code, and
-with it the express payments made with the account's civil ID and mobile."""
+with it the express payments made with the account's civil ID and mobile; the holder's
+own details."""
 
 from models import User
 from services import express, messages
@@ -21,3 +22,10 @@ def choose_password(
     # without an account, with the same two, become the account's.
     express.claim_for(user)
     return True
+
+
+def save_details(user: User, **details) -> None:
+    """The account page's answers (names, e-mail, language, ...), as the form checked them."""
+    for name, value in details.items():
+        setattr(user, name, value)
+    user.save()

@@ -46,3 +46,22 @@ def create_staff_member(
             actor=models.Actor("system", None, created_by),
         )
     return staff, secret
+
+
+def logged_in(staff: StaffMember, at) -> None:
+    StaffMember.update(last_login_at=at).where(StaffMember.id == staff.id).execute()
+    models.audit("staff.login", staff, actor=models.actor_of(staff))
+
+
+def login_failed(staff: StaffMember | None, login: str, address: str) -> None:
+    """Audited under the login as typed (cut short): there may be no such staff member."""
+    models.audit(
+        "staff.login_failed",
+        ("staff", staff.id if staff else "-"),
+        after={"login": login[:40], "address": address},
+        actor=models.Actor("system", None, "desk login"),
+    )
+
+
+def logged_out(staff: StaffMember) -> None:
+    models.audit("staff.logout", staff, actor=models.actor_of(staff))

@@ -4,7 +4,7 @@ from flask import Blueprint, request
 
 import clock
 from domain.quote import MAX_PEOPLE
-from views.calculator_answers import apply_action, check, read_answers
+from views.shared.calculator_answers import apply_action, check, read_answers
 from web.fee_schedules import active_schedule
 from web.htmx import render_page_or_partial
 from web.page_cache import public_page

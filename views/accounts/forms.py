@@ -5,7 +5,7 @@ import re
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, RadioField, StringField, TelField
+from wtforms import EmailField, PasswordField, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
     DataRequired,
@@ -13,16 +13,17 @@ from wtforms.validators import (
     InputRequired,
     Length,
     Optional,
-    Regexp,
-    StopValidation,
     ValidationError,
 )
 
-from domain.civil_id import InvalidCivilId
-from domain.names import InvalidName, check_name
 from domain.passwords import MAX_LENGTH, WeakPassword, check_password
-from domain.phone import InvalidMobile, parse_kuwait_mobile
-from web.form_fields import ascii_digits, civil_id_as_of_today, parsed_by, stripped
+from views.shared.forms import (
+    chosen,
+    civil_id_field,
+    mobile_field,
+    plain_name,
+)
+from web.form_fields import stripped
 
 GENDERS = [SelectChoice("female", _l("Female")), SelectChoice("male", _l("Male"))]
 # Each language is named in itself, so a person can find theirs whatever the page's language.
@@ -42,30 +43,11 @@ ACCOUNT_KINDS = [
     SelectChoice("university", _l("University")),
 ]
 
-CIVIL_ID_PROBLEMS = {
-    "format": _l("Enter your civil ID number: 12 digits, as on your civil ID card"),
-    "century": _l("A civil ID number starts with 2 or 3"),
-    "birth_date": _l(
-        "This civil ID number does not hold a possible date of birth: check it against your card"
-    ),
-    "check_digit": _l("This civil ID number is not right: check it against your card"),
-}
-MOBILE_PROBLEMS = {
-    "format": _l("Enter a Kuwaiti mobile number, like 5001 2345"),
-    "not_kuwait": _l("Enter a Kuwaiti mobile number: other countries cannot receive our SMS"),
-    "landline": _l("This is a land line. Enter a mobile number that can receive SMS"),
-}
 PASSWORD_PROBLEMS = {
     "too_short": _l("Your password must have at least 8 characters"),
     "too_long": _l("Your password must have 128 characters or fewer"),
     "common": _l("This password is on a list of common passwords that are easy to guess. Choose another"),
     "personal": _l("Your password must not contain your civil ID or mobile number"),
-}
-NAME_PROBLEMS = {
-    "hidden_character": _l(
-        "The name has an invisible character that changes how text is shown, "
-        "perhaps from copying it. Type the name instead of pasting it"
-    ),
 }
 _ARABIC_LETTER = re.compile(r"[\u0621-\u064a]")
 _ENGLISH_NAME = re.compile(r"[A-Za-z][A-Za-z .'\-]*\Z")
@@ -73,20 +55,6 @@ _ENGLISH_NAME = re.compile(r"[A-Za-z][A-Za-z .'\-]*\Z")
 
 def labels(choices: list[SelectChoice]) -> dict:
     return {choice.value: choice.label for choice in choices}
-
-
-civil_id_rule = parsed_by(civil_id_as_of_today, InvalidCivilId, CIVIL_ID_PROBLEMS)
-mobile_rule = parsed_by(parse_kuwait_mobile, InvalidMobile, MOBILE_PROBLEMS)
-# Every name field: what shows at the desk and on a receipt is what was typed.
-plain_name = parsed_by(check_name, InvalidName, NAME_PROBLEMS)
-
-
-def chosen(message):
-    def rule(form, field):
-        if field.data not in {choice.value for choice in field.choices}:
-            raise StopValidation(message)
-
-    return rule
 
 
 def arabic_name(form, field):
@@ -97,22 +65,6 @@ def arabic_name(form, field):
 def english_name(form, field):
     if not _ENGLISH_NAME.match(field.data):
         raise ValidationError(_l("Write your name in English letters"))
-
-
-def _civil_id_field():
-    return StringField(
-        _l("Civil ID number"),
-        filters=[ascii_digits],
-        validators=[InputRequired(_l("Enter your civil ID number")), civil_id_rule],
-    )
-
-
-def _mobile_field(label=None):
-    return TelField(
-        label or _l("Mobile number"),
-        filters=[ascii_digits],
-        validators=[InputRequired(_l("Enter your mobile number")), mobile_rule],
-    )
 
 
 def _language_field():
@@ -140,8 +92,8 @@ _NAME_LENGTH = Length(max=100, message=_l("Your name must be 100 characters or f
 class RegistrationForm(FlaskForm):
     """The first page asks only what paying needs; the name comes with the password."""
 
-    civil_id = _civil_id_field()
-    mobile = _mobile_field()
+    civil_id = civil_id_field()
+    mobile = mobile_field()
 
 
 class DetailsForm(FlaskForm):
@@ -212,17 +164,6 @@ class DetailsForm(FlaskForm):
         return valid
 
 
-class CodeForm(FlaskForm):
-    code = StringField(
-        _l("Code"),
-        filters=[ascii_digits, lambda v: v.replace(" ", "") if v else v],
-        validators=[
-            InputRequired(_l("Enter the code from the SMS")),
-            Regexp(r"[0-9]{6}\Z", message=_l("The code has 6 digits")),
-        ],
-    )
-
-
 class ResendForm(FlaskForm):
     """A button alone; the form is there for its CSRF token."""
 
@@ -268,7 +209,7 @@ class NameAndPasswordForm(PasswordForm):
 
 
 class LoginForm(FlaskForm):
-    civil_id = _civil_id_field()
+    civil_id = civil_id_field()
     password = PasswordField(
         _l("Password"),
         validators=[
@@ -279,12 +220,12 @@ class LoginForm(FlaskForm):
 
 
 class ResetForm(FlaskForm):
-    civil_id = _civil_id_field()
-    mobile = _mobile_field(_l("Mobile number on your account"))
+    civil_id = civil_id_field()
+    mobile = mobile_field(_l("Mobile number on your account"))
 
 
 class MobileForm(FlaskForm):
-    mobile = _mobile_field(_l("New mobile number"))
+    mobile = mobile_field(_l("New mobile number"))
     # Someone at an unlocked browser must not move the account to their own number.
     password = PasswordField(
         _l("Your password"),

@@ -12,8 +12,10 @@ import clock
 from domain.passwords import verify_password
 from models import OneTimeCode, User
 from services import codes
-from views.accounts import bp, code_step
-from views.accounts.forms import CodeForm, LoginForm
+from views.accounts import bp
+from views.accounts.forms import LoginForm
+from views.shared import code_step
+from views.shared.forms import CodeForm
 from web import rate_limits
 from web.applicant_session import log_in, log_out, password_hasher, safe_next
 

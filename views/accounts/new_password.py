@@ -5,8 +5,8 @@ from flask import flash, redirect, render_template, session, url_for
 
 from models import OneTimeCode, User
 from services import accounts
-from views.accounts import code_step
 from views.accounts.forms import NameAndPasswordForm, PasswordForm
+from views.shared import code_step
 from web.applicant_session import log_in, password_hasher, safe_next
 
 

@@ -10,9 +10,10 @@ from flask_babel import gettext as _
 import clock
 from models import OneTimeCode
 from services import codes
-from views.accounts import bp, code_step
+from views.accounts import bp
 from views.accounts.forms import ResetForm
 from views.accounts.new_password import choose_password
+from views.shared import code_step
 from web import rate_limits
 
 

@@ -5,18 +5,19 @@ from flask_babel import gettext as _
 
 import clock
 from models import OneTimeCode
-from services import codes
-from views.accounts import code_step, reminder_link
+from services import accounts, codes
+from views.accounts import reminder_link
 from views.accounts.forms import (
     ACCOUNT_KINDS,
     GENDERS,
     GOVERNORATES,
     LANGUAGES,
-    CodeForm,
     DetailsForm,
     MobileForm,
     labels,
 )
+from views.shared import code_step
+from views.shared.forms import CodeForm
 from web import rate_limits
 from web.applicant_session import login_required, password_hasher
 from web.language import select_locale
@@ -53,8 +54,8 @@ def reminders():
 def details():
     form = DetailsForm(obj=g.user, reader_language=select_locale())
     if form.validate_on_submit():
-        form.populate_obj(g.user)
-        g.user.save()
+        details = {field.name: field.data for field in form if field.name != "csrf_token"}
+        accounts.save_details(g.user, **details)
         flash(_("Your details have been saved."))
         return redirect(url_for(".show"))
     return render_template("accounts/details.html", form=form)

@@ -14,9 +14,10 @@ from flask_babel import gettext as _
 import clock
 from models import OneTimeCode, User
 from services import codes
-from views.accounts import bp, code_step
+from views.accounts import bp
 from views.accounts.forms import RegistrationForm
 from views.accounts.new_password import choose_password
+from views.shared import code_step
 from web.applicant_session import safe_next
 from web.language import select_locale
 

@@ -17,9 +17,9 @@ import clock
 import models
 from domain.phone import mask_mobile
 from services import claims
-from views.accounts.forms import civil_id_rule, plain_name
 from views.desk.forms import GetForm
 from views.desk.labels import labels
+from views.shared.forms import civil_id_rule, plain_name
 from web.form_fields import ascii_digits, stripped
 from web.staff_session import admin_required
 

@@ -11,8 +11,8 @@ from wtforms.validators import InputRequired, Length, Optional, Regexp, Validati
 
 from domain.dates import parse_date
 from domain.passwords import MAX_LENGTH
-from views.accounts.forms import chosen, stripped
-from web.form_fields import ascii_digits
+from views.shared.forms import chosen
+from web.form_fields import ascii_digits, stripped
 
 
 def login_name(value):

@@ -4,7 +4,7 @@ Every desk blueprint adds `labels` as a context processor."""
 from flask_babel import lazy_gettext as _l
 
 from models import Payment, Refund
-from views.requests.my_requests import STATE_LABELS
+from views.shared.request_states import STATE_LABELS
 
 PAYMENT_STATES = {
     Payment.AWAITING: _l("Awaiting the bank"),

@@ -7,9 +7,9 @@ from flask import Blueprint, flash, g, redirect, render_template, request, url_f
 from flask_babel import gettext as _
 
 import clock
-import models
 from domain.passwords import verify_password
 from models import StaffMember
+from services import staff as staff_accounts
 from views.desk.forms import StaffLoginForm
 from web import rate_limits
 from web.applicant_session import password_hasher, safe_next
@@ -51,17 +51,11 @@ def login():
         if matches:
             rate_limits.forget(rate_limits.LOGIN_FAILURES_PER_ACCOUNT, subject)
             log_in_staff(staff)
-            StaffMember.update(last_login_at=clock.now()).where(StaffMember.id == staff.id).execute()
-            models.audit("staff.login", staff, actor=models.actor_of(staff))
+            staff_accounts.logged_in(staff, clock.now())
             return redirect(next_page or url_for("desk_search.home"))
         rate_limits.count(rate_limits.LOGIN_FAILURES_PER_ACCOUNT, subject)
         rate_limits.count(rate_limits.LOGIN_FAILURES_PER_ADDRESS, address)
-        models.audit(
-            "staff.login_failed",
-            ("staff", staff.id if staff else "-"),
-            after={"login": name[:40], "address": address},
-            actor=models.Actor("system", None, "desk login"),
-        )
+        staff_accounts.login_failed(staff, name, address)
         form.login.errors.append(_("The user name, password or code is not right"))
         two_codes = rate_limits.reached(rate_limits.LOGIN_FAILURES_PER_ACCOUNT, subject)
         return render_template("desk/login.html", form=form, next_page=next_page, two_codes=two_codes)
@@ -71,7 +65,7 @@ def login():
 @bp.post("/logout")
 def logout():
     if g.get("staff") is not None:
-        models.audit("staff.logout", g.staff, actor=models.actor_of(g.staff))
+        staff_accounts.logged_out(g.staff)
     log_out_staff()
     flash(_("You have logged out of the desk."))
     return redirect(url_for(".login"))

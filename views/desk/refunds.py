@@ -10,7 +10,7 @@ from models import Refund, RefundRefused
 from services import refunds
 from views.desk.forms import ApproveForm, RejectForm
 from views.desk.labels import labels as desk_labels
-from views.requests.refund import REASONS
+from views.shared.refund_form import REASONS
 from web.staff_session import staff_required
 
 bp = Blueprint("desk_refunds", __name__, url_prefix="/desk/refunds")

@@ -11,11 +11,11 @@ from flask_babel import gettext as _
 import clock
 from models import InsuranceRequest, OneTimeCode
 from services import codes
-from views.accounts import code_step
-from views.accounts.forms import CodeForm
 from views.express.journey import bp
 from views.express.payment import sponsor_by_token
-from views.requests.refund import RefundForm, take_refund_request
+from views.shared import code_step
+from views.shared.forms import CodeForm
+from views.shared.refund_form import RefundForm, take_refund_request
 
 PROVED = "express_refund"
 PROVED_FOR = timedelta(minutes=15)

@@ -1,5 +1,5 @@
 """The sponsor's civil ID and mobile, and the SMS code that proves the mobile. The same
-code rules and limits as an account's (views/accounts/code_step.py, services/codes.py);
+code rules and limits as an account's (views/shared/code_step.py, services/codes.py);
 no account is looked up, so the pages tell nothing about accounts."""
 
 from flask import abort, redirect, render_template, request, session, url_for
@@ -9,17 +9,17 @@ from flask_wtf import FlaskForm
 import clock
 from models import ExpressSponsor, InsuranceRequest, OneTimeCode
 from services import codes, express, reminders
-from views.accounts import code_step
-from views.accounts.forms import CodeForm, _civil_id_field, _mobile_field
 from views.express.journey import SPONSOR, allowed_choices, begin, bp
+from views.shared import code_step
+from views.shared.forms import CodeForm, civil_id_field, mobile_field
 from web.language import select_locale
 
 RENEWING = "express_renewing"  # the receipt token of the request a reminder's link renews
 
 
 class SponsorForm(FlaskForm):
-    civil_id = _civil_id_field()
-    mobile = _mobile_field()
+    civil_id = civil_id_field()
+    mobile = mobile_field()
 
 
 @bp.get("/renew/<token>")

@@ -2,23 +2,19 @@
 expiry), then the years. Each page saves its answers when submitted; adding and removing
 a worker are buttons, so every page works without JavaScript."""
 
+from dataclasses import asdict
 from datetime import date
 
 from flask import redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 import clock
-from domain import cover
-from domain import quote as rules
-from domain.civil_id import InvalidCivilId, birth_date, parse_civil_id
-from domain.dates import parse_date
+from domain import people
 from domain.quote import max_years_for
 from services import express
-from views.calculator_answers import problem_message
 from views.express.journey import allowed_choices, bp, draft_only, in_journey
-from views.requests.forms import CIVIL_ID_PROBLEMS
-from views.requests.people_rows import name_problem
-from views.requests.review import cover_problems
+from views.shared.people_messages import cover_problems, field_id, in_page_order, person_message
+from views.shared.quote_messages import problem_message
 from web.fee_schedules import active_schedule
 from web.form_rows import read_rows, removed_row
 from web.language import select_locale
@@ -36,66 +32,28 @@ def _empty(categories: list[str]) -> dict[str, str]:
 def check_workers(rows: list[dict], allowed: list[str], schedule, today: date):
     """(errors by field id in page order, the workers to store or None)."""
     errors: dict[str, str] = {}
-    workers = []
     if len(rows) > express.MAX_WORKERS:
         errors["add-person"] = _(
             "One express payment covers at most %(max)d workers.", max=express.MAX_WORKERS
         )
-    for index, row in enumerate(rows):
-        prefix = f"people-{index}"
-        worker = {
-            "civil_id": None,
-            "name": row["name"],
-            "category_code": row["category"],
-            "passport_number": "",
-            "passport_expiry": None,
-        }
-        try:
-            worker["civil_id"] = parse_civil_id(row["civil_id"], today=today)
-        except InvalidCivilId as problem:
-            errors[f"{prefix}-civil_id"] = (
-                str(CIVIL_ID_PROBLEMS[problem.reason])
-                if row["civil_id"]
-                else _("Enter the person's civil ID number")
-            )
-        problem = name_problem(row["name"])
-        if problem:
-            errors[f"{prefix}-name"] = problem
-        if row["category"] not in allowed:
-            errors[f"{prefix}-category"] = _(
-                "Express payment is only for these categories: choose one from the list."
-            )
-        worker["passport_expiry"] = parse_date(row["passport_expiry"]) if row["passport_expiry"] else None
-        if not row["passport_expiry"]:
-            errors[f"{prefix}-passport_expiry"] = _("Enter the date the passport expires")
-        elif worker["passport_expiry"] is None:
-            errors[f"{prefix}-passport_expiry"] = _("Enter a real date, like 31/03/2028")
-        workers.append(worker)
-
-    covered = [cover.CoveredPerson(w["civil_id"], w["passport_expiry"]) for w in workers]
-    for problem in cover.people_problems(covered, "group", today):
-        prefix = f"people-{problem.index}"
-        if problem.code == cover.DUPLICATE_PERSON:
-            errors.setdefault(f"{prefix}-civil_id", _("This person is already on this request"))
-        elif problem.code == cover.PASSPORT_EXPIRED:
-            errors.setdefault(
-                f"{prefix}-passport_expiry", _("This passport has expired. Renew it before paying")
-            )
+    typed = [people.TypedPerson(**row) for row in rows]
+    checked = people.check_people(typed, "group", today, allowed, asks_passport_number=False)
+    for problem in checked.problems:
+        errors.setdefault(field_id(problem), _worker_message(problem))
     if not errors:
-        people = [rules.PersonToQuote(w["category_code"], birth_date(w["civil_id"])) for w in workers]
-        quoted = rules.quote(schedule, people, 1, today)
+        quoted = people.quote_people(schedule, checked.people, 1, today)
         categories = [row["category"] for row in rows]
         for problem in quoted.problems:
-            field_id, message = problem_message(problem, schedule, categories, age_field="civil_id")
-            errors.setdefault(field_id, message)
-    ordered = {
-        f"people-{i}-{name}": errors[f"people-{i}-{name}"]
-        for i in range(len(rows))
-        for name in FIELDS
-        if f"people-{i}-{name}" in errors
-    }
-    ordered.update((key, value) for key, value in errors.items() if key not in ordered)
-    return ordered, None if ordered else workers
+            field, message = problem_message(problem, schedule, categories, age_field="civil_id")
+            errors.setdefault(field, message)
+    ordered = in_page_order(errors, len(rows), FIELDS)
+    return ordered, None if ordered else [asdict(worker) for worker in checked.people]
+
+
+def _worker_message(problem: people.Problem) -> str:
+    if problem.code in (people.CATEGORY_MISSING, people.CATEGORY_NOT_ALLOWED):
+        return _("Express payment is only for these categories: choose one from the list.")
+    return person_message(problem)
 
 
 @bp.route("/workers", methods=["GET", "POST"])

@@ -8,7 +8,7 @@ from flask import redirect, render_template, url_for
 from services import payments
 from views.payments.blueprints import payments as bp
 from views.payments.results import after_payment
-from views.requests.ownership import owned_request
+from views.shared.ownership import owned_request
 from web.applicant_session import login_required
 from web.language import select_locale
 

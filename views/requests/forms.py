@@ -3,28 +3,18 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, SelectField, StringField
-from wtforms.validators import InputRequired, Length, StopValidation, ValidationError
+from wtforms.validators import InputRequired, StopValidation, ValidationError
 
-from domain.civil_id import InvalidCivilId
 from domain.cover import INSURANCE_STATUSES
 from domain.dates import parse_date
 from domain.digits import parse_whole_number
-from views.accounts.forms import plain_name
-from web.form_fields import ascii_digits, choices, civil_id_as_of_today, parsed_by, stripped
+from web.form_fields import ascii_digits, choices, stripped
 
 STATUS_LABELS = {
     "new": _l("New insurance"),
     "renewal": _l("Renewal"),
     "transfer": _l("Transfer"),
     "newborn": _l("Newborn"),
-}
-CIVIL_ID_PROBLEMS = {
-    "format": _l("Enter a civil ID number of 12 digits, as on the civil ID card"),
-    "century": _l("A civil ID number starts with 2 or 3"),
-    "birth_date": _l(
-        "This civil ID number does not hold a possible date of birth: check it against the card"
-    ),
-    "check_digit": _l("This civil ID number is not right: check it against the card"),
 }
 
 
@@ -34,26 +24,6 @@ def one_of(choices, message):
             raise StopValidation(message)
 
     return rule
-
-
-valid_civil_id = parsed_by(civil_id_as_of_today, InvalidCivilId, CIVIL_ID_PROBLEMS)
-
-
-class SponsorForm(FlaskForm):
-    sponsor_name = StringField(
-        _l("Sponsor's full name"),
-        filters=[stripped],
-        validators=[
-            InputRequired(_l("Enter the sponsor's full name")),
-            Length(max=100, message=_l("The name must be 100 characters or fewer")),
-            plain_name,
-        ],
-    )
-    sponsor_civil_id = StringField(
-        _l("Sponsor's civil ID number"),
-        filters=[ascii_digits],
-        validators=[InputRequired(_l("Enter the sponsor's civil ID number")), valid_civil_id],
-    )
 
 
 class CoverForm(FlaskForm):

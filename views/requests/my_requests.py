@@ -8,23 +8,16 @@ from flask_babel import lazy_gettext as _l
 
 from models import InsuranceRequest
 from services.requests import ReopenRefused, reopen_request
-from views.calculator_answers import read_answers
 from views.requests import renewal
-from views.requests.ownership import owned_request
 from views.requests.people_rows import from_calculator
+from views.shared.calculator_answers import read_answers
+from views.shared.ownership import owned_request
+from views.shared.request_states import STATE_LABELS
 from web.applicant_session import login_required
 from web.fee_schedules import active_schedule, schedule_of
 
 bp = Blueprint("requests", __name__, url_prefix="/requests")
 bp.register_blueprint(renewal.bp)
-
-STATE_LABELS = {
-    InsuranceRequest.DRAFT: _l("Draft"),
-    InsuranceRequest.AWAITING_PAYMENT: _l("Awaiting payment"),
-    InsuranceRequest.PAID: _l("Paid"),
-    InsuranceRequest.REFUND_REQUESTED: _l("Refund requested"),
-    InsuranceRequest.REFUNDED: _l("Refunded"),
-}
 
 
 REOPEN_REFUSALS = {

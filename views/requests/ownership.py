@@ -1,13 +1,3 @@
-"""A request found through its owner: the one look-up every request page starts with."""
+"""Kept for views/payments/receipts.py until it imports views.shared.ownership."""
 
-from flask import abort, g
-
-from models import InsuranceRequest
-
-
-def owned_request(reference: str) -> InsuranceRequest:
-    """The signed-in person's request; anyone else's, or none, is a 404."""
-    found = InsuranceRequest.of_owner(g.user, reference.upper())
-    if found is None:
-        abort(404)
-    return found
+from views.shared.ownership import owned_request  # noqa: F401

@@ -22,10 +22,13 @@ from domain.quote import MAX_PEOPLE, max_years_for
 from models import InsuranceRequest
 from services.requests import AnswersChanged, freeze_request
 from views.payments.pay import to_the_bank
-from views.requests.forms import STATUS_LABELS, ConfirmForm, CoverForm, SponsorForm
-from views.requests.ownership import owned_request
-from views.requests.people_rows import apply_action, check_people, read_people, rows_of
-from views.requests.review import cover_problems, review
+from views.requests.forms import STATUS_LABELS, ConfirmForm, CoverForm
+from views.requests.people_rows import apply_action, read_people, rows_of
+from views.requests.review import review
+from views.shared.forms import SponsorForm
+from views.shared.ownership import owned_request
+from views.shared.people_check import check_people
+from views.shared.people_messages import cover_problems
 from web.applicant_session import login_required
 from web.fee_schedules import active_schedule
 from web.htmx import is_htmx

@@ -3,94 +3,18 @@ account holder), and withdraw it while it waits. Its status shows on the request
 
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from wtforms import RadioField, StringField, TextAreaField
-from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, ValidationError
 
-from domain.iban import InvalidIban, parse_kuwait_iban
-from models import InsuranceRequest, RefundRefused
+from models import InsuranceRequest
 from services import refunds
-from views.accounts.forms import chosen, plain_name, stripped
-from views.requests.ownership import owned_request
+from views.shared.ownership import owned_request
+from views.shared.refund_form import RefundForm, take_refund_request
 from web.applicant_session import login_required
 
 bp = Blueprint("refunds", __name__, url_prefix="/requests")
 
-REASON_CHOICES = [
-    SelectChoice("paid_twice", _l("I paid twice for the same people")),
-    SelectChoice("residency_cancelled", _l("The residency was cancelled or not issued")),
-    SelectChoice("left_kuwait", _l("The people covered left Kuwait before the cover started")),
-    SelectChoice("other", _l("Another reason")),
-]
-REASONS = {choice.value: choice.label for choice in REASON_CHOICES}
-IBAN_PROBLEMS = {
-    "format": _l("Enter the IBAN as it is on your bank papers: KW, 2 digits, then 26 letters and digits"),
-    "not_kuwait": _l("Enter a Kuwaiti IBAN: it starts with KW"),
-    "length": _l("A Kuwaiti IBAN has 30 characters: check that none is missing or extra"),
-    "checksum": _l("This IBAN is not right: check it against your bank papers"),
-}
-
-
-def iban_rule(form, field):
-    try:
-        field.parsed = parse_kuwait_iban(field.data or "")
-    except InvalidIban as problem:
-        raise ValidationError(IBAN_PROBLEMS[problem.reason]) from problem
-
-
-class RefundForm(FlaskForm):
-    reason = RadioField(
-        _l("Why are you asking for a refund?"),
-        choices=REASON_CHOICES,
-        validate_choice=False,
-        validators=[chosen(_l("Choose why you are asking for a refund"))],
-    )
-    details = TextAreaField(
-        _l("Tell us more"),
-        filters=[stripped],
-        validators=[Length(max=1000, message=_l("Write 1000 characters or fewer"))],
-    )
-    iban = StringField(
-        _l("IBAN of the account to pay into"),
-        filters=[stripped],
-        validators=[InputRequired(_l("Enter the IBAN of the account to pay into")), iban_rule],
-    )
-    account_holder = StringField(
-        _l("Name of the account holder"),
-        filters=[stripped],
-        validators=[
-            InputRequired(_l("Enter the name of the account holder, as the bank has it")),
-            Length(min=2, max=100, message=_l("The name has 2 to 100 characters")),
-            plain_name,
-        ],
-    )
-
-    def validate_details(self, field):
-        if self.reason.data == "other" and not field.data:
-            raise ValidationError(_l("Tell us why you are asking for a refund"))
-
 
 def _can_ask(insurance_request: InsuranceRequest) -> bool:
     return insurance_request.state == InsuranceRequest.PAID and bool(insurance_request.total_fils)
-
-
-def take_refund_request(insurance_request, form: RefundForm) -> bool:
-    """Ask for the refund a valid form describes; False when a second tab got there first
-    (the page the person goes back to says where the request stands)."""
-    try:
-        refunds.ask(
-            insurance_request,
-            reason=form.reason.data,
-            details=form.details.data,
-            iban=form.iban.parsed,
-            account_holder=form.account_holder.data,
-        )
-    except RefundRefused:
-        return False
-    flash(_("We have your refund request. Our staff will review it; this page shows its status."))
-    return True
 
 
 @bp.route("/<reference>/refund", methods=["GET", "POST"])

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 
 from models import InsuranceRequest
 from services.reminders import RenewalRefused, open_renewal, start_renewal
-from views.requests.ownership import owned_request
+from views.shared.ownership import owned_request
 from web.applicant_session import login_required
 
 # Registered on the requests blueprint (views/requests/my_requests.py): /requests/<ref>/renew.

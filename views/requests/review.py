@@ -3,40 +3,19 @@
 from dataclasses import dataclass
 from datetime import date
 
-from flask_babel import format_date
 from flask_babel import gettext as _
 
-from domain import cover
 from domain.fee_schedule import FeeSchedule
 from domain.quote import Quote, max_years_for
-from domain.renewals import cover_start
-from views.requests.people_rows import check_people, rows_of
+from views.requests.people_rows import rows_of
+from views.shared.people_check import check_people
+from views.shared.people_messages import cover_problems
 
 
 @dataclass
 class Review:
     quote: Quote
     problems: list[tuple[str, str]]  # (step to change, message)
-
-
-def cover_problems(
-    people, years: int, status: str | None, current_cover_end: date | None, today: date
-) -> list[str]:
-    """Messages for the people (InsuredPerson rows) whose passport would expire before
-    the cover ends."""
-    start = cover_start(today, status, current_cover_end)
-    covered = [cover.CoveredPerson(p.civil_id, p.passport_expiry) for p in people]
-    last_day = cover.cover_end(start, years)
-    return [
-        _(
-            "%(name)s's passport expires on %(expiry)s, before the cover would end on %(end)s. "
-            "Choose fewer years, or renew the passport first.",
-            name=people[problem.index].name,
-            expiry=format_date(people[problem.index].passport_expiry),
-            end=format_date(last_day),
-        )
-        for problem in cover.passports_short_of_cover(covered, start, years)
-    ]
 
 
 def review(insurance_request, schedule: FeeSchedule, today: date) -> Review:

@@ -1,4 +1,4 @@
-"""Checking an uploaded list of people with the people page's own rules (people_rows),
+"""Checking an uploaded list of people with the people page's own rules (domain.people),
 row by row, then what only a list can get wrong: a civil ID twice, a person paid for
 already, a fee too big for one payment. Messages in the reader's language."""
 
@@ -15,8 +15,8 @@ from domain.digits import parse_whole_number
 from domain.fee_schedule import FeeSchedule
 from domain.money import format_fils
 from domain.uploads import Priced, Row, category_finder, duplicate_rows, split_into_requests
-from views.requests.people_rows import check_people
-from views.requests.review import cover_problems
+from views.shared.people_check import check_people
+from views.shared.people_messages import cover_problems
 from web.language import select_locale
 
 COLUMN_LABELS = {

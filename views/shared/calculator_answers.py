@@ -15,8 +15,8 @@ from domain.civil_id import InvalidCivilId, birth_date, parse_civil_id
 from domain.dates import parse_date
 from domain.digits import normalise_digits, parse_whole_number
 from domain.fee_schedule import FeeSchedule
+from views.shared.quote_messages import problem_message
 from web.form_rows import read_rows, removed_row
-from web.language import select_locale
 
 
 @dataclass
@@ -101,40 +101,6 @@ def _read_birth_date(text: str, today: date) -> tuple[date | None, str | None]:
     if born is None:
         return None, _("Enter a 12-digit civil ID, or a date of birth like 31/03/2015.")
     return born, None
-
-
-def problem_message(
-    problem: rules.Problem, schedule: FeeSchedule, categories: list[str], age_field: str = "born"
-) -> tuple[str, str]:
-    """(field id, translated message) for a quote problem; `categories` as answered, per person."""
-    person = f"people-{problem.person_index}" if problem.person_index is not None else None
-    code, params = problem.code, problem.params
-    if code == rules.NO_PEOPLE:
-        return "add-person", _("Add at least one person.")
-    if code == rules.TOO_MANY_PEOPLE:
-        return "add-person", _("One request can cover at most %(max)d people.", max=params["max"])
-    if code == rules.YEARS_OUT_OF_RANGE:
-        return "years", _("Choose between %(min)d and %(max)d years.", min=params["min"], max=params["max"])
-    if code == rules.UNKNOWN_CATEGORY:
-        if not categories[problem.person_index]:
-            return f"{person}-category", _("Choose the residency category.")
-        return f"{person}-category", _("Choose a residency category from the list.")
-    if code == rules.BIRTH_DATE_REQUIRED:
-        return f"{person}-{age_field}", _(
-            "This category depends on age: enter the civil ID or date of birth."
-        )
-    if code == rules.BIRTH_DATE_IN_FUTURE:
-        return f"{person}-{age_field}", _("The date of birth cannot be in the future.")
-    if code == rules.AGE_BELOW_MINIMUM:
-        category = schedule.category(categories[problem.person_index])
-        note = category.below_min_age_note(select_locale()) if category else None
-        return f"{person}-{age_field}", note or _("This person is too young for this category.")
-    if code == rules.AGE_ABOVE_MAXIMUM:
-        return f"{person}-{age_field}", _(
-            "This person is older than this category allows (%(months)d months).",
-            months=params["max_age_months"],
-        )
-    return person or "years", _("Check this answer.")
 
 
 def _in_page_order(errors: dict[str, str], rows: int) -> dict[str, str]:

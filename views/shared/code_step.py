@@ -17,7 +17,7 @@ import clock
 from domain.phone import national_format
 from models import CodeCheck, OneTimeCode, User
 from services import codes
-from views.accounts.forms import CodeForm
+from views.shared.forms import CodeForm
 from web import rate_limits
 from web.form_fields import form_errors
 

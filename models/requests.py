@@ -53,6 +53,11 @@ class InsuranceRequest(BaseModel):
     REFUND_REQUESTED = "refund_requested"
     REFUNDED = "refunded"
     STATES = (DRAFT, AWAITING_PAYMENT, PAID, REFUND_REQUESTED, REFUNDED)
+    # Paid and not given back: the request covers its people (a refund asked for may
+    # still be refused), and a renewal in one of these states counts as done.
+    COVERING = (PAID, REFUND_REQUESTED)
+    # Paid at some time, whatever happened since: the request has its receipt.
+    SETTLED = (PAID, REFUND_REQUESTED, REFUNDED)
 
     reference = CharField(max_length=12, unique=True)
     # None for an express request (models.express) until its sponsor's account claims it.

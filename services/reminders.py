@@ -23,8 +23,6 @@ from models import ExpressSponsor, InsuranceRequest, Receipt, Reminder, Reminder
 from models.requests import writing
 from services import messages
 
-# A renewal counts as done (no more reminders for the request it renews) once it is paid.
-RENEWED_STATES = (InsuranceRequest.PAID, InsuranceRequest.REFUND_REQUESTED)
 OPEN_STATES = (InsuranceRequest.DRAFT, InsuranceRequest.AWAITING_PAYMENT)
 
 
@@ -63,7 +61,7 @@ def due_reminders(on: date, leads: tuple[int, ...]) -> list[Due]:
     paid_renewal = (
         Renewal.select(Renewal.id)
         .join(renewed, on=(Renewal.request == renewed.id))
-        .where((Renewal.previous == InsuranceRequest.id) & renewed.state.in_(RENEWED_STATES))
+        .where((Renewal.previous == InsuranceRequest.id) & renewed.state.in_(InsuranceRequest.COVERING))
     )
     query = (
         InsuranceRequest.select(InsuranceRequest, Receipt, User, ExpressSponsor)
@@ -269,5 +267,5 @@ def desk_counts() -> dict[str, int]:
     return {
         "reminders_sent": Reminder.select().where(Reminder.sent_at.is_null(False)).count(),
         "renewals_started": followed.count(),
-        "renewals_paid": followed.where(renewed.state.in_(RENEWED_STATES)).count(),
+        "renewals_paid": followed.where(renewed.state.in_(InsuranceRequest.COVERING)).count(),
     }

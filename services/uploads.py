@@ -10,7 +10,6 @@ from models import InsuranceRequest, InsuredPerson, User
 from models.requests import writing
 from models.uploads import Upload, UploadedRequest
 
-PAID_STATES = (InsuranceRequest.PAID, InsuranceRequest.REFUND_REQUESTED)
 _IN_CHUNK = 500  # civil IDs per query: well inside every database's limit on parameters
 
 
@@ -47,7 +46,7 @@ def covered_civil_ids(civil_ids: set[str], today: date) -> set[str]:
             .join(InsuranceRequest)
             .where(
                 InsuredPerson.civil_id.in_(wanted[start : start + _IN_CHUNK])
-                & InsuranceRequest.state.in_(PAID_STATES)
+                & InsuranceRequest.state.in_(InsuranceRequest.COVERING)
             )
             .tuples()
         )

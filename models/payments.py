@@ -188,36 +188,30 @@ class Payment(BaseModel):
             )
         return bool(changed)
 
-    def mark_paid(self, details: dict) -> str:
-        """Record the money as taken and the request as paid, in one transaction.
+    def record_paid(self, details: dict, at: datetime) -> bool:
+        """The money taken, once; False when an earlier call had recorded it (a replay, or
+        the gateway's notice and the browser racing). A payment closed as failed or
+        cancelled may still be captured late: that counts."""
+        return self._settle(
+            self.PAID, (self.AWAITING, self.FAILED, self.CANCELLED), {**details, "paid_at": at}
+        )
 
-        "paid" when this call settled it; "already" when an earlier one had (a replay, or
-        the gateway's notice and the browser racing); "twice" when the money was taken
-        but the request was already paid by another payment (kept as a mismatch, to refund).
-        A payment closed as failed or cancelled may still be captured late: that counts."""
-        at = clock.now()
-        with db.atomic():
-            if not self._settle(
-                self.PAID, (self.AWAITING, self.FAILED, self.CANCELLED), {**details, "paid_at": at}
-            ):
-                return "already"
-            insurance_request = InsuranceRequest.get_by_id(self.request_id)
-            if not insurance_request.mark_paid(at, payment=self):
-                Payment.update(
-                    state=self.MISMATCH,
-                    note="The money was taken but the request was "
-                    "already paid or no longer awaiting payment: refund this payment.",
-                ).where(Payment.id == self.id).execute()
-                audit(
-                    "payment.mismatch",
-                    self,
-                    before={"state": self.PAID},
-                    after={"state": self.MISMATCH},
-                    actor=SYSTEM,
-                )
-                self.state = self.MISMATCH
-                return "twice"
-        return "paid"
+    def record_paid_twice(self) -> None:
+        """The money was taken but the request was already paid by another payment, or no
+        longer awaits payment: kept as a mismatch, to refund."""
+        Payment.update(
+            state=self.MISMATCH,
+            note="The money was taken but the request was "
+            "already paid or no longer awaiting payment: refund this payment.",
+        ).where(Payment.id == self.id).execute()
+        audit(
+            "payment.mismatch",
+            self,
+            before={"state": self.PAID},
+            after={"state": self.MISMATCH},
+            actor=SYSTEM,
+        )
+        self.state = self.MISMATCH
 
     def mark_unpaid(self, state: str, details: dict) -> bool:
         """Failed or cancelled, only from awaiting: a late or replayed failure never

@@ -26,7 +26,7 @@ from domain.civil_id import birth_date
 from domain.fee_schedule import FeeSchedule
 from domain.reference import new_reference
 from models.accounts import User
-from models.audit import SYSTEM, Actor, audit
+from models.audit import Actor, audit
 from models.database import BaseModel, db
 
 if TYPE_CHECKING:
@@ -254,8 +254,6 @@ class InsuranceRequest(BaseModel):
         self.state, self.version = self.AWAITING_PAYMENT, self.version + 1
         self.total_fils, self.schedule_id = quote.total_fils, schedule_id
         self.frozen_at = self.confirmed_at = self.updated_at = at
-        if quote.total_fils == 0:
-            self.mark_paid(clock.now())  # everyone exempt: nothing to pay, so it is settled now
         return True
 
     def reopen(self) -> bool:
@@ -305,36 +303,23 @@ class InsuranceRequest(BaseModel):
         self.updated_at = at
         return True
 
-    def mark_paid(self, at: datetime, payment: "Payment | None" = None) -> bool:
-        """Awaiting payment to paid, once, with its receipt; False when it was not
-        awaiting payment (already paid, or another payment got there first) or its
-        frozen total is not the amount of `payment` (nothing at all without one): the
-        amount paid is the fee of the answers stored, never an older total."""
-        from models.payments import Receipt
-
-        amount = payment.amount_fils if payment else 0
-        with db.atomic():
-            changed = (
-                InsuranceRequest.update(state=self.PAID, updated_at=at)
-                .where(
-                    (InsuranceRequest.id == self.id)
-                    & (InsuranceRequest.state == self.AWAITING_PAYMENT)
-                    & (InsuranceRequest.total_fils == amount)
-                )
-                .execute()
+    def record_paid(self, at: datetime, amount_fils: int) -> bool:
+        """Awaiting payment to paid, once, in one conditional UPDATE; False when it was not
+        awaiting payment (already paid, or another payment got there first) or its frozen
+        total is not `amount_fils`: the amount paid is the fee of the answers stored, never
+        an older total. The receipt and the audit record are services.settlement's."""
+        changed = (
+            InsuranceRequest.update(state=self.PAID, updated_at=at)
+            .where(
+                (InsuranceRequest.id == self.id)
+                & (InsuranceRequest.state == self.AWAITING_PAYMENT)
+                & (InsuranceRequest.total_fils == amount_fils)
             )
-            if not changed:
-                return False
-            Receipt.create(request=self, payment=payment, amount_fils=amount, paid_at=at)
-            audit(
-                "request.paid",
-                self,
-                before={"state": self.AWAITING_PAYMENT},
-                after={"state": self.PAID, "amount_fils": amount, "payment": payment.id if payment else None},
-                actor=SYSTEM if payment else None,
-            )
-        self.state, self.updated_at = self.PAID, at
-        return True
+            .execute()
+        )
+        if changed:
+            self.state, self.updated_at = self.PAID, at
+        return bool(changed)
 
     def receipt(self) -> "Receipt | None":
         from models.payments import Receipt

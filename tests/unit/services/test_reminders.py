@@ -24,6 +24,7 @@ from models import (
     User,
 )
 from services import reminders
+from services.settlement import mark_request_paid
 from tests.helpers import civil_id_for
 
 LEADS = (30, 7)
@@ -45,7 +46,7 @@ def send(on):
 
 def pay(insurance_request, at=PAID_AT):
     payment = Payment.begin(insurance_request, "sandbox")
-    assert insurance_request.mark_paid(at, payment)
+    assert mark_request_paid(insurance_request, at, payment)
     return insurance_request
 
 

@@ -78,6 +78,10 @@ class InsuranceRequest(BaseModel):
     created_at = DateTimeField(default=lambda: clock.now())
     updated_at = DateTimeField(default=lambda: clock.now())
     version = IntegerField(default=0)
+    # The first and last day a paid request covers (Kuwait days), decided once when it is
+    # paid (services.settlement): the receipt, reminders, renewals and uploads read them.
+    cover_start = DateField(null=True)
+    cover_end = DateField(null=True, index=True)
 
     @classmethod
     def start(cls, owner: User) -> "InsuranceRequest":
@@ -303,13 +307,17 @@ class InsuranceRequest(BaseModel):
         self.updated_at = at
         return True
 
-    def record_paid(self, at: datetime, amount_fils: int) -> bool:
+    def record_paid(self, at: datetime, amount_fils: int, cover: tuple[date, date] | None) -> bool:
         """Awaiting payment to paid, once, in one conditional UPDATE; False when it was not
         awaiting payment (already paid, or another payment got there first) or its frozen
         total is not `amount_fils`: the amount paid is the fee of the answers stored, never
-        an older total. The receipt and the audit record are services.settlement's."""
+        an older total. `cover` is the first and last day it covers. The receipt and the
+        audit record are services.settlement's."""
+        cover_start, cover_end = cover or (None, None)
         changed = (
-            InsuranceRequest.update(state=self.PAID, updated_at=at)
+            InsuranceRequest.update(
+                state=self.PAID, updated_at=at, cover_start=cover_start, cover_end=cover_end
+            )
             .where(
                 (InsuranceRequest.id == self.id)
                 & (InsuranceRequest.state == self.AWAITING_PAYMENT)
@@ -319,7 +327,14 @@ class InsuranceRequest(BaseModel):
         )
         if changed:
             self.state, self.updated_at = self.PAID, at
+            self.cover_start, self.cover_end = cover_start, cover_end
         return bool(changed)
+
+    def cover_period(self) -> tuple[date, date] | None:
+        """The first and last day it covers, as stored when it was paid; None before."""
+        if self.cover_start is None or self.cover_end is None:
+            return None
+        return self.cover_start, self.cover_end
 
     def receipt(self) -> "Receipt | None":
         from models.payments import Receipt

@@ -7,6 +7,8 @@ module decides what follows from each one's answer.
 from datetime import datetime
 
 import clock
+from domain import renewals
+from domain.dates import kuwait_day
 from models import SYSTEM, InsuranceRequest, Payment, Receipt, audit, db
 from models.requests import writing
 
@@ -39,10 +41,13 @@ def mark_request_paid(
 ) -> bool:
     """Awaiting payment to paid, once, with its receipt and audit record; False when it
     was not awaiting payment or its frozen total is not the amount of `payment` (nothing
-    at all without one)."""
+    at all without one). Its cover starts on the Kuwait day of `at`."""
     amount = payment.amount_fils if payment else 0
     with writing():
-        if not insurance_request.record_paid(at, amount):
+        # Held: the answers the cover is worked out from cannot change before it is paid.
+        held = InsuranceRequest.held(insurance_request.id)
+        cover = renewals.paid_cover(kuwait_day(at), held.insurance_status, held.current_cover_end, held.years)
+        if not insurance_request.record_paid(at, amount, cover):
             return False
         Receipt.create(request=insurance_request, payment=payment, amount_fils=amount, paid_at=at)
         audit(

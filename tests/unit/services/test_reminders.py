@@ -267,10 +267,10 @@ def many_paid(owner, count):
         )
         insurance_request.set_sponsor("Sara Ahmed", owner.civil_id)
         insurance_request.set_cover("new", 1, None)
-        insurance_request.update(state=InsuranceRequest.PAID, total_fils=0).where(
+        insurance_request.update(state=InsuranceRequest.AWAITING_PAYMENT, total_fils=0).where(
             InsuranceRequest.id == insurance_request.id
         ).execute()
-        models.Receipt.create(request=insurance_request, amount_fils=0, paid_at=PAID_AT)
+        assert mark_request_paid(insurance_request, PAID_AT)
         made.append(insurance_request)
     return made
 

@@ -53,7 +53,7 @@ def freeze_request(
             raise AnswersChanged()
         if quote.total_fils == 0:
             settle_free(stored)  # everyone exempt: nothing to pay, so it is settled now
-    insurance_request.__data__.update(stored.__data__)
+    insurance_request.take_values_of(stored)
     return True
 
 

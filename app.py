@@ -12,6 +12,7 @@ import clock
 import commands
 import logging_setup
 import models
+from gateways import payments as payment_gateways
 from services import messages
 from settings import ConfigError, load_settings
 from views import accounts, desk, express, fees, pages
@@ -77,6 +78,7 @@ def create_app(config: dict | None = None) -> Flask:
     payment_pages.init_app(app)
 
     models.open_database(app.config["DATABASE_URL"])
+    models.keep_tables(*payment_gateways.tables())  # the sandbox bank's books
     app.extensions["migrations_run"] = models.create_tables()  # migrations, then new tables
     app.teardown_appcontext(_close_connection)
 

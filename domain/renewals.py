@@ -45,6 +45,18 @@ def paid_cover_end(paid_on: date, status: str | None, current_cover_end: date | 
     return cover.cover_end(cover_start(paid_on, status, current_cover_end), years)
 
 
+def paid_cover(
+    paid_on: date, status: str | None, current_cover_end: date | None, years: int | None
+) -> tuple[date, date] | None:
+    """The first and last day covered by a request paid on `paid_on` (a Kuwait day);
+    None without a number of years."""
+    if not years:
+        return None
+    return cover_start(paid_on, status, current_cover_end), paid_cover_end(
+        paid_on, status, current_cover_end, years
+    )
+
+
 def lead_due(last_day: date, leads: tuple[int, ...], today: date) -> int | None:
     """The lead time whose reminder is due on `today` for a cover ending on `last_day`,
     or None: none yet, or the cover has ended."""

@@ -3,7 +3,7 @@
 `import models` reaches every name below, whichever module holds it: `database` (the
 connection), `accounts` (applicants, SMS codes, rate limits, the SMS outbox),
 `staff`, `requests` (and the people covered), `express` (requests paid without an
-account), `payments` (and receipts, and the sandbox bank's books), `refunds`, `reminders`
+account), `payments` (and receipts), `refunds`, `reminders`
 (renewal reminders, renewals, and the express mobiles that stopped reminders), `uploads`
 (lists of people uploaded, and the requests they became), `audit`, and `schema` (every
 table, and migrating to it).
@@ -34,10 +34,10 @@ from models.audit import (
 )
 from models.database import SQLITE_PRAGMAS, BaseModel, database_is_up, db, open_database
 from models.express import ExpressSponsor
-from models.payments import Payment, Receipt, SandboxPayment, payment_snapshot
+from models.payments import Payment, Receipt, payment_snapshot
 from models.refunds import Refund, RefundRefused
 from models.reminders import Reminder, RemindersOff, Renewal
 from models.requests import InsuranceRequest, InsuredPerson
-from models.schema import MODELS, create_tables
+from models.schema import MODELS, create_tables, keep_tables
 from models.staff import StaffMember
 from models.uploads import Upload, UploadedRequest

@@ -3,6 +3,7 @@ the base class of every table."""
 
 from peewee import DatabaseProxy, Model
 from playhouse.db_url import connect
+from playhouse.shortcuts import model_to_dict
 
 db = DatabaseProxy()
 
@@ -17,6 +18,12 @@ SQLITE_PRAGMAS = {
 class BaseModel(Model):
     class Meta:
         database = db
+
+    def take_values_of(self, stored: "BaseModel") -> None:
+        """This record's columns as `stored` has them (the same row, read again), through
+        the fields' own setters: a foreign key's id, never its record loaded."""
+        for name, value in model_to_dict(stored, recurse=False).items():
+            setattr(self, name, value)
 
 
 def open_database(url: str):

@@ -1,5 +1,5 @@
-"""Paying a request: each try at paying (one track id each), the receipt of a paid
-request, and the sandbox bank's own books."""
+"""Paying a request: each try at paying (one track id each), and the receipt of a paid
+request."""
 
 import json
 import secrets
@@ -9,14 +9,14 @@ from peewee import CharField, DateTimeField, ForeignKeyField, IntegerField, Inte
 
 import clock
 from models.audit import SYSTEM, audit
-from models.database import BaseModel, db
+from models.database import BaseModel
 from models.requests import InsuranceRequest, writing
 
 
-def payment_snapshot(values: dict) -> dict:
+def payment_snapshot(payment: "Payment") -> dict:
     """A payment's columns worth keeping in the audit log (no raw gateway answer)."""
     return {
-        name: values.get(name)
+        name: getattr(payment, name)
         for name in (
             "state",
             "track_id",
@@ -105,7 +105,7 @@ class Payment(BaseModel):
                         gateway=gateway,
                         amount_fils=fresh.total_fils,
                     )
-                    audit("payment.started", payment, after=payment_snapshot(payment.__data__))
+                    audit("payment.started", payment, after=payment_snapshot(payment))
                     return payment
             except IntegrityError:
                 continue
@@ -176,48 +176,40 @@ class Payment(BaseModel):
     def _settle(self, state: str, from_states: tuple, details: dict) -> bool:
         at = clock.now()
         values = {"state": state, "open_for": None, "updated_at": at, **details}
-        before = payment_snapshot(self.__data__)
+        before = payment_snapshot(self)
         changed = (
             Payment.update(**values).where((Payment.id == self.id) & Payment.state.in_(from_states)).execute()
         )
         if changed:
             for name, value in values.items():
                 setattr(self, name, value)
-            audit(
-                f"payment.{state}", self, before=before, after=payment_snapshot(self.__data__), actor=SYSTEM
-            )
+            audit(f"payment.{state}", self, before=before, after=payment_snapshot(self), actor=SYSTEM)
         return bool(changed)
 
-    def mark_paid(self, details: dict) -> str:
-        """Record the money as taken and the request as paid, in one transaction.
+    def record_paid(self, details: dict, at: datetime) -> bool:
+        """The money taken, once; False when an earlier call had recorded it (a replay, or
+        the gateway's notice and the browser racing). A payment closed as failed or
+        cancelled may still be captured late: that counts."""
+        return self._settle(
+            self.PAID, (self.AWAITING, self.FAILED, self.CANCELLED), {**details, "paid_at": at}
+        )
 
-        "paid" when this call settled it; "already" when an earlier one had (a replay, or
-        the gateway's notice and the browser racing); "twice" when the money was taken
-        but the request was already paid by another payment (kept as a mismatch, to refund).
-        A payment closed as failed or cancelled may still be captured late: that counts."""
-        at = clock.now()
-        with db.atomic():
-            if not self._settle(
-                self.PAID, (self.AWAITING, self.FAILED, self.CANCELLED), {**details, "paid_at": at}
-            ):
-                return "already"
-            insurance_request = InsuranceRequest.get_by_id(self.request_id)
-            if not insurance_request.mark_paid(at, payment=self):
-                Payment.update(
-                    state=self.MISMATCH,
-                    note="The money was taken but the request was "
-                    "already paid or no longer awaiting payment: refund this payment.",
-                ).where(Payment.id == self.id).execute()
-                audit(
-                    "payment.mismatch",
-                    self,
-                    before={"state": self.PAID},
-                    after={"state": self.MISMATCH},
-                    actor=SYSTEM,
-                )
-                self.state = self.MISMATCH
-                return "twice"
-        return "paid"
+    def record_paid_twice(self) -> None:
+        """The money was taken but the request was already paid by another payment, or no
+        longer awaits payment: kept as a mismatch, to refund."""
+        Payment.update(
+            state=self.MISMATCH,
+            note="The money was taken but the request was "
+            "already paid or no longer awaiting payment: refund this payment.",
+        ).where(Payment.id == self.id).execute()
+        audit(
+            "payment.mismatch",
+            self,
+            before={"state": self.PAID},
+            after={"state": self.MISMATCH},
+            actor=SYSTEM,
+        )
+        self.state = self.MISMATCH
 
     def mark_unpaid(self, state: str, details: dict) -> bool:
         """Failed or cancelled, only from awaiting: a late or replayed failure never
@@ -262,84 +254,3 @@ class Receipt(BaseModel):
     @classmethod
     def of(cls, insurance_request: InsuranceRequest) -> "Receipt | None":
         return cls.get_or_none(cls.request == insurance_request)
-
-
-class SandboxPayment(BaseModel):
-    """The sandbox bank's own books (gateways/payments/sandbox.py): what it was asked
-    to take, what the person chose on its page, what it refunded."""
-
-    track_id = CharField(max_length=40, unique=True)
-    payment_id = CharField(max_length=40, unique=True)
-    amount_fils = IntegerField()
-    description = CharField(max_length=100, default="")
-    response_url = TextField()
-    result = CharField(max_length=20, null=True)  # CAPTURED, NOT CAPTURED, CANCELED
-    auth = CharField(max_length=12, null=True)
-    ref = CharField(max_length=20, null=True)
-    tran_id = CharField(max_length=20, null=True)
-    refunded_fils = IntegerField(default=0)
-    created_at = DateTimeField(default=lambda: clock.now())
-    decided_at = DateTimeField(null=True)
-
-    @classmethod
-    def open(cls, track_id: str, amount_fils: int, response_url: str, description: str):
-        """The bank's record for `track_id`, made on the first start; a second start
-        of the same track id (a double click) lands on the same page."""
-        row = cls.get_or_none(cls.track_id == track_id)
-        if row is None:
-            try:
-                with db.atomic():
-                    row = cls.create(
-                        track_id=track_id,
-                        payment_id=secrets.token_urlsafe(18),
-                        amount_fils=amount_fils,
-                        response_url=response_url,
-                        description=description[:100],
-                    )
-            except IntegrityError:
-                row = cls.get(cls.track_id == track_id)
-        if row.amount_fils != amount_fils:
-            raise ValueError("this track id was started for another amount")
-        return row
-
-    def decide(self, result: str) -> bool:
-        """The person's choice, once: the first click counts, later ones change nothing."""
-        changed = (
-            SandboxPayment.update(
-                result=result,
-                decided_at=clock.now(),
-                auth=f"{secrets.randbelow(10**6):06d}" if result == "CAPTURED" else None,
-                ref=f"{secrets.randbelow(10**12):012d}",
-                tran_id=f"{secrets.randbelow(10**15):015d}",
-            )
-            .where((SandboxPayment.id == self.id) & SandboxPayment.result.is_null())
-            .execute()
-        )
-        fresh = SandboxPayment.get_by_id(self.id)
-        self.__data__.update(fresh.__data__)
-        return bool(changed)
-
-    def result_fields(self) -> dict:
-        return {
-            "track_id": self.track_id,
-            "payment_id": self.payment_id,
-            "result": self.result or "",
-            "amount_fils": str(self.amount_fils),
-            "auth": self.auth or "",
-            "ref": self.ref or "",
-            "tran_id": self.tran_id or "",
-        }
-
-    @classmethod
-    def refund(cls, track_id: str, amount_fils: int) -> bool:
-        if amount_fils <= 0:
-            return False
-        return bool(
-            cls.update(refunded_fils=cls.refunded_fils + amount_fils)
-            .where(
-                (cls.track_id == track_id)
-                & (cls.result == "CAPTURED")
-                & (cls.refunded_fils + amount_fils <= cls.amount_fils)
-            )
-            .execute()
-        )

@@ -26,7 +26,7 @@ from domain.civil_id import birth_date
 from domain.fee_schedule import FeeSchedule
 from domain.reference import new_reference
 from models.accounts import User
-from models.audit import SYSTEM, Actor, audit
+from models.audit import Actor, audit
 from models.database import BaseModel, db
 
 if TYPE_CHECKING:
@@ -53,6 +53,11 @@ class InsuranceRequest(BaseModel):
     REFUND_REQUESTED = "refund_requested"
     REFUNDED = "refunded"
     STATES = (DRAFT, AWAITING_PAYMENT, PAID, REFUND_REQUESTED, REFUNDED)
+    # Paid and not given back: the request covers its people (a refund asked for may
+    # still be refused), and a renewal in one of these states counts as done.
+    COVERING = (PAID, REFUND_REQUESTED)
+    # Paid at some time, whatever happened since: the request has its receipt.
+    SETTLED = (PAID, REFUND_REQUESTED, REFUNDED)
 
     reference = CharField(max_length=12, unique=True)
     # None for an express request (models.express) until its sponsor's account claims it.
@@ -73,6 +78,10 @@ class InsuranceRequest(BaseModel):
     created_at = DateTimeField(default=lambda: clock.now())
     updated_at = DateTimeField(default=lambda: clock.now())
     version = IntegerField(default=0)
+    # The first and last day a paid request covers (Kuwait days), decided once when it is
+    # paid (services.settlement): the receipt, reminders, renewals and uploads read them.
+    cover_start = DateField(null=True)
+    cover_end = DateField(null=True, index=True)
 
     @classmethod
     def start(cls, owner: User) -> "InsuranceRequest":
@@ -249,8 +258,6 @@ class InsuranceRequest(BaseModel):
         self.state, self.version = self.AWAITING_PAYMENT, self.version + 1
         self.total_fils, self.schedule_id = quote.total_fils, schedule_id
         self.frozen_at = self.confirmed_at = self.updated_at = at
-        if quote.total_fils == 0:
-            self.mark_paid(clock.now())  # everyone exempt: nothing to pay, so it is settled now
         return True
 
     def reopen(self) -> bool:
@@ -300,36 +307,34 @@ class InsuranceRequest(BaseModel):
         self.updated_at = at
         return True
 
-    def mark_paid(self, at: datetime, payment: "Payment | None" = None) -> bool:
-        """Awaiting payment to paid, once, with its receipt; False when it was not
-        awaiting payment (already paid, or another payment got there first) or its
-        frozen total is not the amount of `payment` (nothing at all without one): the
-        amount paid is the fee of the answers stored, never an older total."""
-        from models.payments import Receipt
+    def record_paid(self, at: datetime, amount_fils: int, cover: tuple[date, date] | None) -> bool:
+        """Awaiting payment to paid, once, in one conditional UPDATE; False when it was not
+        awaiting payment (already paid, or another payment got there first) or its frozen
+        total is not `amount_fils`: the amount paid is the fee of the answers stored, never
+        an older total. `cover` is the first and last day it covers. The receipt and the
+        audit record are services.settlement's."""
+        cover_start, cover_end = cover or (None, None)
+        changed = (
+            InsuranceRequest.update(
+                state=self.PAID, updated_at=at, cover_start=cover_start, cover_end=cover_end
+            )
+            .where(
+                (InsuranceRequest.id == self.id)
+                & (InsuranceRequest.state == self.AWAITING_PAYMENT)
+                & (InsuranceRequest.total_fils == amount_fils)
+            )
+            .execute()
+        )
+        if changed:
+            self.state, self.updated_at = self.PAID, at
+            self.cover_start, self.cover_end = cover_start, cover_end
+        return bool(changed)
 
-        amount = payment.amount_fils if payment else 0
-        with db.atomic():
-            changed = (
-                InsuranceRequest.update(state=self.PAID, updated_at=at)
-                .where(
-                    (InsuranceRequest.id == self.id)
-                    & (InsuranceRequest.state == self.AWAITING_PAYMENT)
-                    & (InsuranceRequest.total_fils == amount)
-                )
-                .execute()
-            )
-            if not changed:
-                return False
-            Receipt.create(request=self, payment=payment, amount_fils=amount, paid_at=at)
-            audit(
-                "request.paid",
-                self,
-                before={"state": self.AWAITING_PAYMENT},
-                after={"state": self.PAID, "amount_fils": amount, "payment": payment.id if payment else None},
-                actor=SYSTEM if payment else None,
-            )
-        self.state, self.updated_at = self.PAID, at
-        return True
+    def cover_period(self) -> tuple[date, date] | None:
+        """The first and last day it covers, as stored when it was paid; None before."""
+        if self.cover_start is None or self.cover_end is None:
+            return None
+        return self.cover_start, self.cover_end
 
     def receipt(self) -> "Receipt | None":
         from models.payments import Receipt

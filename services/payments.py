@@ -22,7 +22,7 @@ from flask import current_app
 import clock
 from gateways import payments as gw
 from models import InsuranceRequest, Payment
-from services import messages
+from services import messages, settlement
 
 log = logging.getLogger("tameen.payments")
 
@@ -56,7 +56,7 @@ def start(
     `notify_url` the one a gateway's server posts results to (K-Net's current flow).
     PaymentUnavailable when the gateway cannot start it."""
     if insurance_request.state == InsuranceRequest.AWAITING_PAYMENT and not insurance_request.total_fils:
-        insurance_request.mark_paid(clock.now())  # nothing is due: no bank needed
+        settlement.settle_free(insurance_request)  # nothing is due: no bank needed
     if insurance_request.state != InsuranceRequest.AWAITING_PAYMENT:
         return None
     waiting = Payment.open_for_request(insurance_request)
@@ -222,11 +222,11 @@ def _paid(
             "note": f"Captured late: it had been closed as {payment.state} "
             f"({payment.result_code or 'no result code'}).",
         }
-    outcome = payment.mark_paid(details)
-    if outcome == "paid":
+    outcome = settlement.settle_paid(payment, details)
+    if outcome == settlement.PAID:
         log.info("payment %s paid: request %s", payment.track_id, payment.request_id)
         messages.send_paid_sms(InsuranceRequest.get_by_id(payment.request_id), payment.amount_fils)
-    elif outcome == "twice":
+    elif outcome == settlement.TWICE:
         log.warning("payment %s captured, but its request was paid already: kept to refund", payment.track_id)
     return payment.state
 

@@ -12,19 +12,16 @@ import secrets
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from peewee import JOIN, fn
 
 import clock
 from domain import renewals
-from domain.dates import kuwait_day
-from models import ExpressSponsor, InsuranceRequest, Receipt, Reminder, RemindersOff, Renewal, User
+from models import ExpressSponsor, InsuranceRequest, Reminder, RemindersOff, Renewal, User
 from models.requests import writing
 from services import messages
 
-# A renewal counts as done (no more reminders for the request it renews) once it is paid.
-RENEWED_STATES = (InsuranceRequest.PAID, InsuranceRequest.REFUND_REQUESTED)
 OPEN_STATES = (InsuranceRequest.DRAFT, InsuranceRequest.AWAITING_PAYMENT)
 
 
@@ -47,28 +44,18 @@ def today() -> date:
     return clock.today_in_kuwait()
 
 
-def cover_end_of(insurance_request: InsuranceRequest, receipt: Receipt) -> date:
-    return renewals.paid_cover_end(
-        kuwait_day(receipt.paid_at),
-        insurance_request.insurance_status,
-        insurance_request.current_cover_end,
-        insurance_request.years,
-    )
-
-
 def due_reminders(on: date, leads: tuple[int, ...]) -> list[Due]:
-    """Every reminder due on `on`, sent or not: paid requests not renewed yet, whose
-    holder (an account, or an express request's sponsor) has not turned reminders off."""
+    """Every reminder due on `on`, sent or not: paid requests not renewed yet whose cover
+    ends within the longest lead time, and whose holder (an account, or an express
+    request's sponsor) has not turned reminders off."""
     renewed = InsuranceRequest.alias("renewed")
     paid_renewal = (
         Renewal.select(Renewal.id)
         .join(renewed, on=(Renewal.request == renewed.id))
-        .where((Renewal.previous == InsuranceRequest.id) & renewed.state.in_(RENEWED_STATES))
+        .where((Renewal.previous == InsuranceRequest.id) & renewed.state.in_(InsuranceRequest.COVERING))
     )
     query = (
-        InsuranceRequest.select(InsuranceRequest, Receipt, User, ExpressSponsor)
-        .join(Receipt, on=(Receipt.request == InsuranceRequest.id), attr="paid_receipt")
-        .switch(InsuranceRequest)
+        InsuranceRequest.select(InsuranceRequest, User, ExpressSponsor)
         .join(User, JOIN.LEFT_OUTER, on=(InsuranceRequest.owner == User.id), attr="owner")
         .switch(InsuranceRequest)
         .join(
@@ -79,8 +66,8 @@ def due_reminders(on: date, leads: tuple[int, ...]) -> list[Due]:
         )
         .where(
             (InsuranceRequest.state == InsuranceRequest.PAID)
+            & InsuranceRequest.cover_end.between(on, on + timedelta(days=max(leads)))
             & ~fn.EXISTS(paid_renewal)
-            & (InsuranceRequest.years.is_null(False))
         )
         .order_by(InsuranceRequest.id)
     )
@@ -98,10 +85,9 @@ def due_reminders(on: date, leads: tuple[int, ...]) -> list[Due]:
                 continue
         else:
             continue
-        last_day = cover_end_of(insurance_request, insurance_request.paid_receipt)
-        lead = renewals.lead_due(last_day, leads, on)
+        lead = renewals.lead_due(insurance_request.cover_end, leads, on)
         if lead is not None:
-            found.append(Due(insurance_request, lead, last_day, mobile, language))
+            found.append(Due(insurance_request, lead, insurance_request.cover_end, mobile, language))
     return found
 
 
@@ -186,8 +172,7 @@ def start_renewal(previous: InsuranceRequest, owner: User) -> InsuranceRequest:
     """A draft with the people, sponsor, categories and years of the paid request
     `previous`, as a renewal from the day its cover ends; the one started already and not
     paid yet, when there is one (a double click, a second tap on the SMS link)."""
-    receipt = previous.receipt()
-    if previous.state != InsuranceRequest.PAID or receipt is None:
+    if previous.state != InsuranceRequest.PAID or previous.cover_end is None:
         raise RenewalRefused(previous.state)
     with writing():
         InsuranceRequest.held(previous.id)  # two presses at once start one renewal
@@ -195,7 +180,7 @@ def start_renewal(previous: InsuranceRequest, owner: User) -> InsuranceRequest:
         if started is not None:
             return started
         renewal = InsuranceRequest.start(owner)
-        _copy_answers(previous, receipt, renewal)
+        _copy_answers(previous, renewal)
         Renewal.create(previous=previous, request=renewal)
     return renewal
 
@@ -206,9 +191,8 @@ def start_express_renewal(
     """As start_renewal, for an express request: the renewal is a new express request of
     the sponsor who has just proved `mobile` by code, which must be the one that paid
     `previous` (RenewalRefused otherwise)."""
-    receipt = previous.receipt()
     paid_by = ExpressSponsor.of_request(previous)
-    if previous.state != InsuranceRequest.PAID or receipt is None or paid_by is None:
+    if previous.state != InsuranceRequest.PAID or previous.cover_end is None or paid_by is None:
         raise RenewalRefused(previous.state)
     if (paid_by.civil_id, paid_by.mobile) != (civil_id, mobile):
         raise RenewalRefused("another_sponsor")
@@ -218,12 +202,12 @@ def start_express_renewal(
         if started is not None and started.owner_id is None:
             return ExpressSponsor.of_request(started)
         sponsor = ExpressSponsor.start(civil_id, mobile, language)
-        _copy_answers(previous, receipt, sponsor.request)
+        _copy_answers(previous, sponsor.request)
         Renewal.create(previous=previous, request=sponsor.request)
     return sponsor
 
 
-def _copy_answers(previous: InsuranceRequest, receipt, renewal: InsuranceRequest) -> None:
+def _copy_answers(previous: InsuranceRequest, renewal: InsuranceRequest) -> None:
     """The people, sponsor, categories and years of `previous`, as a renewal from the
     day its cover ends."""
     renewal.choose_service_type(previous.service_type)
@@ -252,7 +236,7 @@ def _copy_answers(previous: InsuranceRequest, receipt, renewal: InsuranceRequest
         ],
     )
     renewal.set_sponsor(previous.sponsor_name, previous.sponsor_civil_id)
-    renewal.set_cover("renewal", previous.years, cover_end_of(previous, receipt))
+    renewal.set_cover("renewal", previous.years, previous.cover_end)
 
 
 def desk_counts() -> dict[str, int]:
@@ -269,5 +253,5 @@ def desk_counts() -> dict[str, int]:
     return {
         "reminders_sent": Reminder.select().where(Reminder.sent_at.is_null(False)).count(),
         "renewals_started": followed.count(),
-        "renewals_paid": followed.where(renewed.state.in_(RENEWED_STATES)).count(),
+        "renewals_paid": followed.where(renewed.state.in_(InsuranceRequest.COVERING)).count(),
     }

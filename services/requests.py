@@ -13,6 +13,7 @@ from datetime import date
 from domain.fee_schedule import FeeSchedule
 from models import InsuranceRequest
 from models.requests import writing
+from services.settlement import settle_free
 
 
 class AnswersChanged(Exception):
@@ -50,7 +51,9 @@ def freeze_request(
             raise AnswersChanged()
         if not stored.freeze(quote, schedule.id):  # held since it was read: not expected
             raise AnswersChanged()
-    insurance_request.__data__.update(stored.__data__)
+        if quote.total_fils == 0:
+            settle_free(stored)  # everyone exempt: nothing to pay, so it is settled now
+    insurance_request.take_values_of(stored)
     return True
 
 

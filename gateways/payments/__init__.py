@@ -136,6 +136,14 @@ def without_card_data(values: dict) -> dict:
     return {str(key): str(value)[:200] for key, value in values.items() if str(key).lower() not in CARD_KEYS}
 
 
+def tables() -> list:
+    """The tables the gateways keep in the app's database (the sandbox bank's books), for
+    models.schema to create and migrate beside the app's own."""
+    from gateways.payments.sandbox_books import SandboxPayment
+
+    return [SandboxPayment]
+
+
 def gateway_from_config(config) -> PaymentGateway:
     name = config["PAYMENT_GATEWAY"]
     if name == "knet":

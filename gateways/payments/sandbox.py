@@ -1,6 +1,6 @@
 """The sandbox: a test bank inside the app, so the whole payment journey can be walked
 without a bank contract and without money. Its pages live in
-views/payments/sandbox_bank.py; its record of payments is the SandboxPayment table,
+views/payments/sandbox_bank.py; its record of payments is the SandboxPayment table (sandbox_books.py),
 separate from the app's own Payment rows, as a bank's books are separate from the
 merchant's.
 
@@ -27,6 +27,7 @@ from gateways.payments import (
     ResultRejected,
     without_card_data,
 )
+from gateways.payments.sandbox_books import SandboxPayment
 
 # The sandbox bank's words, as K-Net's.
 CAPTURED = "CAPTURED"
@@ -58,8 +59,6 @@ class SandboxGateway(PaymentGateway):
     # --- the merchant's side -------------------------------------------------------
 
     def start(self, track_id, amount_fils, *, language, return_url, notify_url=None, description=""):
-        from models import SandboxPayment
-
         # Its page sends the browser back with the signed result: no server-to-server notice.
         row = SandboxPayment.open(track_id, amount_fils, return_url, description)
         return PaymentStart(f"{PATH}{row.payment_id}?{urlencode({'lang': language})}")
@@ -90,8 +89,6 @@ class SandboxGateway(PaymentGateway):
         )
 
     def inquire(self, track_id, amount_fils):
-        from models import SandboxPayment
-
         try:
             row = SandboxPayment.get_or_none(SandboxPayment.track_id == track_id)
         except Exception as problem:  # its "network" is the database
@@ -112,8 +109,6 @@ class SandboxGateway(PaymentGateway):
         )
 
     def refund(self, track_id, transaction_id, amount_fils):
-        from models import SandboxPayment
-
         done = SandboxPayment.refund(track_id, amount_fils)
         return RefundResult(
             done=done,

@@ -13,7 +13,8 @@ import pytest
 import clock
 import models
 from gateways.sms import OutboxBackend
-from models import InsuranceRequest, InsuredPerson, Receipt, Reminder, SmsMessage, User
+from models import InsuranceRequest, InsuredPerson, Reminder, SmsMessage, User
+from services.settlement import mark_request_paid
 from tests.helpers import civil_id_for, database_url_for, make_app
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -44,10 +45,10 @@ def paid_ending_in(owner, days: int, serial: int) -> InsuranceRequest:
     )
     insurance_request.set_sponsor("Sara Ahmed", owner.civil_id)
     insurance_request.set_cover("new", 1, None)
-    InsuranceRequest.update(state=InsuranceRequest.PAID, total_fils=0).where(
+    InsuranceRequest.update(state=InsuranceRequest.AWAITING_PAYMENT, total_fils=0).where(
         InsuranceRequest.id == insurance_request.id
     ).execute()
-    Receipt.create(request=insurance_request, amount_fils=0, paid_at=datetime.combine(paid_on, time(9)))
+    assert mark_request_paid(insurance_request, datetime.combine(paid_on, time(9)))
     return insurance_request
 
 

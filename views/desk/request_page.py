@@ -21,6 +21,8 @@ def request_detail(reference):
         insurance_request=insurance_request,
         payments=list(insurance_request.payments.order_by(Payment.id)),
         receipt=insurance_request.receipt(),
+        cover=insurance_request.cover_period(),
+        refunded=insurance_request.state == InsuranceRequest.REFUNDED,
         refunds=list(insurance_request.refunds.order_by(Refund.id)),
         history=AuditEvent.about_request(insurance_request),
         schedule=all_schedules().get(insurance_request.schedule_id),

@@ -21,7 +21,6 @@ from web.fee_schedules import active_schedule, schedule_of
 from web.language import select_locale
 
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{40,64}")
-SETTLED = (InsuranceRequest.PAID, InsuranceRequest.REFUND_REQUESTED, InsuranceRequest.REFUNDED)
 
 
 def _problems(insurance_request, schedule, today) -> list[tuple[str, str]]:
@@ -77,7 +76,7 @@ def pay(insurance_request):
     if insurance_request.is_draft:
         return redirect(url_for(".check"))
     sponsor = ExpressSponsor.of_request(insurance_request)
-    if insurance_request.state in SETTLED:
+    if insurance_request.state in InsuranceRequest.SETTLED:
         return redirect(url_for(".receipt", token=sponsor.receipt_token))
     if request.method == "POST":  # CSRFProtect has checked the token
         try:
@@ -109,7 +108,7 @@ def sponsor_by_token(token: str) -> ExpressSponsor:
 def receipt(token):
     sponsor = sponsor_by_token(token)
     insurance_request = sponsor.request
-    found = insurance_request.receipt() if insurance_request.state in SETTLED else None
+    found = insurance_request.receipt() if insurance_request.state in InsuranceRequest.SETTLED else None
     if found is None:
         mine = journey_request()
         if mine is not None and mine.id == insurance_request.id:

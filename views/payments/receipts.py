@@ -9,10 +9,8 @@ import segno
 from flask import Response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from domain.dates import kuwait_day
 from domain.digits import parse_whole_number
 from domain.money import fils_to_decimal
-from domain.renewals import cover_start, paid_cover_end
 from views.payments.blueprints import receipts as bp
 from views.requests.ownership import owned_request
 from web.applicant_session import login_required
@@ -43,18 +41,6 @@ def qr_svg(text: str) -> str:
     return segno.make(text, error="m").svg_inline(scale=4, svgclass="qr-code", lineclass=None)
 
 
-def cover_period(insurance_request, found) -> tuple | None:
-    """The first and last day the paid request covers (Kuwait days), as reminders count them."""
-    if not insurance_request.years:
-        return None
-    paid_on = kuwait_day(found.paid_at)
-    status, current_end = insurance_request.insurance_status, insurance_request.current_cover_end
-    return (
-        cover_start(paid_on, status, current_end),
-        paid_cover_end(paid_on, status, current_end, insurance_request.years),
-    )
-
-
 def receipt_page(insurance_request, found, people, page=1, pages=1, people_count=None, **extra):
     """The receipt, for its owner and for an express sponsor's link alike."""
     verify_url = url_for("receipts.verify", code=found.verify_code, _external=True)
@@ -70,7 +56,7 @@ def receipt_page(insurance_request, found, people, page=1, pages=1, people_count
         verify_url=verify_url,
         qr=qr_svg(verify_url),
         schedule=schedule_of(insurance_request),
-        cover=cover_period(insurance_request, found),
+        cover=insurance_request.cover_period(),
         refund=insurance_request.latest_refund(),
         **extra,
     )
@@ -96,7 +82,7 @@ def receipt_people(insurance_request, found):
         receipt=found,
         people=insurance_request.covered(),
         schedule=schedule_of(insurance_request),
-        cover=cover_period(insurance_request, found),
+        cover=insurance_request.cover_period(),
         refund=insurance_request.latest_refund(),
     )
 

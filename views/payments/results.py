@@ -14,7 +14,6 @@ from views.payments.blueprints import payments as bp
 
 log = logging.getLogger("tameen.payments")
 
-SETTLED_REQUEST = (InsuranceRequest.PAID, InsuranceRequest.REFUND_REQUESTED, InsuranceRequest.REFUNDED)
 _HEX_BODY = re.compile(rb"\s*([0-9A-Fa-f]{32,8192})\s*")
 _TRACK_ID = re.compile(r"[0-9A-Za-z]{1,40}")
 
@@ -25,7 +24,7 @@ def after_payment(request_id: int, external: bool = False) -> str:
     if insurance_request.owner_id is None:  # paid without an account: its secret link
         sponsor = ExpressSponsor.of_request(insurance_request)
         return url_for("express.receipt", token=sponsor.receipt_token, _external=external)
-    endpoint = "receipts.receipt" if insurance_request.state in SETTLED_REQUEST else "requests.show"
+    endpoint = "receipts.receipt" if insurance_request.state in InsuranceRequest.SETTLED else "requests.show"
     return url_for(endpoint, reference=insurance_request.reference, _external=external)
 
 

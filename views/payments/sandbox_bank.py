@@ -6,7 +6,7 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from flask_babel import lazy_gettext as _l
 
 from gateways.payments.sandbox import CANCELED, CAPTURED, CHOICES, NOT_CAPTURED, SandboxGateway
-from models import SandboxPayment
+from gateways.payments.sandbox_books import SandboxPayment
 
 bp = Blueprint("sandbox_bank", __name__, url_prefix="/sandbox-bank")
 # The bank's own result codes, as K-Net spells them, read out in the page's language.

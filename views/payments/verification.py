@@ -11,7 +11,6 @@ from models import InsuranceRequest, Receipt
 from views.payments.blueprints import receipts as bp
 
 _CODE = re.compile(r"[A-Za-z0-9_-]{16,32}")
-PAID_STATES = (InsuranceRequest.PAID, InsuranceRequest.REFUND_REQUESTED)
 
 
 def civil_id_end(civil_id: str) -> str:
@@ -36,7 +35,7 @@ def verify(code):
         receipt=found,
         reference=insurance_request.reference,
         state=insurance_request.state,
-        paid=insurance_request.state in PAID_STATES,
+        paid=insurance_request.state in InsuranceRequest.COVERING,
         refund=refund,
         people=[
             (mask_name(person.name), civil_id_end(person.civil_id)) for person in insurance_request.covered()

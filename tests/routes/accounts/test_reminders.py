@@ -38,7 +38,7 @@ def reminded(app, client, user):
     """A paid request whose 7-day reminder went out; its SMS."""
     reference = paid_request(client)
     insurance_request = stored(reference)
-    last_day = reminders.cover_end_of(insurance_request, insurance_request.receipt())
+    last_day = insurance_request.cover_end
     with app.test_request_context():
         counts = reminders.send_reminders(
             last_day - timedelta(days=7),

@@ -5,7 +5,8 @@ by a reviewer with no stake in it."""
 import pytest
 
 import models
-from models import AuditEvent, InsuranceRequest, Refund, SandboxPayment, StaffMember
+from gateways.payments.sandbox_books import SandboxPayment
+from models import AuditEvent, InsuranceRequest, Refund, StaffMember
 from tests.helpers import (
     ADULT,
     APPLICANT,

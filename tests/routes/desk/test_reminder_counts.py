@@ -16,7 +16,7 @@ def test_reminders_sent_and_renewals_that_followed(app, client, applicant, desk,
     assert "Renewal reminders" in page and count(page, "reminders-sent") == 0
     reference = paid_request(client)
     insurance_request = stored(reference)
-    last_day = reminders.cover_end_of(insurance_request, insurance_request.receipt())
+    last_day = insurance_request.cover_end
     with app.test_request_context():
         reminders.send_reminders(last_day - timedelta(days=30), (30, 7), lambda r: "renew", lambda t: "stop")
     clock.advance(minutes=1)

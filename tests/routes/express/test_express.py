@@ -11,7 +11,6 @@ import pytest
 import clock
 import commands
 from models import ExpressSponsor, InsuranceRequest, OneTimeCode, Refund
-from services import reminders
 from tests.helpers import (
     GOOD_IBAN,
     REFUND_FORM,
@@ -373,7 +372,7 @@ def test_a_reminder_link_renews_the_same_workers_after_the_mobile_is_proved(engl
     assert [(p.civil_id, p.category_code) for p in renewal.covered()] == [
         (p.civil_id, p.category_code) for p in previous.covered()
     ]
-    assert renewal.current_cover_end == reminders.cover_end_of(previous, previous.receipt())
+    assert renewal.current_cover_end == previous.cover_end
     assert 'value="Maria Santos"' in later.get("/express/workers").text
     # Choosing the years keeps it a renewal from the day the paid cover ends.
     assert form_post(later, "/express/years", {"years": "2"}).status_code == 302

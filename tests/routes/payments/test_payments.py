@@ -8,7 +8,8 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 
-from models import InsuranceRequest, Payment, Receipt, SandboxPayment
+from gateways.payments.sandbox_books import SandboxPayment
+from models import InsuranceRequest, Payment, Receipt
 from tests.helpers import (
     ADULT,
     PAID_TOTAL,

@@ -12,6 +12,7 @@ import clock
 import models
 from models import AuditEvent, InsuranceRequest
 from services.requests import freeze_request
+from services.settlement import mark_request_paid
 from tests.helpers import (
     ADULT,
     APPLICANT,
@@ -197,9 +198,7 @@ def test_change_the_answers_is_refused_while_a_payment_waits_at_the_bank(client,
 
 def test_a_paid_request_cannot_change_its_answers(client, user):
     reference = frozen_request(client)
-    models.InsuranceRequest.get(InsuranceRequest.reference == reference).mark_paid(
-        clock.now(), models.Payment.begin(stored(reference), "sandbox")
-    )
+    mark_request_paid(stored(reference), clock.now(), models.Payment.begin(stored(reference), "sandbox"))
     assert "Change the answers" not in client.get(f"/requests/{reference}").text
     response = form_post(client, f"/requests/{reference}/change-answers")
     assert response.status_code == 302 and stored(reference).state == InsuranceRequest.PAID

@@ -4,6 +4,7 @@ holder), the status on the request's page, withdrawing while it waits."""
 import pytest
 
 from models import AuditEvent, InsuranceRequest, Refund
+from services.settlement import settle_free
 from tests.helpers import (
     ADULT,
     GOOD_IBAN,
@@ -151,6 +152,7 @@ def test_nothing_to_refund_when_nothing_was_paid(client, user):
     # An exempt request would need a zero schedule line: force it instead through the model.
     insurance_request = stored(reference)
     insurance_request.freeze(type("Quote", (), {"total_fils": 0, "lines": []})(), "seed")
+    assert settle_free(insurance_request)
     assert stored(reference).state == InsuranceRequest.PAID
     assert client.get(f"/requests/{reference}/refund").status_code == 303
     assert "Ask for a refund" not in client.get(f"/requests/{reference}").text

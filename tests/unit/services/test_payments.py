@@ -11,7 +11,8 @@ import pytest
 
 from gateways import payments as gw
 from gateways.payments.knet import KnetGateway
-from models import InsuranceRequest, Payment, Receipt, SandboxPayment, SmsMessage
+from gateways.payments.sandbox_books import SandboxPayment
+from models import InsuranceRequest, Payment, Receipt, SmsMessage
 from services import payments
 from tests.fakes.knet_bank import PASSWORD, RESOURCE_KEY, TRANPORTAL_ID, query_of, serve_in_thread
 

@@ -7,7 +7,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from gateways import payments as gw
-from models import InsuranceRequest, Payment, Refund, RefundRefused, SandboxPayment, StaffMember
+from gateways.payments.sandbox_books import SandboxPayment
+from models import InsuranceRequest, Payment, Refund, RefundRefused, StaffMember
 from services import payments, refunds
 
 IBAN = "KW81CBKU0000000000001234560101"

@@ -24,6 +24,7 @@ from models import (
     User,
 )
 from services import reminders
+from services.settlement import mark_request_paid
 from tests.helpers import civil_id_for
 
 LEADS = (30, 7)
@@ -45,7 +46,7 @@ def send(on):
 
 def pay(insurance_request, at=PAID_AT):
     payment = Payment.begin(insurance_request, "sandbox")
-    assert insurance_request.mark_paid(at, payment)
+    assert mark_request_paid(insurance_request, at, payment)
     return insurance_request
 
 
@@ -266,10 +267,10 @@ def many_paid(owner, count):
         )
         insurance_request.set_sponsor("Sara Ahmed", owner.civil_id)
         insurance_request.set_cover("new", 1, None)
-        insurance_request.update(state=InsuranceRequest.PAID, total_fils=0).where(
+        insurance_request.update(state=InsuranceRequest.AWAITING_PAYMENT, total_fils=0).where(
             InsuranceRequest.id == insurance_request.id
         ).execute()
-        models.Receipt.create(request=insurance_request, amount_fils=0, paid_at=PAID_AT)
+        assert mark_request_paid(insurance_request, PAID_AT)
         made.append(insurance_request)
     return made
 

@@ -9,6 +9,7 @@ import pytest
 
 from models import AuditEvent, InsuranceRequest, InsuredPerson, Payment, Receipt
 from services.requests import AnswersChanged, ReopenRefused, freeze_request, reopen_request
+from services.settlement import mark_request_paid
 
 TODAY = date(2026, 1, 10)
 PAID_AT = datetime(2026, 1, 10, 9, 0)
@@ -195,7 +196,7 @@ def test_change_the_answers_is_refused_while_a_payment_waits_at_the_bank(draft, 
 
 def test_change_the_answers_is_refused_once_paid(draft, schedule):
     assert freeze_request(draft, schedule, TODAY)
-    assert fresh(draft).mark_paid(PAID_AT, Payment.begin(fresh(draft), "sandbox"))
+    assert mark_request_paid(fresh(draft), PAID_AT, Payment.begin(fresh(draft), "sandbox"))
     with pytest.raises(ReopenRefused) as refused:
         reopen_request(fresh(draft))
     assert refused.value.reason == "not_awaiting_payment"
@@ -211,7 +212,7 @@ def test_a_payment_of_another_amount_never_pays_the_request(draft, schedule):
     reopen_request(fresh(draft))
     assert fresh(draft).set_cover("new", 5, None)
     assert freeze_request(fresh(draft), schedule, TODAY)
-    assert not fresh(draft).mark_paid(PAID_AT, old)
+    assert not mark_request_paid(fresh(draft), PAID_AT, old)
     assert fresh(draft).state == InsuranceRequest.AWAITING_PAYMENT and Receipt.of(draft) is None
-    assert not fresh(draft).mark_paid(PAID_AT)  # nor does "nothing due" when something is
+    assert not mark_request_paid(fresh(draft), PAID_AT)  # nor does "nothing due" when something is
     assert InsuredPerson.select().where(InsuredPerson.request == draft).count() == 2

@@ -14,9 +14,9 @@ from models import ExpressSponsor, InsuranceRequest
 from services import express, payments
 from services.requests import AnswersChanged, freeze_request
 from views.express.journey import bp, draft_only, in_journey, journey_request
-from views.payments.receipts import receipt_page
-from views.requests.forms import ConfirmForm
-from views.requests.review import cover_problems
+from views.shared.forms import ConfirmForm
+from views.shared.people_messages import cover_problems
+from views.shared.receipt_page import receipt_page
 from web.fee_schedules import active_schedule, schedule_of
 from web.language import select_locale
 

@@ -5,14 +5,14 @@ import csv
 import io
 from functools import wraps
 
-import segno
 from flask import Response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from domain.digits import parse_whole_number
 from domain.money import fils_to_decimal
 from views.payments.blueprints import receipts as bp
-from views.requests.ownership import owned_request
+from views.shared.ownership import owned_request
+from views.shared.receipt_page import receipt_page
 from web.applicant_session import login_required
 from web.fee_schedules import schedule_of
 from web.language import select_locale
@@ -34,32 +34,6 @@ def paid_request(view):
         return view(insurance_request, found)
 
     return wrapped
-
-
-def qr_svg(text: str) -> str:
-    """The QR code as inline SVG: one path, no style attribute (the CSP forbids them)."""
-    return segno.make(text, error="m").svg_inline(scale=4, svgclass="qr-code", lineclass=None)
-
-
-def receipt_page(insurance_request, found, people, page=1, pages=1, people_count=None, **extra):
-    """The receipt, for its owner and for an express sponsor's link alike."""
-    verify_url = url_for("receipts.verify", code=found.verify_code, _external=True)
-    return render_template(
-        "payments/receipt.html",
-        insurance_request=insurance_request,
-        people=people,
-        page=page,
-        pages=pages,
-        people_count=len(people) if people_count is None else people_count,
-        receipt=found,
-        payment=found.payment,
-        verify_url=verify_url,
-        qr=qr_svg(verify_url),
-        schedule=schedule_of(insurance_request),
-        cover=insurance_request.cover_period(),
-        refund=insurance_request.latest_refund(),
-        **extra,
-    )
 
 
 @bp.get("/requests/<reference>/receipt")

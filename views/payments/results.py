@@ -8,24 +8,15 @@ import re
 from flask import redirect, render_template, request, url_for
 from werkzeug.exceptions import HTTPException
 
-from models import ExpressSponsor, InsuranceRequest, Payment
+from models import Payment
 from services import payments
 from views.payments.blueprints import payments as bp
+from views.shared.paying import after_payment
 
 log = logging.getLogger("tameen.payments")
 
 _HEX_BODY = re.compile(rb"\s*([0-9A-Fa-f]{32,8192})\s*")
 _TRACK_ID = re.compile(r"[0-9A-Za-z]{1,40}")
-
-
-def after_payment(request_id: int, external: bool = False) -> str:
-    """Where a person goes once a payment is settled, or not: the receipt, or the request."""
-    insurance_request = InsuranceRequest.get_by_id(request_id)
-    if insurance_request.owner_id is None:  # paid without an account: its secret link
-        sponsor = ExpressSponsor.of_request(insurance_request)
-        return url_for("express.receipt", token=sponsor.receipt_token, _external=external)
-    endpoint = "receipts.receipt" if insurance_request.state in InsuranceRequest.SETTLED else "requests.show"
-    return url_for(endpoint, reference=insurance_request.reference, _external=external)
 
 
 @bp.route("/payments/return", methods=["GET", "POST"])

@@ -2,8 +2,8 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, RadioField, SelectField, StringField
-from wtforms.validators import InputRequired, StopValidation, ValidationError
+from wtforms import RadioField, SelectField, StringField
+from wtforms.validators import StopValidation, ValidationError
 
 from domain.cover import INSURANCE_STATUSES
 from domain.dates import parse_date
@@ -58,13 +58,3 @@ class CoverForm(FlaskForm):
         field.parsed = parse_date(field.data)
         if field.parsed is None:
             raise ValidationError(_l("Enter a real date, like 31/03/2027"))
-
-
-class ConfirmForm(FlaskForm):
-    confirm = BooleanField(
-        _l(
-            "I have checked these details. I understand that money is not refunded "
-            "when the data I entered was wrong."
-        ),
-        validators=[InputRequired(_l("Confirm that you have checked the details"))],
-    )

@@ -21,12 +21,12 @@ from domain.digits import parse_whole_number
 from domain.quote import MAX_PEOPLE, max_years_for
 from models import InsuranceRequest
 from services.requests import AnswersChanged, freeze_request
-from views.payments.pay import to_the_bank
-from views.requests.forms import STATUS_LABELS, ConfirmForm, CoverForm
+from views.requests.forms import STATUS_LABELS, CoverForm
 from views.requests.people_rows import apply_action, read_people, rows_of
 from views.requests.review import review
-from views.shared.forms import SponsorForm
+from views.shared.forms import ConfirmForm, SponsorForm
 from views.shared.ownership import owned_request
+from views.shared.paying import to_the_bank
 from views.shared.people_check import check_people
 from views.shared.people_messages import cover_problems
 from web.applicant_session import login_required

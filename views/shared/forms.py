@@ -3,7 +3,7 @@ name, an SMS code, the sponsor."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import StringField, TelField
+from wtforms import BooleanField, StringField, TelField
 from wtforms.validators import InputRequired, Length, Regexp, StopValidation
 
 from domain.civil_id import InvalidCivilId
@@ -97,4 +97,14 @@ class SponsorForm(FlaskForm):
         _l("Sponsor's civil ID number"),
         filters=[ascii_digits],
         validators=[InputRequired(_l("Enter the sponsor's civil ID number")), person_civil_id_rule],
+    )
+
+
+class ConfirmForm(FlaskForm):
+    confirm = BooleanField(
+        _l(
+            "I have checked these details. I understand that money is not refunded "
+            "when the data I entered was wrong."
+        ),
+        validators=[InputRequired(_l("Confirm that you have checked the details"))],
     )

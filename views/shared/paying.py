@@ -1,0 +1,33 @@
+"""Sending a person to the bank for a frozen request, and where they go once a payment
+is settled or not: the request pages, the Pay button and the bank's return share these."""
+
+from flask import redirect, render_template, url_for
+
+from models import ExpressSponsor, InsuranceRequest
+from services import payments
+from web.language import select_locale
+
+
+def after_payment(request_id: int, external: bool = False) -> str:
+    """Where a person goes once a payment is settled, or not: the receipt, or the request."""
+    insurance_request = InsuranceRequest.get_by_id(request_id)
+    if insurance_request.owner_id is None:  # paid without an account: its secret link
+        sponsor = ExpressSponsor.of_request(insurance_request)
+        return url_for("express.receipt", token=sponsor.receipt_token, _external=external)
+    endpoint = "receipts.receipt" if insurance_request.state in InsuranceRequest.SETTLED else "requests.show"
+    return url_for(endpoint, reference=insurance_request.reference, _external=external)
+
+
+def to_the_bank(insurance_request):
+    try:
+        gateway_page = payments.start(
+            insurance_request,
+            language=select_locale(),
+            return_url=url_for("payments.gateway_return", _external=True),
+            notify_url=url_for("payments.notify", _external=True),
+        )
+    except payments.PaymentUnavailable:
+        return render_template("payments/unavailable.html", insurance_request=insurance_request), 503
+    if gateway_page is None:
+        return redirect(after_payment(insurance_request.id), 303)
+    return redirect(gateway_page, 303)

@@ -18,15 +18,6 @@ from web.fee_schedules import active_schedule, schedule_of
 bp = Blueprint("requests", __name__, url_prefix="/requests")
 bp.register_blueprint(renewal.bp)
 
-STATE_LABELS = {
-    InsuranceRequest.DRAFT: _l("Draft"),
-    InsuranceRequest.AWAITING_PAYMENT: _l("Awaiting payment"),
-    InsuranceRequest.PAID: _l("Paid"),
-    InsuranceRequest.REFUND_REQUESTED: _l("Refund requested"),
-    InsuranceRequest.REFUNDED: _l("Refunded"),
-}
-
-
 REOPEN_REFUSALS = {
     "payment_in_progress": _l(
         "A payment of this request is in progress at the bank, so the answers "
@@ -38,7 +29,7 @@ REOPEN_REFUSALS = {
 
 @bp.context_processor
 def labels():
-    return {"state_labels": STATE_LABELS, "schedule": active_schedule()}
+    return {"schedule": active_schedule()}
 
 
 @bp.get("")

@@ -34,6 +34,7 @@ from web import (
     request_log,
     security,
     staff_session,
+    state_labels,
 )
 
 ROOT = Path(__file__).resolve().parent
@@ -65,6 +66,7 @@ def create_app(config: dict | None = None) -> Flask:
     babel.init_app(app, locale_selector=language.select_locale)
     csrf.init_app(app)
     language.init_app(app)
+    state_labels.init_app(app)
     security.init_app(app)
     public_address.init_app(app)  # before rate_limits: its ProxyFix wraps this one
     compression.init_app(app)

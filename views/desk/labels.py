@@ -1,25 +1,8 @@
-"""What the desk calls each payment and refund state, each actor, record and audit action.
-Every desk blueprint adds `labels` as a context processor."""
+"""What the desk calls each actor, record and audit action (states are named in
+web/state_labels.py, for every page). Every desk blueprint adds `labels` as a context processor."""
 
 from flask_babel import lazy_gettext as _l
 
-from models import Payment, Refund
-from views.shared.request_states import STATE_LABELS
-
-PAYMENT_STATES = {
-    Payment.AWAITING: _l("Awaiting the bank"),
-    Payment.PAID: _l("Paid"),
-    Payment.FAILED: _l("Failed"),
-    Payment.CANCELLED: _l("Cancelled"),
-    Payment.MISMATCH: _l("Mismatch: needs a look"),
-}
-REFUND_STATES = {
-    Refund.REQUESTED: _l("Waiting for review"),
-    Refund.PROCESSING: _l("Being refunded"),
-    Refund.REFUNDED: _l("Refunded"),
-    Refund.REJECTED: _l("Rejected"),
-    Refund.WITHDRAWN: _l("Withdrawn by the applicant"),
-}
 ACTORS = {"staff": _l("Staff"), "applicant": _l("Applicant"), "system": _l("System")}
 RECORDS = {
     "request": _l("Request"),
@@ -60,11 +43,8 @@ ACTIONS = {
 
 
 def labels():
-    """Every desk page's labels for states, actors, records and audit actions."""
+    """Every desk page's labels for actors, records and audit actions."""
     return {
-        "payment_states": PAYMENT_STATES,
-        "refund_states": REFUND_STATES,
-        "state_labels": STATE_LABELS,
         "actor_labels": ACTORS,
         "record_labels": RECORDS,
         "action_labels": ACTIONS,

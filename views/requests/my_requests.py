@@ -12,13 +12,11 @@ from views.requests import renewal
 from views.requests.people_rows import from_calculator
 from views.shared.calculator_answers import read_answers
 from views.shared.ownership import owned_request
-from views.shared.request_states import STATE_LABELS
 from web.applicant_session import login_required
 from web.fee_schedules import active_schedule, schedule_of
 
 bp = Blueprint("requests", __name__, url_prefix="/requests")
 bp.register_blueprint(renewal.bp)
-
 
 REOPEN_REFUSALS = {
     "payment_in_progress": _l(
@@ -31,7 +29,7 @@ REOPEN_REFUSALS = {
 
 @bp.context_processor
 def labels():
-    return {"state_labels": STATE_LABELS, "schedule": active_schedule()}
+    return {"schedule": active_schedule()}
 
 
 @bp.get("")

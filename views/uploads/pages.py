@@ -14,7 +14,6 @@ from domain import uploads as reading
 from domain.uploads import UploadRefused, read_rows, template_csv, template_xlsx
 from services.uploads import AlreadyDone, covered_civil_ids, keep_upload, make_requests
 from views.shared.forms import SponsorForm
-from views.shared.request_states import STATE_LABELS
 from views.uploads.checking import COLUMN_LABELS, check_upload
 from web.applicant_session import login_required
 from web.fee_schedules import active_schedule
@@ -22,11 +21,6 @@ from web.fee_schedules import active_schedule
 bp = Blueprint("uploads", __name__, url_prefix="/uploads")
 
 ORGANISATION_KINDS = ("company", "government", "university")
-
-
-@bp.context_processor
-def labels():
-    return {"state_labels": STATE_LABELS}
 
 
 class UploadForm(SponsorForm):

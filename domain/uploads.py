@@ -10,7 +10,7 @@ import io
 import re
 import unicodedata
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -18,6 +18,14 @@ from domain.digits import normalise_digits
 from domain.fee_schedule import FeeSchedule
 
 MAX_ROWS = 1000
+# How far down a sheet may reach: room for a title, notes, gaps and rows formatted but left
+# empty around MAX_ROWS people. An XLSX of a few KB can declare a million rows, and reading
+# them all would hold a worker for as long as it took.
+MAX_SHEET_ROWS = 5 * MAX_ROWS
+# Columns read of each row: the six and whatever else a company keeps beside them.
+MAX_COLUMNS = 50
+# A run of this many empty rows ends the sheet: nothing under it is read.
+ENDING_EMPTY_ROWS = 100
 # An XLSX is a zip: its parts, uncompressed, may not add up to more than this, nor be
 # packed tighter than this ratio. A real list of 1,000 people is about 200 KB unpacked.
 MAX_XLSX_UNCOMPRESSED = 20 * 1024 * 1024
@@ -54,6 +62,7 @@ ZIP_BOMB = "zip_bomb"
 UNREADABLE = "unreadable"
 MISSING_COLUMNS = "missing_columns"
 TOO_MANY_ROWS = "too_many_rows"
+SHEET_TOO_LONG = "sheet_too_long"
 
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # old .xls, and Office's encrypted package
 _ENCRYPTED_STREAM = "EncryptionInfo".encode("utf-16-le")
@@ -107,7 +116,7 @@ def read_csv(text: str) -> list[Row]:
     first_line = text.split("\n", 1)[0]
     delimiter = max((";", ",", "\t"), key=first_line.count)
     try:
-        lines = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        lines = list(_until_data_ends(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)))
     except csv.Error:
         raise UploadRefused(NOT_A_SPREADSHEET) from None
     return _rows_of(lines)
@@ -126,21 +135,42 @@ def read_xlsx(data: bytes) -> list[Row]:
     except Exception:  # openpyxl raises many kinds for a broken file  # noqa: BLE001
         raise UploadRefused(UNREADABLE) from None
     try:
-        sheet = book.worksheets[0] if book.worksheets else None
-        if sheet is None:
+        if not book.worksheets:
             raise UploadRefused(EMPTY)
-        lines = []
-        for values in sheet.iter_rows(values_only=True):
-            lines.append([_cell_text(value) for value in values])
-            if sum(1 for line in lines if any(line)) > MAX_ROWS + 1:
-                break
+        sheet = book.worksheets[0]
+        # The size the sheet declares (its <dimension>), checked before a row is read.
+        if sheet.max_row is not None and sheet.max_row > MAX_SHEET_ROWS:
+            raise UploadRefused(SHEET_TOO_LONG, rows=sheet.max_row, max=MAX_ROWS)
+        # Bounds of our own too: a sheet need not declare its size, or may declare it wrong.
+        values = sheet.iter_rows(max_row=MAX_SHEET_ROWS + 1, max_col=MAX_COLUMNS, values_only=True)
+        lines = list(_until_data_ends([_cell_text(value) for value in row] for row in values))
     except UploadRefused:
         raise
     except Exception:  # noqa: BLE001
         raise UploadRefused(UNREADABLE) from None
     finally:
         book.close()
+    if len(lines) > MAX_SHEET_ROWS:
+        raise UploadRefused(SHEET_TOO_LONG, rows=len(lines), max=MAX_ROWS)
     return _rows_of(lines)
+
+
+def _until_data_ends(lines: Iterable[list[str]]) -> Iterator[list[str]]:
+    """The lines, cells trimmed, up to the data's end: a run of ENDING_EMPTY_ROWS empty
+    lines, or one line past the headings and MAX_ROWS people (enough for _rows_of to
+    refuse the file). Counted as they are read, so the cost grows with the lines read."""
+    filled = empty_run = 0
+    for line in lines:
+        trimmed = [cell.strip() for cell in line]
+        if any(trimmed):
+            filled, empty_run = filled + 1, 0
+        else:
+            empty_run += 1
+            if empty_run == ENDING_EMPTY_ROWS:
+                return
+        yield trimmed
+        if filled > MAX_ROWS + 1:
+            return
 
 
 def _check_zip(data: bytes) -> None:
@@ -187,8 +217,7 @@ _COLUMN_OF = _column_names()
 
 
 def _rows_of(lines: list[list[str]]) -> list[Row]:
-    numbered = [(number, [cell.strip() for cell in line]) for number, line in enumerate(lines, start=1)]
-    filled = [(number, line) for number, line in numbered if any(line)]
+    filled = [(number, line) for number, line in enumerate(lines, start=1) if any(line)]
     if not filled:
         raise UploadRefused(EMPTY)
     heading_number, heading = filled[0]

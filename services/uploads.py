@@ -27,9 +27,12 @@ def keep_upload(
     )
 
 
-def covered_civil_ids(civil_ids: set[str], today: date) -> set[str]:
-    """Those of `civil_ids` whom a paid request covers on `today` or later: a new request
-    for them from today would pay for a period paid already."""
+def covered_civil_ids(owner: User, civil_ids: set[str], today: date) -> set[str]:
+    """Those of `civil_ids` whom one of `owner`'s paid requests covers on `today` or later:
+    a new request for them from today would pay for a period paid already. Only the
+    owner's own: anyone else's paid request (another account's, an express payment) is
+    theirs to know, and a list of civil IDs must not find out who has paid. A duplicate
+    with someone else's request is for the desk to catch."""
     found = set()
     wanted = sorted(civil_ids)
     for start in range(0, len(wanted), _IN_CHUNK):
@@ -37,7 +40,8 @@ def covered_civil_ids(civil_ids: set[str], today: date) -> set[str]:
             InsuredPerson.select(InsuredPerson.civil_id)
             .join(InsuranceRequest)
             .where(
-                InsuredPerson.civil_id.in_(wanted[start : start + _IN_CHUNK])
+                (InsuranceRequest.owner == owner.id)
+                & InsuredPerson.civil_id.in_(wanted[start : start + _IN_CHUNK])
                 & InsuranceRequest.state.in_(InsuranceRequest.COVERING)
                 & (InsuranceRequest.cover_end >= today)
             )

@@ -62,7 +62,7 @@ def check_upload(
     max_fils: int,
     covered: Callable[[set[str]], set[str]],
 ) -> CheckedUpload:
-    """`covered(civil IDs)` names those a paid request covers already."""
+    """`covered(civil IDs)` names those the uploader's own paid requests cover already."""
     find_category = category_finder(schedule)
     problems: list[RowProblem] = []
     checked_rows = []  # (row, person or None, subtotal)
@@ -93,7 +93,7 @@ def check_upload(
                     row.number,
                     "civil_id",
                     row.values["civil_id"],
-                    _("A paid request covers this person for this period already"),
+                    _("One of your paid requests covers this person for this period already"),
                 )
             )
 

@@ -54,6 +54,14 @@ def refusal_message(refused: UploadRefused) -> str:
             "The file has more than %(max)d people. Split it into files of %(max)d people or fewer.",
             max=params["max"],
         )
+    if code == reading.SHEET_TOO_LONG:
+        return _(
+            "The sheet reaches down to row %(rows)d, far past the %(max)d people a file may have: "
+            "something was typed or formatted far below the people. "
+            "Copy the people into a new workbook and upload that.",
+            rows=params["rows"],
+            max=params["max"],
+        )
     if code == reading.UNREADABLE:
         return _(
             "The Excel file could not be read. Open it in Excel, save it again as .xlsx, and upload it again."
@@ -134,7 +142,7 @@ def _checked(upload):
         active_schedule(),
         today,
         current_app.config["MAX_PAYMENT_FILS"],
-        lambda civil_ids: covered_civil_ids(civil_ids, today),
+        lambda civil_ids: covered_civil_ids(upload.owner, civil_ids, today),
     )
 
 

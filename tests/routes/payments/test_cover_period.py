@@ -17,7 +17,7 @@ FIRST_DAY, LAST_DAY = date(2026, 3, 2), date(2028, 3, 1)  # two years from the d
 
 def test_the_receipt_the_reminders_and_the_uploads_check_agree_on_the_cover(app, client, clock):
     clock.at = FROZEN_AT
-    register_and_login(client)
+    applicant = register_and_login(client)
     reference = start_request(client)
     fill_until_check(client, reference)
     bank = form_post(client, f"/requests/{reference}/check", {"confirm": "y"})
@@ -37,5 +37,5 @@ def test_the_receipt_the_reminders_and_the_uploads_check_agree_on_the_cover(app,
     assert [(item.request.reference, item.cover_end) for item in due] == [(reference, LAST_DAY)]
     assert reminders.due_reminders(LAST_DAY + timedelta(days=1), (30, 7)) == []
 
-    assert covered_civil_ids({ADULT}, LAST_DAY) == {ADULT}
-    assert covered_civil_ids({ADULT}, LAST_DAY + timedelta(days=1)) == set()
+    assert covered_civil_ids(applicant, {ADULT}, LAST_DAY) == {ADULT}
+    assert covered_civil_ids(applicant, {ADULT}, LAST_DAY + timedelta(days=1)) == set()

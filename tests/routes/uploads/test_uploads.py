@@ -4,6 +4,7 @@ the problem page, going on without the bad rows, and the requests it makes."""
 import gzip
 import io
 import re
+import time
 from datetime import timedelta
 from urllib.parse import urlsplit
 
@@ -161,8 +162,27 @@ def test_duplicates_and_people_paid_for_already_are_flagged(client, officer):
     data = HEADINGS + line(1) + line(1) + f"{adult},Ali,worker,A1234567,{EXPIRY},1\r\n"
     page = client.get(uploaded(client, data.encode()))
     assert "This civil ID is on row 2 of the file too" in page.text
-    assert "A paid request covers this person for this period already" in page.text
+    assert "One of your paid requests covers this person for this period already" in page.text
     assert re.search(r"data-ready>1<", page.text) and re.search(r"data-bad>2<", page.text)
+
+
+def test_someone_elses_paid_request_is_never_revealed_and_ones_own_still_is(client, officer):
+    other = client.application.test_client()
+    register_and_login(other, civil_id_for(42, born="800505"), mobile_for(42))
+    theirs = InsuranceRequest.get(InsuranceRequest.reference == paid_request(other))
+    adult = theirs.covered()[0].civil_id
+    data = (HEADINGS + f"{adult},Ali,worker,A1234567,{EXPIRY},1\r\n").encode()
+
+    def flagged() -> bool:
+        page = client.get(uploaded(client, data))
+        assert page.status_code == 200
+        return "paid request" in page.text or not re.search(r"data-ready>1<", page.text)
+
+    assert not flagged()  # another account's
+    InsuranceRequest.update(owner=None).where(InsuranceRequest.id == theirs.id).execute()
+    assert not flagged()  # an express payment's: no account at all
+    paid_request(client)  # the officer's own, for the same people
+    assert flagged()
 
 
 def test_problems_in_the_readers_language(client, officer):
@@ -229,6 +249,39 @@ def test_a_zip_bomb_is_refused(client, officer):
         archive.writestr("xl/worksheets/sheet1.xml", b"<" * (40 * 1024 * 1024))
     response = upload(client, out.getvalue(), "people.xlsx")
     assert response.status_code == 400 and "far more than a list of people" in response.text
+
+
+def far_cell_xlsx() -> bytes:
+    """The review's 4.9 KB workbook: one person, and one cell at Excel's last row."""
+    book = openpyxl.Workbook()
+    book.active.append(HEADINGS.strip().split(","))
+    book.active.append(line(1).strip().split(","))
+    book.active.cell(row=1048576, column=1, value="x")
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    "language, message",
+    [
+        ("en", "The sheet reaches down to row 1048576, far past the 1000 people a file may have"),
+        ("ar", "تمتد الورقة إلى الصف 1048576"),
+    ],
+)
+def test_a_workbook_declaring_a_million_rows_gets_a_clear_message_at_once(client, officer, language, message):
+    data = far_cell_xlsx()
+    assert len(data) < 5 * 1024
+    client.get(f"/?lang={language}")
+    started = time.monotonic()
+    response = upload(client, data, "people.xlsx", sponsor_name="Gulf Trading Company W.L.L.")
+    assert time.monotonic() - started < 1
+    assert response.status_code == 400 and "<title>" in response.text
+    beside_the_field = r'<span class="error-message" id="people_file-error">(.*?)</span>\s*<input'
+    error = re.search(beside_the_field, response.text, re.S)
+    assert error and message in error.group(1), response.text
+    assert 'value="Gulf Trading Company W.L.L."' in response.text  # the other answers kept
+    assert not Upload.select().exists()
 
 
 def test_no_file_chosen(client, officer):

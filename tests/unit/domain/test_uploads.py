@@ -2,6 +2,8 @@
 splitting into requests under the per-payment limit."""
 
 import io
+import re
+import time
 import zipfile
 from datetime import date
 from pathlib import Path
@@ -188,3 +190,78 @@ def test_a_person_whose_fee_alone_passes_the_limit_cannot_be_split():
 
 def test_duplicate_rows_after_the_first():
     assert uploads.duplicate_rows(["a", None, "b", "a", None, "a"]) == {3, 5}
+
+
+def far_cell_xlsx(declared=True) -> bytes:
+    """The review's 4.9 KB workbook: a person, and one cell at Excel's last row. openpyxl
+    fills the gap with empty rows, a million of them."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(list(uploads.HEADINGS["en"]))
+    sheet.append(["285061200113", "Ali", "worker", "A1234567", "2030-01-01", 2])
+    sheet.cell(row=1048576, column=1, value="x")
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue() if declared else without_dimension(out.getvalue())
+
+
+def without_dimension(data: bytes) -> bytes:
+    """The workbook with its sheets' <dimension> taken out: a sheet need not declare it."""
+    source, out = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for part in source.infolist():
+            content = source.read(part.filename)
+            if part.filename.startswith("xl/worksheets/"):
+                content = re.sub(rb"<dimension [^>]*/>", b"", content)
+            archive.writestr(part.filename, content)
+    return out.getvalue()
+
+
+def test_a_sheet_declaring_a_million_rows_is_refused_before_reading():
+    data = far_cell_xlsx()
+    assert len(data) < 5 * 1024
+    started = time.monotonic()
+    with pytest.raises(UploadRefused) as caught:
+        read_rows(data, LIMIT)
+    assert time.monotonic() - started < 1
+    assert caught.value.code == uploads.SHEET_TOO_LONG
+    assert caught.value.params == {"rows": 1048576, "max": uploads.MAX_ROWS}
+
+
+def test_a_sheet_that_does_not_declare_its_size_ends_at_a_run_of_empty_rows():
+    data = far_cell_xlsx(declared=False)
+    assert b"<dimension" not in zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml")
+    started = time.monotonic()
+    [row] = read_rows(data, LIMIT)
+    assert time.monotonic() - started < 1
+    assert row.number == 2 and row.values["name"] == "Ali"
+
+
+def test_people_after_a_short_gap_are_read_and_after_a_long_one_are_not():
+    person = "285061200113,Ali,worker,A1234567,2030-01-01,2\r\n"
+    short = EN + person + "\r\n" * (uploads.ENDING_EMPTY_ROWS - 1) + person
+    assert [row.number for row in read_rows(short.encode(), LIMIT)] == [2, uploads.ENDING_EMPTY_ROWS + 2]
+    long = EN + person + ",,,,,\r\n" * uploads.ENDING_EMPTY_ROWS + person
+    assert [row.number for row in read_rows(long.encode(), LIMIT)] == [2]
+
+
+def test_a_sheet_reaching_past_the_rows_a_list_may_have_is_refused():
+    """People spread down the sheet in gaps shorter than the run that ends it."""
+    gap = uploads.ENDING_EMPTY_ROWS - 1
+    lines = [list(uploads.HEADINGS["en"])]
+    while len(lines) <= uploads.MAX_SHEET_ROWS:
+        lines += [["285061200113", "Ali", "worker", "A1", "2030-01-01", 1]] + [[None] * 6] * gap
+    with pytest.raises(UploadRefused) as caught:
+        read_rows(without_dimension(xlsx(lines)), LIMIT)
+    assert caught.value.code == uploads.SHEET_TOO_LONG
+
+
+def test_reading_grows_with_the_rows_not_their_square():
+    """A thousand people, read in a small fraction of a second, in a sheet that declares
+    its size and in one that does not."""
+    people = [[f"28506{n:07d}", "Worker", "worker", "A1", "2030-01-01", 1] for n in range(uploads.MAX_ROWS)]
+    data = xlsx([list(uploads.HEADINGS["en"]), *people])
+    for workbook in (data, without_dimension(data)):
+        started = time.monotonic()
+        assert len(read_rows(workbook, 2 * LIMIT)) == uploads.MAX_ROWS
+        assert time.monotonic() - started < 1

@@ -16,6 +16,7 @@ from datetime import date, datetime
 
 from domain.digits import normalise_digits
 from domain.fee_schedule import FeeSchedule
+from domain.spreadsheet import csv_document
 
 MAX_ROWS = 1000
 # How far down a sheet may reach: room for a title, notes, gaps and rows formatted but left
@@ -264,12 +265,7 @@ def category_finder(schedule: FeeSchedule):
 def template_csv(language: str, example: Sequence[str] = ()) -> bytes:
     """The template's headings (and an example line), UTF-8 with a byte-order mark so that
     Excel opens the Arabic as Arabic."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(HEADINGS[language])
-    if example:
-        writer.writerow(example)
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    return csv_document([HEADINGS[language], example] if example else [HEADINGS[language]])
 
 
 def template_xlsx(language: str) -> bytes:

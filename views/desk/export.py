@@ -1,8 +1,6 @@
 """Admins only: CSV exports of payments and refunds over a period, safe to open in a
-spreadsheet (a byte order mark for Arabic; no cell runs as a formula)."""
+spreadsheet (domain.spreadsheet: a byte order mark for Arabic; no cell runs as a formula)."""
 
-import csv
-import io
 from datetime import UTC, timedelta
 
 from flask import Response, render_template, request
@@ -12,19 +10,13 @@ from peewee import JOIN
 import models
 from domain.dates import KUWAIT, kuwait_day_in_utc
 from domain.money import fils_to_decimal
+from domain.spreadsheet import csv_document
 from models import InsuranceRequest, Payment, Refund, StaffMember, User
 from views.desk.blueprints import desk_admin as bp
 from views.desk.forms import ExportForm
 from web.staff_session import admin_required
 
 LONGEST_EXPORT = timedelta(days=366)
-# Spreadsheets run a cell starting with one of these as a formula: written as text instead.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_STARTS) else text
 
 
 def _kuwait_time(at) -> str:
@@ -156,15 +148,6 @@ def refund_rows(start, end):
         ]
 
 
-def as_csv(rows) -> bytes:
-    """UTF-8 with a byte order mark, so spreadsheets show Arabic as Arabic."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    for row in rows:
-        writer.writerow([_cell(value) for value in row])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
-
-
 @bp.get("/export")
 @admin_required
 def export():
@@ -183,7 +166,7 @@ def export():
             )
             name = f"tameen-{form.kind.data}-{first.isoformat()}-to-{last.isoformat()}.csv"
             return Response(
-                as_csv(rows(start, end)),
+                csv_document(rows(start, end)),
                 mimetype="text/csv",
                 headers={
                     "Content-Disposition": f'attachment; filename="{name}"',

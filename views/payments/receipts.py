@@ -1,8 +1,6 @@
 """A paid request's receipt, for its owner only, with the QR code that opens the public
 check (verification.py)."""
 
-import csv
-import io
 from functools import wraps
 
 from flask import Response, redirect, render_template, request, url_for
@@ -10,6 +8,7 @@ from flask_babel import gettext as _
 
 from domain.digits import parse_whole_number
 from domain.money import fils_to_decimal
+from domain.spreadsheet import csv_document
 from views.payments.blueprints import receipts as bp
 from views.shared.ownership import owned_request
 from views.shared.receipt_page import receipt_page
@@ -64,12 +63,10 @@ def receipt_people(insurance_request, found):
 @bp.get("/requests/<reference>/receipt.csv")
 @paid_request
 def receipt_csv(insurance_request, found):
-    """The people of a paid request as CSV: UTF-8 with a byte-order mark, so that Excel
-    shows Arabic names as Arabic."""
+    """The people of a paid request as CSV (domain.spreadsheet: a byte-order mark, so that
+    Excel shows Arabic names as Arabic, and no name runs as a formula)."""
     schedule, locale = schedule_of(insurance_request), select_locale()
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(
+    rows = [
         [
             _("Request reference"),
             _("Civil ID"),
@@ -78,27 +75,22 @@ def receipt_csv(insurance_request, found):
             _("Number of years"),
             _("Amount (KD)"),
         ]
-    )
+    ]
     for person in insurance_request.covered():
         category = schedule.category(person.category_code) if schedule else None
         amount = f"{fils_to_decimal(person.subtotal_fils):.3f}" if person.subtotal_fils is not None else ""
-        writer.writerow(
+        rows.append(
             [
                 insurance_request.reference,
                 person.civil_id,
-                _csv_safe(person.name),
+                person.name,
                 category.label(locale) if category else person.category_code,
                 insurance_request.years,
                 amount,
             ]
         )
     return Response(
-        ("\ufeff" + out.getvalue()).encode("utf-8"),
+        csv_document(rows),
         mimetype="text/csv",
         headers={"Content-Disposition": f"attachment; filename=receipt-{insurance_request.reference}.csv"},
     )
-
-
-def _csv_safe(text: str) -> str:
-    # A cell starting with = + - @ is a formula to Excel: a name must never run as one.
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text

@@ -46,6 +46,16 @@ def test_export_refunds_as_csv(client, applicant, admin_desk, waiting):
     assert record["account_holder"].startswith("'=")
 
 
+def test_a_formula_after_a_semicolon_is_exported_as_text(client, applicant, admin_desk, waiting):
+    """Spreadsheets in Arabic locales split lines on semicolons."""
+    _reference, refund = waiting
+    Refund.update(account_holder="Ali;=1+2").where(Refund.id == refund.id).execute()
+    response = admin_desk.get("/desk/export?kind=refunds&date_from=2026-01-01&date_to=2026-01-31")
+    rows = read_csv(response)
+    assert dict(zip(rows[0], rows[1]))["account_holder"] == "Ali;'=1+2"
+    assert ',"Ali;\'=1+2",' in response.data.decode("utf-8-sig")
+
+
 @pytest.mark.parametrize("headers", [{}, HX])
 def test_export_form_and_its_problems(admin_desk, headers):
     page = admin_desk.get("/desk/export", headers=headers)

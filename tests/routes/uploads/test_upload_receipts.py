@@ -1,6 +1,7 @@
 """Receipts for many people: a page of people at a time, a printable table of all, and a
 CSV export that Excel opens as Arabic."""
 
+import csv
 import io
 import re
 from datetime import timedelta
@@ -16,7 +17,8 @@ SPONSOR = {"sponsor_name": "Gulf Trading Company", "sponsor_civil_id": civil_id_
 
 
 def names(n: int) -> str:
-    return "=HYPERLINK()" if n == 5 else ("علي حسن" if n % 2 else f"Worker {n}")
+    special = {5: "=HYPERLINK()", 7: "Ali;=1+2"}
+    return special.get(n) or ("علي حسن" if n % 2 else f"Worker {n}")
 
 
 def paid_upload(client, count=20) -> str:
@@ -69,6 +71,17 @@ def test_the_csv_export_is_utf8_with_a_bom_and_no_formulas(client, officer):
     assert len(lines) == 21 and lines[0].startswith("Request reference,Civil ID")
     assert "علي حسن" in lines[1] and lines[1].endswith(",1,50.000")
     assert ",'=HYPERLINK()," in response.data.decode("utf-8-sig")
+
+
+def test_a_formula_after_a_semicolon_comes_out_as_text(client, officer):
+    """Spreadsheets in Arabic locales split lines on semicolons: `Ali;=1+2` must not give
+    them a cell `=1+2`."""
+    reference = paid_upload(client, count=7)
+    text = client.get(f"/requests/{reference}/receipt.csv").data.decode("utf-8-sig")
+    assert ',"Ali;\'=1+2",' in text
+    for separator in (",", ";", "\t"):
+        for line in csv.reader(io.StringIO(text, newline=""), delimiter=separator):
+            assert not any(cell.lstrip()[:1] in ("=", "+", "-", "@") for cell in line), line
 
 
 def test_a_small_receipt_has_no_pages_but_the_same_exports(client, officer):

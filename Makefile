@@ -89,6 +89,7 @@ bench: $(VENV)/.test $(MO_FILES)
 	  $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq wrk; }
 	$(PY) bench/throughput.py
 	$(PY) bench/load.py
+	$(PY) bench/cache_memory.py
 
 clean:
 	rm -rf $(VENV) $(MO_FILES) .cache dist

@@ -27,12 +27,13 @@ from web import (
     error_pages,
     fee_schedules,
     form_fields,
-    front_cache,
     language,
+    page_cache,
     public_address,
     rate_limits,
     request_log,
     security,
+    site_root,
     staff_session,
     state_labels,
 )
@@ -62,7 +63,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.config["BABEL_DEFAULT_TIMEZONE"] = "Asia/Kuwait"
 
     request_log.init_app(app)  # first: it times and logs every request, refused ones too
-    front_cache.init_app(app)  # first middleware: the others wrap it
+    page_cache.init_app(app)  # first middleware: the others wrap it
+    site_root.init_app(app)
     babel.init_app(app, locale_selector=language.select_locale)
     csrf.init_app(app)
     language.init_app(app)

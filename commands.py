@@ -297,17 +297,25 @@ def serve():
     except ConfigError as problem:
         raise click.ClickException(f"Tameen cannot start: {problem}") from None
     server, json_logger = _gunicorn_classes()
-    host, port = app.config["HOST"], app.config["PORT"]
+    options = gunicorn_options(app.config, json_logger)
+    click.echo(
+        f"Tameen serving on http://{options['bind']} with {options['workers']} workers "
+        f"({app.config['APP_ENV']}).",
+        err=True,
+    )
+    server(app, options).run()
+
+
+def gunicorn_options(config, logger_class=None) -> dict:
+    host, port = config["HOST"], config["PORT"]
     bind = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
     # A request may wait for the SMS provider through every retry, or for a payment
     # gateway (any *_TIMEOUT setting): let it finish before gunicorn calls the worker stuck.
-    waits = [app.config["SMS_HTTP_TIMEOUT"] * (app.config["SMS_HTTP_RETRIES"] + 1)]
+    waits = [config["SMS_HTTP_TIMEOUT"] * (config["SMS_HTTP_RETRIES"] + 1)]
     waits += [
-        value
-        for key, value in app.config.items()
-        if key.endswith("_TIMEOUT") and isinstance(value, (int, float))
+        value for key, value in config.items() if key.endswith("_TIMEOUT") and isinstance(value, (int, float))
     ]
-    options = {
+    return {
         "bind": bind,
         "workers": workers(),
         "timeout": max(60, math.ceil(max(waits)) + 20),
@@ -316,15 +324,17 @@ def serve():
         "accesslog": None,  # our request lines (web/request_log.py) replace it
         "errorlog": "-",
         "loglevel": "info",
-        "logger_class": json_logger,
+        "logger_class": logger_class or "gunicorn.glogging.Logger",
         "proc_name": "tameen",
         "control_socket_disable": True,  # nothing uses it; it would be one per user, shared
+        # Only what the documented proxy (nginx on the same machine) sends: the scheme. The
+        # client's address is the app's to read (PROXY_HOPS), and no header sets the
+        # script root or the path (gunicorn's default takes SCRIPT_NAME from 127.0.0.1,
+        # and a proxy that forwards it would let a client choose every link of a page).
+        "forwarded_allow_ips": "127.0.0.1,::1",
+        "forwarder_headers": "",
+        "secure_scheme_headers": {"X-FORWARDED-PROTO": "https"},
     }
-    click.echo(
-        f"Tameen serving on http://{bind} with {options['workers']} workers ({app.config['APP_ENV']}).",
-        err=True,
-    )
-    server(app, options).run()
 
 
 def _gunicorn_classes():

@@ -69,6 +69,7 @@ def load_settings(environ: dict, instance_path: Path) -> dict:
         "EXPRESS_CATEGORIES": _express_categories(environ),
         **_upload_settings(environ),
         "REMINDER_LEAD_DAYS": _reminder_lead_days(environ),
+        "PAGE_CACHE_BYTES": _page_cache_bytes(environ),
         # Last: every other setting's problem is reported before this one.
         **_operator_settings(environ, production),
         **_operator_pages(environ, production),
@@ -157,6 +158,14 @@ def _upload_settings(environ: dict) -> dict:
     if size < 1:
         raise ConfigError("UPLOAD_MAX_KB must be a whole number from 1 to 240, not '0'.")
     return {"MAX_PAYMENT_FILS": int(text), "UPLOAD_MAX_BYTES": size * 1024}
+
+
+def _page_cache_bytes(environ: dict) -> int:
+    """PAGE_CACHE_MB: the memory each worker may give to kept public pages (web/page_cache.py)."""
+    size = _whole_number(environ, "PAGE_CACHE_MB", "8", highest=1024)
+    if size < 1:
+        raise ConfigError("PAGE_CACHE_MB must be a whole number of megabytes from 1 to 1024, not '0'.")
+    return size * 1024 * 1024
 
 
 # Residency Art. 20: the categories of the fee schedules on file for domestic workers.

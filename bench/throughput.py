@@ -4,6 +4,12 @@ wrk is a C client: it leaves the CPU to the servers, where a Python client would
 with them. Both apps run the same way in the same run (gunicorn, 2 sync workers, on
 127.0.0.1), one after the other, for a fixed time each.
 
+Two kinds of figure: one address asked again and again (what a cache is best at), and a
+varied mix where every request is a different calculator answer (bench/mix.lua: 1 to 4
+people of any category over 1 to 5 years, three live quotes to one full page, as the
+calculator sends them), with and without a cookie. The mix is the honest one: each of its
+requests is a page built, compressed and kept for the first time.
+
 Run by `make bench` (or alone: `.venv/bin/python bench/throughput.py [seconds]`).
 Exits non-zero when a share is below its target, or on any error.
 """
@@ -13,6 +19,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import tomllib
 import urllib.parse
 from pathlib import Path
 
@@ -35,26 +42,51 @@ TARGETS = [
     ("start page", "/", ENCODINGS, 0.40),
     ("/fees", "/fees", ENCODINGS, 0.40),
     # The same pages for a visitor whose browser sends a cookie (the language chosen, a
-    # session): web/front_cache.py leaves those to Flask and its page cache. No target:
-    # shown so that the figures above are read for what they are.
+    # session) reach Flask, and the page cache there.
     (
         "quote, with a cookie",
         f"/quote?{urllib.parse.urlencode(QUOTE)}",
         [*ENCODINGS, "HX-Request: true", "Cookie: lang=ar"],
         None,
     ),
-    ("start page, with a cookie", "/", [*ENCODINGS, "Cookie: lang=ar"], None),
+    ("start page, with a cookie", "/", [*ENCODINGS, "Cookie: lang=ar"], 0.60),
 ]
+# Real traffic: every request a different calculator answer (bench/mix.lua), never one
+# address again and again. (name, headers, the least share of hello's req/s)
+MIX = [
+    ("varied mix", ENCODINGS, 0.50),
+    ("varied mix, with a cookie", [*ENCODINGS, "Cookie: lang=ar"], 0.50),
+]
+MIX_SCRIPT = Path(__file__).with_name("mix.lua")
+SCHEDULE = Path(__file__).resolve().parents[1] / "fee_schedules" / "seed.toml"
 
 
-def wrk(port: int, path: str, headers: list[str], seconds: int) -> tuple[float, int]:
+def mix_script(folder: str) -> str:
+    """bench/mix.lua with the active schedule's categories filled in."""
+    codes = [category["code"] for category in tomllib.loads(SCHEDULE.read_text())["category"]]
+    script = Path(folder, "mix.lua")
+    categories = ", ".join(f'"{code}"' for code in codes)
+    script.write_text(
+        MIX_SCRIPT.read_text().replace("CATEGORIES", categories).replace("THREADS", str(THREADS))
+    )
+    return str(script)
+
+
+def wrk(
+    port: int, path: str, headers: list[str], seconds: int, script: str | None = None
+) -> tuple[float, int]:
     """Requests per second, and the count of errors and non-2xx/3xx answers."""
     command = ["wrk", "--latency", "-t", str(THREADS), "-c", str(CONNECTIONS), "-d", f"{seconds}s"]
+    if script:
+        command += ["-s", script]
     for header in headers:
         command += ["-H", header]
-    output = subprocess.run(
+    run = subprocess.run(
         [*command, f"http://127.0.0.1:{port}{path}"], check=True, capture_output=True, text=True
-    ).stdout
+    )
+    if run.stderr.strip():  # a script that fails leaves wrk asking for `path` alone
+        sys.exit(f"wrk: {run.stderr.strip()}")
+    output = run.stdout
     per_second = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
     errors = sum(int(n) for n in re.findall(r"Non-2xx or 3xx responses: (\d+)", output))
     errors += (
@@ -85,6 +117,10 @@ def main(seconds: int = 10) -> None:
                 headers = [*headers, f"Host: {PUBLIC_HOST}"]
                 wrk(port, path, headers, 1)
                 results.append((name, *wrk(port, path, headers, seconds), target))
+            script = mix_script(folder)
+            for name, headers, target in MIX:
+                headers = [*headers, f"Host: {PUBLIC_HOST}"]
+                results.append((name, *wrk(port, "/", headers, seconds, script), target))
     print(
         f"wrk, {seconds} s a page, {CONNECTIONS} connections; gunicorn {WORKERS} sync workers "
         f"on 127.0.0.1, APP_ENV=production, SQLite"

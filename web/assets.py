@@ -11,12 +11,17 @@ from pathlib import Path
 
 from flask import Blueprint, abort, current_app, has_request_context, request, url_for
 
+from web.bounded_table import BoundedTable
 from web.compression import chosen_encoding, compress
 
 bp = Blueprint("assets", __name__)
 
 ONE_YEAR = 365 * 24 * 3600
 COMPRESSIBLE = ("text/", "application/javascript", "image/svg+xml")
+# The addresses of the files the templates name, per script root (web/site_root.py keeps
+# that one empty, but the table is bounded whatever its keys).
+URL_TABLE_ENTRIES = 256
+URL_TABLE_BYTES = 256 * 1024
 
 
 class Asset:
@@ -51,11 +56,15 @@ def asset_url(filename: str) -> str:
     root (every page names several assets); in debug mode every time, as files change."""
     if current_app.debug:
         return _versioned_url(filename)
-    urls = current_app.extensions.setdefault("asset_urls", {})
+    urls = current_app.extensions.get("asset_urls")
+    if urls is None:
+        urls = current_app.extensions["asset_urls"] = BoundedTable(URL_TABLE_ENTRIES, URL_TABLE_BYTES)
     key = (request.script_root if has_request_context() else "", filename)
-    if key not in urls:
-        urls[key] = _versioned_url(filename)
-    return urls[key]
+    url = urls.get(key)
+    if url is None:
+        url = _versioned_url(filename)
+        urls.put(key, url, 2 * len(url) + len(key[0]) + len(filename))
+    return url
 
 
 def _versioned_url(filename: str) -> str:

@@ -54,7 +54,7 @@ def _log(_exception=None) -> None:
 def write_line(
     number: str, method: str, path: str, query: str, status: int | None, started: float, ip: str | None
 ) -> None:
-    """The request's line; web/front_cache.py writes it for the pages it answers."""
+    """The request's line; web/page_cache.py writes it for the pages it answers before Flask."""
     logger.info(
         "request",
         extra={

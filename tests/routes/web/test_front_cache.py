@@ -1,5 +1,5 @@
 """Public pages asked for without a cookie are answered before Flask, from what Flask
-answered the first time (web/front_cache.py)."""
+answered the first time (web/page_cache.py, its cookieless door)."""
 
 import json
 import logging

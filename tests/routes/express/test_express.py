@@ -4,13 +4,13 @@ bank, the receipt behind its secret link (404 for any other), its refund after a
 the same mobile, and an account with the same civil ID and mobile claiming the request."""
 
 from datetime import timedelta
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
 import clock
 import commands
-from models import ExpressSponsor, InsuranceRequest, OneTimeCode, Refund
+from models import ExpressSponsor, InsuranceRequest, OneTimeCode, Payment, Refund
 from tests.helpers import (
     GOOD_IBAN,
     REFUND_FORM,
@@ -127,6 +127,47 @@ def test_the_whole_express_flow_pays_the_frozen_amount_and_sends_the_receipt_lin
     assert "/verify/" in receipt.text  # the same receipt, QR check included
     assert receipt.headers["Referrer-Policy"] == "no-referrer"
     assert "/receipt.csv" not in receipt.text and "/receipt/people" not in receipt.text  # log-in only
+
+
+def test_a_track_id_without_the_journeys_session_opens_nothing(english):
+    """The track id is printed on the receipt and guessable in part: it names a payment
+    and is no key. Only the browser that paid goes on to the secret receipt link."""
+    sponsor = paid(english, count=2)
+    track_id = Payment.get().track_id
+    people = sponsor.request.covered()
+    names_and_ids = [p.name for p in people] + [p.civil_id for p in people]
+    stranger = english.application.test_client()
+    for method in (stranger.get, stranger.post):
+        answer = method(f"/payments/return?trackid={track_id}&lang=en", follow_redirects=True)
+        assert answer.status_code == 200 and answer.request.path == "/payments/return"
+        assert "Payment received" in answer.text
+        assert "The link to your receipt is in the SMS we sent to your mobile." in answer.text
+        assert sponsor.receipt_token not in answer.text and "/express/receipts/" not in answer.text
+        assert not any(secret in answer.text for secret in names_and_ids + [SPONSOR, MOBILE])
+        assert answer.headers["Cache-Control"] == "no-store"
+    arabic = stranger.get(f"/payments/return?trackid={track_id}&lang=ar")
+    assert "الرسالة النصية" in arabic.text and sponsor.receipt_token not in arabic.text
+    # The journey's own browser still goes to its receipt.
+    mine = english.get(f"/payments/return?trackid={track_id}")
+    assert mine.status_code == 303
+    assert mine.headers["Location"].endswith(f"/express/receipts/{sponsor.receipt_token}")
+
+
+def test_the_bank_posting_the_browser_back_without_its_cookie_reaches_the_receipt(english):
+    """K-Net posts the browser back across sites, and SameSite=Lax leaves the cookie out
+    of that POST: the POST comes back as a GET, which a browser sends with its cookie."""
+    until_check(english)
+    form_post(english, "/express/check", {"confirm": "y", "version": str(the_request().version)})
+    bank = form_post(english, "/express/pay")
+    result = form_post(english, urlsplit(bank.headers["Location"]).path, {"choice": "approve"})
+    result_url = urlsplit(result.headers["Location"])
+    cookieless = english.application.test_client()
+    posted = cookieless.post(result_url.path, data=dict(parse_qsl(result_url.query)))
+    assert posted.status_code == 303 and "/express/" not in posted.headers["Location"]
+    assert the_request().state == InsuranceRequest.PAID
+    arrival = english.get(posted.headers["Location"])
+    assert arrival.status_code == 303
+    assert arrival.headers["Location"].endswith(f"/express/receipts/{ExpressSponsor.get().receipt_token}")
 
 
 def test_check_answers_warns_that_wrong_data_is_not_refunded(english):

@@ -24,7 +24,7 @@ from domain.names import InvalidName, check_name
 from domain.passwords import WeakPassword
 from domain.phone import InvalidMobile, mask_mobile, parse_kuwait_mobile
 from models import ExpressSponsor, StaffMember
-from services import payments, reminders, staff
+from services import express, payments, reminders, staff
 from settings import ConfigError
 from web.form_fields import civil_id_as_of_today
 
@@ -267,7 +267,9 @@ def _links_context():
 
 def _renew_url(insurance_request) -> str:
     if insurance_request.owner_id is None and "express.renew" in current_app.view_functions:
-        sponsor = ExpressSponsor.of_request(insurance_request)
+        sponsor = express.link_for_reminder(
+            ExpressSponsor.of_request(insurance_request), insurance_request.cover_end
+        )
         return url_for("express.renew", token=sponsor.receipt_token, _external=True)
     return url_for("requests.renewal.renew", reference=insurance_request.reference, _external=True)
 

@@ -2,10 +2,13 @@
 
 Civil IDs (12 digits), Kuwaiti phone numbers (+965 and 8-digit mobiles), Kuwaiti IBANs
 (KW + 28) and 6-digit codes are never written in full, whoever logs them: the app, Flask,
-Werkzeug, gunicorn or a driver's error message. Nor is a receipt's verification code in a
-`/verify/<code>` address: it opens the receipt's public check. Digits typed in Arabic-Indic
-or Persian script, grouped with spaces or dashes, or percent-encoded in a query string, are
-masked too.
+Werkzeug, gunicorn or a driver's error message. Nor is the secret of a link that opens
+something without logging in: a receipt's verification code (`/verify/<code>`), an express
+receipt's token (`/express/receipts/<token>`, its refund pages, `/express/renew/<token>`)
+and a reminder's opt-out token (`/reminders/off/<token>`). Nor is a payment's track id
+(`trackid=`/`track_id=` in a query or a form, or its 19 digits anywhere). Digits typed in
+Arabic-Indic or Persian script, grouped with spaces or dashes, or percent-encoded in a query
+string, are masked too.
 """
 
 import json
@@ -22,9 +25,15 @@ _ALONE = r"(?<![^\W_])"  # not glued to a letter or digit before
 _END = r"(?![^\W_])"  # nor after
 _SEP = r"[ .+\-]?"  # "+" is a space in a query string
 _GROUP_SEP = r"[ +\-]?"  # between groups of a civil ID or an IBAN as people write them
+_LINK_SECRET = r"[A-Za-z0-9_\-]+"
+# Where a link's secret follows in an address: checked before masking, as most lines hold none.
+_LINK_PREFIXES = ("/verify/", "/express/receipts/", "/express/renew/", "/reminders/off/")
 _PATTERNS = [
     # (pattern, characters left visible at the end)
-    (re.compile(r"(?<=/verify/)[A-Za-z0-9_\-]+"), 0),  # a receipt's verification code
+    *[(re.compile(f"(?<={re.escape(prefix)}){_LINK_SECRET}"), 0) for prefix in _LINK_PREFIXES],
+    # A track id named as such, in a query, a form or a dict: whatever its shape.
+    (re.compile(r"""(?<![^\W_])track_?id["']?\s*[=:]\s*["']?(?P<secret>[^&\s"',;)}]+)""", re.IGNORECASE), 0),
+    (re.compile(_ALONE + r"\d{19}" + _END), 3),  # a track id: 19 digits, the time first
     (re.compile(_ALONE + r"KW\d{2}(?:" + _GROUP_SEP + r"[A-Z\d]){26}" + _END, re.IGNORECASE), 4),
     (re.compile(_ALONE + r"(?:\+|00)?965" + _SEP + r"[4569]\d{3}" + _SEP + r"\d{4}" + _END), 2),
     (re.compile(_ALONE + r"\d{12}" + _END), 3),  # civil ID
@@ -38,18 +47,28 @@ _PATTERNS = [
 
 def _hide(match: re.Match, visible: int) -> str:
     """Every character starred but the last `visible` letters or digits (and any
-    separator between them)."""
-    text = match.group(0)
+    separator between them); of the `secret` group only, when the pattern names one."""
+    whole = match.group(0)
+    if "secret" in match.re.groupindex:
+        begin, end = (at - match.start() for at in match.span("secret"))
+    else:
+        begin, end = 0, len(whole)
+    text = whole[begin:end]
     start = len(text)
     while visible and start:
         start -= 1
         visible -= text[start].isalnum()
-    return "*" * start + text[start:]
+    return whole[:begin] + "*" * start + text[start:] + whole[end:]
 
 
 def mask(text: str) -> str:
     """`text` with every personal number it holds masked."""
-    if not any(ch.isdigit() for ch in text) and "%" not in text and "/verify/" not in text:
+    if (
+        not any(ch.isdigit() for ch in text)
+        and "%" not in text
+        and not any(prefix in text for prefix in _LINK_PREFIXES)
+        and "track" not in text.lower()
+    ):
         return text
     text = _ENCODED_DIGITS.sub(lambda m: unquote(m.group(0)), text)
     for pattern, visible in _PATTERNS:

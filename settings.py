@@ -67,6 +67,7 @@ def load_settings(environ: dict, instance_path: Path) -> dict:
         **_payment_settings(environ, production),
         **_public_address(environ, production),
         "EXPRESS_CATEGORIES": _express_categories(environ),
+        "EXPRESS_LINK_DAYS": _express_link_days(environ),
         **_upload_settings(environ),
         "REMINDER_LEAD_DAYS": _reminder_lead_days(environ),
         "PAGE_CACHE_BYTES": _page_cache_bytes(environ),
@@ -185,6 +186,14 @@ def _express_categories(environ: dict) -> tuple[str, ...]:
                 f"by commas, such as domestic_worker; {code!r} is not one."
             )
     return codes
+
+
+def _express_link_days(environ: dict) -> int:
+    """How long an express receipt link (also the renewal link in reminders) works."""
+    days = _whole_number(environ, "EXPRESS_LINK_DAYS", "400", highest=3660)
+    if days < 1:
+        raise ConfigError("EXPRESS_LINK_DAYS must be a whole number of days from 1 to 3660, not '0'.")
+    return days
 
 
 def _whole_number(environ: dict, name: str, default: str, highest: int) -> int:

@@ -217,7 +217,8 @@ class OneTimeCode(BaseModel):
     # there is nothing to enumerate: their codes are real without a user.
     EXPRESS = "express"
     EXPRESS_REFUND = "express_refund"
-    WITHOUT_ACCOUNT = (EXPRESS, EXPRESS_REFUND)
+    EXPRESS_LINK = "express_link"  # a new receipt link, once the old one has expired
+    WITHOUT_ACCOUNT = (EXPRESS, EXPRESS_REFUND, EXPRESS_LINK)
     LIFETIME = timedelta(minutes=10)
     MAX_ATTEMPTS = 5
     RESEND_AFTER = timedelta(seconds=60)

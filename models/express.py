@@ -29,6 +29,9 @@ class ExpressSponsor(BaseModel):
     # The receipt link's secret, kept as it is: the paid SMS names it after the payment
     # settles, which may be in an operator command long after the browser left.
     receipt_token = CharField(max_length=64, unique=True, default=new_receipt_token)
+    # When the receipt link was issued: it works for EXPRESS_LINK_DAYS, then a code to the
+    # same mobile replaces it (services/express.py).
+    link_issued_at = DateTimeField(default=lambda: clock.now())
     created_at = DateTimeField(default=lambda: clock.now())
     claimed_at = DateTimeField(null=True)
 
@@ -51,6 +54,19 @@ class ExpressSponsor(BaseModel):
     @classmethod
     def by_token(cls, token: str) -> "ExpressSponsor | None":
         return cls.get_or_none(cls.receipt_token == token)
+
+    def replace_link(self, at) -> bool:
+        """A new receipt link in place of this one, which then opens nothing; False when
+        another replaced it first (this row's token is then stale)."""
+        token = new_receipt_token()
+        changed = (
+            ExpressSponsor.update(receipt_token=token, link_issued_at=at)
+            .where((ExpressSponsor.id == self.id) & (ExpressSponsor.receipt_token == self.receipt_token))
+            .execute()
+        )
+        if changed:
+            self.receipt_token, self.link_issued_at = token, at
+        return bool(changed)
 
     @classmethod
     def of_request(cls, insurance_request: InsuranceRequest) -> "ExpressSponsor | None":

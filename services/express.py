@@ -7,6 +7,8 @@ services/payments.py). Its receipt is reached through the secret link the paid S
 carries, and an account with the same civil ID and mobile claims it later.
 """
 
+from datetime import date, datetime, timedelta
+
 from flask import current_app, url_for
 
 import clock
@@ -14,6 +16,8 @@ from domain.fee_schedule import FeeSchedule
 from models import ExpressSponsor, InsuranceRequest, User
 
 MAX_WORKERS = 10
+# A reminder's renewal link still works this long after the cover ends.
+LINK_KEPT_AFTER_COVER = timedelta(days=30)
 
 
 def allowed_categories(schedule: FeeSchedule) -> list[str]:
@@ -67,3 +71,31 @@ def receipt_link(sponsor: ExpressSponsor) -> str:
         return url_for("express.receipt", token=sponsor.receipt_token, _external=True)
     except RuntimeError:
         return f"/express/receipts/{sponsor.receipt_token}"
+
+
+def link_expires_at(sponsor: ExpressSponsor) -> datetime:
+    return sponsor.link_issued_at + timedelta(days=current_app.config["EXPRESS_LINK_DAYS"])
+
+
+def link_expired(sponsor: ExpressSponsor) -> bool:
+    """The receipt link (the renewal link too) is past EXPRESS_LINK_DAYS: it opens nothing
+    but the page that offers a new one, by a code to the sponsor's mobile."""
+    return clock.now() >= link_expires_at(sponsor)
+
+
+def new_link(sponsor: ExpressSponsor) -> ExpressSponsor:
+    """Once the sponsor has proved the mobile again: a new receipt link, and the old one
+    opens nothing. When another browser replaced it first (after the same proof), theirs."""
+    if not sponsor.replace_link(clock.now()):
+        sponsor = ExpressSponsor.get_by_id(sponsor.id)
+    return sponsor
+
+
+def link_for_reminder(sponsor: ExpressSponsor, cover_end: date) -> ExpressSponsor:
+    """The sponsor, with a link a reminder can carry: a new one when the current one would
+    stop working before the cover ends (and a while after). A cover of several years
+    outlasts any link issued when it was paid."""
+    needed_until = datetime.combine(cover_end, datetime.min.time()) + LINK_KEPT_AFTER_COVER
+    if link_expires_at(sponsor) < needed_until:
+        return new_link(sponsor)
+    return sponsor

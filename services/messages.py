@@ -129,6 +129,12 @@ def _code_text(purpose: str, code: str) -> str:
             "10 minutes. Never share it with anyone.",
             code=code,
         )
+    if purpose == OneTimeCode.EXPRESS_LINK:
+        return gettext(
+            "Tameen: your code for a new receipt link is %(code)s. It expires in 10 "
+            "minutes. Never share it with anyone.",
+            code=code,
+        )
     if purpose == OneTimeCode.EXPRESS_REFUND:
         return gettext(
             "Tameen: your code to ask for a refund is %(code)s. It expires in 10 "
@@ -167,6 +173,17 @@ def send_express_paid_sms(insurance_request: InsuranceRequest, amount_fils: int)
             "Tameen: we received %(amount)s for request %(reference)s. Your receipt: %(link)s",
             amount=format_fils(amount_fils, sponsor.language),
             reference=insurance_request.reference,
+            link=express.receipt_link(sponsor),
+        )
+    return _send(sponsor.mobile, text)
+
+
+def send_express_new_link(sponsor: ExpressSponsor) -> bool:
+    """To the sponsor who proved the mobile for a new receipt link: the link, to keep."""
+    with force_locale(sponsor.language):
+        text = gettext(
+            "Tameen: the new link to your receipt for request %(reference)s: %(link)s",
+            reference=sponsor.request.reference,
             link=express.receipt_link(sponsor),
         )
     return _send(sponsor.mobile, text)

@@ -35,6 +35,11 @@ CODES_PER_ACCOUNT = Limit("codes-account", 10, timedelta(hours=1))
 CODES_PER_ADDRESS = Limit("codes-address", 20, timedelta(hours=1))
 RESETS_PER_ACCOUNT = Limit("reset-account", 5, timedelta(hours=1))
 RESETS_PER_ADDRESS = Limit("reset-address", 10, timedelta(hours=1))
+# Registering a civil ID that has an account tells the number typed so (by SMS): counted
+# for every civil ID registered, taken or not, so the refusal itself tells nothing.
+REGISTRATIONS_PER_CIVIL_ID = Limit("register-civil-id", 3, timedelta(days=1))
+# The bank's return address asks the bank about the payment it names: anyone may call it.
+PAYMENT_RETURNS_PER_ADDRESS = Limit("return-address", 30, timedelta(minutes=15))
 
 
 def client_address() -> str:

@@ -18,6 +18,7 @@ from views.accounts import bp
 from views.accounts.forms import RegistrationForm
 from views.accounts.new_password import choose_password
 from views.shared import code_step
+from web import rate_limits
 from web.applicant_session import safe_next
 from web.language import select_locale
 
@@ -34,6 +35,7 @@ def register():
     if form.validate_on_submit():
         civil_id, mobile = form.civil_id.parsed, form.mobile.parsed
         code_step.limit_sending(mobile, civil_id)
+        rate_limits.spend(rate_limits.REGISTRATIONS_PER_CIVIL_ID, civil_id)
         # SMS go in the language of the page until the person chooses another.
         language = select_locale()
         user, duplicate = User.start_registration(civil_id, {"mobile": mobile, "language": language})

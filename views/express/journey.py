@@ -7,12 +7,13 @@ from flask import Blueprint, abort, current_app, redirect, session, url_for
 
 from models import ExpressSponsor, InsuranceRequest
 from services import express
+from views.shared.paying import EXPRESS_JOURNEY
 from web.fee_schedules import active_schedule
 
 bp = Blueprint("express", __name__, url_prefix="/express")
 
 SPONSOR = "express_sponsor"  # civil ID and mobile typed, until the code is right
-JOURNEY = "express_request"  # the request this browser is paying for
+JOURNEY = EXPRESS_JOURNEY  # the request this browser is paying for
 
 
 @bp.before_request

@@ -5,7 +5,7 @@ an account."""
 
 import re
 
-from flask import abort, redirect, render_template, request, url_for
+from flask import abort, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 import clock
@@ -96,17 +96,38 @@ def pay(insurance_request):
     )
 
 
-def sponsor_by_token(token: str) -> ExpressSponsor:
-    """The express sponsor whose receipt link this is; an unknown link is a 404."""
+def sponsor_by_token(token: str, live: bool = True) -> ExpressSponsor:
+    """The express sponsor whose receipt link this is; an unknown link is a 404, and an
+    expired one (unless `live` is False) goes to its receipt page, which offers a new one."""
     found = ExpressSponsor.by_token(token) if _TOKEN.fullmatch(token) else None
     if found is None:
         abort(404)
+    if live and express.link_expired(found):
+        abort(redirect(url_for(".receipt", token=token), 303))
     return found
+
+
+SECRET_PAGE = {"X-Robots-Tag": "noindex", "Referrer-Policy": "no-referrer", "Cache-Control": "no-store"}
+
+
+def expired_page(sponsor: ExpressSponsor, token: str, problem: str | None = None):
+    """An expired link's page: it shows nothing of the request, and offers a new link by
+    a code to the sponsor's mobile (views/express/new_link.py)."""
+    page = render_template(
+        "express/link_expired.html",
+        token=token,
+        days=current_app.config["EXPRESS_LINK_DAYS"],
+        mobile_end=sponsor.mobile[-3:],
+        problem=problem,
+    )
+    return page, 200, SECRET_PAGE
 
 
 @bp.get("/receipts/<token>")
 def receipt(token):
-    sponsor = sponsor_by_token(token)
+    sponsor = sponsor_by_token(token, live=False)
+    if express.link_expired(sponsor):
+        return expired_page(sponsor, token)
     insurance_request = sponsor.request
     found = insurance_request.receipt() if insurance_request.state in InsuranceRequest.SETTLED else None
     if found is None:
@@ -117,8 +138,4 @@ def receipt(token):
     people = insurance_request.covered()  # at most MAX_WORKERS: one page
     response = receipt_page(insurance_request, found, people, express_sponsor=sponsor)
     # The link is the key: never sent on to another site, never indexed.
-    return (
-        response,
-        200,
-        {"X-Robots-Tag": "noindex", "Referrer-Policy": "no-referrer", "Cache-Control": "no-store"},
-    )
+    return response, 200, SECRET_PAGE

@@ -29,13 +29,16 @@ def renew(token):
     paid_by = ExpressSponsor.by_token(token)
     if paid_by is None or paid_by.request.state != InsuranceRequest.PAID:
         abort(404)
+    if express.link_expired(paid_by):
+        return redirect(url_for(".receipt", token=token))  # the page that offers a new link
     session[RENEWING] = token
     return redirect(url_for(".start"))
 
 
 def _renewing() -> ExpressSponsor | None:
     token = session.get(RENEWING)
-    return ExpressSponsor.by_token(token) if isinstance(token, str) else None
+    found = ExpressSponsor.by_token(token) if isinstance(token, str) else None
+    return found if found is not None and not express.link_expired(found) else None
 
 
 @bp.route("", methods=["GET", "POST"])

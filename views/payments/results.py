@@ -11,7 +11,8 @@ from werkzeug.exceptions import HTTPException
 from models import Payment
 from services import payments
 from views.payments.blueprints import payments as bp
-from views.shared.paying import after_payment
+from views.shared.paying import after_payment, started_here
+from web import rate_limits
 
 log = logging.getLogger("tameen.payments")
 
@@ -21,12 +22,21 @@ _TRACK_ID = re.compile(r"[0-9A-Za-z]{1,40}")
 
 @bp.route("/payments/return", methods=["GET", "POST"])
 def gateway_return():
-    """The browser back from the gateway. It may arrive without the session cookie
-    (K-Net posts across sites), so this touches no session and only redirects."""
+    """The browser back from the gateway. Its track id names a payment and is no key:
+    only the session that started the payment goes on to the request or its receipt.
+    K-Net posts the browser back across sites, and SameSite=Lax leaves the session
+    cookie out of that POST: it comes back here as a GET, which carries the cookie.
+    Without one, a neutral page that names nothing (the receipt's link is in the SMS)."""
+    rate_limits.spend(rate_limits.PAYMENT_RETURNS_PER_ADDRESS, rate_limits.client_address())
     payment = payments.receive(request.values.to_dict())
     if payment is None:
         return render_template("payments/problem.html"), 400
-    return redirect(after_payment(payment.request_id), 303)
+    if started_here(payment.request_id):
+        return redirect(after_payment(payment.request_id), 303)
+    if request.method == "POST":
+        return redirect(url_for(".gateway_return", trackid=payment.track_id), 303)
+    page = render_template("payments/returned.html", paid=payment.state == Payment.PAID)
+    return page, 200, {"Cache-Control": "no-store"}
 
 
 @bp.post("/payments/notify")

@@ -1,11 +1,27 @@
 """Sending a person to the bank for a frozen request, and where they go once a payment
 is settled or not: the request pages, the Pay button and the bank's return share these."""
 
-from flask import redirect, render_template, url_for
+from flask import g, redirect, render_template, session, url_for
 
 from models import ExpressSponsor, InsuranceRequest
 from services import payments
 from web.language import select_locale
+
+# The express request this browser is paying for (views/express/journey.py keeps it).
+EXPRESS_JOURNEY = "express_request"
+
+
+def started_here(request_id: int) -> bool:
+    """Whether this browser's session is the one paying for the request: its account's
+    log-in, or the express journey that started it. Only that session is sent on to the
+    request or its receipt; a track id names a payment, and opens nothing."""
+    insurance_request = InsuranceRequest.get_or_none(InsuranceRequest.id == request_id)
+    if insurance_request is None:
+        return False
+    if insurance_request.owner_id is None:
+        return session.get(EXPRESS_JOURNEY) == insurance_request.id
+    user = g.get("user")
+    return user is not None and user.id == insurance_request.owner_id
 
 
 def after_payment(request_id: int, external: bool = False) -> str:

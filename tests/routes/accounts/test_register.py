@@ -251,6 +251,29 @@ def test_an_unfinished_registration_is_taken_over(app, client):
     assert User.get(User.civil_id == CIVIL_ID).mobile == "+96560012345"
 
 
+@pytest.mark.parametrize("taken", [True, False], ids=["taken", "new"])
+def test_registering_one_civil_id_is_limited_per_day_whoever_types_it(app, client, clock, taken):
+    """Each try tells the number typed whether the civil ID has an account: a few a day
+    per civil ID, from any number, taken or not (so the refusal tells nothing)."""
+    if taken:
+        register_and_login(client, CIVIL_ID, MOBILE)
+    use_outbox(app)
+    answers = []
+    for n in range(6):
+        clock.advance(hours=2)  # past the hourly limits per number and per address
+        stranger = app.test_client()
+        answer = form_post(stranger, "/register?lang=en", {"civil_id": CIVIL_ID, "mobile": f"6{n:07d}"})
+        answers.append(answer.status_code)
+    expected_first = 2 if taken else 3  # an owner's own registration counted too
+    assert answers[:expected_first] == [302] * expected_first
+    assert set(answers[expected_first:]) == {429}
+    clock.advance(hours=24)
+    again = form_post(app.test_client(), "/register", {"civil_id": CIVIL_ID, "mobile": "69999999"})
+    assert again.status_code == 302
+    other = form_post(app.test_client(), "/register", {"civil_id": civil_id_for(7), "mobile": "69999998"})
+    assert other.status_code == 302
+
+
 # --- the code --------------------------------------------------------------
 
 

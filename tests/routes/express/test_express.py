@@ -3,14 +3,14 @@ the categories the operator allows), years, check answers, paying through the sa
 bank, the receipt behind its secret link (404 for any other), its refund after a code to
 the same mobile, and an account with the same civil ID and mobile claiming the request."""
 
-from datetime import timedelta
-from urllib.parse import urlsplit
+from datetime import datetime, timedelta
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
 import clock
 import commands
-from models import ExpressSponsor, InsuranceRequest, OneTimeCode, Refund
+from models import ExpressSponsor, InsuranceRequest, OneTimeCode, Payment, Refund
 from tests.helpers import (
     GOOD_IBAN,
     REFUND_FORM,
@@ -127,6 +127,47 @@ def test_the_whole_express_flow_pays_the_frozen_amount_and_sends_the_receipt_lin
     assert "/verify/" in receipt.text  # the same receipt, QR check included
     assert receipt.headers["Referrer-Policy"] == "no-referrer"
     assert "/receipt.csv" not in receipt.text and "/receipt/people" not in receipt.text  # log-in only
+
+
+def test_a_track_id_without_the_journeys_session_opens_nothing(english):
+    """The track id is printed on the receipt and guessable in part: it names a payment
+    and is no key. Only the browser that paid goes on to the secret receipt link."""
+    sponsor = paid(english, count=2)
+    track_id = Payment.get().track_id
+    people = sponsor.request.covered()
+    names_and_ids = [p.name for p in people] + [p.civil_id for p in people]
+    stranger = english.application.test_client()
+    for method in (stranger.get, stranger.post):
+        answer = method(f"/payments/return?trackid={track_id}&lang=en", follow_redirects=True)
+        assert answer.status_code == 200 and answer.request.path == "/payments/return"
+        assert "Payment received" in answer.text
+        assert "The link to your receipt is in the SMS we sent to your mobile." in answer.text
+        assert sponsor.receipt_token not in answer.text and "/express/receipts/" not in answer.text
+        assert not any(secret in answer.text for secret in names_and_ids + [SPONSOR, MOBILE])
+        assert answer.headers["Cache-Control"] == "no-store"
+    arabic = stranger.get(f"/payments/return?trackid={track_id}&lang=ar")
+    assert "الرسالة النصية" in arabic.text and sponsor.receipt_token not in arabic.text
+    # The journey's own browser still goes to its receipt.
+    mine = english.get(f"/payments/return?trackid={track_id}")
+    assert mine.status_code == 303
+    assert mine.headers["Location"].endswith(f"/express/receipts/{sponsor.receipt_token}")
+
+
+def test_the_bank_posting_the_browser_back_without_its_cookie_reaches_the_receipt(english):
+    """K-Net posts the browser back across sites, and SameSite=Lax leaves the cookie out
+    of that POST: the POST comes back as a GET, which a browser sends with its cookie."""
+    until_check(english)
+    form_post(english, "/express/check", {"confirm": "y", "version": str(the_request().version)})
+    bank = form_post(english, "/express/pay")
+    result = form_post(english, urlsplit(bank.headers["Location"]).path, {"choice": "approve"})
+    result_url = urlsplit(result.headers["Location"])
+    cookieless = english.application.test_client()
+    posted = cookieless.post(result_url.path, data=dict(parse_qsl(result_url.query)))
+    assert posted.status_code == 303 and "/express/" not in posted.headers["Location"]
+    assert the_request().state == InsuranceRequest.PAID
+    arrival = english.get(posted.headers["Location"])
+    assert arrival.status_code == 303
+    assert arrival.headers["Location"].endswith(f"/express/receipts/{ExpressSponsor.get().receipt_token}")
 
 
 def test_check_answers_warns_that_wrong_data_is_not_refunded(english):
@@ -395,3 +436,77 @@ def test_an_unknown_or_unpaid_renewal_link_is_not_found(english):
     assert english.get("/express/renew/" + "A" * 43).status_code == 404
     prove_mobile(english)  # a draft, not paid
     assert english.get(f"/express/renew/{ExpressSponsor.get().receipt_token}").status_code == 404
+
+
+# --- the receipt link expires ---------------------------------------------------------
+
+
+def test_a_link_past_its_age_shows_the_new_link_page_not_the_receipt(english, clock):
+    sponsor = paid(english, count=2)
+    token, reference = sponsor.receipt_token, sponsor.request.reference
+    clock.advance(days=399, hours=23)
+    stranger = english.application.test_client()
+    assert "Payment received" in stranger.get(f"/express/receipts/{token}?lang=en").text
+    clock.advance(hours=1)
+    page = stranger.get(f"/express/receipts/{token}?lang=en")
+    assert page.status_code == 200 and "This link has expired" in page.text
+    assert "400 days" in page.text and MOBILE[-3:] in page.text
+    assert reference not in page.text and "Maria Santos" not in page.text and SPONSOR not in page.text
+    assert page.headers["Referrer-Policy"] == "no-referrer" and page.headers["Cache-Control"] == "no-store"
+    for dead in (f"/express/receipts/{token}/refund", f"/express/receipts/{token}/refund/ask"):
+        assert stranger.get(dead).headers["Location"] == f"/express/receipts/{token}"
+    renew = stranger.get(f"/express/renew/{token}")
+    assert renew.headers["Location"] == f"/express/receipts/{token}"
+    assert 'value="' + SPONSOR not in stranger.get("/express?lang=en").text
+
+
+def test_a_code_to_the_same_mobile_issues_a_new_link_and_the_old_stays_dead(english, clock):
+    sponsor = paid(english, count=1)
+    old = sponsor.receipt_token
+    clock.advance(days=401)
+    stranger = english.application.test_client()
+    sent = form_post(stranger, f"/express/receipts/{old}/new-link")
+    assert sent.headers["Location"] == f"/express/receipts/{old}/new-link/code"
+    code = latest_code(E164)
+    wrong = form_post(stranger, f"/express/receipts/{old}/new-link/code?lang=en", {"code": "000000"})
+    if code != "000000":
+        assert wrong.status_code == 200 and "The code is not right" in wrong.text
+    right = form_post(stranger, f"/express/receipts/{old}/new-link/code", {"code": code})
+    new = ExpressSponsor.get().receipt_token
+    assert new != old and right.status_code == 303
+    assert right.headers["Location"] == f"/express/receipts/{new}"
+    assert f"/express/receipts/{new}" in sms_to(E164)[-1]
+    receipt = english.application.test_client().get(f"/express/receipts/{new}?lang=en")
+    assert receipt.status_code == 200 and "Payment received" in receipt.text
+    for dead in ("", "/refund", "/new-link/code"):
+        assert stranger.get(f"/express/receipts/{old}{dead}").status_code == 404
+    assert form_post(stranger, f"/express/receipts/{old}/new-link").status_code == 404
+    clock.advance(days=399)
+    assert "Payment received" in stranger.get(f"/express/receipts/{new}?lang=en").text
+
+
+def test_a_live_link_needs_no_new_one_and_the_period_is_a_setting(tmp_path, clock):
+    app = make_app(tmp_path, EXPRESS_LINK_DAYS="30")
+    client = app.test_client()
+    client.get("/?lang=en")
+    sponsor = paid(client, count=1)
+    token = sponsor.receipt_token
+    sent = form_post(client, f"/express/receipts/{token}/new-link")
+    assert sent.headers["Location"] == f"/express/receipts/{token}"
+    assert ExpressSponsor.get().receipt_token == token
+    clock.advance(days=30)
+    assert "This link has expired" in client.get(f"/express/receipts/{token}?lang=en").text
+
+
+def test_a_reminder_for_a_cover_that_outlasts_the_link_carries_a_new_one(english, clock):
+    until_check(english, count=1, years="2")
+    assert pay_in_sandbox(english).status_code == 303
+    sponsor = ExpressSponsor.get()
+    old = sponsor.receipt_token
+    clock.at = datetime.combine(sponsor.request.cover_end - timedelta(days=7), datetime.min.time())
+    with english.application.test_request_context():
+        link = commands._renew_url(sponsor.request)
+    new = ExpressSponsor.get().receipt_token
+    assert new != old and link.endswith(f"/express/renew/{new}")
+    later = english.application.test_client()
+    assert later.get(urlsplit(link).path).headers["Location"].endswith("/express")

@@ -4,6 +4,7 @@ is worth; these pages only say where the person goes next."""
 
 import logging
 import re
+from urllib.parse import parse_qsl
 
 from flask import redirect, render_template, request, url_for
 from werkzeug.exceptions import HTTPException
@@ -71,6 +72,9 @@ def _notice_fields() -> dict:
     ErrorText in clear), or a bare hex body, which is the trandata alone."""
     body = request.get_data(cache=True)  # before the form is parsed, which would consume it
     fields = request.form.to_dict()
+    if not fields.get("trandata") and b"trandata=" in body:
+        # A form sent without a form Content-Type: still a form.
+        fields = dict(parse_qsl(body.decode("ascii", "replace")))
     if not fields.get("trandata"):
         bare = _HEX_BODY.fullmatch(body)
         if bare:

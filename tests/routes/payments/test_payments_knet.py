@@ -173,7 +173,7 @@ def test_a_wrong_answer_makes_the_bank_void_the_payment(client, user, bank):
     payment and sends the browser to the error URL with IPAY0100249."""
     reference = frozen_request(client)
     track_id = pay_at_bank(client, reference, bank)
-    bank.deliver = lambda url, body, timeout: (303, "text/html", "")
+    bank.deliver = lambda url, body, timeout, *kind: (303, "text/html", "")
     back = bank.choose(track_id, "approve")
     assert query_of(back)["Error"] == "IPAY0100249" and bank.payments[track_id].voided
     client.get(path_of(back))
@@ -389,6 +389,10 @@ def test_a_refused_refund_shows_the_bank_code_and_wording_at_the_desk(app, clien
     refund = Refund.get()
     assert refund.state == "requested"
     assert refund.last_error == (
-        "The gateway declined the refund: IPAY0100199: Previous credit check failure."
+        "The gateway declined the refund: IPAY0100137: Credit Amount Greater Than Authorised Amount."
     )
-    assert "IPAY0100199: Previous credit check failure" in desk.get(f"/desk/refunds/{refund.id}").text
+    assert (
+        "IPAY0100137: Credit Amount Greater Than Authorised Amount"
+        in desk.get(f"/desk/refunds/{refund.id}").text
+    )
+    assert Payment.get().refunded_fils == 0  # given back to count: the bank refused it

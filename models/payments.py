@@ -30,6 +30,10 @@ def payment_snapshot(payment: "Payment") -> dict:
     }
 
 
+# The note of a payment closed as failed because its inquiries kept answering errors.
+GAVE_UP_NOTE = "Closed as failed: the bank's inquiry still answered an error"
+
+
 def _new_track_id() -> str:
     # Digits only, 19 of them: K-Net's field is 19 wide and every kit sends digits. Time
     # first, so they sort; random after.
@@ -154,6 +158,17 @@ class Payment(BaseModel):
             cls.select()
             .where(cls.state.in_((cls.PAID, cls.MISMATCH)) & cls.closed_at.is_null(False))
             .order_by(cls.updated_at.desc(), cls.id.desc())
+            .limit(limit)
+        )
+
+    @classmethod
+    def closed_after_inquiry_errors(cls, since: datetime, limit: int = 20) -> list["Payment"]:
+        """Closed as failed since `since` because the bank's inquiries kept answering
+        errors, newest first: staff check them with the bank."""
+        return list(
+            cls.select()
+            .where((cls.state == cls.FAILED) & (cls.closed_at >= since) & cls.note.startswith(GAVE_UP_NOTE))
+            .order_by(cls.closed_at.desc(), cls.id.desc())
             .limit(limit)
         )
 

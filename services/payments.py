@@ -22,6 +22,7 @@ from flask import current_app
 import clock
 from gateways import payments as gw
 from models import InsuranceRequest, Payment
+from models.payments import GAVE_UP_NOTE
 from services import messages, settlement
 
 log = logging.getLogger("tameen.payments")
@@ -255,8 +256,7 @@ def _give_up_on_errors(payment: Payment, problem: gw.GatewayUnavailable) -> str:
     if not code or payment.state != Payment.AWAITING or payment.created_at > clock.now() - give_up_after():
         return payment.state
     note = (
-        f"Closed as failed: the bank's inquiry still answered an error "
-        f"{give_up_after().total_seconds() / 3600:g} hours after the payment started "
+        f"{GAVE_UP_NOTE} {give_up_after().total_seconds() / 3600:g} hours after the payment started "
         f"({problem.detail or code})."
     )
     if payment.mark_unpaid(Payment.FAILED, {"result_code": code[:60], "note": note}):

@@ -355,8 +355,10 @@ class KnetGateway(PaymentGateway):
             )
         raise ResultRejected("no trandata and no track id")
 
-    def inquire(self, track_id, amount_fils):
-        answer = self._tran_pipe(
+    def inquiry_fields(self, track_id: str, amount_fils: int) -> dict[str, str]:
+        """The bank's answer to an inquiry (action 8) about `track_id`, field by field, as
+        it came (knet-check shows them); GatewayUnavailable when it cannot be asked."""
+        return self._tran_pipe(
             {
                 "id": self.tranportal_id,
                 "password": self.password,
@@ -367,6 +369,9 @@ class KnetGateway(PaymentGateway):
                 "trackid": track_id,
             }
         )
+
+    def inquire(self, track_id, amount_fils):
+        answer = self.inquiry_fields(track_id, amount_fils)
         code, text = error_of(answer)
         if (code or text) and is_not_found(code, text):
             return PaymentResult(

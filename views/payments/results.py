@@ -41,6 +41,8 @@ def notify():
     or clear fields only), to the request page, or to a page that explains the problem.
     Authenticated by the result's encryption (or signature), not by a session."""
     fields = {}
+    # What the bank really sends is one of the unknowns (knet-check); the log says.
+    log.info("payment notice received: Content-Type %r", request.headers.get("Content-Type", "")[:80])
     try:
         fields = _notice_fields()
         payment = payments.take_notice(fields)

@@ -160,6 +160,8 @@ def test_a_partial_refund_then_the_rest(client, desk, waiting):
     refund = Refund.get_by_id(refund.id)
     assert refund.state == Refund.REFUNDED and refund.amount_fils == 55_000 and refund.done_for is None
     assert stored(reference).state == InsuranceRequest.PAID  # still paid: part of it went back
+    page = client.get(f"/requests/{reference}").text
+    assert "KWD\u00a055.000 was refunded" in page and "Ask for a refund" in page
     payment = stored(reference).latest_payment()
     assert payment.refunded_fils == 55_000
     assert SandboxPayment.get(SandboxPayment.track_id == payment.track_id).refunded_fils == 55_000

@@ -561,3 +561,16 @@ def test_knet_settings_have_documented_defaults(tmp_path):
 def test_bad_knet_settings_say_what_to_fix(tmp_path, name, value, message):
     with pytest.raises(ConfigError, match=message):
         load_settings({**PRODUCTION, **PRODUCTION_KNET, name: value}, tmp_path)
+
+
+def test_error_wordings_follow_the_manual():
+    from gateways.payments.knet import describe_error
+
+    assert describe_error("IPAY0100176") == "IPAY0100176: Decrypting transaction data failed"
+    assert describe_error("IPAY0100263") == "IPAY0100263: Transaction details not available"
+
+
+def test_an_amount_past_the_10_characters_of_amt_is_refused(knet):
+    started(knet, amount_fils=999_999_999)  # 999999.999: ten characters
+    with pytest.raises(ValueError, match="10 characters"):
+        started(knet, track_id="2601100800001234568", amount_fils=1_000_000_000)

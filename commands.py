@@ -217,6 +217,30 @@ def reconcile_payments():
     )
 
 
+@operator.command("knet-check")
+@click.option("--track-id", default="", help="A test payment's track id, paid on the test host.")
+def knet_check(track_id: str):
+    """Rehearse going live with K-Net against its test host; changes nothing."""
+    from gateways.payments.knet import KnetGateway
+    from gateways.payments.knet_check import rehearse
+
+    knet = current_app.extensions["payment_gateway"]
+    if not isinstance(knet, KnetGateway):
+        raise click.ClickException("knet-check needs PAYMENT_GATEWAY=knet and the KNET_ settings.")
+    click.echo(f"K-Net at {knet.gateway_url}, tranportal id {knet.tranportal_id}.")
+    transaction_id = ""
+    if track_id:
+        with models.db.connection_context():
+            found = models.Payment.by_track_id(track_id)
+        transaction_id = (found.transaction_id or "") if found else ""
+    report = rehearse(knet, track_id, transaction_id)
+    for line in report.lines:
+        click.echo(line)
+    if not report.passed:
+        raise SystemExit(1)
+    click.echo("knet-check passed: nothing was changed.")
+
+
 @operator.command("prune-security-records")
 def prune_security_records():
     """Delete SMS codes, rate-limit counters and outbox messages nobody can use any more."""

@@ -2,6 +2,7 @@
 
 import re
 import secrets
+import ssl
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -14,8 +15,13 @@ PAYMENT_GATEWAYS = ("sandbox", "knet")
 # merchant since September 2023); "browser", it sends the browser with it (the older flow).
 KNET_RESULT_DELIVERIES = ("server", "browser")
 # The `langid` values for Arabic and English: KNET's manual (K-064 v1.4) says AR and EN;
-# the bank's older kit and pyipay send ARA and USA.
-KNET_LANGUAGE_ID_PAIRS = ("AR,EN", "ARA,USA")
+# the bank's older kit and pyipay send ARA and USA; KNET's own raw PHP sample AR and USA.
+KNET_LANGUAGE_ID_PAIRS = ("AR,EN", "ARA,USA", "AR,USA")
+# How a refund names the purchase: by its track id (udf5=TrackID), as the manual's only
+# raw refund sample does (§3.7.2), or by the bank's transaction id from the signed notice.
+KNET_REFUND_BY = ("trackid", "transid")
+# K-Net's `amt` is 10 characters: 999999.999 KWD is the most it can write.
+KNET_MAX_AMOUNT_FILS = 999_999_999
 
 
 class ConfigError(RuntimeError):
@@ -150,10 +156,11 @@ def _upload_settings(environ: dict) -> dict:
     limits); an uploaded list becomes as many requests as keep each under it.
     UPLOAD_MAX_KB: the largest list file taken; below the 256 KB any request may be."""
     text = str(environ.get("MAX_PAYMENT_FILS") or "3000000").strip()
-    if not text.isascii() or not text.isdigit() or not 1000 <= int(text) <= 10**9:
+    if not text.isascii() or not text.isdigit() or not 1000 <= int(text) <= KNET_MAX_AMOUNT_FILS:
         raise ConfigError(
             "MAX_PAYMENT_FILS must be a whole number of fils from 1000 (KD 1) to "
-            f"1000000000, such as 3000000 for KD 3,000; not {text!r}."
+            f"{KNET_MAX_AMOUNT_FILS} (K-Net's 10-character amount, 999999.999), such as "
+            f"3000000 for KD 3,000; not {text!r}."
         )
     size = _whole_number(environ, "UPLOAD_MAX_KB", "200", highest=240)
     if size < 1:
@@ -350,7 +357,14 @@ def _payment_settings(environ: dict, production: bool) -> dict:
     language_ids = (environ.get("KNET_LANGUAGE_IDS") or "AR,EN").replace(" ", "").upper()
     if language_ids not in KNET_LANGUAGE_ID_PAIRS:
         raise ConfigError(
-            "KNET_LANGUAGE_IDS must be AR,EN (KNET's manual) or ARA,USA (older kits), as your bank says."
+            "KNET_LANGUAGE_IDS must be AR,EN (KNET's manual), ARA,USA (older kits) or AR,USA "
+            "(KNET's PHP sample), as your bank says."
+        )
+    refund_by = (environ.get("KNET_REFUND_BY") or "trackid").strip().lower()
+    if refund_by not in KNET_REFUND_BY:
+        raise ConfigError(
+            "KNET_REFUND_BY must be trackid (udf5=TrackID, the manual's sample) or transid "
+            f"(the bank's transaction id), not {refund_by!r}."
         )
     return {
         "PAYMENT_GATEWAY": gateway,
@@ -359,4 +373,38 @@ def _payment_settings(environ: dict, production: bool) -> dict:
         "KNET_TIMEOUT": timeout,
         "KNET_RESULT_DELIVERY": delivery,
         "KNET_LANGUAGE_IDS": language_ids,
+        "KNET_REFUND_BY": refund_by,
+        "KNET_CA_BUNDLE": _ca_bundle(environ),
+        "KNET_INQUIRY_GIVE_UP_HOURS": _give_up_hours(environ),
     }
+
+
+def _ca_bundle(environ: dict) -> str:
+    """KNET_CA_BUNDLE: a PEM file of the certificates the bank's inquiry and refund calls
+    trust (KNET's CA, manual §8 item 1), instead of the system's store. Checked now, so a
+    wrong path fails the start, not the first refund."""
+    path = (environ.get("KNET_CA_BUNDLE") or "").strip()
+    if not path:
+        return ""
+    if not Path(path).is_file():
+        raise ConfigError(
+            f"KNET_CA_BUNDLE must be the path of a PEM file of KNET's CA certificates; "
+            f"{path!r} is not a file."
+        )
+    try:
+        ssl.create_default_context(cafile=path)
+    except (ssl.SSLError, OSError, ValueError) as problem:
+        raise ConfigError(
+            f"KNET_CA_BUNDLE {path!r} cannot be read as PEM certificates ({problem}): "
+            "ask the bank for KNET's CA certificate chain in PEM."
+        ) from None
+    return path
+
+
+def _give_up_hours(environ: dict) -> int:
+    """KNET_INQUIRY_GIVE_UP_HOURS: a payment whose inquiries still answer an error this
+    long after it started is closed as failed (manual §3.5.5: errors count as failed)."""
+    hours = _whole_number(environ, "KNET_INQUIRY_GIVE_UP_HOURS", "24", highest=720)
+    if hours < 1:
+        raise ConfigError("KNET_INQUIRY_GIVE_UP_HOURS must be a whole number from 1 to 720, not '0'.")
+    return hours

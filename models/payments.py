@@ -30,6 +30,10 @@ def payment_snapshot(payment: "Payment") -> dict:
     }
 
 
+# The note of a payment closed as failed because its inquiries kept answering errors.
+GAVE_UP_NOTE = "Closed as failed: the bank's inquiry still answered an error"
+
+
 def _new_track_id() -> str:
     # Digits only, 19 of them: K-Net's field is 19 wide and every kit sends digits. Time
     # first, so they sort; random after.
@@ -72,8 +76,17 @@ class Payment(BaseModel):
     # When it was closed as failed or cancelled: the gateway may capture it later, so
     # reconcile asks again for a while, and a capture after this is a late one.
     closed_at = DateTimeField(null=True)
+    # The amount a signed result (the bank's notice) claimed: the inquiry's answer may
+    # carry none (no public source says it always does).
+    noticed_fils = IntegerField(null=True)
+    # Fils given back so far (partial refunds, manual §7): never above amount_fils.
+    refunded_fils = IntegerField(default=0)
 
     CLOSED = (FAILED, CANCELLED)
+
+    class Meta:
+        # reconcile's two reads: payments awaiting by age, closed ones by when they closed.
+        indexes = ((("state", "created_at"), False), (("state", "closed_at"), False))
 
     @classmethod
     def open_for_request(cls, insurance_request: InsuranceRequest) -> "Payment | None":
@@ -116,9 +129,13 @@ class Payment(BaseModel):
         return cls.get_or_none(cls.track_id == str(track_id)[:40])
 
     @classmethod
-    def left_waiting(cls, older_than: datetime) -> list["Payment"]:
+    def left_waiting(cls, older_than: datetime, newer_than: datetime) -> list["Payment"]:
+        """Awaiting, started between `newer_than` and `older_than`: by the index on
+        (state, created_at), so reconcile reads only payments that can still change."""
         return list(
-            cls.select().where((cls.state == cls.AWAITING) & (cls.created_at < older_than)).order_by(cls.id)
+            cls.select()
+            .where((cls.state == cls.AWAITING) & cls.created_at.between(newer_than, older_than))
+            .order_by(cls.id)
         )
 
     @classmethod
@@ -141,6 +158,17 @@ class Payment(BaseModel):
             cls.select()
             .where(cls.state.in_((cls.PAID, cls.MISMATCH)) & cls.closed_at.is_null(False))
             .order_by(cls.updated_at.desc(), cls.id.desc())
+            .limit(limit)
+        )
+
+    @classmethod
+    def closed_after_inquiry_errors(cls, since: datetime, limit: int = 20) -> list["Payment"]:
+        """Closed as failed since `since` because the bank's inquiries kept answering
+        errors, newest first: staff check them with the bank."""
+        return list(
+            cls.select()
+            .where((cls.state == cls.FAILED) & (cls.closed_at >= since) & cls.note.startswith(GAVE_UP_NOTE))
+            .order_by(cls.closed_at.desc(), cls.id.desc())
             .limit(limit)
         )
 
@@ -194,6 +222,29 @@ class Payment(BaseModel):
             self.PAID, (self.AWAITING, self.FAILED, self.CANCELLED), {**details, "paid_at": at}
         )
 
+    def reserve_refund(self, amount_fils: int) -> bool:
+        """Count `amount_fils` as given back, before the bank is asked: one conditional
+        UPDATE, so racing refunds never sum above the amount paid."""
+        if amount_fils <= 0:
+            return False
+        return bool(
+            Payment.update(refunded_fils=Payment.refunded_fils + amount_fils)
+            .where(
+                (Payment.id == self.id)
+                & (Payment.state == self.PAID)
+                & (Payment.refunded_fils + amount_fils <= Payment.amount_fils)
+            )
+            .execute()
+        )
+
+    def release_refund(self, amount_fils: int) -> bool:
+        """The bank did not give `amount_fils` back after all."""
+        return bool(
+            Payment.update(refunded_fils=Payment.refunded_fils - amount_fils)
+            .where((Payment.id == self.id) & (Payment.refunded_fils >= amount_fils))
+            .execute()
+        )
+
     def record_paid_twice(self) -> None:
         """The money was taken but the request was already paid by another payment, or no
         longer awaits payment: kept as a mismatch, to refund."""
@@ -226,10 +277,16 @@ class Payment(BaseModel):
         """The columns to store from a gateway's result (and inquiry), card data already left out."""
         best = inquiry or result
         raw = {"result": getattr(result, "raw", None), "inquiry": getattr(inquiry, "raw", None)}
+        signed = result is not None and result.verified
+        noticed = {"noticed_fils": result.amount_fils} if signed and result.amount_fils is not None else {}
+        if signed:
+            # The purchase's transaction id comes from the signed result only: no source
+            # says an inquiry's `tranid` is the purchase's. Left as kept otherwise.
+            noticed["transaction_id"] = result.transaction_id or None
         return {
+            **noticed,
             "result_code": (best.result_code or "")[:60] or None,
             "payment_id": best.payment_id or (result.payment_id if result else "") or None,
-            "transaction_id": best.transaction_id or (result.transaction_id if result else "") or None,
             "auth_code": best.auth_code or (result.auth_code if result else "") or None,
             "reference_number": best.reference_number or (result.reference_number if result else "") or None,
             "raw_result": json.dumps({k: v for k, v in raw.items() if v is not None}, ensure_ascii=False),

@@ -14,7 +14,7 @@ from models.staff import StaffMember
 
 
 class RefundRefused(ValueError):
-    """`reason`: "not_paid", "nothing_paid", "partial", "more_than_paid", "already",
+    """`reason`: "not_paid", "nothing_paid", "more_than_paid", "already",
     "own_request", "not_waiting", "other_gateway"."""
 
     def __init__(self, reason: str):
@@ -25,8 +25,10 @@ class RefundRefused(ValueError):
 class Refund(BaseModel):
     """An applicant's request to have a paid request's money back, and what staff did
     with it. Every change is one conditional UPDATE from the state it must be in, so a
-    double click, two reviewers or a replay change it once. The whole amount paid, or
-    nothing: never part, never more, never twice (`done_for` is unique)."""
+    double click, two reviewers or a replay change it once. The applicant asks for what
+    is left of the amount paid; the reviewer may refund part of it (manual §7). The
+    payment's `refunded_fils` keeps the sum, never above the amount paid
+    (Payment.reserve_refund); `done_for` (unique) is set when the whole is back."""
 
     REQUESTED = "requested"
     PROCESSING = "processing"  # claimed by a reviewer, the gateway being asked
@@ -50,7 +52,7 @@ class Refund(BaseModel):
     # The request's id while a refund waits or is being made, NULL after: the database
     # keeps a request to one open refund at a time.
     open_for = IntegerField(null=True, unique=True)
-    # The request's id once refunded: at most one refund is ever made per request.
+    # The request's id once the whole amount paid is back: the request is then refunded.
     done_for = IntegerField(null=True, unique=True)
     requested_at = DateTimeField(default=lambda: clock.now())
     decided_at = DateTimeField(null=True)
@@ -79,12 +81,15 @@ class Refund(BaseModel):
         iban_text: str,
         account_holder: str,
     ) -> "Refund":
-        """The applicant asks for the whole amount paid back; the request waits for staff."""
+        """The applicant asks for what is left of the amount paid; the request waits for staff."""
         found = Receipt.of(insurance_request)
         if insurance_request.state != InsuranceRequest.PAID or found is None:
             raise RefundRefused("not_paid")
         if not found.amount_fils or found.payment_id is None:
             raise RefundRefused("nothing_paid")
+        left = found.amount_fils - Payment.get_by_id(found.payment_id).refunded_fils
+        if left <= 0:
+            raise RefundRefused("already")
         with db.atomic():
             if not insurance_request.change_state(InsuranceRequest.PAID, InsuranceRequest.REFUND_REQUESTED):
                 raise RefundRefused("not_paid")
@@ -93,7 +98,7 @@ class Refund(BaseModel):
                     refund = cls.create(
                         request=insurance_request,
                         payment=found.payment_id,
-                        amount_fils=found.amount_fils,
+                        amount_fils=left,
                         reason=reason,
                         details=details or None,
                         iban=iban_text,
@@ -141,8 +146,9 @@ class Refund(BaseModel):
             (InsuranceRequest.REFUND_REQUESTED, InsuranceRequest.PAID),
         )
 
-    def check_approvable(self, staff: StaffMember) -> Payment:
-        """The payment to refund, or RefundRefused saying why it cannot be."""
+    def check_approvable(self, staff: StaffMember, amount_fils: int | None = None) -> Payment:
+        """The payment to refund `amount_fils` of (the amount asked for when None), or
+        RefundRefused saying why it cannot be."""
         insurance_request = InsuranceRequest.get_by_id(self.request_id)
         if not staff.may_decide_on(insurance_request):
             raise RefundRefused("own_request")
@@ -152,24 +158,21 @@ class Refund(BaseModel):
         found = Receipt.of(insurance_request)
         if payment is None or payment.state != Payment.PAID or found is None:
             raise RefundRefused("not_paid")
-        paid = min(payment.amount_fils, found.amount_fils)
-        if self.amount_fils > paid:
-            raise RefundRefused("more_than_paid")
-        if self.amount_fils < paid or self.amount_fils <= 0:
-            raise RefundRefused("partial")
-        if (
-            Refund.select()
-            .where((Refund.request == self.request_id) & (Refund.state == self.REFUNDED))
-            .exists()
-        ):
+        left = min(payment.amount_fils, found.amount_fils) - payment.refunded_fils
+        if left <= 0:
             raise RefundRefused("already")
+        amount = self.amount_fils if amount_fils is None else amount_fils
+        if amount <= 0 or amount > left:
+            raise RefundRefused("more_than_paid")
         return payment
 
-    def claim(self, staff: StaffMember) -> bool:
-        """A reviewer starts making the refund: only one can, only once."""
+    def claim(self, staff: StaffMember, amount_fils: int | None = None) -> bool:
+        """A reviewer starts making the refund (of `amount_fils`, part of what was asked,
+        when given): only one can, only once."""
+        amount = {"amount_fils": amount_fils} if amount_fils is not None else {}
         return self._move(
             (self.REQUESTED,),
-            {"state": self.PROCESSING, "decided_by": staff.id, "decided_at": clock.now()},
+            {"state": self.PROCESSING, "decided_by": staff.id, "decided_at": clock.now(), **amount},
             "refund.approved",
             actor=actor_of(staff),
         )
@@ -177,13 +180,17 @@ class Refund(BaseModel):
     def complete(
         self, staff: StaffMember, method: str, reference: str, note: str | None, result: dict | None = None
     ) -> bool:
-        """The money went back (gateway, or a bank transfer staff made): refunded, once."""
+        """The money went back (gateway, or a bank transfer staff made): refunded, once.
+        The request is refunded when the whole amount paid is back, paid again after a part
+        (the applicant may ask for the rest later)."""
+        payment = Payment.get_by_id(self.payment_id)
+        whole = payment.refunded_fils >= payment.amount_fils
         return self._move(
             (self.PROCESSING,),
             {
                 "state": self.REFUNDED,
                 "open_for": None,
-                "done_for": self.request_id,
+                "done_for": self.request_id if whole else None,
                 "method": method,
                 "refund_reference": reference[:64],
                 "decision_note": note or None,
@@ -192,7 +199,10 @@ class Refund(BaseModel):
                 "last_error": None,
             },
             "refund.refunded",
-            (InsuranceRequest.REFUND_REQUESTED, InsuranceRequest.REFUNDED),
+            (
+                InsuranceRequest.REFUND_REQUESTED,
+                InsuranceRequest.REFUNDED if whole else InsuranceRequest.PAID,
+            ),
             actor=actor_of(staff),
         )
 

@@ -22,6 +22,7 @@ from flask import current_app
 import clock
 from gateways import payments as gw
 from models import InsuranceRequest, Payment
+from models.payments import GAVE_UP_NOTE
 from services import messages, settlement
 
 log = logging.getLogger("tameen.payments")
@@ -34,6 +35,7 @@ REVISIT_EVERY = timedelta(hours=1)  # ...so reconcile asks about it again this o
 CAPTURED_LATE = "captured late"  # reconcile's count of the closed ones found captured
 UNPAID = {gw.FAILED: Payment.FAILED, gw.CANCELLED: Payment.CANCELLED}
 SETTLED = (Payment.PAID, Payment.MISMATCH)
+CANCELLED_BY_CUSTOMER = "IPAY0100048"  # K-Net's error URL code for a cancel on its page
 
 
 class PaymentUnavailable(RuntimeError):
@@ -167,7 +169,7 @@ def settle(
         log.warning(
             "inquiry about payment %s failed: %s; it stays %s", payment.track_id, problem, payment.state
         )
-        return payment.state
+        return _give_up_on_errors(payment, problem)
     except gw.ResultRejected as problem:
         return _mismatch(payment, f"The inquiry's answer was refused: {problem}.", details)
     details = Payment.details_of(claimed, inquiry)
@@ -184,6 +186,12 @@ def settle(
         return payment.state  # still not captured: it stays closed
     if inquiry.outcome in UNPAID:
         payment.mark_unpaid(UNPAID[inquiry.outcome], details)
+    elif (
+        inquiry.outcome == gw.UNKNOWN and claimed is not None and claimed.result_code == CANCELLED_BY_CUSTOMER
+    ):
+        # Back from the bank's page cancelled, and the bank has no transaction: nothing was
+        # paid (reconcile still asks again for a day, should it turn up captured).
+        payment.mark_unpaid(Payment.CANCELLED, {**details, "result_code": CANCELLED_BY_CUSTOMER})
     elif abandon or payment.created_at < clock.now() - ABANDONED_AFTER:
         # Replaced by a new try, or left unfinished too long. (Not sooner: a track id
         # in clear that the bank does not know yet may be the person still on its page.)
@@ -202,6 +210,8 @@ def _paid(
     payment: Payment, claimed: gw.PaymentResult | None, inquiry: gw.PaymentResult, details: dict
 ) -> str:
     amounts = [found for found in (claimed and claimed.amount_fils, inquiry.amount_fils) if found is not None]
+    if not amounts and payment.noticed_fils is not None:
+        amounts = [payment.noticed_fils]  # an inquiry without `amt`: the signed notice's
     frozen = InsuranceRequest.get_by_id(payment.request_id).total_fils
     if not amounts or any(found != payment.amount_fils for found in amounts) or frozen != payment.amount_fils:
         return _mismatch(
@@ -231,6 +241,29 @@ def _paid(
     return payment.state
 
 
+def give_up_after() -> timedelta:
+    """How long after it started a payment whose inquiries keep answering an error is
+    closed as failed (KNET_INQUIRY_GIVE_UP_HOURS)."""
+    return timedelta(hours=current_app.config.get("KNET_INQUIRY_GIVE_UP_HOURS", 24))
+
+
+def _give_up_on_errors(payment: Payment, problem: gw.GatewayUnavailable) -> str:
+    """The manual (§3.5.5) counts an inquiry answering an error as failed; one error may
+    be the bank's passing trouble, so a payment is closed as failed, with the last code,
+    only when its inquiries still error past the give-up age. The usual revisits for a
+    day after still find a late capture."""
+    code = getattr(problem, "code", "")
+    if not code or payment.state != Payment.AWAITING or payment.created_at > clock.now() - give_up_after():
+        return payment.state
+    note = (
+        f"{GAVE_UP_NOTE} {give_up_after().total_seconds() / 3600:g} hours after the payment started "
+        f"({problem.detail or code})."
+    )
+    if payment.mark_unpaid(Payment.FAILED, {"result_code": code[:60], "note": note}):
+        log.warning("payment %s closed as failed: %s", payment.track_id, note)
+    return Payment.get_by_id(payment.id).state
+
+
 def _mismatch(payment: Payment, note: str, details: dict) -> str:
     if payment.mark_mismatch(note, details):
         log.warning("payment %s recorded as a mismatch: %s", payment.track_id, note)
@@ -244,7 +277,9 @@ def reconcile() -> Counter:
     were found captured. Safe to run as often as you like (cron): it settles each once."""
     at = clock.now()
     counts = Counter()
-    for payment in Payment.left_waiting(at - SETTLE_AFTER):
+    # Older ones were closed by the give-up age, unless they have waited for a bank that
+    # cannot be reached at all since: those are left to staff, not asked about each run.
+    for payment in Payment.left_waiting(at - SETTLE_AFTER, newer_than=at - give_up_after() - REVISIT_FOR):
         counts[settle(payment, None, abandon=payment.created_at < at - ABANDONED_AFTER)] += 1
     for payment in Payment.closed_since(at - REVISIT_FOR, asked_before=at - REVISIT_EVERY):
         if settle(payment, None, revisit=True) in SETTLED:

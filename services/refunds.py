@@ -3,10 +3,11 @@ a reviewer approves it (the gateway gives the money back, or staff record the ba
 transfer they made) or rejects it with a note the applicant reads.
 
 Approval claims the refund in one conditional UPDATE before the gateway is asked, so
-two reviewers, a double click or a replayed form make one refund at most; the model
-refuses part of the amount, more than was paid, a second refund, and a reviewer's own
-request (models.Refund.check_approvable). Every refusal is a models.RefundRefused
-whose `reason` says why.
+two reviewers, a double click or a replayed form make one refund at most, and counts its
+amount on the payment in another (Payment.reserve_refund), so refunds never sum above the
+amount paid. A reviewer may refund part of what was asked (KNET's manual §7); the model
+refuses more than is left, and a reviewer's own request (models.Refund.check_approvable).
+Every refusal is a models.RefundRefused whose `reason` says why.
 """
 
 import logging
@@ -22,7 +23,7 @@ log = logging.getLogger("tameen.refunds")
 def ask(
     insurance_request: InsuranceRequest, *, reason: str, details: str | None, iban: str, account_holder: str
 ) -> Refund:
-    """The applicant asks for the whole amount paid back (`iban` already checked);
+    """The applicant asks for what is left of the amount paid back (`iban` already checked);
     RefundRefused when the request is not paid, or a refund is open already."""
     return Refund.ask(
         insurance_request, reason=reason, details=details, iban_text=iban, account_holder=account_holder
@@ -36,16 +37,27 @@ def withdraw(insurance_request: InsuranceRequest) -> bool:
     return refund is not None and refund.withdraw()
 
 
-def approve(refund: Refund, staff: StaffMember, method: str, bank_reference: str, note: str) -> bool:
-    """Give the money back once; True when it went back, False when the gateway
-    declined or could not be reached (the refund is back in the queue with why).
-    RefundRefused when it must not be made at all."""
-    payment = refund.check_approvable(staff)
+def approve(
+    refund: Refund,
+    staff: StaffMember,
+    method: str,
+    bank_reference: str,
+    note: str,
+    amount_fils: int | None = None,
+) -> bool:
+    """Give the money back once (`amount_fils` of it, part of what was asked, when
+    given); True when it went back, False when the gateway declined or could not be
+    reached (the refund is back in the queue with why). RefundRefused when it must not
+    be made at all."""
+    payment = refund.check_approvable(staff, amount_fils)
     gateway = current_app.extensions["payment_gateway"]
     if method == Refund.GATEWAY and payment.gateway != gateway.name:
         raise RefundRefused("other_gateway")
-    if not refund.claim(staff):
+    if not refund.claim(staff, amount_fils):
         raise RefundRefused("not_waiting")
+    if not payment.reserve_refund(refund.amount_fils):
+        refund.release(staff, "Refunds would sum to more than was paid.")
+        raise RefundRefused("more_than_paid")
     if method == Refund.BANK_TRANSFER:
         return refund.complete(staff, Refund.BANK_TRANSFER, bank_reference, note)
     try:
@@ -53,6 +65,7 @@ def approve(refund: Refund, staff: StaffMember, method: str, bank_reference: str
     except gw.PaymentError as problem:
         log.warning("refund %s: the gateway could not be asked: %s", refund.id, problem)
         why = problem.detail or type(problem).__name__
+        payment.release_refund(refund.amount_fils)
         refund.release(
             staff, f"The gateway could not be reached ({why}). Check with the bank before trying again."
         )
@@ -65,6 +78,7 @@ def approve(refund: Refund, staff: StaffMember, method: str, bank_reference: str
             else result.error_code or result.error_text or result.result_code or "no reason given"
         )
         log.warning("refund %s: the gateway declined: %s", refund.id, why)
+        payment.release_refund(refund.amount_fils)
         refund.release(staff, f"The gateway declined the refund: {why}.")
         return False
     log.info("refund %s made through %s: %s", refund.id, gateway.name, result.reference_number)

@@ -157,6 +157,8 @@ def gateway_from_config(config) -> PaymentGateway:
             timeout=config["KNET_TIMEOUT"],
             result_delivery=config["KNET_RESULT_DELIVERY"],
             language_ids=config["KNET_LANGUAGE_IDS"],
+            refund_by=config.get("KNET_REFUND_BY", "trackid"),
+            ca_bundle=config.get("KNET_CA_BUNDLE", ""),
         )
     from gateways.payments.sandbox import SandboxGateway, sandbox_key
 

@@ -23,6 +23,7 @@
 import html
 import logging
 import re
+import ssl
 import urllib.error
 import urllib.request
 from urllib.parse import unquote_plus, urlencode
@@ -52,7 +53,13 @@ CURRENCY_KWD = "414"
 ACTION_PURCHASE, ACTION_REFUND, ACTION_INQUIRY = "1", "2", "8"
 SERVER, BROWSER = "server", "browser"  # how the bank brings a result back (see the top)
 # `langid` for Arabic and English: the manual's pair, or the older kits'.
-LANGUAGE_IDS = {"AR,EN": {"ar": "AR", "en": "EN"}, "ARA,USA": {"ar": "ARA", "en": "USA"}}
+LANGUAGE_IDS = {
+    "AR,EN": {"ar": "AR", "en": "EN"},
+    "ARA,USA": {"ar": "ARA", "en": "USA"},
+    "AR,USA": {"ar": "AR", "en": "USA"},  # KNET's own raw PHP sample
+}
+BY_TRACK_ID, BY_TRANSACTION_ID = "trackid", "transid"  # how a refund names the purchase
+AMOUNT_WIDTH = 10  # `amt` is 10 characters: 999999.999 KWD at most
 
 # What a result's word means, in a result the bank signed (trandata).
 OUTCOMES = {
@@ -81,13 +88,16 @@ ERRORS = {
     "IPAY0100048": "Cancelled by the customer",
     "IPAY0100137": "Credit amount greater than the authorised amount",
     "IPAY0100159": "External message system error",
-    "IPAY0100176": "Invalid transaction data",
+    "IPAY0100176": "Decrypting transaction data failed",
     "IPAY0100199": "Previous credit check failure",
     "IPAY0100215": "Invalid tranportal id",
     "IPAY0100249": "Merchant response URL is down",
     "IPAY0100263": "Transaction details not available",
 }
 NOT_FOUND = "IPAY0100263"
+# Whether "not found" is always IPAY0100263 no source settles: the manual's wording and the
+# kits' are taken for it whatever the code (knet-check reports the code the bank uses).
+_NOT_FOUND_WORDING = re.compile(r"not found|details not available", re.I)
 # Not an answer about the payment: the bank could not tell; ask again later.
 ASK_AGAIN = ("IPAY0100040", "IPAY0100159")
 
@@ -201,7 +211,25 @@ def _amount(text: str | None) -> int | None:
 
 
 def _kwd(fils: int) -> str:
-    return f"{fils_to_decimal(fils):.3f}"
+    text = f"{fils_to_decimal(fils):.3f}"
+    if fils < 0 or len(text) > AMOUNT_WIDTH:
+        raise ValueError(f"K-Net's amount is at most {AMOUNT_WIDTH} characters (999999.999 KWD)")
+    return text
+
+
+def is_not_found(code: str, text: str) -> bool:
+    """The bank saying it has no such transaction: IPAY0100263, or its words for it."""
+    return code == NOT_FOUND or bool(_NOT_FOUND_WORDING.search(text or ""))
+
+
+class InquiryRefused(GatewayUnavailable):
+    """The bank answered the inquiry with an error (`code`, IPAYnnnnnnn when it gave one)
+    that says nothing about the payment: ask again later; errors that last past
+    KNET_INQUIRY_GIVE_UP_HOURS close the payment as failed (manual §3.5.5)."""
+
+    def __init__(self, message: str, detail: str, code: str):
+        super().__init__(message, detail)
+        self.code = code
 
 
 def _result_code(text: str) -> str:
@@ -235,6 +263,8 @@ class KnetGateway(PaymentGateway):
         timeout: float = 20.0,
         result_delivery: str = SERVER,
         language_ids: str = "AR,EN",
+        refund_by: str = BY_TRACK_ID,
+        ca_bundle: str = "",
     ):
         _cipher(resource_key)  # refuse a key of the wrong length now, not at the first payment
         if result_delivery not in (SERVER, BROWSER):
@@ -246,6 +276,11 @@ class KnetGateway(PaymentGateway):
         self.timeout = timeout
         self.result_delivery = result_delivery
         self.language_ids = LANGUAGE_IDS[language_ids]
+        if refund_by not in (BY_TRACK_ID, BY_TRANSACTION_ID):
+            raise ValueError("a K-Net refund names the purchase by trackid or transid")
+        self.refund_by = refund_by
+        # KNET's CA (manual §8 item 1) for our own calls to the bank; the system's store without one.
+        self.tls = ssl.create_default_context(cafile=ca_bundle or None)
 
     @property
     def payment_url(self) -> str:
@@ -320,8 +355,10 @@ class KnetGateway(PaymentGateway):
             )
         raise ResultRejected("no trandata and no track id")
 
-    def inquire(self, track_id, amount_fils):
-        answer = self._tran_pipe(
+    def inquiry_fields(self, track_id: str, amount_fils: int) -> dict[str, str]:
+        """The bank's answer to an inquiry (action 8) about `track_id`, field by field, as
+        it came (knet-check shows them); GatewayUnavailable when it cannot be asked."""
+        return self._tran_pipe(
             {
                 "id": self.tranportal_id,
                 "password": self.password,
@@ -332,17 +369,25 @@ class KnetGateway(PaymentGateway):
                 "trackid": track_id,
             }
         )
+
+    def inquire(self, track_id, amount_fils):
+        answer = self.inquiry_fields(track_id, amount_fils)
         code, text = error_of(answer)
-        if code == NOT_FOUND:
+        if (code or text) and is_not_found(code, text):
             return PaymentResult(
-                track_id=track_id, outcome=UNKNOWN, result_code=code, raw=without_card_data(answer)
+                track_id=track_id,
+                outcome=UNKNOWN,
+                result_code=code or NOT_FOUND,
+                raw=without_card_data(answer),
             )
         if code or text:
             # Wrong credentials, a bad request, the bank's own trouble: nothing is known
             # about the payment, so it stays as it is and is asked about again later.
             log.warning("K-Net inquiry for %s refused: %s", track_id, describe_error(code, text))
-            raise GatewayUnavailable(
-                f"inquiry refused: {describe_error(code, text)[:80]}", detail=describe_error(code, text)
+            raise InquiryRefused(
+                f"inquiry refused: {describe_error(code, text)[:80]}",
+                detail=describe_error(code, text),
+                code=code or "!ERROR!",
             )
         if not _result_code(answer.get("result", "")):
             raise GatewayUnavailable("the inquiry's answer has no result")
@@ -355,16 +400,18 @@ class KnetGateway(PaymentGateway):
         )
 
     def refund(self, track_id, transaction_id, amount_fils):
-        # The bank's transaction id names the payment; without one, the track id does
-        # (udf5=TrackID says which).
+        # The track id names the purchase (udf5=TrackID), as the manual's only raw refund
+        # sample does (§3.7.2); KNET_REFUND_BY=transid names it by the bank's transaction
+        # id from the signed notice instead, where there is one.
+        by_transaction = self.refund_by == BY_TRANSACTION_ID and bool(transaction_id)
         answer = self._tran_pipe(
             {
                 "id": self.tranportal_id,
                 "password": self.password,
                 "action": ACTION_REFUND,
                 "amt": _kwd(amount_fils),
-                "transid": transaction_id or track_id,
-                "udf5": "" if transaction_id else "TrackID",
+                "transid": transaction_id if by_transaction else track_id,
+                "udf5": "" if by_transaction else "TrackID",
                 "trackid": track_id,
             }
         )
@@ -417,11 +464,17 @@ class KnetGateway(PaymentGateway):
             self.tran_pipe_url, data=_xml(fields), method="POST", headers={"Content-Type": "application/xml"}
         )
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+            with urllib.request.urlopen(request, timeout=self.timeout, context=self.tls) as response:
                 body = response.read(64 * 1024).decode("utf-8", "replace")
         except urllib.error.HTTPError as error:
             raise GatewayUnavailable(f"HTTP {error.code}") from error
         except (urllib.error.URLError, TimeoutError, OSError) as error:
+            reason = getattr(error, "reason", error)
+            if isinstance(reason, ssl.SSLError):
+                raise GatewayUnavailable(
+                    f"TLS: {reason}",
+                    detail="the bank's certificate is not trusted: check KNET_CA_BUNDLE",
+                ) from error
             raise GatewayUnavailable(type(error).__name__) from error
         answer = parse_xml_fields(body)
         if not answer:

@@ -19,13 +19,23 @@ What it does, as the bank does:
   browser itself to the response URL with the same fields.
 * Cancel sends the browser to the error URL with Error=IPAY0100048.
 * `tranPipe.htm?param=tranInit`: inquiry (action 8) answers SUCCESS for a captured
-  payment and `!ERROR!-IPAY0100263-...` for one it does not know; refund (action 2)
-  answers CAPTURED, or refuses: IPAY0100137 (more than was captured), IPAY0100199
-  (a second refund).
+  payment and `!ERROR!-IPAY0100263-...` for one it does not know; refund (action 2),
+  whole or partial (§7), naming the purchase by its track id (udf5=TrackID, §3.7.2) or
+  its transaction id, answers CAPTURED, or refuses: IPAY0100137 (refunds summing above
+  what was captured).
 
-It runs on its own server (`serve_in_thread`), another origin than the app's. Tests
-steer it: `down`, `inquiry_answer` (a raw body), `answer_timeout`, `deliver` (how its
-server reaches the response URL; route tests pass the app's test client).
+It runs on its own server (`serve_in_thread`, over TLS with `tls=(cert, key)`), another
+origin than the app's. Tests steer it: `down`, `inquiry_answer` (a raw body),
+`answer_timeout`, `deliver` (how its server reaches the response URL; route tests pass
+the app's test client).
+
+No public source settles four things (../shared/knet.md); each has a switch for the
+answer other than the one above, so the adapter is tested under both:
+* `inquiry_amt=False`: the inquiry's answer carries no `amt`;
+* `not_found_code`, `not_found_text`: another code (and wording) for "not found";
+* `notice_as="hex"`: the notice is a bare hex body without a Content-Type;
+* `inquiry_tranid="own"`: the inquiry's `tranid` is one of its own, not the purchase's;
+and `cancel_known=False`: a payment cancelled on its page is unknown to the inquiry.
 """
 
 import html
@@ -105,12 +115,14 @@ class BankPayment:
     refunds: list = field(default_factory=list)
 
 
-def post_form(url: str, body: bytes, timeout: float) -> tuple[int, str, str]:
+FORM = "application/x-www-form-urlencoded"
+
+
+def post_form(url: str, body: bytes, timeout: float, content_type: str | None = FORM) -> tuple[int, str, str]:
     """The bank's server posting to the merchant: (status, content type, body);
-    status 0 when nothing came back in time."""
-    call = urllib.request.Request(
-        url, data=body, method="POST", headers={"Content-Type": "application/x-www-form-urlencoded"}
-    )
+    status 0 when nothing came back in time. `content_type` None sends none."""
+    call = urllib.request.Request(url, data=body, method="POST")
+    call.add_unredirected_header("Content-Type", content_type or "")
     try:
         with urllib.request.urlopen(call, timeout=timeout) as answer:
             return answer.status, answer.headers.get("Content-Type", ""), answer.read(4096).decode()
@@ -129,7 +141,19 @@ class KnetBank:
         deliver=post_form,
         langids=("AR", "EN"),
         inquiry_word: str = "SUCCESS",
+        inquiry_amt: bool = True,
+        not_found_code: str = "IPAY0100263",
+        not_found_text: str | None = None,
+        notice_as: str = "form",
+        inquiry_tranid: str = "purchase",
+        cancel_known: bool = True,
     ):
+        self.inquiry_amt = inquiry_amt
+        self.not_found_code = not_found_code
+        self.not_found_text = not_found_text
+        self.notice_as = notice_as
+        self.inquiry_tranid = inquiry_tranid
+        self.cancel_known = cancel_known
         self.flow = flow
         self.answer_timeout = answer_timeout
         self.deliver = deliver
@@ -240,9 +264,14 @@ class KnetBank:
         notice = self.decide(track_id, CHOICES[choice])
         if self.flow == "browser":
             return _with_query(payment.response_url, notice)
-        status, kind, text = self.deliver(
-            payment.response_url, urlencode(notice).encode(), self.answer_timeout
-        )
+        if self.notice_as == "hex":
+            status, kind, text = self.deliver(
+                payment.response_url, notice["trandata"].encode(), self.answer_timeout, None
+            )
+        else:
+            status, kind, text = self.deliver(
+                payment.response_url, urlencode(notice).encode(), self.answer_timeout, FORM
+            )
         lines = text.strip().splitlines()
         self.notices.append({"track_id": track_id, "fields": notice, "status": status, "answer": text})
         if status == 200 and len(lines) == 1 and re.fullmatch(r"REDIRECT=https?://\S+", lines[0]):
@@ -278,29 +307,32 @@ class KnetBank:
             return self._xml_error("IPAY0100015")
         payment = self._named(fields)
         if fields.get("action") == "8":
-            if payment is None or payment.result is None:
-                return self._xml_error("IPAY0100263")
+            unknown = payment is None or payment.result is None
+            if unknown or (payment.result == "CANCELED" and not self.cancel_known):
+                return self._xml_error(self.not_found_code, self.not_found_text)
             word = "NOT CAPTURED" if payment.voided else payment.result
-            return _xml(
-                {
-                    "result": self.inquiry_word if word == "CAPTURED" else word,
-                    "auth": payment.auth,
-                    "ref": payment.ref,
-                    "avr": "N",
-                    "postdate": "0110",
-                    "tranid": payment.tranid,
-                    "trackid": payment.track_id,
-                    "payid": payment.payment_id,
-                    **payment.udf,
-                    "amt": payment.amt,
-                }
-            )
+            answer = {
+                "result": self.inquiry_word if word == "CAPTURED" else word,
+                "auth": payment.auth,
+                "ref": payment.ref,
+                "avr": "N",
+                "postdate": "0110",
+                "tranid": payment.tranid
+                if self.inquiry_tranid == "purchase"
+                else f"{secrets.randbelow(10**15):015d}",
+                "trackid": payment.track_id,
+                "payid": payment.payment_id,
+                **payment.udf,
+                "amt": payment.amt,
+            }
+            if not self.inquiry_amt:
+                del answer["amt"]
+            return _xml(answer)
         if fields.get("action") == "2":
             if payment is None or payment.result != "CAPTURED" or payment.voided:
                 return self._xml_error("IPAY0100263")
-            if payment.refunds:
-                return self._xml_error("IPAY0100199")
-            if _fils(fields.get("amt", "")) > _fils(payment.amt):
+            refunded = sum(_fils(amt) for amt in payment.refunds)
+            if refunded + _fils(fields.get("amt", "")) > _fils(payment.amt):
                 return self._xml_error("IPAY0100137")
             payment.refunds.append(fields["amt"])
             return _xml(
@@ -330,9 +362,12 @@ class KnetBank:
         self.refused.append(code)
         return bank_error(code, text)
 
-    def _xml_error(self, code: str) -> str:
+    def _xml_error(self, code: str, text: str | None = None) -> str:
         self.refused.append(code)
-        return _xml({"result": bank_error(code), "error_code_tag": code, "error_service_tag": "null"})
+        wording = text or ERRORS.get(code, "Error")
+        return _xml(
+            {"result": bank_error(code, wording), "error_code_tag": code, "error_service_tag": "null"}
+        )
 
     # --- its pages, on a server of its own ------------------------------------------
 
@@ -381,11 +416,11 @@ track id <span id="trackid">{html.escape(payment.track_id)}</span>.</p>
 
         return app
 
-    def serve_in_thread(self, port: int = 0, host: str = "127.0.0.1") -> "KnetBank":
+    def serve_in_thread(self, port: int = 0, host: str = "127.0.0.1", tls=None) -> "KnetBank":
         """Serve its pages on `host:port` (0: any free port) until `stop()`; `url` is
-        then its K-Net address, ending in /kpg."""
-        self._server = make_server(host, port, self.app, threaded=True)
-        self.url = f"http://{host}:{self._server.server_port}/kpg"
+        then its K-Net address, ending in /kpg. `tls`: (certificate file, key file)."""
+        self._server = make_server(host, port, self.app, threaded=True, ssl_context=tls)
+        self.url = f"{'https' if tls else 'http'}://{host}:{self._server.server_port}/kpg"
         threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True).start()
         return self
 
@@ -396,9 +431,9 @@ track id <span id="trackid">{html.escape(payment.track_id)}</span>.</p>
             self._server = None
 
 
-def serve_in_thread(port: int = 0, host: str = "127.0.0.1", **options) -> KnetBank:
+def serve_in_thread(port: int = 0, host: str = "127.0.0.1", tls=None, **options) -> KnetBank:
     """A fake bank serving on its own port."""
-    return KnetBank(**options).serve_in_thread(port, host)
+    return KnetBank(**options).serve_in_thread(port, host, tls)
 
 
 def _with_query(url: str, fields: dict) -> str:
@@ -430,13 +465,15 @@ def through_test_client(client):
     """`deliver` for route tests: the bank's server reaching the app through a Flask test
     client (a client of its own: the bank has none of the person's cookies)."""
 
-    def deliver(url: str, body: bytes, timeout: float) -> tuple[int, str, str]:
+    def deliver(
+        url: str, body: bytes, timeout: float, content_type: str | None = FORM
+    ) -> tuple[int, str, str]:
         parts = urlsplit(url)
         answer = client.post(
             parts.path,
             data=body,
             base_url=f"{parts.scheme}://{parts.netloc}",
-            content_type="application/x-www-form-urlencoded",
+            headers={"Content-Type": content_type} if content_type else {},
         )
         return answer.status_code, answer.headers.get("Content-Type", ""), answer.get_data(as_text=True)
 

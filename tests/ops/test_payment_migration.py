@@ -8,6 +8,8 @@ import models
 from tests.helpers import frozen_request, make_app, paid_request, register_and_login
 
 NAME = "0002_payment_inquiry_times"
+# A later migration indexes closed_at (issue 26): the older database had neither.
+INDEXES = next(migrations.DIRECTORY.glob("*_payment_refunds_and_reconcile_indexes.py")).stem
 
 
 def test_a_payment_table_without_the_inquiry_times_gets_them(tmp_path):
@@ -20,16 +22,20 @@ def test_a_payment_table_without_the_inquiry_times_gets_them(tmp_path):
         before = models.db.execute_sql('SELECT id, track_id, state FROM "payment" ORDER BY id').fetchall()
         assert before
         # The database as the version before this migration left it.
+        models.db.execute_sql('DROP INDEX "payment_state_closed_at"')
         migrate(
             *[
                 SchemaMigrator.from_database(models.db.obj).drop_column("payment", name)
                 for name in ("last_asked_at", "closed_at")
             ]
         )
-        models.db.execute_sql(f'DELETE FROM "{migrations.TABLE}" WHERE name = {models.db.obj.param}', (NAME,))
+        for name in (NAME, INDEXES):
+            models.db.execute_sql(
+                f'DELETE FROM "{migrations.TABLE}" WHERE name = {models.db.obj.param}', (name,)
+            )
         assert not migrations.has_column(models.db, "payment", "closed_at")
 
-    assert migrations.upgrade(models.db, models.MODELS) == [NAME]
+    assert migrations.upgrade(models.db, models.MODELS) == [NAME, INDEXES]
 
     with models.db.connection_context():
         assert migrations.has_column(models.db, "payment", "last_asked_at")

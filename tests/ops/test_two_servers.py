@@ -256,7 +256,7 @@ def paid_messages(site: Site, civil_id: str, reference: str) -> int:
 def to_server(url: str):
     """The bank's server posting its notice: the balancer passes it to the server at `url`."""
 
-    def deliver(response_url: str, body: bytes, timeout: float) -> tuple[int, str, str]:
+    def deliver(response_url: str, body: bytes, timeout: float, content_type=None) -> tuple[int, str, str]:
         parts = urlsplit(response_url)
         assert f"{parts.scheme}://{parts.netloc}" == PUBLIC_URL
         call = urllib.request.Request(

@@ -10,6 +10,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional, Regexp, ValidationError
 
 from domain.dates import parse_date
+from domain.money import kwd_to_fils
 from domain.passwords import MAX_LENGTH
 from views.shared.forms import chosen
 from web.form_fields import ascii_digits, stripped
@@ -136,11 +137,28 @@ class ApproveForm(FlaskForm):
         filters=[stripped, ascii_digits],
         validators=[Length(max=64, message=_l("A reference has 64 characters or fewer"))],
     )
+    amount = StringField(_l("Amount to refund, in KD (optional)"), filters=[stripped])
     note = TextAreaField(
         _l("Note (optional)"),
         filters=[stripped],
         validators=[Length(max=1000, message=_l("A note has 1000 characters or fewer"))],
     )
+
+    def amount_fils(self) -> int | None:
+        """Part of the amount asked for (KNET's manual §7), or None for all of it."""
+        return kwd_to_fils(self.amount.data) if self.amount.data else None
+
+    def validate_amount(self, field):
+        if not field.data:
+            return
+        try:
+            fils = kwd_to_fils(field.data)
+        except ValueError:
+            fils = 0
+        if fils <= 0:
+            raise ValidationError(
+                _l("Enter an amount in KD above 0, with at most three decimals, such as 12.500")
+            )
 
     def validate_bank_reference(self, field):
         if self.method.data == "bank_transfer" and not field.data:

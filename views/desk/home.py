@@ -1,9 +1,13 @@
 """The desk's front page: refunds waiting, payments that need a look, payments the bank
-captured after a result had said failed or cancelled, renewal reminders sent and the
+captured after a result had said failed or cancelled, those closed after a day of inquiry
+errors, renewal reminders sent and the
 renewals that followed, and the search form."""
+
+from datetime import timedelta
 
 from flask import render_template
 
+import clock
 from models import Payment, Refund
 from services.reminders import desk_counts
 from views.desk.blueprints import desk_search as bp
@@ -24,5 +28,6 @@ def home():
         waiting=waiting,
         mismatches=mismatches,
         captured_late=Payment.captured_late(limit=20),
+        given_up=Payment.closed_after_inquiry_errors(clock.now() - timedelta(days=7)),
         reminders=desk_counts(),
     )

@@ -28,8 +28,7 @@ REFUSALS = {
     "already": (409, _l("This request has already been refunded.")),
     "not_paid": (409, _l("The payment of this request is not recorded as paid: nothing can be refunded.")),
     "nothing_paid": (409, _l("Nothing was paid for this request: nothing can be refunded.")),
-    "partial": (409, _l("The refund is not the whole amount paid. Only the whole amount can be refunded.")),
-    "more_than_paid": (409, _l("The refund is more than was paid: refused.")),
+    "more_than_paid": (409, _l("The refund is more than is left of the amount paid: refused.")),
     "other_gateway": (
         409,
         _l("This payment was taken by another gateway than the one running now: refund it by bank transfer."),
@@ -94,7 +93,9 @@ def approve(refund_id):
     if not form.validate_on_submit():
         return _page(refund, approve=form)
     try:
-        done = refunds.approve(refund, g.staff, form.method.data, form.bank_reference.data, form.note.data)
+        done = refunds.approve(
+            refund, g.staff, form.method.data, form.bank_reference.data, form.note.data, form.amount_fils()
+        )
     except RefundRefused as refusal:
         return _refused(refund, refusal, approve=form)
     if done:

@@ -4,6 +4,7 @@ is worth; these pages only say where the person goes next."""
 
 import logging
 import re
+from urllib.parse import parse_qsl
 
 from flask import redirect, render_template, request, url_for
 from werkzeug.exceptions import HTTPException
@@ -50,6 +51,8 @@ def notify():
     or clear fields only), to the request page, or to a page that explains the problem.
     Authenticated by the result's encryption (or signature), not by a session."""
     fields = {}
+    # What the bank really sends is one of the unknowns (knet-check); the log says.
+    log.info("payment notice received: Content-Type %r", request.headers.get("Content-Type", "")[:80])
     try:
         fields = _notice_fields()
         payment = payments.take_notice(fields)
@@ -81,6 +84,9 @@ def _notice_fields() -> dict:
     ErrorText in clear), or a bare hex body, which is the trandata alone."""
     body = request.get_data(cache=True)  # before the form is parsed, which would consume it
     fields = request.form.to_dict()
+    if not fields.get("trandata") and b"trandata=" in body:
+        # A form sent without a form Content-Type: still a form.
+        fields = dict(parse_qsl(body.decode("ascii", "replace")))
     if not fields.get("trandata"):
         bare = _HEX_BODY.fullmatch(body)
         if bare:

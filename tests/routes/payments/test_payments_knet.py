@@ -4,7 +4,7 @@ follows KNET's manual: its card page on its own port, its server posting the res
 error URL, inquiry and refund answers."""
 
 import urllib.request
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 
@@ -173,7 +173,7 @@ def test_a_wrong_answer_makes_the_bank_void_the_payment(client, user, bank):
     payment and sends the browser to the error URL with IPAY0100249."""
     reference = frozen_request(client)
     track_id = pay_at_bank(client, reference, bank)
-    bank.deliver = lambda url, body, timeout: (303, "text/html", "")
+    bank.deliver = lambda url, body, timeout, *kind: (303, "text/html", "")
     back = bank.choose(track_id, "approve")
     assert query_of(back)["Error"] == "IPAY0100249" and bank.payments[track_id].voided
     client.get(path_of(back))
@@ -389,6 +389,70 @@ def test_a_refused_refund_shows_the_bank_code_and_wording_at_the_desk(app, clien
     refund = Refund.get()
     assert refund.state == "requested"
     assert refund.last_error == (
-        "The gateway declined the refund: IPAY0100199: Previous credit check failure."
+        "The gateway declined the refund: IPAY0100137: Credit Amount Greater Than Authorised Amount."
     )
-    assert "IPAY0100199: Previous credit check failure" in desk.get(f"/desk/refunds/{refund.id}").text
+    assert (
+        "IPAY0100137: Credit Amount Greater Than Authorised Amount"
+        in desk.get(f"/desk/refunds/{refund.id}").text
+    )
+    assert Payment.get().refunded_fils == 0  # given back to count: the bank refused it
+
+
+# --- the notice's Content-Type, a cancel the bank does not know, inquiry errors (issue 26) ---
+
+
+@pytest.mark.parametrize("notice_as", ["form", "hex"])
+def test_the_notice_as_a_form_or_a_bare_hex_body_without_content_type(client, user, bank, notice_as):
+    bank.notice_as = notice_as
+    reference = frozen_request(client)
+    track_id = pay_at_bank(client, reference, bank)
+    next_url = bank.choose(track_id, "approve")
+    assert not bank.payments[track_id].voided
+    assert next_url == f"http://localhost/payments/return?trackid={track_id}"
+    assert client.get(path_of(next_url)).headers["Location"] == f"/requests/{reference}/receipt"
+    assert stored(reference).state == "paid"
+
+
+def test_a_form_notice_without_a_form_content_type_is_still_read(client, user, bank):
+    reference = frozen_request(client)
+    track_id = pay_at_bank(client, reference, bank)
+    body = urlencode(bank.decide(track_id, "NOT CAPTURED"))
+    for kind in (None, "text/plain"):
+        answer = client.application.test_client().post(
+            "/payments/notify", data=body, headers={"Content-Type": kind} if kind else {}
+        )
+        assert answer.text == f"REDIRECT=http://localhost/requests/{reference}"  # not the problem page
+    assert Payment.get().state == "failed"
+
+
+def test_a_cancel_the_bank_does_not_know_is_not_shown_as_waiting(client, user, bank):
+    bank.cancel_known = False
+    reference = frozen_request(client)
+    track_id = pay_at_bank(client, reference, bank)
+    back = bank.choose(track_id, "cancel")
+    assert client.get(path_of(back)).headers["Location"] == f"/requests/{reference}"
+    page = client.get(f"/requests/{reference}").text
+    assert "waiting for the bank to confirm" not in page and "The payment was cancelled" in page
+
+
+def test_inquiry_errors_for_a_day_close_the_payment_and_the_desk_shows_it(app, client, user, bank, clock):
+    reference = frozen_request(client)
+    track_id = pay_at_bank(client, reference, bank)
+    bank.inquiry_answer = (
+        "<result>!ERROR!-IPAY0100015-Invalid tranportal password</result>"
+        "<error_code_tag>IPAY0100015</error_code_tag>"
+    )
+    clock.advance(hours=23)
+    assert "1 awaiting" in reconcile(app)
+    clock.advance(hours=1, minutes=1)
+    assert "1 failed" in reconcile(app)
+    payment = Payment.get()
+    assert payment.state == "failed" and payment.result_code == "IPAY0100015" and payment.track_id == track_id
+    staff = make_staff(app, role="admin")
+    desk = app.test_client()
+    desk.get("/desk/login?lang=en")
+    staff_login(desk, staff)
+    home = desk.get("/desk/").text
+    assert "Payments closed after inquiry errors" in home and track_id in home and "IPAY0100015" in home
+    page = client.get(f"/requests/{reference}").text
+    assert "The bank declined the payment" in page and "waiting for the bank" not in page

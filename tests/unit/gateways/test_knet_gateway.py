@@ -404,24 +404,37 @@ def test_bank_down_or_unreachable(knet, bank):
 # --- refund (action 2) ---------------------------------------------------------------
 
 
-def test_refund_and_a_second_one(knet, bank):
+def test_refund_names_the_purchase_by_track_id_as_the_manual_sample_does(knet, bank):
     started(knet)
     result = knet.verify(bank.decide(TRACK_ID))
     refund = knet.refund(TRACK_ID, result.transaction_id, 110_000)
     assert refund.done and refund.result_code == "CAPTURED" and refund.reference_number
     assert bank.payments[TRACK_ID].refunds == ["110.000"]
     asked = bank.inquiries[-1]
-    assert asked["action"] == "2" and asked["transid"] == result.transaction_id and asked["udf5"] == ""
+    assert asked["action"] == "2" and asked["transid"] == TRACK_ID and asked["udf5"] == "TrackID"
     again = knet.refund(TRACK_ID, result.transaction_id, 110_000)
-    assert not again.done and again.error_code == "IPAY0100199"
-    assert again.error_text == "Previous credit check failure"
+    assert not again.done and again.error_code == "IPAY0100137"
 
 
-def test_refund_by_track_id_when_there_is_no_transaction_id(knet, bank):
+def test_refund_by_transaction_id_is_a_fallback_setting(bank):
+    knet = adapter(bank, refund_by="transid")
+    started(knet)
+    result = knet.verify(bank.decide(TRACK_ID))
+    assert knet.refund(TRACK_ID, result.transaction_id, 110_000).done
+    asked = bank.inquiries[-1]
+    assert asked["transid"] == result.transaction_id and asked["udf5"] == ""
+    assert knet.refund("2601100800001234568", "", 1_000).error_code == "IPAY0100263"
+    assert bank.inquiries[-1]["udf5"] == "TrackID"  # no transaction id: the track id names it
+
+
+def test_partial_refunds_sum_under_the_captured_amount(knet, bank):
     started(knet)
     bank.decide(TRACK_ID)
-    assert knet.refund(TRACK_ID, "", 110_000).done
-    assert bank.inquiries[-1]["transid"] == TRACK_ID and bank.inquiries[-1]["udf5"] == "TrackID"
+    assert knet.refund(TRACK_ID, "", 60_000).done
+    assert knet.refund(TRACK_ID, "", 50_000).done
+    assert bank.payments[TRACK_ID].refunds == ["60.000", "50.000"]
+    over = knet.refund(TRACK_ID, "", 1)
+    assert not over.done and over.error_code == "IPAY0100137"
 
 
 def test_refund_of_more_than_was_captured_is_refused(knet, bank):
@@ -520,13 +533,27 @@ def test_knet_settings_have_documented_defaults(tmp_path):
         )
     )
     assert older.result_delivery == "browser" and older.language_ids == {"ar": "ARA", "en": "USA"}
+    assert ready["KNET_REFUND_BY"] == "trackid" and knet.refund_by == "trackid"
+    assert ready["KNET_CA_BUNDLE"] == "" and ready["KNET_INQUIRY_GIVE_UP_HOURS"] == 24
+    sample = load_settings({**PRODUCTION, **PRODUCTION_KNET, "KNET_LANGUAGE_IDS": "AR,USA"}, tmp_path)
+    assert gateway_from_config(sample).language_ids == {"ar": "AR", "en": "USA"}  # KNET's PHP sample
+    assert (
+        load_settings({**PRODUCTION, **PRODUCTION_KNET, "MAX_PAYMENT_FILS": "999999999"}, tmp_path)[
+            "MAX_PAYMENT_FILS"
+        ]
+        == 999_999_999
+    )  # 999999.999: the 10 characters of `amt`
 
 
 @pytest.mark.parametrize(
     "name, value, message",
     [
         ("KNET_RESULT_DELIVERY", "email", "KNET_RESULT_DELIVERY"),
-        ("KNET_LANGUAGE_IDS", "AR,USA", "KNET_LANGUAGE_IDS"),
+        ("KNET_LANGUAGE_IDS", "EN,AR", "KNET_LANGUAGE_IDS"),
+        ("KNET_REFUND_BY", "paymentid", "KNET_REFUND_BY"),
+        ("KNET_CA_BUNDLE", "/nowhere/knet-ca.pem", "is not a file"),
+        ("KNET_INQUIRY_GIVE_UP_HOURS", "0", "KNET_INQUIRY_GIVE_UP_HOURS"),
+        ("MAX_PAYMENT_FILS", "1000000000", "999999999"),
         ("KNET_GATEWAY_URL", "https://www.kpaytest.com.kw/kpg?x=1", "without a query"),
         ("KNET_GATEWAY_URL", "https://user:pw@www.kpaytest.com.kw/kpg", "credentials"),
     ],
@@ -534,3 +561,16 @@ def test_knet_settings_have_documented_defaults(tmp_path):
 def test_bad_knet_settings_say_what_to_fix(tmp_path, name, value, message):
     with pytest.raises(ConfigError, match=message):
         load_settings({**PRODUCTION, **PRODUCTION_KNET, name: value}, tmp_path)
+
+
+def test_error_wordings_follow_the_manual():
+    from gateways.payments.knet import describe_error
+
+    assert describe_error("IPAY0100176") == "IPAY0100176: Decrypting transaction data failed"
+    assert describe_error("IPAY0100263") == "IPAY0100263: Transaction details not available"
+
+
+def test_an_amount_past_the_10_characters_of_amt_is_refused(knet):
+    started(knet, amount_fils=999_999_999)  # 999999.999: ten characters
+    with pytest.raises(ValueError, match="10 characters"):
+        started(knet, track_id="2601100800001234568", amount_fils=1_000_000_000)

@@ -5,6 +5,7 @@ bank, and against the fake K-Net bank (tests/fakes/knet_bank.py)."""
 
 import urllib.request
 from collections import Counter
+from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -367,3 +368,92 @@ def test_knet_host_timeout_captured_later(clock, awaiting, knet):
     clock.advance(minutes=5)
     assert payments.reconcile() == Counter({payments.CAPTURED_LATE: 1})
     assert fresh(awaiting).state == InsuranceRequest.PAID
+
+
+# --- inquiry errors, and the answers no public source settles ---------------------------
+
+BANK_ERROR = (
+    "<result>!ERROR!-IPAY0100015-Invalid tranportal password</result>"
+    "<error_code_tag>IPAY0100015</error_code_tag><error_service_tag>null</error_service_tag>"
+)
+
+
+def test_knet_inquiry_errors_past_the_give_up_age_close_the_payment_as_failed(clock, awaiting, knet):
+    """Manual §3.5.5 counts an inquiry's errors as failed; after KNET_INQUIRY_GIVE_UP_HOURS
+    (24) of them the payment is closed as failed with the last code, and reconcile stops
+    reading it as waiting."""
+    payment = at_knet(awaiting)
+    knet.inquiry_answer = BANK_ERROR
+    for _ in range(23):
+        clock.advance(hours=1)
+        assert payments.reconcile() == Counter({Payment.AWAITING: 1})
+    clock.advance(hours=1, minutes=1)
+    assert payments.reconcile() == Counter({Payment.FAILED: 1})
+    closed = fresh(payment)
+    assert closed.state == Payment.FAILED and closed.result_code == "IPAY0100015"
+    assert "24 hours" in closed.note and "Invalid tranportal password" in closed.note
+    assert fresh(awaiting).state == InsuranceRequest.AWAITING_PAYMENT
+    assert Payment.left_waiting(clock.now(), clock.now() - timedelta(days=30)) == []
+    knet.inquiry_answer = None
+    knet.capture_late(payment.track_id)  # a late capture is still found for a day
+    clock.advance(hours=2)
+    assert payments.reconcile() == Counter({payments.CAPTURED_LATE: 1})
+
+
+def test_knet_a_bank_that_cannot_be_reached_never_closes_a_payment(clock, awaiting, knet):
+    payment = at_knet(awaiting)
+    knet.down = True
+    clock.advance(hours=25)
+    assert payments.reconcile() == Counter({Payment.AWAITING: 1})
+    clock.advance(hours=24)  # past the give-up age and a day: left to staff, not read each run
+    assert payments.reconcile() == Counter() and fresh(payment).state == Payment.AWAITING
+
+
+def test_knet_cancel_that_the_inquiry_does_not_know_is_cancelled(awaiting, knet):
+    knet.cancel_known = False  # the other answer: a cancel leaves no transaction to find
+    payment = at_knet(awaiting)
+    back = knet.choose(payment.track_id, "cancel")
+    assert knet.inquiries == []
+    assert payments.receive(query_of(back)).state == Payment.CANCELLED
+    assert "IPAY0100263" in knet.refused and fresh(payment).result_code == "IPAY0100048"
+
+
+@pytest.mark.parametrize("with_amt", [True, False])
+def test_knet_inquiry_with_or_without_amt(awaiting, knet, with_amt):
+    knet.inquiry_amt = with_amt
+    payment = at_knet(awaiting)
+    payments.take_notice(knet.decide(payment.track_id))
+    assert payments.receive({"trackid": payment.track_id}).state == Payment.PAID
+    assert fresh(payment).noticed_fils == payment.amount_fils
+
+
+def test_knet_inquiry_without_amt_and_no_notice_is_a_mismatch(awaiting, knet):
+    knet.inquiry_amt = False
+    payment = at_knet(awaiting)
+    knet.decide(payment.track_id)  # the notice never came
+    assert payments.receive({"trackid": payment.track_id}).state == Payment.MISMATCH
+
+
+@pytest.mark.parametrize(
+    "code, text, state",
+    [
+        ("IPAY0100263", None, Payment.CANCELLED),
+        ("IPAY0100330", "Transaction details not available", Payment.CANCELLED),  # another code
+        ("IPAY0100330", "Something else", Payment.AWAITING),  # not taken for not-found
+    ],
+)
+def test_knet_not_found_under_either_code(clock, awaiting, knet, code, text, state):
+    knet.not_found_code, knet.not_found_text = code, text
+    payment = at_knet(awaiting)
+    clock.advance(hours=2)
+    payments.reconcile()
+    assert fresh(payment).state == state
+
+
+@pytest.mark.parametrize("tranid", ["purchase", "own"])
+def test_knet_the_transaction_id_is_the_signed_notices(awaiting, knet, tranid):
+    knet.inquiry_tranid = tranid
+    payment = at_knet(awaiting)
+    payments.take_notice(knet.decide(payment.track_id))
+    payments.receive({"trackid": payment.track_id})
+    assert fresh(payment).transaction_id == knet.payments[payment.track_id].tranid

@@ -146,3 +146,40 @@ def test_rejecting_keeps_the_note_and_the_request_paid(paid, refund, reviewer):
     with pytest.raises(RefundRefused) as refused:
         refunds.reject(refund, reviewer, "again")
     assert refused.value.reason == "not_waiting"
+
+
+def test_partial_refunds_racing_never_sum_above_the_amount_paid(paid):
+    """Ten threads, each with its own connection, each counting 30.000 of a 110.000
+    payment as given back at once: three win, and the sum stays under what was paid."""
+    import threading
+
+    import models
+
+    payment = Payment.get(Payment.request == paid)
+    barrier = threading.Barrier(10)
+    won = []
+
+    def reserve():
+        with models.db.connection_context():
+            barrier.wait()
+            if Payment.get_by_id(payment.id).reserve_refund(30_000):
+                won.append(1)
+
+    threads = [threading.Thread(target=reserve) for _ in range(10)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(won) == 3 and fresh(payment).refunded_fils == 90_000
+    assert not fresh(payment).reserve_refund(20_001) and fresh(payment).reserve_refund(20_000)
+    assert fresh(payment).refunded_fils == payment.amount_fils
+
+
+def test_a_partial_refund_through_the_bank_leaves_the_rest_to_ask_for(paid, refund, reviewer):
+    assert refunds.approve(refund, reviewer, Refund.GATEWAY, "", "", amount_fils=10_000)
+    assert fresh(refund).amount_fils == 10_000 and fresh(paid).state == InsuranceRequest.PAID
+    rest = ask(fresh(paid))
+    assert rest.amount_fils == 100_000
+    with pytest.raises(RefundRefused) as refused:
+        refunds.approve(rest, reviewer, Refund.GATEWAY, "", "", amount_fils=100_001)
+    assert refused.value.reason == "more_than_paid"

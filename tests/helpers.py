@@ -220,7 +220,8 @@ def login(client, civil_id: str, password: str = PASSWORD, **kwargs):
 
 # --- requests -------------------------------------------------------------------------
 
-NEXT_YEARS = (clock.today_in_kuwait() + timedelta(days=365 * 4)).isoformat()
+# Past a two-year cover and its two-year renewal, with room for a run that crosses midnight.
+NEXT_YEARS = (clock.today_in_kuwait() + timedelta(days=365 * 4 + 60)).isoformat()
 ADULT = civil_id_for(11, born="850612")
 SECOND = civil_id_for(12, born="900315")
 PAID_TOTAL = 110_000  # fill_until_check: a worker and a domestic worker, two years

@@ -72,6 +72,8 @@ class Payment(BaseModel):
     # When it was closed as failed or cancelled: the gateway may capture it later, so
     # reconcile asks again for a while, and a capture after this is a late one.
     closed_at = DateTimeField(null=True)
+    # When the person was sent the try's result (services.payments.tell_result): once.
+    told_at = DateTimeField(null=True)
 
     CLOSED = (FAILED, CANCELLED)
 
@@ -177,6 +179,19 @@ class Payment(BaseModel):
         )
         if claimed:
             self.last_asked_at = at
+        return bool(claimed)
+
+    def claim_telling(self, at: datetime) -> bool:
+        """True for the one caller that tells the person this try's result: settled, and
+        nobody told it yet. One conditional UPDATE, so a notice, the browser and reconcile
+        racing send one message between them."""
+        claimed = (
+            Payment.update(told_at=at)
+            .where((Payment.id == self.id) & (Payment.state != self.AWAITING) & Payment.told_at.is_null())
+            .execute()
+        )
+        if claimed:
+            self.told_at = at
         return bool(claimed)
 
     def keep_claim(self, details: dict) -> None:

@@ -110,6 +110,7 @@ def receive(params: dict) -> Payment | None:
         return None
     payment, claimed = found
     settle(payment, claimed)
+    tell_result(payment)
     return Payment.get_by_id(payment.id)
 
 
@@ -278,7 +279,6 @@ def _paid(
     outcome = settlement.settle_paid(payment, details)
     if outcome == settlement.PAID:
         log.info("payment %s paid: request %s", payment.track_id, payment.request_id)
-        messages.send_paid_sms(InsuranceRequest.get_by_id(payment.request_id), payment.amount_fils)
     elif outcome == settlement.TWICE:
         log.warning("payment %s captured, but its request was paid already: kept to refund", payment.track_id)
     return payment.state
@@ -299,11 +299,26 @@ def reconcile() -> Counter:
     counts = Counter()
     for payment in Payment.left_waiting(at - SETTLE_AFTER):
         counts[settle(payment, None, abandon=payment.created_at < at - ABANDONED_AFTER)] += 1
+        tell_result(payment)
     for payment in Payment.closed_since(at - REVISIT_FOR, asked_before=at - REVISIT_EVERY):
         if settle(payment, None, revisit=True) in SETTLED:
             log.warning("payment %s was captured after it was closed", payment.track_id)
             counts[CAPTURED_LATE] += 1
+        tell_result(payment)
     return counts
+
+
+def tell_result(payment: Payment) -> bool:
+    """Send the person the try's result with the manual's fields, once (SMS, and e-mail
+    where the account has an address): paid, or closed by the bank's own word. A try
+    given up (replaced by a newer one, nobody finished it) has a note and is not told;
+    a mismatch waits for staff. Never from the bank's notice, which waits for our
+    answer: the browser's arrival (where the notice sends it) or reconcile tells it."""
+    payment = Payment.get_by_id(payment.id)
+    tellable = payment.state == Payment.PAID or (payment.state in Payment.CLOSED and not payment.note)
+    if not tellable or not payment.claim_telling(clock.now()):
+        return False
+    return messages.tell_payment_result(InsuranceRequest.get_by_id(payment.request_id), payment)
 
 
 def init_app(app) -> None:

@@ -126,7 +126,9 @@ def test_cancel(client, user):
     assert stored(reference).state == "awaiting_payment"
     assert Payment.get(Payment.request == stored(reference)).state == "cancelled"
     assert "The payment was cancelled" in client.get(f"/requests/{reference}").text
-    assert not any(reference in text for text in sms_to(user.mobile))
+    told = [text for text in sms_to(user.mobile) if reference in text]  # once, with the manual's fields
+    track_id = Payment.get().track_id
+    assert len(told) == 1 and "cancelled" in told[0] and track_id in told[0] and "110.000" in told[0]
 
 
 @pytest.mark.parametrize(

@@ -70,6 +70,7 @@ def load_settings(environ: dict, instance_path: Path) -> dict:
         "PROXY_HOPS": _whole_number(environ, "PROXY_HOPS", "0", highest=5),
         **_session_settings(environ),
         **_sms_settings(environ, production),
+        **_email_settings(environ),
         **_payment_settings(environ, production),
         **_public_address(environ, production),
         "EXPRESS_CATEGORIES": _express_categories(environ),
@@ -310,6 +311,24 @@ def _sms_settings(environ: dict, production: bool) -> dict:
         "SMS_HTTP_SENDER": environ.get("SMS_HTTP_SENDER", "Tameen"),
         "SMS_HTTP_TIMEOUT": timeout,
         "SMS_HTTP_RETRIES": _whole_number(environ, "SMS_HTTP_RETRIES", "2", highest=5),
+    }
+
+
+def _email_settings(environ: dict) -> dict:
+    """A standard SMTP server for the e-mail a payment's result also goes by, where the
+    account has an address; without SMTP_HOST, no e-mail (SMS alone) outside development."""
+    host = environ.get("SMTP_HOST", "").strip()
+    sender = environ.get("SMTP_FROM", "").strip()
+    if host and not _EMAIL.search(sender):
+        raise ConfigError("SMTP_FROM must be the sender's e-mail address when SMTP_HOST is set.")
+    port = _whole_number(environ, "SMTP_PORT", "587", highest=65535)
+    return {
+        "SMTP_HOST": host,
+        "SMTP_PORT": port,
+        "SMTP_USER": environ.get("SMTP_USER", ""),
+        "SMTP_PASSWORD": environ.get("SMTP_PASSWORD", ""),
+        "SMTP_FROM": sender,
+        "SMTP_TIMEOUT": _timeout(environ, "SMTP_TIMEOUT", 5),
     }
 
 

@@ -3,7 +3,7 @@
 `import models` reaches every name below, whichever module holds it: `database` (the
 connection), `accounts` (applicants, SMS codes, rate limits, the SMS outbox),
 `staff`, `requests` (and the people covered), `express` (requests paid without an
-account), `payments` (and receipts), `refunds`, `reminders`
+account), `payments` (and receipts), `payment_events` (a payment's history), `refunds`, `reminders`
 (renewal reminders, renewals, and the express mobiles that stopped reminders), `uploads`
 (lists of people uploaded, and the requests they became), `audit`, and `schema` (every
 table, and migrating to it).
@@ -20,6 +20,7 @@ from models.accounts import (
     User,
     prune_security_records,
 )
+from models.append_only import RowsAreAppendOnly
 from models.audit import (
     SYSTEM,
     Actor,
@@ -34,6 +35,7 @@ from models.audit import (
 )
 from models.database import SQLITE_PRAGMAS, BaseModel, database_is_up, db, open_database
 from models.express import ExpressSponsor
+from models.payment_events import PaymentEvent
 from models.payments import Payment, Receipt, payment_snapshot
 from models.refunds import Refund, RefundRefused
 from models.reminders import Reminder, RemindersOff, Renewal

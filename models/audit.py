@@ -4,11 +4,12 @@ import contextvars
 import json
 from typing import TYPE_CHECKING, NamedTuple
 
-from peewee import CharField, DateTimeField, IntegerField, PostgresqlDatabase, SqliteDatabase, TextField
+from peewee import CharField, DateTimeField, IntegerField, TextField
 
 import clock
 from models.accounts import User
-from models.database import BaseModel, db
+from models.append_only import guard_append_only
+from models.database import BaseModel
 from models.staff import StaffMember
 
 if TYPE_CHECKING:
@@ -155,34 +156,4 @@ def audit(
 
 def guard_audit_log() -> None:
     """Make the database itself refuse to change or remove audit events."""
-    table = AuditEvent._meta.table_name
-    database = getattr(db, "obj", db)
-    with db.connection_context(), db.atomic():
-        if isinstance(database, PostgresqlDatabase):
-            exists = db.execute_sql(
-                "SELECT 1 FROM pg_trigger WHERE tgname = 'audit_append_only' AND tgrelid = %s::regclass",
-                (f'"{table}"',),
-            ).fetchone()
-            if exists:
-                return
-            db.execute_sql(
-                "CREATE OR REPLACE FUNCTION tameen_audit_append_only() RETURNS trigger AS $$ "
-                "BEGIN RAISE EXCEPTION 'the audit log is append-only'; END; $$ LANGUAGE plpgsql"
-            )
-            db.execute_sql(f'DROP TRIGGER IF EXISTS audit_append_only ON "{table}"')
-            db.execute_sql(
-                f'CREATE TRIGGER audit_append_only BEFORE UPDATE OR DELETE ON "{table}" '
-                "FOR EACH ROW EXECUTE FUNCTION tameen_audit_append_only()"
-            )
-            db.execute_sql(f'DROP TRIGGER IF EXISTS audit_no_truncate ON "{table}"')
-            db.execute_sql(
-                f'CREATE TRIGGER audit_no_truncate BEFORE TRUNCATE ON "{table}" '
-                "FOR EACH STATEMENT EXECUTE FUNCTION tameen_audit_append_only()"
-            )
-        elif isinstance(database, SqliteDatabase):
-            for event in ("UPDATE", "DELETE"):
-                db.execute_sql(
-                    f'CREATE TRIGGER IF NOT EXISTS "{table}_no_{event.lower()}" '
-                    f'BEFORE {event} ON "{table}" '
-                    "BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END"
-                )
+    guard_append_only(AuditEvent._meta.table_name, "audit", "the audit log is append-only")

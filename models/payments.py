@@ -3,9 +3,9 @@ request."""
 
 import json
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from peewee import CharField, DateTimeField, ForeignKeyField, IntegerField, IntegrityError, TextField
+from peewee import CharField, DateTimeField, ForeignKeyField, IntegerField, IntegrityError, TextField, fn
 
 import clock
 from models.audit import SYSTEM, audit
@@ -81,6 +81,8 @@ class Payment(BaseModel):
     noticed_fils = IntegerField(null=True)
     # Fils given back so far (partial refunds, manual §7): never above amount_fils.
     refunded_fils = IntegerField(default=0)
+    # When the person was sent the try's result (services.payments.tell_result): once.
+    told_at = DateTimeField(null=True)
 
     CLOSED = (FAILED, CANCELLED)
 
@@ -93,22 +95,34 @@ class Payment(BaseModel):
         return cls.get_or_none(cls.open_for == insurance_request.id)
 
     @classmethod
-    def begin(cls, insurance_request: InsuranceRequest, gateway: str) -> "Payment | None":
-        """A new try at paying the request's frozen total, with a new track id (a bank
-        must never see one twice); None when the request no longer awaits payment.
+    def begin(
+        cls, insurance_request: InsuranceRequest, gateway: str, opening_for: timedelta = timedelta(0)
+    ) -> "Payment | None":
+        """The try at paying the request's frozen total that the person is sent to the
+        bank with; None when the request no longer awaits payment.
 
-        A try still in progress is closed as cancelled first (the caller asked the
-        gateway about it): it never takes the new try's place, so its amount cannot
-        differ from the total. Two clicks at once make two tries, the first closed."""
+        A try started less than `opening_for` ago, for the same total, is still being
+        opened: it is the answer, so a double press, or ten at once, make one bank session. An older try
+        still in progress is closed as cancelled first (the caller asked the gateway
+        about it) and a new one made, with a new track id (a bank must never see one
+        twice): it never takes the new try's place, so its amount cannot differ from
+        the total."""
         for _attempt in range(5):
             try:
                 # The request row held: a change of answers cannot slip in between the
-                # check of its state and the payment of its total.
+                # check of its state and the payment of its total, nor a second press
+                # between the check of the try in progress and a new one.
                 with writing():
                     fresh = InsuranceRequest.held(insurance_request.id)
                     if fresh.state != InsuranceRequest.AWAITING_PAYMENT:
                         return None
                     existing = cls.open_for_request(fresh)
+                    if (
+                        existing is not None
+                        and existing.is_opening(opening_for)
+                        and existing.amount_fils == fresh.total_fils
+                    ):
+                        return existing
                     if existing is not None:
                         existing.mark_unpaid(cls.CANCELLED, {"note": "Replaced by a newer try at paying."})
                     payment = cls.create(
@@ -123,6 +137,11 @@ class Payment(BaseModel):
             except IntegrityError:
                 continue
         raise RuntimeError("could not start a payment")
+
+    def is_opening(self, opening_for: timedelta) -> bool:
+        """Awaiting, and started less than `opening_for` ago: the person may still be on
+        their way to the bank's page with it."""
+        return self.state == self.AWAITING and self.created_at > clock.now() - opening_for
 
     @classmethod
     def by_track_id(cls, track_id: str) -> "Payment | None":
@@ -190,11 +209,24 @@ class Payment(BaseModel):
             self.last_asked_at = at
         return bool(claimed)
 
+    def claim_telling(self, at: datetime) -> bool:
+        """True for the one caller that tells the person this try's result: settled, and
+        nobody told it yet. One conditional UPDATE, so a notice, the browser and reconcile
+        racing send one message between them."""
+        claimed = (
+            Payment.update(told_at=at)
+            .where((Payment.id == self.id) & (Payment.state != self.AWAITING) & Payment.told_at.is_null())
+            .execute()
+        )
+        if claimed:
+            self.told_at = at
+        return bool(claimed)
+
     def keep_claim(self, details: dict) -> None:
         """A signed result we do not act on yet (a capture, before the inquiry confirms
         it): kept on a payment in progress for staff to see; on a closed one, it is asked
         about at the next chance instead of after the usual wait."""
-        Payment.update(updated_at=clock.now(), **details).where(
+        Payment.update(updated_at=clock.now(), **_keeping_first_raw(details)).where(
             (Payment.id == self.id) & (Payment.state == self.AWAITING)
         ).execute()
         Payment.update(last_asked_at=None).where(
@@ -206,11 +238,14 @@ class Payment(BaseModel):
         values = {"state": state, "open_for": None, "updated_at": at, **details}
         before = payment_snapshot(self)
         changed = (
-            Payment.update(**values).where((Payment.id == self.id) & Payment.state.in_(from_states)).execute()
+            Payment.update(**_keeping_first_raw(values))
+            .where((Payment.id == self.id) & Payment.state.in_(from_states))
+            .execute()
         )
         if changed:
             for name, value in values.items():
-                setattr(self, name, value)
+                if name != "raw_result":  # the stored one may be an earlier result's
+                    setattr(self, name, value)
             audit(f"payment.{state}", self, before=before, after=payment_snapshot(self), actor=SYSTEM)
         return bool(changed)
 
@@ -274,23 +309,35 @@ class Payment(BaseModel):
 
     @staticmethod
     def details_of(result, inquiry=None) -> dict:
-        """The columns to store from a gateway's result (and inquiry), card data already left out."""
+        """The columns to store from a gateway's result (and inquiry), card data already
+        left out. `raw_result` keeps only what the gateway signed or answered, and the
+        first one stored stays (the payment's history keeps every one)."""
         best = inquiry or result
-        raw = {"result": getattr(result, "raw", None), "inquiry": getattr(inquiry, "raw", None)}
-        signed = result is not None and result.verified
-        noticed = {"noticed_fils": result.amount_fils} if signed and result.amount_fils is not None else {}
+        signed = result if result is not None and result.verified else None
+        raw = {"result": getattr(signed, "raw", None), "inquiry": getattr(inquiry, "raw", None)}
+        noticed = {"noticed_fils": signed.amount_fils} if signed and signed.amount_fils is not None else {}
         if signed:
             # The purchase's transaction id comes from the signed result only: no source
             # says an inquiry's `tranid` is the purchase's. Left as kept otherwise.
-            noticed["transaction_id"] = result.transaction_id or None
+            noticed["transaction_id"] = signed.transaction_id or None
         return {
             **noticed,
             "result_code": (best.result_code or "")[:60] or None,
             "payment_id": best.payment_id or (result.payment_id if result else "") or None,
             "auth_code": best.auth_code or (result.auth_code if result else "") or None,
             "reference_number": best.reference_number or (result.reference_number if result else "") or None,
-            "raw_result": json.dumps({k: v for k, v in raw.items() if v is not None}, ensure_ascii=False),
+            "raw_result": json.dumps({k: v for k, v in raw.items() if v is not None}, ensure_ascii=False)
+            if any(v is not None for v in raw.values())
+            else None,
         }
+
+
+def _keeping_first_raw(values: dict) -> dict:
+    """`values` for an UPDATE where a raw result already stored is never overwritten:
+    the bank's signed notice stays as it came, whatever arrives after it."""
+    if values.get("raw_result") is None:
+        return {name: value for name, value in values.items() if name != "raw_result"}
+    return {**values, "raw_result": fn.COALESCE(Payment.raw_result, values["raw_result"])}
 
 
 def _new_verify_code() -> str:

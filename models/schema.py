@@ -5,6 +5,7 @@ from models.accounts import OneTimeCode, RateLimit, SmsMessage, User
 from models.audit import AuditEvent, guard_audit_log
 from models.database import BaseModel, db
 from models.express import ExpressSponsor
+from models.payment_events import PaymentEvent, guard_payment_history
 from models.payments import Payment, Receipt
 from models.refunds import Refund
 from models.reminders import Reminder, RemindersOff, Renewal
@@ -21,6 +22,7 @@ MODELS: list[type[BaseModel]] = [
     InsuredPerson,
     Payment,
     Receipt,
+    PaymentEvent,
     AuditEvent,
     StaffMember,
     Refund,
@@ -45,4 +47,5 @@ def create_tables() -> list[str]:
     migrations recorded. The rule for changing a table is in migrations/__init__.py."""
     done = migrations.upgrade(db, MODELS)
     guard_audit_log()
+    guard_payment_history()
     return done

@@ -1,20 +1,23 @@
-"""What the app says by SMS, in the person's language, through the configured gateway."""
+"""What the app says by SMS (and, for a payment's result, by e-mail where the account has an
+address), in the person's language, through the configured gateways."""
 
 from urllib.parse import urlsplit
 
 from flask import current_app
 from flask_babel import force_locale, gettext
 
-from domain.dates import format_day
+from domain.dates import format_day, format_kuwait_time
 from domain.money import format_fils
 from domain.phone import national_format
+from gateways import email
 from gateways.sms import SmsGateway, SmsNotSent, backend_from_config
-from models import ExpressSponsor, InsuranceRequest, OneTimeCode, User
+from models import ExpressSponsor, InsuranceRequest, OneTimeCode, Payment, User
 from services import express
 
 
 def init_app(app) -> None:
     app.extensions["sms"] = SmsGateway(backend_from_config(app.config))
+    app.extensions["email"] = email.backend_from_config(app.config)
 
 
 def gateway() -> SmsGateway:
@@ -76,18 +79,66 @@ def tell_account_frozen(user: User) -> bool:
     return _send(user.mobile, text)
 
 
-def send_paid_sms(insurance_request: InsuranceRequest, amount_fils: int) -> bool:
-    """False when the provider refused it: the payment stands, and the receipt is on the site."""
+def tell_payment_result(insurance_request: InsuranceRequest, payment: Payment) -> bool:
+    """A try's result with the fields KNET's manual asks for (date and time in Kuwait,
+    result, amount, payment ID, track ID): paid, declined or cancelled. By SMS, and by
+    e-mail where the account has an address. False when the SMS provider refused it: the
+    result stands, and the site shows it."""
     if insurance_request.owner_id is None:
-        return send_express_paid_sms(insurance_request, amount_fils)
+        sponsor = ExpressSponsor.of_request(insurance_request)
+        with force_locale(sponsor.language):
+            text = _result_text(insurance_request, payment, sponsor.language, express.receipt_link(sponsor))
+        return _send(sponsor.mobile, text)
     owner = insurance_request.owner
     with force_locale(owner.language):
-        text = gettext(
-            "Tameen: we received %(amount)s for request %(reference)s. Your receipt is under My requests.",
-            amount=format_fils(amount_fils, owner.language),
-            reference=insurance_request.reference,
-        )
+        text = _result_text(insurance_request, payment, owner.language)
+        subject = gettext("Tameen: payment for request %(reference)s", reference=insurance_request.reference)
+    if owner.email:
+        _send_email(owner.email, subject, text)
     return _send(owner.mobile, text)
+
+
+def _result_text(
+    insurance_request: InsuranceRequest, payment: Payment, language: str, receipt_link: str = ""
+) -> str:
+    fields = {
+        "reference": insurance_request.reference,
+        "amount": format_fils(payment.amount_fils, language),
+        "time": format_kuwait_time(payment.paid_at or payment.closed_at or payment.updated_at),
+        "payment_id": payment.payment_id or "-",
+        "track_id": payment.track_id,
+        "result": payment.result_code or "-",
+    }
+    if payment.state == Payment.PAID:
+        text = gettext(
+            "Tameen: we received %(amount)s for request %(reference)s. Date and time (Kuwait): %(time)s. "
+            "Result: paid (%(result)s). Payment ID: %(payment_id)s. Track ID: %(track_id)s.",
+            **fields,
+        )
+        if receipt_link:
+            return text + " " + gettext("Your receipt: %(link)s", link=receipt_link)
+        return text + " " + gettext("Your receipt is under My requests.")
+    if payment.state == Payment.FAILED:
+        return gettext(
+            "Tameen: the bank declined your payment of %(amount)s for request %(reference)s; no money "
+            "was taken. Date and time (Kuwait): %(time)s. Result: declined (%(result)s). Payment ID: "
+            "%(payment_id)s. Track ID: %(track_id)s.",
+            **fields,
+        )
+    return gettext(
+        "Tameen: your payment of %(amount)s for request %(reference)s was cancelled; no money was "
+        "taken. Date and time (Kuwait): %(time)s. Result: cancelled (%(result)s). Payment ID: "
+        "%(payment_id)s. Track ID: %(track_id)s.",
+        **fields,
+    )
+
+
+def _send_email(to: str, subject: str, text: str) -> bool:
+    try:
+        current_app.extensions["email"].send(to, subject, text)
+    except email.EmailNotSent:
+        return False
+    return True
 
 
 def take_as_long_as_sending() -> None:
@@ -162,20 +213,6 @@ def send_renewal_reminder(
             stop_url=stop_url,
         )
     return _send(to, text)
-
-
-def send_express_paid_sms(insurance_request: InsuranceRequest, amount_fils: int) -> bool:
-    """To the sponsor who paid without an account: the receipt's secret link, the only way
-    back to it until an account with the same civil ID and mobile claims the request."""
-    sponsor = ExpressSponsor.of_request(insurance_request)
-    with force_locale(sponsor.language):
-        text = gettext(
-            "Tameen: we received %(amount)s for request %(reference)s. Your receipt: %(link)s",
-            amount=format_fils(amount_fils, sponsor.language),
-            reference=insurance_request.reference,
-            link=express.receipt_link(sponsor),
-        )
-    return _send(sponsor.mobile, text)
 
 
 def send_express_new_link(sponsor: ExpressSponsor) -> bool:

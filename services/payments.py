@@ -8,6 +8,10 @@ must confirm it when asked (the inquiry) before the request is marked paid. Ever
 state change is a conditional UPDATE (models.Payment), so replays and races settle a
 payment once; disagreements are kept as `mismatch` with a note, for staff.
 
+Every message to and from the bank is a row of the payment's history (PaymentEvent),
+never changed: the request sent, each result (a notice kept both encrypted and
+decrypted), each inquiry and its answer.
+
 Asking the gateway costs a call that may wait up to its timeout, and anyone can bring
 a track id back in clear: the gateway is asked about a payment at most once every
 ASK_AT_MOST_EVERY, whoever asks, and never about a paid one.
@@ -21,12 +25,13 @@ from flask import current_app
 
 import clock
 from gateways import payments as gw
-from models import InsuranceRequest, Payment
+from models import InsuranceRequest, Payment, PaymentEvent
 from models.payments import GAVE_UP_NOTE
 from services import messages, settlement
 
 log = logging.getLogger("tameen.payments")
 
+OPENING_FOR = timedelta(minutes=2)  # a second press this soon goes to the same bank page
 SETTLE_AFTER = timedelta(minutes=3)  # reconcile leaves younger payments to the browser
 ABANDONED_AFTER = timedelta(hours=1)  # unknown to the gateway this long after: nobody paid
 ASK_AT_MOST_EVERY = timedelta(seconds=30)  # one inquiry per payment in this time, whoever asks
@@ -63,10 +68,14 @@ def start(
         return None
     waiting = Payment.open_for_request(insurance_request)
     if waiting is not None:
-        # Every press is a new try with a new track id. The one in progress may have been
-        # paid in another tab, or its return lost: ask before offering to pay again.
-        settle(waiting, None, abandon=True)
-    payment = Payment.begin(insurance_request, gateway().name)
+        # The try in progress may have been paid in another tab, or its return lost: ask
+        # (at most once in ASK_AT_MOST_EVERY) before paying again. Past OPENING_FOR, a
+        # press is a new try with a new track id, and the old one is given up.
+        if settle(waiting, None, abandon=not waiting.is_opening(OPENING_FOR)) in SETTLED:
+            insurance_request = InsuranceRequest.get_by_id(insurance_request.id)
+    # A press within OPENING_FOR of the last one (a double tap, ten at once) gets the same
+    # try back, and the same bank page: one bank session.
+    payment = Payment.begin(insurance_request, gateway().name, OPENING_FOR)
     if payment is None:
         return None
     try:
@@ -81,6 +90,17 @@ def start(
     except (gw.PaymentError, ValueError, OSError) as problem:
         log.warning("payment %s could not start: %s", payment.track_id, problem)
         raise PaymentUnavailable(f"payment {payment.track_id}: {problem}") from problem
+    PaymentEvent.record(
+        payment.id,
+        PaymentEvent.REQUEST_SENT,
+        {
+            "trackid": payment.track_id,
+            "amount_fils": payment.amount_fils,
+            "language": language,
+            "return_url": return_url,
+            "notify_url": notify_url or "",
+        },
+    )
     return started.url
 
 
@@ -92,6 +112,7 @@ def receive(params: dict) -> Payment | None:
         return None
     payment, claimed = found
     settle(payment, claimed)
+    tell_result(payment)
     return Payment.get_by_id(payment.id)
 
 
@@ -122,6 +143,15 @@ def _claimed_payment(params: dict, what: str) -> tuple[Payment, gw.PaymentResult
     if payment is None:
         log.warning("payment %s for an unknown track id %r", what, claimed.track_id[:40])
         return None
+    PaymentEvent.record(
+        payment.id,
+        PaymentEvent.NOTICE if what == "notice" else PaymentEvent.BROWSER,
+        gw.without_card_data(claimed.raw),
+        encrypted=str(params.get("trandata") or "")[:8192] or None,
+        signed=claimed.verified,
+        outcome=claimed.outcome,
+        result_code=claimed.result_code,
+    )
     return payment, claimed
 
 
@@ -152,34 +182,48 @@ def settle(
             f"The result claims {claimed.amount_fils} fils; this payment is {payment.amount_fils} fils.",
             details,
         )
-    signed_capture = signed and claimed.outcome == gw.PAID
+    claimed_capture = signed and claimed.outcome == gw.PAID
+    # A capture the bank signed before (its notice, then the browser in clear) still
+    # counts: an inquiry that denies it is a disagreement for staff, not a failure.
+    signed_capture = claimed.result_code if claimed_capture else _signed_capture_seen(payment)
     if payment.state in Payment.CLOSED and not (revisit or signed_capture):
         return payment.state
     if not ask:
-        if signed_capture:
+        if claimed_capture:
             payment.keep_claim(details)
         return payment.state
     if not payment.claim_inquiry(clock.now(), ASK_AT_MOST_EVERY):
-        if signed_capture:
+        if claimed_capture:
             payment.keep_claim(details)  # for reconcile, which asks soon
         return payment.state  # asked a moment ago (or settled meanwhile): not again yet
+    asked = {"trackid": payment.track_id, "amount_fils": payment.amount_fils}
+    PaymentEvent.record(payment.id, PaymentEvent.INQUIRY_SENT, asked)
     try:
         inquiry = gateway().inquire(payment.track_id, payment.amount_fils)
     except gw.GatewayUnavailable as problem:
+        PaymentEvent.record(payment.id, PaymentEvent.INQUIRY_FAILED, _problem(problem))
         log.warning(
             "inquiry about payment %s failed: %s; it stays %s", payment.track_id, problem, payment.state
         )
         return _give_up_on_errors(payment, problem)
     except gw.ResultRejected as problem:
+        PaymentEvent.record(payment.id, PaymentEvent.INQUIRY_FAILED, _problem(problem))
         return _mismatch(payment, f"The inquiry's answer was refused: {problem}.", details)
+    PaymentEvent.record(
+        payment.id,
+        PaymentEvent.INQUIRY_ANSWER,
+        gw.without_card_data(inquiry.raw),
+        signed=inquiry.verified,
+        outcome=inquiry.outcome,
+        result_code=inquiry.result_code,
+    )
     details = Payment.details_of(claimed, inquiry)
     if inquiry.outcome == gw.PAID:
         return _paid(payment, claimed if signed else None, inquiry, details)
     if signed_capture:
         return _mismatch(
             payment,
-            f"The result says {claimed.result_code}; the inquiry says "
-            f"{inquiry.result_code or inquiry.outcome}.",
+            f"The bank signed {signed_capture}; the inquiry says {inquiry.result_code or inquiry.outcome}.",
             details,
         )
     if payment.state in Payment.CLOSED:
@@ -204,6 +248,16 @@ def settle(
             },
         )
     return payment.state
+
+
+def _signed_capture_seen(payment: Payment) -> str | None:
+    """The result word of a capture the bank signed for this payment before, if any."""
+    earlier = PaymentEvent.signed_capture(payment.id)
+    return (earlier.result_code or gw.PAID) if earlier else None
+
+
+def _problem(problem: gw.PaymentError) -> dict:
+    return {"problem": str(problem)[:200], "detail": problem.detail[:200], "kind": type(problem).__name__}
 
 
 def _paid(
@@ -235,7 +289,6 @@ def _paid(
     outcome = settlement.settle_paid(payment, details)
     if outcome == settlement.PAID:
         log.info("payment %s paid: request %s", payment.track_id, payment.request_id)
-        messages.send_paid_sms(InsuranceRequest.get_by_id(payment.request_id), payment.amount_fils)
     elif outcome == settlement.TWICE:
         log.warning("payment %s captured, but its request was paid already: kept to refund", payment.track_id)
     return payment.state
@@ -281,11 +334,26 @@ def reconcile() -> Counter:
     # cannot be reached at all since: those are left to staff, not asked about each run.
     for payment in Payment.left_waiting(at - SETTLE_AFTER, newer_than=at - give_up_after() - REVISIT_FOR):
         counts[settle(payment, None, abandon=payment.created_at < at - ABANDONED_AFTER)] += 1
+        tell_result(payment)
     for payment in Payment.closed_since(at - REVISIT_FOR, asked_before=at - REVISIT_EVERY):
         if settle(payment, None, revisit=True) in SETTLED:
             log.warning("payment %s was captured after it was closed", payment.track_id)
             counts[CAPTURED_LATE] += 1
+        tell_result(payment)
     return counts
+
+
+def tell_result(payment: Payment) -> bool:
+    """Send the person the try's result with the manual's fields, once (SMS, and e-mail
+    where the account has an address): paid, or closed by the bank's own word. A try
+    given up (replaced by a newer one, nobody finished it) has a note and is not told;
+    a mismatch waits for staff. Never from the bank's notice, which waits for our
+    answer: the browser's arrival (where the notice sends it) or reconcile tells it."""
+    payment = Payment.get_by_id(payment.id)
+    tellable = payment.state == Payment.PAID or (payment.state in Payment.CLOSED and not payment.note)
+    if not tellable or not payment.claim_telling(clock.now()):
+        return False
+    return messages.tell_payment_result(InsuranceRequest.get_by_id(payment.request_id), payment)
 
 
 def init_app(app) -> None:

@@ -15,7 +15,7 @@ import logging
 from flask import current_app
 
 from gateways import payments as gw
-from models import InsuranceRequest, Refund, RefundRefused, StaffMember
+from models import InsuranceRequest, PaymentEvent, Refund, RefundRefused, StaffMember
 
 log = logging.getLogger("tameen.refunds")
 
@@ -60,9 +60,19 @@ def approve(
         raise RefundRefused("more_than_paid")
     if method == Refund.BANK_TRANSFER:
         return refund.complete(staff, Refund.BANK_TRANSFER, bank_reference, note)
+    PaymentEvent.record(
+        payment.id,
+        PaymentEvent.REFUND_SENT,
+        {
+            "trackid": payment.track_id,
+            "transid": payment.transaction_id or "",
+            "amount_fils": refund.amount_fils,
+        },
+    )
     try:
         result = gateway.refund(payment.track_id, payment.transaction_id or "", refund.amount_fils)
     except gw.PaymentError as problem:
+        PaymentEvent.record(payment.id, PaymentEvent.REFUND_ANSWER, {"problem": str(problem)[:200]})
         log.warning("refund %s: the gateway could not be asked: %s", refund.id, problem)
         why = problem.detail or type(problem).__name__
         payment.release_refund(refund.amount_fils)
@@ -70,6 +80,8 @@ def approve(
             staff, f"The gateway could not be reached ({why}). Check with the bank before trying again."
         )
         return False
+    answer = gw.without_card_data(result.raw)
+    PaymentEvent.record(payment.id, PaymentEvent.REFUND_ANSWER, answer, result_code=result.result_code)
     if not result.done:
         # The gateway's own code and wording, for staff to quote to the bank.
         why = (

@@ -1,4 +1,4 @@
-"""What the desk calls each actor, record and audit action (states are named in
+"""What the desk calls each actor, record, audit action and message with the bank (states are named in
 web/state_labels.py, for every page). Every desk blueprint adds `labels` as a context processor."""
 
 from flask_babel import lazy_gettext as _l
@@ -41,6 +41,18 @@ ACTIONS = {
     "account.civil_id_released": _l("Civil ID released to its owner, account frozen"),
 }
 
+# A payment's history: each message to and from the bank (models.PaymentEvent).
+BANK_MESSAGES = {
+    "request_sent": _l("Sent to the bank's payment page"),
+    "notice": _l("Result posted by the bank's server"),
+    "browser": _l("Browser back from the bank"),
+    "inquiry_sent": _l("Inquiry sent to the bank"),
+    "inquiry_answer": _l("Inquiry answered by the bank"),
+    "inquiry_failed": _l("Inquiry not answered"),
+    "refund_sent": _l("Refund sent to the bank"),
+    "refund_answer": _l("Refund answered by the bank"),
+}
+
 
 def labels():
     """Every desk page's labels for actors, records and audit actions."""
@@ -48,4 +60,5 @@ def labels():
         "actor_labels": ACTORS,
         "record_labels": RECORDS,
         "action_labels": ACTIONS,
+        "bank_message_labels": BANK_MESSAGES,
     }

@@ -1,9 +1,10 @@
-"""A request's whole story at the desk: answers, payments, receipt, refunds and history."""
+"""A request's whole story at the desk: answers, payments (with every message to and from
+the bank), receipt, refunds and history."""
 
 from flask import abort, g, render_template
 
 import models
-from models import AuditEvent, InsuranceRequest, Payment, Refund
+from models import AuditEvent, InsuranceRequest, Payment, PaymentEvent, Refund
 from views.desk.blueprints import desk_search as bp
 from web.fee_schedules import all_schedules
 from web.staff_session import staff_required
@@ -16,10 +17,12 @@ def request_detail(reference):
     if insurance_request is None:
         abort(404)
     models.audit("desk.request_viewed", insurance_request)
+    payments = list(insurance_request.payments.order_by(Payment.id))
     return render_template(
         "desk/request.html",
         insurance_request=insurance_request,
-        payments=list(insurance_request.payments.order_by(Payment.id)),
+        payments=payments,
+        bank_messages={payment.id: PaymentEvent.of_payment(payment.id) for payment in payments},
         receipt=insurance_request.receipt(),
         cover=insurance_request.cover_period(),
         refunded=insurance_request.state == InsuranceRequest.REFUNDED,

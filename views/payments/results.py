@@ -48,7 +48,8 @@ def notify():
     the browser; anything else, or a slow answer, makes the bank void the payment and
     send the browser to the error URL. So this always answers that line, at once: to
     the receipt, to where the browser's arrival asks the bank (a capture to confirm,
-    or clear fields only), to the request page, or to a page that explains the problem.
+    or clear fields only) or tells the person a decline, to the request page, or to a
+    page that explains the problem.
     Authenticated by the result's encryption (or signature), not by a session."""
     fields = {}
     # What the bank really sends is one of the unknowns (knet-check); the log says.
@@ -68,7 +69,9 @@ def notify():
             if _ours(fields)
             else url_for("payments.problem", _external=True)
         )
-    if payment.state == Payment.AWAITING:
+    if payment.state in (Payment.AWAITING, *Payment.CLOSED):
+        # A capture is confirmed, and a decline or cancel told to the person, when the
+        # browser arrives there: never while the bank waits for this answer.
         return _redirect_line(_ask_again_url(payment.track_id))
     return _redirect_line(after_payment(payment.request_id, external=True))
 

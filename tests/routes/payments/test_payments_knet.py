@@ -127,9 +127,10 @@ def test_decline_then_a_new_track_id_then_approve(client, user, bank):
     reference = frozen_request(client)
     first = pay_at_bank(client, reference, bank)
     next_url = bank.choose(first, "decline")
-    assert next_url == f"http://localhost/requests/{reference}"
-    assert Payment.get().state == "failed" and bank.inquiries == []  # signed: no need to ask
-    assert "The bank declined the payment" in client.get(path_of(next_url)).text
+    assert next_url == f"http://localhost/payments/return?trackid={first}"  # told there, then the request
+    assert Payment.get().state == "failed"
+    assert "The bank declined the payment" in client.get(path_of(next_url), follow_redirects=True).text
+    assert bank.inquiries == []  # signed: no need to ask
     second = pay_at_bank(client, reference, bank)
     assert second != first and bank.track_ids_seen == [first, second]
     client.get(path_of(bank.choose(second, "approve")))
@@ -208,7 +209,7 @@ def test_the_notice_takes_a_bare_hex_body(client, user, bank):
     answer = client.application.test_client().post(
         "/payments/notify", data=trandata, content_type="text/plain"
     )
-    assert answer.text == f"REDIRECT=http://localhost/requests/{reference}"
+    assert answer.text == f"REDIRECT=http://localhost/payments/return?trackid={track_id}"
     assert Payment.get().state == "failed"
 
 

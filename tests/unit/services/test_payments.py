@@ -54,8 +54,16 @@ def test_start_sends_the_person_to_the_bank_page_in_their_language(awaiting):
     assert SandboxPayment.get(SandboxPayment.track_id == payment.track_id).response_url == RETURN_URL
 
 
-def test_a_second_start_is_a_new_try_with_a_new_track_id(awaiting, bank):
+def test_a_second_start_within_opening_for_is_the_same_bank_page(clock, awaiting, bank):
     first = start(awaiting)
+    clock.advance(seconds=30)
+    assert start(fresh(awaiting)) == first
+    assert Payment.select().count() == 1
+
+
+def test_a_second_start_is_a_new_try_with_a_new_track_id(clock, awaiting, bank):
+    first = start(awaiting)
+    clock.advance(minutes=3)
     second = start(fresh(awaiting))
     assert first != second
     tries = list(Payment.select().order_by(Payment.id))
@@ -288,6 +296,7 @@ def test_reconcile_stops_revisiting_after_a_day(clock, awaiting, bank, monkeypat
 
 def test_a_late_capture_of_a_replaced_try_is_kept_to_refund(clock, awaiting, bank):
     first = started(awaiting)
+    clock.advance(minutes=3)
     second = started(fresh(awaiting))
     payments.receive(person_chooses(bank, second, "approve"))
     person_chooses(bank, first, "approve")  # the first tab, paid too; its return never came
@@ -345,9 +354,10 @@ def test_knet_cancel_on_the_error_url_is_checked_with_the_bank(awaiting, knet):
     assert knet.inquiries[-1]["transid"] == payment.track_id
 
 
-def test_knet_every_try_has_a_track_id_the_bank_has_not_seen(awaiting, knet):
+def test_knet_every_try_has_a_track_id_the_bank_has_not_seen(clock, awaiting, knet):
     for _ in range(3):
         at_knet(fresh(awaiting))
+        clock.advance(minutes=3)
     assert len(set(knet.track_ids_seen)) == 3 and "IPAY0100176" not in knet.refused
 
 

@@ -8,7 +8,7 @@ import pytest
 
 from gateways import payments as gw
 from gateways.payments.sandbox_books import SandboxPayment
-from models import InsuranceRequest, Payment, Refund, RefundRefused, StaffMember
+from models import InsuranceRequest, Payment, PaymentEvent, Refund, RefundRefused, StaffMember
 from services import payments, refunds
 
 IBAN = "KW81CBKU0000000000001234560101"
@@ -75,6 +75,9 @@ def test_approval_gives_the_money_back_through_the_bank(paid, refund, reviewer):
     assert refund.refund_reference.startswith("RF") and refund.decided_by_id == reviewer.id
     assert fresh(paid).state == InsuranceRequest.REFUNDED
     assert SandboxPayment.get().refunded_fils == paid.total_fils
+    sent, answer = list(PaymentEvent.select().order_by(PaymentEvent.id))[-2:]  # the payment's history
+    assert (sent.kind, answer.kind, answer.result_code) == ("refund_sent", "refund_answer", "CAPTURED")
+    assert sent.values()["amount_fils"] == paid.total_fils
 
 
 def test_approval_by_bank_transfer_keeps_the_transfer_reference(paid, refund, reviewer, bank, monkeypatch):

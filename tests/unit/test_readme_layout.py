@@ -1,4 +1,4 @@
-"""The README's "How the code is laid out" is true: it names every top-level folder and
+"""The developers' guide's "How the code is laid out" (docs/development.md) is true: it names every top-level folder and
 module of the checkout, and, in each package's row, every sub-package of it."""
 
 import re
@@ -6,12 +6,13 @@ import subprocess
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+GUIDE = "docs/development.md"
 SECTION = "## How the code is laid out"
 
 
 def layout_rows() -> dict[str, str]:
     """Each row of the layout table: its first cell's names (`a/`, `b.py`) -> the row."""
-    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    text = (ROOT / GUIDE).read_text(encoding="utf-8")
     table = text[text.index(SECTION) :].split("\n## ", 1)[0]
     rows = {}
     for line in table.splitlines():
@@ -40,7 +41,7 @@ def tracked_top_level() -> set[str]:
 
 def test_the_layout_names_every_top_level_folder_and_module():
     missing = sorted(tracked_top_level() - set(layout_rows()))
-    assert not missing, f"README's {SECTION!r} does not name: {', '.join(missing)}"
+    assert not missing, f"{GUIDE}'s {SECTION!r} does not name: {', '.join(missing)}"
 
 
 def test_each_package_row_names_its_sub_packages():
@@ -53,7 +54,7 @@ def test_each_package_row_names_its_sub_packages():
         for child in sorted(folder.iterdir()):
             if (child / "__init__.py").is_file() and f"`{child.name}/`" not in row:
                 missing.append(f"{name}{child.name}/")
-    assert not missing, f"README's {SECTION!r} does not name: {', '.join(missing)}"
+    assert not missing, f"{GUIDE}'s {SECTION!r} does not name: {', '.join(missing)}"
 
 
 def test_the_table_is_read_from_the_readme():

@@ -1,5 +1,6 @@
-"""The developers' guide's "How the code is laid out" (docs/development.md) is true: it names every top-level folder and
-module of the checkout, and, in each package's row, every sub-package of it."""
+"""The developers' guide's "How the code is laid out" (docs/development.md) is true: it
+names every top-level folder and module of the checkout, and, in each package's row,
+every sub-package of it."""
 
 import re
 import subprocess

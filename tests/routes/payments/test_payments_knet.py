@@ -422,7 +422,8 @@ def test_a_form_notice_without_a_form_content_type_is_still_read(client, user, b
         answer = client.application.test_client().post(
             "/payments/notify", data=body, headers={"Content-Type": kind} if kind else {}
         )
-        assert answer.text == f"REDIRECT=http://localhost/requests/{reference}"  # not the problem page
+        # not the problem page: on to where the browser's arrival tells the person
+        assert answer.text == f"REDIRECT=http://localhost/payments/return?trackid={track_id}"
     assert Payment.get().state == "failed"
 
 

@@ -27,8 +27,11 @@ def gateway_return():
     only the session that started the payment goes on to the request or its receipt.
     K-Net posts the browser back across sites, and SameSite=Lax leaves the session
     cookie out of that POST: it comes back here as a GET, which carries the cookie.
-    Without one, a neutral page that names nothing (the receipt's link is in the SMS)."""
-    rate_limits.spend(rate_limits.PAYMENT_RETURNS_PER_ADDRESS, rate_limits.client_address())
+    Without one, a neutral page that names nothing (the receipt's link is in the SMS).
+
+    Only that neutral page counts against the address's limit: people paying come back
+    with their session (and a cookieless POST only turns into the GET), and many of
+    them may share one address behind a mobile carrier's NAT."""
     payment = payments.receive(request.values.to_dict())
     if payment is None:
         return render_template("payments/problem.html"), 400
@@ -36,6 +39,7 @@ def gateway_return():
         return redirect(after_payment(payment.request_id), 303)
     if request.method == "POST":
         return redirect(url_for(".gateway_return", trackid=payment.track_id), 303)
+    rate_limits.spend(rate_limits.PAYMENT_RETURNS_PER_ADDRESS, rate_limits.client_address())
     page = render_template("payments/returned.html", paid=payment.state == Payment.PAID)
     return page, 200, {"Cache-Control": "no-store"}
 

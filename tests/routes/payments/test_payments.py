@@ -223,6 +223,14 @@ def test_the_return_address_is_rate_limited_per_address(client, user, clock):
     assert stranger.get(f"/payments/return?trackid={track_id}").status_code == 200
 
 
+def test_the_paying_browser_is_never_held_by_the_return_addresss_limit(client, user):
+    reference = frozen_request(client)
+    pay(client, reference)
+    track_id = Payment.get().track_id
+    answers = [client.get(f"/payments/return?trackid={track_id}").status_code for _ in range(40)]
+    assert answers == [303] * 40
+
+
 def test_replayed_result_pays_and_records_once(client, user):
     reference = frozen_request(client)
     result_url = choose(client, pay(client, reference), "approve")

@@ -445,6 +445,14 @@ def _after_fork(server, worker) -> None:
     models.forget_inherited_connections()
 
 
+def _one_then_the_other(first, then):
+    def both(server, worker):  # gunicorn checks a hook takes exactly these two
+        first(server, worker)
+        then(server, worker)
+
+    return both
+
+
 def _gunicorn_classes():
     from gunicorn.app.base import Application
     from gunicorn.config import get_default_config_file
@@ -473,13 +481,7 @@ def _gunicorn_classes():
 
         def _hooks_first(self, **ours):
             for name, hook in ours.items():
-                theirs = getattr(self.cfg, name)
-
-                def both(server, worker, hook=hook, theirs=theirs):
-                    hook(server, worker)
-                    theirs(server, worker)
-
-                self.cfg.set(name, both)
+                self.cfg.set(name, _one_then_the_other(hook, getattr(self.cfg, name)))
 
         def load(self):
             return self.application

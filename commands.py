@@ -174,7 +174,8 @@ def copy_database(target_url: str):
     for table, count in copied.items():
         click.echo(f"{table:<24} {count} rows")
     click.echo(
-        f"Copied {sum(copied.values())} rows. Now set DATABASE_URL to the new database and start the app."
+        f"Copied {sum(copied.values())} rows. Now set DATABASE_URL to the new database, run migrate "
+        "(it also makes the audit log append-only there) and start the app."
     )
 
 

@@ -130,6 +130,7 @@ def test_starting_the_app_does_no_database_work(tmp_path):
 
 
 def test_version_prints_the_release_and_the_schema_without_the_apps_settings(monkeypatch):
+    monkeypatch.setenv("FLASK_RUN_FROM_CLI", "false")  # FlaskGroup sets it; teardown removes it
     monkeypatch.setenv("APP_ENV", "not-an-environment")  # the app would refuse to start
     printed = CliRunner().invoke(tameen_cli.build_cli(), ["--version"], prog_name="tameen.pyz")
     assert printed.exit_code == 0, printed.output

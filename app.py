@@ -83,7 +83,11 @@ def create_app(config: dict | None = None) -> Flask:
 
     models.open_database(app.config["DATABASE_URL"])
     models.keep_tables(*payment_gateways.tables())  # the sandbox bank's books
-    app.extensions["migrations_run"] = models.create_tables()  # migrations, then new tables
+    # Only `migrate` changes the schema in production (operating.md: Upgrading). Starting
+    # does no database work at all, so gunicorn's master forks its workers with no
+    # connection open; `python app.py` and the tests ask for the migration here.
+    if app.config.get("MIGRATE_ON_START"):
+        app.extensions["migrations_run"] = models.create_tables()  # migrations, then new tables
     app.teardown_appcontext(_close_connection)
 
     app.jinja_env.trim_blocks = app.jinja_env.lstrip_blocks = True
@@ -117,7 +121,8 @@ def serve() -> None:
     os.environ.setdefault("APP_ENV", "development")
     logging_setup.configure(werkzeug_request_lines=False)  # ours carry the request id
     try:
-        app = create_app()
+        # A developer's convenience; a production server migrates only when told (`migrate`).
+        app = create_app({"MIGRATE_ON_START": os.environ["APP_ENV"] == "development"})
     except ConfigError as problem:
         sys.exit(f"Tameen cannot start: {problem}")
     app.run(host=app.config["HOST"], port=app.config["PORT"], threaded=True)

@@ -1,7 +1,11 @@
 """Every operator command, registered on the app in one place: `flask --app app COMMAND`,
 or `python3 tameen.pyz COMMAND` from the single file. Commands parse what the operator
-typed and call a service, a migration or a backup; they never call a view."""
+typed and call a service, a migration or a backup; they never call a view.
 
+Only `migrate` (and `init-db`) changes the schema. Every other command leaves it as it is,
+and one that needs this release's schema refuses to run until `migrate` has."""
+
+import functools
 import math
 import os
 import re
@@ -17,6 +21,7 @@ import clock
 import logging_setup
 import migrations
 import models
+import release
 from domain import totp
 from domain.civil_id import InvalidCivilId
 from domain.digits import normalise_digits
@@ -29,7 +34,52 @@ from settings import ConfigError
 from web.form_fields import civil_id_as_of_today
 
 _USER_NAME = re.compile(r"[a-z][a-z0-9._-]{1,39}")
-operator = AppGroup("tameen")  # its commands run inside the app's context
+
+# --- the schema: only `migrate` changes it ----------------------------------------------
+
+MIGRATE_ADVICE = (
+    "Take a backup, then run: python3 tameen.pyz migrate (from a checkout: flask --app app migrate)."
+)
+
+
+def schema_problem() -> str | None:
+    """Why the database's schema is not this release's, or None when it is."""
+    waiting = models.pending_changes()
+    if not waiting:
+        return None
+    if sum(change.startswith("table ") for change in waiting) == len(models.MODELS):
+        return "the database has none of Tameen's tables yet."
+    shown = ", ".join(waiting[:6]) + (f" and {len(waiting) - 6} more" if len(waiting) > 6 else "")
+    return f"the database schema is not this release's ({migrations.latest()}): pending {shown}."
+
+
+def require_current_schema() -> None:
+    problem = schema_problem()
+    if problem:
+        raise click.ClickException(f"{problem[0].upper()}{problem[1:]} {MIGRATE_ADVICE}")
+
+
+def refuses_a_stale_schema(command):
+    """Run `command` only on a database at this release's schema; refuse clearly otherwise."""
+
+    @functools.wraps(command)
+    def checked(*args, **kwargs):
+        require_current_schema()
+        return command(*args, **kwargs)
+
+    return checked
+
+
+class OperatorCommands(AppGroup):
+    """Commands run inside the app's context, on a current schema unless registered with
+    `needs_current_schema=False` (those that migrate it, or copy it as it is)."""
+
+    def command(self, *args, needs_current_schema: bool = True, **kwargs):
+        decorate = super().command(*args, **kwargs)
+        return lambda f: decorate(refuses_a_stale_schema(f) if needs_current_schema else f)
+
+
+operator = OperatorCommands("tameen")
 
 
 def init_app(app) -> None:
@@ -37,26 +87,39 @@ def init_app(app) -> None:
         app.cli.add_command(command)
 
 
-@operator.command("init-db")
+@operator.command("init-db", needs_current_schema=False)
 def init_db():
     """Create the database tables that do not exist yet (after pending migrations)."""
     models.create_tables()
     click.echo(f"Database ready: {current_app.config['DATABASE_URL']}")
 
 
-@operator.command("migrate")
+@operator.command("migrate", needs_current_schema=False)
 def migrate():
-    """Apply pending schema migrations (the app also does this whenever it starts)."""
-    ran = list(current_app.extensions.get("migrations_run", [])) + migrations.upgrade(
-        models.db, models.MODELS
-    )
+    """Apply pending schema migrations and list them: the one command that changes the
+    schema. Take a backup first; restart the server after."""
+    ran = list(current_app.extensions.get("migrations_run", [])) + models.create_tables()
     for name, applied in migrations.status(models.db):
         mark = "done now" if name in ran else ("done" if applied else "PENDING")
         click.echo(f"{name:<40} {mark}")
     click.echo("Schema up to date.")
 
 
-@operator.command("backup")
+@operator.command("version", needs_current_schema=False)
+def version():
+    """The release, the schema it expects, and whether the database has it."""
+    click.echo(release.describe())
+    try:
+        problem = schema_problem()
+    except Exception as failure:  # any driver error: the database cannot be asked
+        click.echo(f"database: not reachable ({type(failure).__name__})")
+        raise SystemExit(1) from None
+    finally:
+        models.close_all_connections()
+    click.echo(f"database: {problem} {MIGRATE_ADVICE}" if problem else "database: schema current")
+
+
+@operator.command("backup", needs_current_schema=False)  # a copy as it is, before migrating
 @click.option(
     "--to",
     "folder",
@@ -111,7 +174,8 @@ def copy_database(target_url: str):
     for table, count in copied.items():
         click.echo(f"{table:<24} {count} rows")
     click.echo(
-        f"Copied {sum(copied.values())} rows. Now set DATABASE_URL to the new database and start the app."
+        f"Copied {sum(copied.values())} rows. Now set DATABASE_URL to the new database, run migrate "
+        "(it also makes the audit log append-only there) and start the app."
     )
 
 
@@ -217,7 +281,7 @@ def reconcile_payments():
     )
 
 
-@operator.command("knet-check")
+@operator.command("knet-check", needs_current_schema=False)  # the bank's test host, before going live
 @click.option("--track-id", default="", help="A test payment's track id, paid on the test host.")
 def knet_check(track_id: str):
     """Rehearse going live with K-Net against its test host; changes nothing."""
@@ -230,6 +294,7 @@ def knet_check(track_id: str):
     click.echo(f"K-Net at {knet.gateway_url}, tranportal id {knet.tranportal_id}.")
     transaction_id = ""
     if track_id:
+        require_current_schema()
         with models.db.connection_context():
             found = models.Payment.by_track_id(track_id)
         transaction_id = (found.transaction_id or "") if found else ""
@@ -314,7 +379,8 @@ def workers() -> int:
 
 @click.command("serve")
 def serve():
-    """Run the production server (gunicorn) on HOST:PORT, after migrating the database."""
+    """Run the production server (gunicorn) on HOST:PORT; refuses while migrations are
+    pending. GUNICORN_CMD_ARGS and a gunicorn.conf.py change gunicorn's settings."""
     from app import create_app  # the app registers these commands: import it late
 
     logging_setup.configure()
@@ -322,14 +388,21 @@ def serve():
         app = create_app()
     except ConfigError as problem:
         raise click.ClickException(f"Tameen cannot start: {problem}") from None
+    try:
+        problem = schema_problem()
+    finally:
+        models.close_all_connections()  # the workers, forked from here, open their own
+    if problem:
+        raise click.ClickException(f"Tameen cannot serve: {problem} {MIGRATE_ADVICE}")
     server, json_logger = _gunicorn_classes()
     options = gunicorn_options(app.config, json_logger)
+    gunicorn = server(app, options)
     click.echo(
-        f"Tameen serving on http://{options['bind']} with {options['workers']} workers "
-        f"({app.config['APP_ENV']}).",
+        f"Tameen serving on http://{gunicorn.cfg.bind[0]} with {gunicorn.cfg.workers} "
+        f"{gunicorn.cfg.worker_class_str} workers ({app.config['APP_ENV']}).",
         err=True,
     )
-    server(app, options).run()
+    gunicorn.run()
 
 
 def gunicorn_options(config, logger_class=None) -> dict:
@@ -363,11 +436,34 @@ def gunicorn_options(config, logger_class=None) -> dict:
     }
 
 
+def _before_fork(server, worker) -> None:
+    """In gunicorn's master, before each worker: no connection for the worker to inherit."""
+    models.close_all_connections()
+
+
+def _after_fork(server, worker) -> None:
+    """In a new worker: whatever the master still held is not the worker's to use."""
+    models.forget_inherited_connections()
+
+
+def _one_then_the_other(first, then):
+    def both(server, worker):  # gunicorn checks a hook takes exactly these two
+        first(server, worker)
+        then(server, worker)
+
+    return both
+
+
 def _gunicorn_classes():
-    from gunicorn.app.base import BaseApplication
+    from gunicorn.app.base import Application
+    from gunicorn.config import get_default_config_file
     from gunicorn.glogging import Logger
 
-    class Server(BaseApplication):
+    class Server(Application):
+        """gunicorn with serve's options as its defaults, then gunicorn's own order: a
+        config file (GUNICORN_CMD_ARGS's --config, else ./gunicorn.conf.py), then
+        GUNICORN_CMD_ARGS. Serve's fork hooks run before any the config file names."""
+
         def __init__(self, application, options):
             self.application, self.options = application, options
             super().__init__()
@@ -375,6 +471,18 @@ def _gunicorn_classes():
         def load_config(self):
             for key, value in self.options.items():
                 self.cfg.set(key, value)
+            from_environment = self.cfg.parser().parse_args(self.cfg.get_cmd_args_from_env())
+            config_file = from_environment.config or get_default_config_file()
+            if config_file:
+                self.load_config_from_file(config_file)
+            for key, value in vars(from_environment).items():
+                if value is not None and key != "args":
+                    self.cfg.set(key.lower(), value)
+            self._hooks_first(pre_fork=_before_fork, post_fork=_after_fork)
+
+        def _hooks_first(self, **ours):
+            for name, hook in ours.items():
+                self.cfg.set(name, _one_then_the_other(hook, getattr(self.cfg, name)))
 
         def load(self):
             return self.application

@@ -1,9 +1,11 @@
 """The single file's commands: `python3 tameen.pyz COMMAND` (see `make dist`).
 
     serve               the production server: gunicorn, workers from the core count,
-                        listening on HOST:PORT; migrates the database first
-    migrate             apply pending schema migrations and list them
+                        listening on HOST:PORT; refuses while migrations are pending
+    migrate             apply pending schema migrations and list them: the only command
+                        that changes the schema (back up first, restart serve after)
     init-db             create missing tables (after pending migrations)
+    version             the release, its schema, and whether the database has it
     backup              a consistent copy of the SQLite database under instance/backups/
     reconcile-payments, create-staff, prune-security-records, copy-database
                         and every other command in commands.py, found when the app starts
@@ -93,12 +95,31 @@ def build_cli() -> click.Group:
         load_dotenv=False,
         set_debug_flag=False,
     )
-    cli.params = []  # FlaskGroup's --app, --env-file and --debug mean nothing here
+    # FlaskGroup's --app, --env-file and --debug mean nothing here; --version is ours.
+    cli.params = [
+        click.Option(
+            ["--version"],
+            is_flag=True,
+            expose_value=False,
+            is_eager=True,
+            callback=_print_version,
+            help="Print the release and the schema version, and exit.",
+        )
+    ]
     from commands import serve
 
     for command in (serve, shell_command, routes_command):
         cli.add_command(command)
     return cli
+
+
+def _print_version(ctx, _param, value) -> None:
+    """Without the app or its settings: it answers on any machine."""
+    if value and not ctx.resilient_parsing:
+        from release import describe
+
+        click.echo(describe())
+        ctx.exit()
 
 
 def main(argv: list[str] | None = None) -> None:

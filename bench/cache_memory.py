@@ -55,7 +55,7 @@ def main(queries: int = 10_000) -> None:
 
     from app import create_app
 
-    app = create_app()
+    app = create_app({"MIGRATE_ON_START": True})
     pages = app.extensions["page_cache"]
     bound = app.config["PAGE_CACHE_BYTES"]
     client = Client(app)

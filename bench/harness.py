@@ -56,6 +56,18 @@ def production_env(folder: str, **extra) -> dict:
     }
 
 
+def migrate(env: dict) -> None:
+    """`tameen.pyz migrate` on the database of `env`, as an operator runs it before serving
+    (starting the app changes no schema)."""
+    subprocess.run(
+        [sys.executable, "-c", "import tameen_cli; tameen_cli.main()", "migrate"],
+        cwd=ROOT,
+        env={**os.environ, **env},
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+
+
 @contextmanager
 def gunicorn(
     app_spec: str,

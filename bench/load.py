@@ -32,7 +32,7 @@ from pathlib import Path
 import brotli
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from bench.harness import Result, gunicorn, run_clients  # noqa: E402
+from bench.harness import Result, gunicorn, migrate, run_clients  # noqa: E402
 from domain.civil_id import check_digit  # noqa: E402
 
 WORKERS = 2 * (os.cpu_count() or 1) + 1  # tameen.pyz serve's default
@@ -277,6 +277,7 @@ def main(seconds: float = 60, clients: int = 100) -> None:
             "PAYMENT_GATEWAY": "sandbox",
             "PROXY_HOPS": "1",
         }
+        migrate(env)
         with gunicorn("app:create_app()", env, workers=WORKERS, ready="/healthz", output=codes.read) as port:
             result, problems = run(port, codes, seconds, clients)
     server_errors = result.kinds.pop("5xx", Result()).requests

@@ -24,7 +24,7 @@ import urllib.parse
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from bench.harness import PUBLIC_HOST, gunicorn, production_env  # noqa: E402
+from bench.harness import PUBLIC_HOST, gunicorn, migrate, production_env  # noqa: E402
 
 WORKERS = 2
 CONNECTIONS = 16
@@ -112,6 +112,7 @@ def main(seconds: int = 10) -> None:
         hello, hello_errors = wrk(port, "/", ENCODINGS, seconds)
     results = []
     with tempfile.TemporaryDirectory() as folder:
+        migrate(production_env(folder))
         with gunicorn("app:create_app()", production_env(folder), workers=WORKERS, ready="/healthz") as port:
             for name, path, headers, target in TARGETS:
                 headers = [*headers, f"Host: {PUBLIC_HOST}"]

@@ -63,6 +63,7 @@ def main(runs: int = 5) -> None:
                 "SECRET_KEY": "b" * 64,
                 "INSTANCE_PATH": folder,
                 "DATABASE_URL": f"sqlite:///{folder}/bench.sqlite3",
+                "MIGRATE_ON_START": True,
             }
         )
         with app.app_context():  # the uploader, whose own paid requests the check looks through

@@ -13,9 +13,12 @@ The rule for developers:
   yet when a migration runs on an older database: guard such a step with
   `has_table(db, "name")` (create_tables then makes the table in its final shape).
 
-`upgrade()` runs when the app starts (so `tameen.pyz serve` upgrades before serving) and
-with `flask --app app migrate`. A database with none of the app's tables is new: its tables
-are created from the models and every migration is recorded as done without running.
+`upgrade()` runs only when asked: `tameen.pyz migrate` (`flask --app app migrate` from a
+checkout), and `make run` / `python app.py` in development. Nothing else changes the
+schema: `serve` refuses to start while `pending()` lists anything, and the other commands
+that need the schema refuse too (commands.py). A database with none of the app's tables
+is new: its tables are created from the models and every migration is recorded as done
+without running.
 """
 
 import fcntl
@@ -55,6 +58,24 @@ def upgrade(database, models, directory: Path = DIRECTORY) -> list[str]:
     for name in done:
         logger.info("migration %s %s", name, "recorded (new database)" if fresh else "applied")
     return done
+
+
+def pending(database, models, directory: Path = DIRECTORY) -> list[str]:
+    """What `upgrade` would do, without doing it: the migrations on file not applied yet,
+    then `table NAME` for each model whose table is missing. Empty: the schema is current."""
+    database = getattr(database, "obj", database)
+    with database.bind_ctx(models, bind_refs=False, bind_backrefs=False), database.connection_context():
+        runner = Runner(database, str(directory), table_name=TABLE)
+        waiting = [m.name for m in runner.status() if m.path and m.applied is None]
+        existing = set(database.get_tables())
+    return waiting + [
+        f"table {model._meta.table_name}" for model in models if model._meta.table_name not in existing
+    ]
+
+
+def latest(directory: Path = DIRECTORY) -> str:
+    """The last migration on file: the schema version this release expects."""
+    return max(path.stem for path in directory.glob("[0-9]*.py"))
 
 
 def status(database, directory: Path = DIRECTORY) -> list[tuple[str, bool]]:

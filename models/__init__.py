@@ -33,13 +33,21 @@ from models.audit import (
     guard_audit_log,
     stop_acting,
 )
-from models.database import SQLITE_PRAGMAS, BaseModel, database_is_up, db, open_database
+from models.database import (
+    SQLITE_PRAGMAS,
+    BaseModel,
+    close_all_connections,
+    database_is_up,
+    db,
+    forget_inherited_connections,
+    open_database,
+)
 from models.express import ExpressSponsor
 from models.payment_events import PaymentEvent
 from models.payments import Payment, Receipt, payment_snapshot
 from models.refunds import Refund, RefundRefused
 from models.reminders import Reminder, RemindersOff, Renewal
 from models.requests import InsuranceRequest, InsuredPerson
-from models.schema import MODELS, create_tables, keep_tables
+from models.schema import MODELS, create_tables, keep_tables, pending_changes
 from models.staff import StaffMember
 from models.uploads import Upload, UploadedRequest

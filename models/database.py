@@ -36,6 +36,36 @@ def open_database(url: str):
     return database
 
 
+def close_all_connections() -> None:
+    """Close every connection this process holds, a pool's idle ones included: gunicorn's
+    master calls it before forking, so that no worker inherits (and shares) a socket."""
+    database = db.obj
+    if database is None:
+        return
+    if hasattr(database, "close_all"):  # postgresql+pool://
+        database.close_all()
+    elif not database.is_closed():
+        database.close()
+
+
+_inherited: list = []
+
+
+def forget_inherited_connections() -> None:
+    """In a freshly forked worker: drop whatever connections the parent held, without
+    closing them (closing would end the parent's session on the shared socket); the
+    worker opens its own. Kept referenced so that garbage collection never closes them."""
+    database = db.obj
+    if database is None:
+        return
+    _inherited.extend(getattr(database, "_connections", []))
+    _inherited.extend(getattr(database, "_in_use", {}).values())
+    state = getattr(database, "_state", None)
+    if state is not None and state.conn is not None:
+        _inherited.append(state.conn)
+    database.dispose()
+
+
 def database_is_up() -> bool:
     try:
         with db.connection_context():

@@ -44,8 +44,15 @@ def keep_tables(*tables: type[BaseModel]) -> None:
 
 def create_tables() -> list[str]:
     """Apply pending schema migrations, then create the tables of new models; returns the
-    migrations recorded. The rule for changing a table is in migrations/__init__.py."""
+    migrations recorded. Only `migrate` (and development's start) calls it: the rule for
+    changing a table is in migrations/__init__.py."""
     done = migrations.upgrade(db, MODELS)
     guard_audit_log()
     guard_payment_history()
     return done
+
+
+def pending_changes() -> list[str]:
+    """What `create_tables` would change (pending migrations, missing tables); empty when
+    the database's schema is this release's. Changes nothing."""
+    return migrations.pending(db, MODELS)

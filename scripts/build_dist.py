@@ -95,7 +95,19 @@ def stage(site: Path) -> None:
         '"""Written by scripts/build_dist.py."""\n'
         f"PYTHON = {tuple(sys.version_info[:2])!r}\n"
         f"BUILT_AT = {time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime())!r}\n"
+        f"RELEASE = {git_release()!r}\n"
     )
+
+
+def git_release() -> str:
+    """The commit built (its tag when it has one; -dirty with uncommitted changes)."""
+    try:
+        described = subprocess.run(
+            ["git", "describe", "--tags", "--always", "--dirty"], cwd=ROOT, capture_output=True, text=True
+        )
+    except OSError:  # no git: a build from an exported tree
+        return "unknown"
+    return described.stdout.strip() or "unknown"
 
 
 def build(output: Path) -> Path:

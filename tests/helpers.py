@@ -82,6 +82,7 @@ def make_app(tmp_path, **overrides):
         "SECRET_KEY": "test-" + "x" * 40,
         "INSTANCE_PATH": str(tmp_path / "instance"),
         "DATABASE_URL": database_url_for(tmp_path) if "DATABASE_URL" not in overrides else "",
+        "MIGRATE_ON_START": True,
     }
     config.update(overrides)
     if config["APP_ENV"] == "production":

@@ -115,7 +115,11 @@ def test_the_file_carries_the_app_its_data_and_compiled_translations(pyz):
     assert not any(name.startswith("site-packages/translations/") and name.endswith(".po") for name in names)
 
 
-def test_serve_answers_the_start_page_and_healthz_on_a_fresh_database(site):
+def test_serve_refuses_a_fresh_database_then_answers_after_migrate(site):
+    refused = run(site, "serve")
+    assert refused.returncode == 1 and "the database has none of Tameen's tables yet" in refused.stderr
+    assert "python3 tameen.pyz migrate" in refused.stderr
+    assert run(site, "migrate").returncode == 0
     log = open(site["folder"] / "serve.log", "w+")
     server = subprocess.Popen(
         [*PYTHON, str(site["pyz"]), "serve"],
@@ -167,6 +171,10 @@ def test_serve_answers_the_start_page_and_healthz_on_a_fresh_database(site):
 
 
 def test_the_operator_commands(site):
+    version = run(site, "--version")
+    assert version.returncode == 0 and re.fullmatch(
+        r"Tameen \S+ \(built \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\)\nschema \d{4}_\w+\n", version.stdout
+    ), version.stdout
     assert run(site, "init-db").returncode == 0
     migrate = run(site, "migrate")
     assert migrate.returncode == 0 and "Schema up to date." in migrate.stdout

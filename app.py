@@ -28,6 +28,7 @@ from web import (
     fee_schedules,
     form_fields,
     language,
+    metrics,
     page_cache,
     public_address,
     rate_limits,
@@ -63,6 +64,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.config["BABEL_DEFAULT_TIMEZONE"] = "Asia/Kuwait"
 
     request_log.init_app(app)  # first: it times and logs every request, refused ones too
+    metrics.init_app(app)  # and observes each request's duration (/metrics)
     page_cache.init_app(app)  # first middleware: the others wrap it
     site_root.init_app(app)
     babel.init_app(app, locale_selector=language.select_locale)

@@ -22,6 +22,7 @@ import logging_setup
 import migrations
 import models
 import release
+import scheduled_jobs
 from domain import totp
 from domain.civil_id import InvalidCivilId
 from domain.digits import normalise_digits
@@ -31,6 +32,7 @@ from domain.phone import InvalidMobile, mask_mobile, parse_kuwait_mobile
 from models import ExpressSponsor, StaffMember
 from services import express, payments, reminders, staff
 from settings import ConfigError
+from web import metrics
 from web.form_fields import civil_id_as_of_today
 
 _USER_NAME = re.compile(r"[a-z][a-z0-9._-]{1,39}")
@@ -133,6 +135,7 @@ def version():
     show_default=True,
     help="Keep only this many newest backups in the folder (0: keep all).",
 )
+@scheduled_jobs.recorded("backup")
 def backup_database(folder: Path | None, keep: int):
     """Copy the SQLite database, consistently, while the app keeps running."""
     database_url = current_app.config["DATABASE_URL"]
@@ -270,8 +273,10 @@ def create_staff(login, name, role, civil_id, mobile, password_stdin):
 
 
 @operator.command("reconcile-payments")
+@scheduled_jobs.recorded("reconcile-payments")
 def reconcile_payments():
-    """Ask the gateway about payments left waiting (a closed tab, a lost return) and settle them."""
+    """Ask the gateway about payments left waiting (a closed tab, a lost return) and settle
+    them. Exits 1 when a payment became a mismatch or the gateway did not answer."""
     with models.db.connection_context():
         counts = payments.reconcile()
     click.echo(
@@ -279,6 +284,8 @@ def reconcile_payments():
         + (", ".join(f"{n} {state}" for state, n in sorted(counts.items())) or "none")
         + "."
     )
+    if counts[models.Payment.MISMATCH] or counts[payments.INQUIRY_FAILED]:
+        sys.exit(1)  # staff must look, or the bank is down: systemd marks the run failed
 
 
 @operator.command("knet-check", needs_current_schema=False)  # the bank's test host, before going live
@@ -307,6 +314,7 @@ def knet_check(track_id: str):
 
 
 @operator.command("prune-security-records")
+@scheduled_jobs.recorded("prune-security-records")
 def prune_security_records():
     """Delete SMS codes, rate-limit counters and outbox messages nobody can use any more."""
     with models.db.connection_context():
@@ -316,6 +324,7 @@ def prune_security_records():
 
 @operator.command("send-reminders")
 @click.option("--dry-run", is_flag=True, help="List the reminders due and not sent yet; send nothing.")
+@scheduled_jobs.recorded("send-reminders")
 def send_reminders(dry_run: bool):
     """SMS the holders of paid requests whose cover ends within REMINDER_LEAD_DAYS, each
     reminder once even when runs overlap. Run it daily (README: the systemd timer)."""
@@ -394,6 +403,7 @@ def serve():
         models.close_all_connections()  # the workers, forked from here, open their own
     if problem:
         raise click.ClickException(f"Tameen cannot serve: {problem} {MIGRATE_ADVICE}")
+    metrics.share_between_workers(app.instance_path)  # before the workers fork
     server, json_logger = _gunicorn_classes()
     options = gunicorn_options(app.config, json_logger)
     gunicorn = server(app, options)
@@ -425,6 +435,7 @@ def gunicorn_options(config, logger_class=None) -> dict:
         "loglevel": "info",
         "logger_class": logger_class or "gunicorn.glogging.Logger",
         "proc_name": "tameen",
+        "child_exit": metrics.child_exit,  # a dead worker's live gauges leave /metrics
         "control_socket_disable": True,  # nothing uses it; it would be one per user, shared
         # Only what the documented proxy (nginx on the same machine) sends: the scheme. The
         # client's address is the app's to read (PROXY_HOPS), and no header sets the

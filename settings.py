@@ -78,6 +78,7 @@ def load_settings(environ: dict, instance_path: Path) -> dict:
         **_upload_settings(environ),
         "REMINDER_LEAD_DAYS": _reminder_lead_days(environ),
         "PAGE_CACHE_BYTES": _page_cache_bytes(environ),
+        "METRICS_TOKEN": _metrics_token(environ),
         # Last: every other setting's problem is reported before this one.
         **_operator_settings(environ, production),
         **_operator_pages(environ, production),
@@ -167,6 +168,18 @@ def _upload_settings(environ: dict) -> dict:
     if size < 1:
         raise ConfigError("UPLOAD_MAX_KB must be a whole number from 1 to 240, not '0'.")
     return {"MAX_PAYMENT_FILS": int(text), "UPLOAD_MAX_BYTES": size * 1024}
+
+
+def _metrics_token(environ: dict) -> str:
+    """METRICS_TOKEN: lets a scraper on another machine read /metrics with
+    `Authorization: Bearer <token>`; without it only this machine may (web/metrics.py)."""
+    token = (environ.get("METRICS_TOKEN") or "").strip()
+    if token and (len(token) < 32 or not token.isascii() or not token.isprintable()):
+        raise ConfigError(
+            "METRICS_TOKEN must be at least 32 printable ASCII characters, such as the output of: "
+            'python3 -c "import secrets; print(secrets.token_hex(32))"'
+        )
+    return token
 
 
 def _page_cache_bytes(environ: dict) -> int:

@@ -5,7 +5,8 @@ connection), `accounts` (applicants, SMS codes, rate limits, the SMS outbox),
 `staff`, `requests` (and the people covered), `express` (requests paid without an
 account), `payments` (and receipts), `payment_events` (a payment's history), `refunds`, `reminders`
 (renewal reminders, renewals, and the express mobiles that stopped reminders), `uploads`
-(lists of people uploaded, and the requests they became), `audit`, and `schema` (every
+(lists of people uploaded, and the requests they became), `jobs` (when each scheduled
+job last succeeded), `audit`, and `schema` (every
 table, and migrating to it).
 """
 
@@ -43,6 +44,7 @@ from models.database import (
     open_database,
 )
 from models.express import ExpressSponsor
+from models.jobs import JobRun
 from models.payment_events import PaymentEvent
 from models.payments import Payment, Receipt, payment_snapshot
 from models.refunds import Refund, RefundRefused

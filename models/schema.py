@@ -5,6 +5,7 @@ from models.accounts import OneTimeCode, RateLimit, SmsMessage, User
 from models.audit import AuditEvent, guard_audit_log
 from models.database import BaseModel, db
 from models.express import ExpressSponsor
+from models.jobs import JobRun
 from models.payment_events import PaymentEvent, guard_payment_history
 from models.payments import Payment, Receipt
 from models.refunds import Refund
@@ -32,6 +33,7 @@ MODELS: list[type[BaseModel]] = [
     RemindersOff,
     Upload,
     UploadedRequest,
+    JobRun,
 ]
 
 

@@ -38,6 +38,7 @@ ASK_AT_MOST_EVERY = timedelta(seconds=30)  # one inquiry per payment in this tim
 REVISIT_FOR = timedelta(hours=24)  # a closed payment may still be captured this long...
 REVISIT_EVERY = timedelta(hours=1)  # ...so reconcile asks about it again this often
 CAPTURED_LATE = "captured late"  # reconcile's count of the closed ones found captured
+INQUIRY_FAILED = "inquiry failed"  # reconcile's count of inquiries the gateway answered with no result
 UNPAID = {gw.FAILED: Payment.FAILED, gw.CANCELLED: Payment.CANCELLED}
 SETTLED = (Payment.PAID, Payment.MISMATCH)
 CANCELLED_BY_CUSTOMER = "IPAY0100048"  # K-Net's error URL code for a cancel on its page
@@ -161,6 +162,7 @@ def settle(
     abandon: bool = False,
     ask: bool = True,
     revisit: bool = False,
+    problems: Counter | None = None,
 ) -> str:
     """Bring `payment` to what the gateway says, once; its state afterwards.
 
@@ -168,7 +170,8 @@ def settle(
     only a signed one counts for more than naming the payment. Only the inquiry, server
     to server, can make a payment paid; `ask=False` never makes one. A closed payment
     (failed, cancelled) is asked about again only when reconcile revisits it or the
-    gateway signed a capture of it."""
+    gateway signed a capture of it. An inquiry the gateway did not answer counts as
+    INQUIRY_FAILED in `problems`, when given."""
     if payment.state in SETTLED:
         return payment.state  # settled before: a replay changes nothing, nobody is asked
     details = Payment.details_of(claimed) if claimed else {}
@@ -202,6 +205,8 @@ def settle(
         inquiry = gateway().inquire(payment.track_id, payment.amount_fils)
     except gw.GatewayUnavailable as problem:
         PaymentEvent.record(payment.id, PaymentEvent.INQUIRY_FAILED, _problem(problem))
+        if problems is not None:
+            problems[INQUIRY_FAILED] += 1
         log.warning(
             "inquiry about payment %s failed: %s; it stays %s", payment.track_id, problem, payment.state
         )
@@ -326,19 +331,23 @@ def _mismatch(payment: Payment, note: str, details: dict) -> str:
 def reconcile() -> Counter:
     """Ask the gateway about every payment left awaiting past SETTLE_AFTER, and again
     about those closed as failed or cancelled in the last REVISIT_FOR (a bank may
-    capture them after all); how many ended in each state, and how many closed ones
-    were found captured. Safe to run as often as you like (cron): it settles each once."""
+    capture them after all); how many ended in each state, how many closed ones were
+    found captured, and how many inquiries the gateway did not answer (INQUIRY_FAILED).
+    Safe to run as often as you like (a timer): it settles each once."""
     at = clock.now()
     counts = Counter()
     # Older ones were closed by the give-up age, unless they have waited for a bank that
     # cannot be reached at all since: those are left to staff, not asked about each run.
     for payment in Payment.left_waiting(at - SETTLE_AFTER, newer_than=at - give_up_after() - REVISIT_FOR):
-        counts[settle(payment, None, abandon=payment.created_at < at - ABANDONED_AFTER)] += 1
+        counts[settle(payment, None, abandon=payment.created_at < at - ABANDONED_AFTER, problems=counts)] += 1
         tell_result(payment)
     for payment in Payment.closed_since(at - REVISIT_FOR, asked_before=at - REVISIT_EVERY):
-        if settle(payment, None, revisit=True) in SETTLED:
+        state = settle(payment, None, revisit=True, problems=counts)
+        if state in SETTLED:
             log.warning("payment %s was captured after it was closed", payment.track_id)
             counts[CAPTURED_LATE] += 1
+        if state == Payment.MISMATCH:
+            counts[Payment.MISMATCH] += 1
         tell_result(payment)
     return counts
 

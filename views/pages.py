@@ -1,11 +1,12 @@
 """The start page, the pages about who runs the site (about and contact, privacy notice,
-refund policy), and the health check."""
+refund policy), and the health checks."""
 
 from dataclasses import dataclass
 
 from flask import Blueprint, current_app, redirect, render_template
 
 from models import database_is_up
+from services.monitoring import readiness
 from web.fee_schedules import active_schedule
 from web.language import select_locale
 from web.page_cache import public_page
@@ -72,3 +73,12 @@ def healthz():
     if database_is_up():
         return {"status": "ok", "database": "up"}, 200
     return {"status": "unavailable", "database": "down"}, 503
+
+
+@bp.get("/readyz")
+def readyz():
+    """Ready to serve: the database answers and its schema is this release's (no migration
+    pending). /healthz stays the cheap liveness check."""
+    checks = readiness()
+    ready = all(value == "ok" for value in checks.values())
+    return {"status": "ready" if ready else "unavailable", **checks}, 200 if ready else 503

@@ -30,7 +30,7 @@ from flask import current_app, g, make_response, request, session
 from werkzeug.http import parse_etags
 
 import clock
-from web import request_log
+from web import metrics, request_log
 from web.bounded_table import BoundedTable
 from web.compression import chosen_encoding, compress
 from web.htmx import VARY as HTMX_VARY
@@ -215,6 +215,7 @@ class PageCache:
             status = "200 OK"
             headers.append(("Content-Length", str(len(body))))
         start_response(status, headers)
+        metrics.observe("page_cache", "GET", int(status[:3]), time.perf_counter() - started)
         request_log.write_line(
             request_id,
             "GET",

@@ -16,8 +16,8 @@ from urllib.parse import urlsplit
 
 from flask import abort, request
 
-# Asked by address, not by name, and it builds no link.
-ANY_HOST = {"pages.healthz"}
+# Asked by address, not by name (monitors, load balancers, Prometheus); they build no link.
+ANY_HOST = {"pages.healthz", "pages.readyz", "metrics.metrics"}
 
 
 class PublicScheme:

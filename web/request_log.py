@@ -16,6 +16,9 @@ from logging_setup import install_masking, masked
 
 logger = logging.getLogger("tameen.request")
 HEADER = "X-Request-Id"
+# Asked every few seconds by monitors: a line each would bury the people's requests. An
+# answer that is not 200 is logged: it is news.
+QUIET = {"pages.healthz", "pages.readyz", "metrics.metrics"}
 WELL_FORMED = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{7,99}")
 
 
@@ -40,12 +43,15 @@ def _log(_exception=None) -> None:
     started = g.pop("request_started", None)
     if started is None:
         return
+    status = g.pop("response_status", None)
+    if status == 200 and request.endpoint in QUIET:
+        return
     write_line(
         request_id(),
         request.method,
         request.path,
         request.query_string.decode("utf-8", "replace"),
-        g.pop("response_status", None),
+        status,
         started,
         request.remote_addr,
     )

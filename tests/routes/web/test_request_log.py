@@ -43,7 +43,7 @@ def test_one_line_per_request_with_id_method_path_status_and_duration(client, ca
 
 def test_a_well_formed_incoming_request_id_is_kept(client, caplog):
     caplog.set_level(logging.INFO)
-    response = client.get("/healthz", headers={"X-Request-Id": "edge-7f3a9c21.lb1"})
+    response = client.get("/fees", headers={"X-Request-Id": "edge-7f3a9c21.lb1"})
     assert response.headers["X-Request-Id"] == "edge-7f3a9c21.lb1"
     assert request_lines(caplog)[0]["request_id"] == "edge-7f3a9c21.lb1"
 

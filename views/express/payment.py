@@ -15,10 +15,10 @@ from services import express, payments
 from services.requests import AnswersChanged, freeze_request
 from views.express.journey import bp, draft_only, in_journey, journey_request
 from views.shared.forms import ConfirmForm
+from views.shared.paying import bank_page
 from views.shared.people_messages import cover_problems
 from views.shared.receipt_page import receipt_page
 from web.fee_schedules import active_schedule, schedule_of
-from web.language import select_locale
 
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{40,64}")
 
@@ -80,12 +80,7 @@ def pay(insurance_request):
         return redirect(url_for(".receipt", token=sponsor.receipt_token))
     if request.method == "POST":  # CSRFProtect has checked the token
         try:
-            gateway_page = payments.start(
-                insurance_request,
-                language=select_locale(),
-                return_url=url_for("payments.gateway_return", _external=True),
-                notify_url=url_for("payments.notify", _external=True),
-            )
+            gateway_page = bank_page(insurance_request)
         except payments.PaymentUnavailable:
             return render_template("express/unavailable.html"), 503
         if gateway_page is None:

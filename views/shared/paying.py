@@ -34,14 +34,21 @@ def after_payment(request_id: int, external: bool = False) -> str:
     return url_for(endpoint, reference=insurance_request.reference, _external=external)
 
 
+def bank_page(insurance_request) -> str | None:
+    """The bank's page where the person pays the frozen request, in their language; None
+    when nothing is to be paid (any more). payments.PaymentUnavailable when the bank
+    cannot start it."""
+    return payments.start(
+        insurance_request,
+        language=select_locale(),
+        return_url=url_for("payments.gateway_return", _external=True),
+        notify_url=url_for("payments.notify", _external=True),
+    )
+
+
 def to_the_bank(insurance_request):
     try:
-        gateway_page = payments.start(
-            insurance_request,
-            language=select_locale(),
-            return_url=url_for("payments.gateway_return", _external=True),
-            notify_url=url_for("payments.notify", _external=True),
-        )
+        gateway_page = bank_page(insurance_request)
     except payments.PaymentUnavailable:
         return render_template("payments/unavailable.html", insurance_request=insurance_request), 503
     if gateway_page is None:

@@ -50,6 +50,10 @@ def test_metrics_sum_the_requests_of_both_workers(tmp_path):
         "WEB_CONCURRENCY": "2",
         "PROMETHEUS_MULTIPROC_DIR": str(metrics_folder),
     }
+    # As an operator does before the first start: serve refuses a database not migrated.
+    subprocess.run(
+        [sys.executable, "tameen_cli.py", "migrate"], cwd=ROOT, env=env, check=True, capture_output=True
+    )
     log = open(tmp_path / "serve.log", "w+")
     server = subprocess.Popen(
         [sys.executable, "tameen_cli.py", "serve"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT

@@ -13,6 +13,7 @@ import commands
 import logging_setup
 import models
 from gateways import payments as payment_gateways
+from models import secret_box
 from services import messages
 from settings import ConfigError, load_settings
 from views import accounts, desk, express, fees, pages
@@ -81,6 +82,7 @@ def create_app(config: dict | None = None) -> Flask:
     rate_limits.init_app(app)
     payment_pages.init_app(app)
 
+    secret_box.use_key(app.config["TOTP_ENCRYPTION_KEY"])  # before migrating: 0014 uses it
     models.open_database(app.config["DATABASE_URL"])
     models.keep_tables(*payment_gateways.tables())  # the sandbox bank's books
     app.extensions["migrations_run"] = models.create_tables()  # migrations, then new tables

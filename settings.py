@@ -6,6 +6,8 @@ import ssl
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from cryptography.fernet import Fernet
+
 from domain import renewals
 
 ENVIRONMENTS = ("development", "production", "testing")
@@ -37,6 +39,58 @@ def _dev_secret_key(instance_path: Path) -> str:
     return key_file.read_text().strip()
 
 
+def _secret_key_fallbacks(environ: dict, secret_key: str, production: bool) -> list[str]:
+    """SECRET_KEY_FALLBACKS: earlier SECRET_KEYs, separated by commas, still accepted for
+    sessions, SMS codes and rate-limit counters made under them, so rotating the key logs
+    nobody out. Nothing new is made with them; drop them a day after the rotation."""
+    keys = [key.strip() for key in (environ.get("SECRET_KEY_FALLBACKS") or "").split(",") if key.strip()]
+    for number, key in enumerate(keys, start=1):
+        if key == secret_key:
+            raise ConfigError(
+                f"SECRET_KEY_FALLBACKS must list only earlier keys, but its key number {number} is "
+                "the current SECRET_KEY: remove it from SECRET_KEY_FALLBACKS."
+            )
+        if production and len(key) < 32:
+            raise ConfigError(
+                f"SECRET_KEY_FALLBACKS key number {number} is shorter than 32 characters: list the "
+                "earlier SECRET_KEYs exactly as they were, separated by commas."
+            )
+    return keys
+
+
+def _dev_totp_key(instance_path: Path) -> str:
+    # As the dev secret key: generated once and kept, so enrolled authenticators keep working.
+    key_file = instance_path / "totp_encryption_key"
+    if not key_file.exists():
+        key_file.write_text(Fernet.generate_key().decode())
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+def _totp_encryption_key(environ: dict, instance_path: Path, production: bool) -> str:
+    """TOTP_ENCRYPTION_KEY: the Fernet key the desk's TOTP secrets are encrypted with in
+    the database (and so in every backup). Required in production; elsewhere one is
+    generated under instance/."""
+    key = (environ.get("TOTP_ENCRYPTION_KEY") or "").strip()
+    if not key:
+        if production:
+            raise ConfigError(
+                "TOTP_ENCRYPTION_KEY is required in production: the key the desk's TOTP secrets "
+                'are encrypted with. Generate one with: python3 -c "from cryptography.fernet '
+                'import Fernet; print(Fernet.generate_key().decode())" and keep it apart from backups.'
+            )
+        return _dev_totp_key(instance_path)
+    try:
+        Fernet(key)
+    except ValueError:
+        raise ConfigError(
+            "TOTP_ENCRYPTION_KEY must be a Fernet key (44 characters of URL-safe base64), as "
+            'python3 -c "from cryptography.fernet import Fernet; '
+            'print(Fernet.generate_key().decode())" prints.'
+        ) from None
+    return key
+
+
 def load_settings(environ: dict, instance_path: Path) -> dict:
     app_env = environ.get("APP_ENV", "production")
     if app_env not in ENVIRONMENTS:
@@ -55,6 +109,7 @@ def load_settings(environ: dict, instance_path: Path) -> dict:
     return {
         "APP_ENV": app_env,
         "SECRET_KEY": secret_key,
+        "SECRET_KEY_FALLBACKS": _secret_key_fallbacks(environ, secret_key, production),
         "DATABASE_URL": environ.get("DATABASE_URL") or f"sqlite:///{instance_path / 'tameen.sqlite3'}",
         "FEE_SCHEDULE": environ.get("FEE_SCHEDULE", "seed"),
         "HOST": environ.get("HOST", "127.0.0.1"),
@@ -78,9 +133,10 @@ def load_settings(environ: dict, instance_path: Path) -> dict:
         **_upload_settings(environ),
         "REMINDER_LEAD_DAYS": _reminder_lead_days(environ),
         "PAGE_CACHE_BYTES": _page_cache_bytes(environ),
-        # Last: every other setting's problem is reported before this one.
+        # Near the end: every other setting's problem is reported before these.
         **_operator_settings(environ, production),
         **_operator_pages(environ, production),
+        "TOTP_ENCRYPTION_KEY": _totp_encryption_key(environ, instance_path, production),
     }
 
 

@@ -53,6 +53,7 @@ def site(tmp_path, pyz) -> dict:
         {
             "APP_ENV": "production",
             "SECRET_KEY": "dist-" + "s" * 40,
+            "TOTP_ENCRYPTION_KEY": "ZGlzdC10ZXN0LXRvdHAta2V5LTMyLWJ5dGVzLWxvbmc=",
             "SMS_HTTP_URL": "https://sms.invalid/send",
             "PUBLIC_URL": f"https://{PUBLIC_HOST}",
             "OPERATOR_NAME_EN": "Dist Test Operator",

@@ -2,6 +2,7 @@
 
 import re
 import secrets
+import shlex
 import ssl
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -133,6 +134,7 @@ def load_settings(environ: dict, instance_path: Path) -> dict:
         **_upload_settings(environ),
         "REMINDER_LEAD_DAYS": _reminder_lead_days(environ),
         "PAGE_CACHE_BYTES": _page_cache_bytes(environ),
+        **_backup_settings(environ),
         # Near the end: every other setting's problem is reported before these.
         **_operator_settings(environ, production),
         **_operator_pages(environ, production),
@@ -258,6 +260,33 @@ def _express_link_days(environ: dict) -> int:
     if days < 1:
         raise ConfigError("EXPRESS_LINK_DAYS must be a whole number of days from 1 to 3660, not '0'.")
     return days
+
+
+_AGE_RECIPIENT = re.compile(r"age1[02-9ac-hj-np-z]{58}|ssh-(ed25519|rsa) [A-Za-z0-9+/=]+( .*)?")
+
+
+def _backup_settings(environ: dict) -> dict:
+    """BACKUP_AGE_RECIPIENT: the age public key `backup` encrypts every copy to (age-keygen
+    prints it; the private key stays off this machine). BACKUP_COPY_COMMAND: a command run
+    after each backup with {file} standing for the file, to send it off the machine."""
+    recipient = (environ.get("BACKUP_AGE_RECIPIENT") or "").strip()
+    if recipient and not _AGE_RECIPIENT.fullmatch(recipient):
+        raise ConfigError(
+            "BACKUP_AGE_RECIPIENT must be an age public key (age1... as age-keygen prints it, "
+            "or an ssh-ed25519 public key), never the private AGE-SECRET-KEY-1... line."
+        )
+    command = (environ.get("BACKUP_COPY_COMMAND") or "").strip()
+    if command:
+        try:
+            words = shlex.split(command)
+        except ValueError as problem:
+            raise ConfigError(f"BACKUP_COPY_COMMAND cannot be read as a command: {problem}.") from None
+        if not any("{file}" in word for word in words):
+            raise ConfigError(
+                "BACKUP_COPY_COMMAND must name the backup as {file}, such as "
+                "rsync -t {file} backup@vault.example.kw:tameen/"
+            )
+    return {"BACKUP_AGE_RECIPIENT": recipient, "BACKUP_COPY_COMMAND": command}
 
 
 def _whole_number(environ: dict, name: str, default: str, highest: int) -> int:

@@ -186,3 +186,14 @@ def test_the_operator_commands(site):
         timeout=120,
     )
     assert refused.returncode == 1 and "SECRET_KEY is required in production" in refused.stderr
+
+
+def test_a_start_removes_what_older_builds_unpacked_but_not_its_own(site):
+    shiv_root = Path(site["env"]["SHIV_ROOT"])
+    older = shiv_root / "tameen.pyz_0123456789abcdef"
+    (older / "site-packages").mkdir(parents=True)
+    (older / "in-use").touch()  # unpacked by an earlier build whose processes have all ended
+    assert run(site, "--help").returncode == 0
+    [current] = shiv_root.glob("tameen.pyz_*")
+    assert not older.exists() and (current / "site-packages" / "app.py").is_file()
+    assert (current / "in-use").is_file()

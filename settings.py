@@ -92,6 +92,14 @@ def _totp_encryption_key(environ: dict, instance_path: Path, production: bool) -
     return key
 
 
+def default_app_env(app_root: Path) -> str:
+    """APP_ENV when none is set: development in a checkout (its Makefile and tests beside
+    app.py), so that `.venv/bin/flask --app app COMMAND` works there as the docs show;
+    production everywhere else, tameen.pyz included, which carries neither."""
+    checkout = (app_root / "Makefile").is_file() and (app_root / "tests").is_dir()
+    return "development" if checkout else "production"
+
+
 def load_settings(environ: dict, instance_path: Path) -> dict:
     app_env = environ.get("APP_ENV", "production")
     if app_env not in ENVIRONMENTS:

@@ -70,7 +70,7 @@ def too_many(seconds: int):
     raise error
 
 
-def _used(limit: Limit, subject: str, at) -> tuple[int, int]:
+def _used(limit: Limit, subject: str, at) -> tuple[int, float]:
     """(uses in the window, seconds until the current window ends), counting nothing."""
     row = RateLimit.current(_key(limit, subject), limit.window, at)
     earlier = _earlier_hits(limit, subject, at)

@@ -13,8 +13,9 @@ import commands
 import logging_setup
 import models
 from gateways import payments as payment_gateways
+from models import secret_box
 from services import messages
-from settings import ConfigError, load_settings
+from settings import ConfigError, default_app_env, load_settings
 from views import accounts, desk, express, fees, pages
 from views import payments as payment_pages
 from views.accounts import dev_outbox, profile
@@ -56,9 +57,10 @@ def create_app(config: dict | None = None) -> Flask:
 
     # Explicit config (tests, embedding) wins over the environment.
     app.config.update(config or {})
-    app.config.update(load_settings({**os.environ, **(config or {})}, instance_path))
+    environ = {"APP_ENV": default_app_env(ROOT), **os.environ, **(config or {})}
+    app.config.update(load_settings(environ, instance_path))
     if app.config["APP_ENV"] != "production":
-        clock.start_from_environment({**os.environ, **(config or {})})
+        clock.start_from_environment(environ)
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(ROOT / "translations")
     app.config["BABEL_DEFAULT_LOCALE"] = language.DEFAULT_LANGUAGE
     app.config["BABEL_DEFAULT_TIMEZONE"] = "Asia/Kuwait"
@@ -83,6 +85,7 @@ def create_app(config: dict | None = None) -> Flask:
     rate_limits.init_app(app)
     payment_pages.init_app(app)
 
+    secret_box.use_key(app.config["TOTP_ENCRYPTION_KEY"])  # before migrating: 0014 uses it
     models.open_database(app.config["DATABASE_URL"])
     models.keep_tables(*payment_gateways.tables())  # the sandbox bank's books
     # Only `migrate` changes the schema in production (operating.md: Upgrading). Starting

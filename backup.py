@@ -4,10 +4,18 @@ of every row into another database (moving from SQLite to PostgreSQL).
 SQLite's backup API copies a consistent snapshot (WAL mode lets writers go on meanwhile)
 into a new file named with the time, under `instance/backups/` unless told otherwise.
 PostgreSQL has its own tool, pg_dump; `backup` says how to use it instead.
+
+With BACKUP_AGE_RECIPIENT the copy is encrypted to that age public key (the `age` tool,
+Debian's package `age`) and only the encrypted file is kept; the private key that opens
+it lives elsewhere. With BACKUP_COPY_COMMAND the finished file is then handed to that
+command (rsync, scp...) to leave the machine.
 """
 
 import re
+import shlex
+import shutil
 import sqlite3
+import subprocess
 from datetime import datetime
 from pathlib import Path
 
@@ -34,14 +42,14 @@ def sqlite_path(database_url: str) -> Path | None:
     return None if name in ("", ":memory:") else Path(name)
 
 
-_NAME = re.compile(r"tameen-(\d{8}T\d{6})Z(?:-(\d+))?\.sqlite3")
+_NAME = re.compile(r"tameen-(\d{8}T\d{6})Z(?:-(\d+))?\.sqlite3(?:\.age)?")
 
 
 def _free_name(folder: Path, at: datetime) -> Path:
     """tameen-YYYYMMDDTHHMMSSZ.sqlite3 (UTC), with -2, -3... for more in the same second."""
     stamp = at.strftime("%Y%m%dT%H%M%SZ")
     target, n = folder / f"tameen-{stamp}.sqlite3", 1
-    while target.exists():
+    while target.exists() or target.with_name(target.name + ".age").exists():
         n += 1
         target = folder / f"tameen-{stamp}-{n}.sqlite3"
     return target
@@ -81,11 +89,48 @@ def backup_sqlite(source: Path, folder: Path, at: datetime | None = None) -> Pat
 
 def prune(folder: Path, keep: int) -> list[Path]:
     """Delete all but the newest `keep` backups in `folder`; returns what went."""
-    backups = sorted((p for p in folder.glob("tameen-*.sqlite3") if _NAME.fullmatch(p.name)), key=_age)
+    backups = sorted((p for p in folder.glob("tameen-*.sqlite3*") if _NAME.fullmatch(p.name)), key=_age)
     doomed = backups[:-keep] if keep else []
     for path in doomed:
         path.unlink()
     return doomed
+
+
+def encrypt(path: Path, recipient: str) -> Path:
+    """`path` encrypted to the age `recipient` as `path`.age; the clear copy is removed."""
+    age = shutil.which("age")
+    if age is None:
+        raise BackupError(
+            "BACKUP_AGE_RECIPIENT is set but the age tool is not installed: apt-get install age"
+        )
+    target = path.with_name(path.name + ".age")
+    partial = target.with_name(target.name + ".partial")
+    done = subprocess.run(
+        [age, "--encrypt", "--recipient", recipient, "--output", str(partial), str(path)],
+        capture_output=True,
+        text=True,
+    )
+    path.unlink()  # never left in clear, whether age took it or not
+    if done.returncode != 0:
+        partial.unlink(missing_ok=True)
+        raise BackupError(f"age could not encrypt the backup: {done.stderr.strip()}")
+    partial.rename(target)
+    return target
+
+
+def send_off(path: Path, command: str) -> None:
+    """Run BACKUP_COPY_COMMAND with {file} replaced by `path` (no shell: the words as
+    shlex splits them). BackupError when it fails; the local copy stays either way."""
+    words = [word.replace("{file}", str(path)) for word in shlex.split(command)]
+    try:
+        done = subprocess.run(words, capture_output=True, text=True, timeout=3600)
+    except (OSError, subprocess.TimeoutExpired) as problem:
+        raise BackupError(f"BACKUP_COPY_COMMAND could not run: {problem}") from None
+    if done.returncode != 0:
+        raise BackupError(
+            f"BACKUP_COPY_COMMAND failed (exit {done.returncode}); the backup is still at {path}: "
+            f"{(done.stderr or done.stdout).strip()[-500:]}"
+        )
 
 
 def copy_database(source, target, models: list, batch: int = 500) -> dict[str, int]:

@@ -144,13 +144,19 @@ def backup_database(folder: Path | None, keep: int):
         raise click.ClickException(
             backup.PG_DUMP_ADVICE if "postgres" in database_url else "backup copies SQLite databases only."
         )
+    config = current_app.config
     try:
         target = backup.backup_sqlite(source, folder or Path(current_app.instance_path) / "backups")
+        if config["BACKUP_AGE_RECIPIENT"]:
+            target = backup.encrypt(target, config["BACKUP_AGE_RECIPIENT"])
+        click.echo(f"Backup written: {target} ({target.stat().st_size} bytes)")
+        for gone in backup.prune(target.parent, keep):
+            click.echo(f"Removed old backup: {gone}")
+        if config["BACKUP_COPY_COMMAND"]:
+            backup.send_off(target, config["BACKUP_COPY_COMMAND"])
+            click.echo(f"Backup sent off: {target.name}")
     except backup.BackupError as problem:
         raise click.ClickException(str(problem)) from None
-    click.echo(f"Backup written: {target} ({target.stat().st_size} bytes)")
-    for gone in backup.prune(target.parent, keep):
-        click.echo(f"Removed old backup: {gone}")
 
 
 @operator.command("copy-database")

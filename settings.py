@@ -2,9 +2,12 @@
 
 import re
 import secrets
+import shlex
 import ssl
 from pathlib import Path
 from urllib.parse import urlsplit
+
+from cryptography.fernet import Fernet
 
 from domain import renewals
 
@@ -37,6 +40,66 @@ def _dev_secret_key(instance_path: Path) -> str:
     return key_file.read_text().strip()
 
 
+def _secret_key_fallbacks(environ: dict, secret_key: str, production: bool) -> list[str]:
+    """SECRET_KEY_FALLBACKS: earlier SECRET_KEYs, separated by commas, still accepted for
+    sessions, SMS codes and rate-limit counters made under them, so rotating the key logs
+    nobody out. Nothing new is made with them; drop them a day after the rotation."""
+    keys = [key.strip() for key in (environ.get("SECRET_KEY_FALLBACKS") or "").split(",") if key.strip()]
+    for number, key in enumerate(keys, start=1):
+        if key == secret_key:
+            raise ConfigError(
+                f"SECRET_KEY_FALLBACKS must list only earlier keys, but its key number {number} is "
+                "the current SECRET_KEY: remove it from SECRET_KEY_FALLBACKS."
+            )
+        if production and len(key) < 32:
+            raise ConfigError(
+                f"SECRET_KEY_FALLBACKS key number {number} is shorter than 32 characters: list the "
+                "earlier SECRET_KEYs exactly as they were, separated by commas."
+            )
+    return keys
+
+
+def _dev_totp_key(instance_path: Path) -> str:
+    # As the dev secret key: generated once and kept, so enrolled authenticators keep working.
+    key_file = instance_path / "totp_encryption_key"
+    if not key_file.exists():
+        key_file.write_text(Fernet.generate_key().decode())
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+def _totp_encryption_key(environ: dict, instance_path: Path, production: bool) -> str:
+    """TOTP_ENCRYPTION_KEY: the Fernet key the desk's TOTP secrets are encrypted with in
+    the database (and so in every backup). Required in production; elsewhere one is
+    generated under instance/."""
+    key = (environ.get("TOTP_ENCRYPTION_KEY") or "").strip()
+    if not key:
+        if production:
+            raise ConfigError(
+                "TOTP_ENCRYPTION_KEY is required in production: the key the desk's TOTP secrets "
+                'are encrypted with. Generate one with: python3 -c "from cryptography.fernet '
+                'import Fernet; print(Fernet.generate_key().decode())" and keep it apart from backups.'
+            )
+        return _dev_totp_key(instance_path)
+    try:
+        Fernet(key)
+    except ValueError:
+        raise ConfigError(
+            "TOTP_ENCRYPTION_KEY must be a Fernet key (44 characters of URL-safe base64), as "
+            'python3 -c "from cryptography.fernet import Fernet; '
+            'print(Fernet.generate_key().decode())" prints.'
+        ) from None
+    return key
+
+
+def default_app_env(app_root: Path) -> str:
+    """APP_ENV when none is set: development in a checkout (its Makefile and tests beside
+    app.py), so that `.venv/bin/flask --app app COMMAND` works there as the docs show;
+    production everywhere else, tameen.pyz included, which carries neither."""
+    checkout = (app_root / "Makefile").is_file() and (app_root / "tests").is_dir()
+    return "development" if checkout else "production"
+
+
 def load_settings(environ: dict, instance_path: Path) -> dict:
     app_env = environ.get("APP_ENV", "production")
     if app_env not in ENVIRONMENTS:
@@ -55,6 +118,7 @@ def load_settings(environ: dict, instance_path: Path) -> dict:
     return {
         "APP_ENV": app_env,
         "SECRET_KEY": secret_key,
+        "SECRET_KEY_FALLBACKS": _secret_key_fallbacks(environ, secret_key, production),
         "DATABASE_URL": environ.get("DATABASE_URL") or f"sqlite:///{instance_path / 'tameen.sqlite3'}",
         "FEE_SCHEDULE": environ.get("FEE_SCHEDULE", "seed"),
         "HOST": environ.get("HOST", "127.0.0.1"),
@@ -79,9 +143,11 @@ def load_settings(environ: dict, instance_path: Path) -> dict:
         "REMINDER_LEAD_DAYS": _reminder_lead_days(environ),
         "PAGE_CACHE_BYTES": _page_cache_bytes(environ),
         "METRICS_TOKEN": _metrics_token(environ),
-        # Last: every other setting's problem is reported before this one.
+        **_backup_settings(environ),
+        # Near the end: every other setting's problem is reported before these.
         **_operator_settings(environ, production),
         **_operator_pages(environ, production),
+        "TOTP_ENCRYPTION_KEY": _totp_encryption_key(environ, instance_path, production),
     }
 
 
@@ -215,6 +281,33 @@ def _express_link_days(environ: dict) -> int:
     if days < 1:
         raise ConfigError("EXPRESS_LINK_DAYS must be a whole number of days from 1 to 3660, not '0'.")
     return days
+
+
+_AGE_RECIPIENT = re.compile(r"age1[02-9ac-hj-np-z]{58}|ssh-(ed25519|rsa) [A-Za-z0-9+/=]+( .*)?")
+
+
+def _backup_settings(environ: dict) -> dict:
+    """BACKUP_AGE_RECIPIENT: the age public key `backup` encrypts every copy to (age-keygen
+    prints it; the private key stays off this machine). BACKUP_COPY_COMMAND: a command run
+    after each backup with {file} standing for the file, to send it off the machine."""
+    recipient = (environ.get("BACKUP_AGE_RECIPIENT") or "").strip()
+    if recipient and not _AGE_RECIPIENT.fullmatch(recipient):
+        raise ConfigError(
+            "BACKUP_AGE_RECIPIENT must be an age public key (age1... as age-keygen prints it, "
+            "or an ssh-ed25519 public key), never the private AGE-SECRET-KEY-1... line."
+        )
+    command = (environ.get("BACKUP_COPY_COMMAND") or "").strip()
+    if command:
+        try:
+            words = shlex.split(command)
+        except ValueError as problem:
+            raise ConfigError(f"BACKUP_COPY_COMMAND cannot be read as a command: {problem}.") from None
+        if not any("{file}" in word for word in words):
+            raise ConfigError(
+                "BACKUP_COPY_COMMAND must name the backup as {file}, such as "
+                "rsync -t {file} backup@vault.example.kw:tameen/"
+            )
+    return {"BACKUP_AGE_RECIPIENT": recipient, "BACKUP_COPY_COMMAND": command}
 
 
 def _whole_number(environ: dict, name: str, default: str, highest: int) -> int:

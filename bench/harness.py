@@ -43,6 +43,7 @@ def production_env(folder: str, **extra) -> dict:
     return {
         "APP_ENV": "production",
         "SECRET_KEY": "bench-" + "k" * 58,
+        "TOTP_ENCRYPTION_KEY": "YmVuY2gtdG90cC1rZXktb2YtMzItYnl0ZXMtbG9uZyE=",
         "DATABASE_URL": f"sqlite:///{folder}/bench.sqlite3",
         "INSTANCE_PATH": folder,
         "PUBLIC_URL": f"https://{PUBLIC_HOST}",

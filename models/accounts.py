@@ -272,7 +272,10 @@ class OneTimeCode(BaseModel):
             OneTimeCode.id == self.id, OneTimeCode.used_at.is_null()
         ).execute()
 
-    def verify(self, code: str, secret: bytes, at: datetime) -> CodeCheck:
+    def verify(self, code: str, secret: bytes | tuple[bytes, ...], at: datetime) -> CodeCheck:
+        """`secret`: the key, or every key the code may have been hashed with (a rotated
+        key's too)."""
+        keys = (secret,) if isinstance(secret, bytes) else secret
         if self.used_at is not None or at >= self.expires_at:
             return CodeCheck("expired")
         # Claim an attempt in one statement, so parallel guesses cannot exceed the limit.
@@ -289,7 +292,7 @@ class OneTimeCode(BaseModel):
             return CodeCheck("exhausted")
         self.attempts = OneTimeCode.get_by_id(self.id).attempts
         salt, digest = self.code_hash.split("$", 1)
-        matches = hmac.compare_digest(digest, _code_digest(secret, salt, code))
+        matches = any(hmac.compare_digest(digest, _code_digest(key, salt, code)) for key in keys)
         if matches and (self.user_id is not None or self.purpose in self.WITHOUT_ACCOUNT):
             claimed = (
                 OneTimeCode.update(used_at=at)

@@ -11,6 +11,7 @@ import clock
 from domain import totp
 from models.accounts import PasswordHolder, new_session_version
 from models.database import BaseModel
+from models.secret_box import SealedField
 
 if TYPE_CHECKING:
     from models.requests import InsuranceRequest
@@ -32,7 +33,8 @@ class StaffMember(PasswordHolder, BaseModel):
     mobile = CharField(max_length=16, null=True)  # E.164
     role = CharField(max_length=10)
     password_hash = CharField(max_length=255)
-    totp_secret = CharField(max_length=64)
+    # Encrypted with TOTP_ENCRYPTION_KEY (models.secret_box): a backup does not give it away.
+    totp_secret = SealedField(max_length=255)
     # The last TOTP time step accepted: a code is good once, never again (RFC 6238 §5.2).
     totp_last_step = IntegerField(default=0)
     session_version = CharField(max_length=32, default=new_session_version)

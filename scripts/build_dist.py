@@ -132,6 +132,9 @@ def build(output: Path) -> Path:
                 "--python",
                 "/usr/bin/env python3",
                 "--compressed",
+                # Marks this build's unpacked folder in use and removes unused older ones.
+                "--preamble",
+                str(ROOT / "scripts" / "shiv_preamble.py"),
             ],
             check=True,
         )

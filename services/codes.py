@@ -108,10 +108,11 @@ def resend_express(
     return new
 
 
-def check(row: OneTimeCode, typed: str, secret: bytes, at: datetime) -> CodeCheck:
-    """How the typed code fares. A right code for registering or for a new number makes
+def check(row: OneTimeCode, typed: str, secrets: bytes | tuple[bytes, ...], at: datetime) -> CodeCheck:
+    """How the typed code fares, checked against `secrets` (the key, or the current key
+    and the earlier ones still accepted). A right code for registering or for a new number makes
     that number the account's verified mobile; the number it replaces is told."""
-    result = row.verify(typed, secret, at)
+    result = row.verify(typed, secrets, at)
     if result.status == "ok" and row.purpose in PROVES_THE_MOBILE:
         user = row.user
         old_mobile = user.mobile

@@ -87,7 +87,7 @@ def make_app(tmp_path, **overrides):
     config.update(overrides)
     if config["APP_ENV"] == "production":
         config.setdefault("PUBLIC_URL", PRODUCTION_PUBLIC_URL)
-        for name, value in PRODUCTION_OPERATOR.items():
+        for name, value in {**PRODUCTION_OPERATOR, **PRODUCTION_SECRETS}.items():
             config.setdefault(name, value)
     return create_app(config)
 
@@ -108,6 +108,9 @@ PRODUCTION_KNET = {
 
 # Production refuses to start without naming the operator that runs the site.
 PRODUCTION_OPERATOR = {"OPERATOR_NAME_EN": "Test Operator", "OPERATOR_NAME_AR": "جهة التشغيل للاختبار"}
+
+# ... or without the key the desk's TOTP secrets are encrypted with (a fixed Fernet key).
+PRODUCTION_SECRETS = {"TOTP_ENCRYPTION_KEY": "dGFtZWVuLXRlc3QtdG90cC1rZXktMzItYnl0ZXMhISE="}
 
 
 # --- forms ----------------------------------------------------------------------------

@@ -46,10 +46,22 @@ def client_address() -> str:
     return request.remote_addr or "unknown"
 
 
-def _key(limit: Limit, subject: str) -> str:
+def _key(limit: Limit, subject: str, secret_key: str | None = None) -> str:
     # Keyed hash: the table holds no civil IDs or addresses in clear.
-    digest = hmac.new(current_app.secret_key.encode(), subject.encode(), hashlib.sha256)
+    secret = (secret_key or current_app.secret_key).encode()
+    digest = hmac.new(secret, subject.encode(), hashlib.sha256)
     return f"{limit.name}:{digest.hexdigest()[:40]}"
+
+
+def _earlier_keys(limit: Limit, subject: str) -> list[str]:
+    """The counters kept under SECRET_KEY_FALLBACKS: uses counted just before the key was
+    rotated still count (read only; new uses are counted under SECRET_KEY)."""
+    return [_key(limit, subject, old) for old in current_app.config.get("SECRET_KEY_FALLBACKS") or ()]
+
+
+def _earlier_hits(limit: Limit, subject: str, at) -> int:
+    rows = (RateLimit.current(key, limit.window, at) for key in _earlier_keys(limit, subject))
+    return sum(row.hits for row in rows if row is not None)
 
 
 def too_many(seconds: int):
@@ -58,19 +70,24 @@ def too_many(seconds: int):
     raise error
 
 
+def _used(limit: Limit, subject: str, at) -> tuple[int, float]:
+    """(uses in the window, seconds until the current window ends), counting nothing."""
+    row = RateLimit.current(_key(limit, subject), limit.window, at)
+    earlier = _earlier_hits(limit, subject, at)
+    seconds = row.seconds_left(limit.window, at) if row is not None else limit.window.total_seconds()
+    return (row.hits if row is not None else 0) + earlier, seconds
+
+
 def ensure_below(limit: Limit, subject: str) -> None:
     """429 when `subject` has already used up `limit`; counts nothing."""
-    at = clock.now()
-    row = RateLimit.current(_key(limit, subject), limit.window, at)
-    if row is not None and row.hits >= limit.hits:
-        too_many(row.seconds_left(limit.window, at))
+    hits, seconds = _used(limit, subject, clock.now())
+    if hits >= limit.hits:
+        too_many(seconds)
 
 
 def reached(limit: Limit, subject: str) -> bool:
     """True when `subject` has used up `limit` in its window; counts nothing."""
-    at = clock.now()
-    row = RateLimit.current(_key(limit, subject), limit.window, at)
-    return row is not None and row.hits >= limit.hits
+    return _used(limit, subject, clock.now())[0] >= limit.hits
 
 
 def count(limit: Limit, subject: str) -> None:
@@ -81,17 +98,20 @@ def spend(limit: Limit, subject: str) -> None:
     """Count one use, and 429 when it goes over the limit."""
     at = clock.now()
     row = RateLimit.hit(_key(limit, subject), limit.window, at)
-    if row.hits > limit.hits:
+    if row.hits + _earlier_hits(limit, subject, at) > limit.hits:
         too_many(row.seconds_left(limit.window, at))
 
 
 def take(limit: Limit, subject: str) -> bool:
     """Count one use; False when it goes over the limit (for things skipped, not refused)."""
-    return RateLimit.hit(_key(limit, subject), limit.window, clock.now()).hits <= limit.hits
+    at = clock.now()
+    row = RateLimit.hit(_key(limit, subject), limit.window, at)
+    return row.hits + _earlier_hits(limit, subject, at) <= limit.hits
 
 
 def forget(limit: Limit, subject: str) -> None:
-    RateLimit.forget(_key(limit, subject))
+    for key in (_key(limit, subject), *_earlier_keys(limit, subject)):
+        RateLimit.forget(key)
 
 
 def too_many_codes_for(mobile: str) -> None:

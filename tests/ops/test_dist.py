@@ -53,6 +53,7 @@ def site(tmp_path, pyz) -> dict:
         {
             "APP_ENV": "production",
             "SECRET_KEY": "dist-" + "s" * 40,
+            "TOTP_ENCRYPTION_KEY": "ZGlzdC10ZXN0LXRvdHAta2V5LTMyLWJ5dGVzLWxvbmc=",
             "SMS_HTTP_URL": "https://sms.invalid/send",
             "PUBLIC_URL": f"https://{PUBLIC_HOST}",
             "OPERATOR_NAME_EN": "Dist Test Operator",
@@ -193,3 +194,14 @@ def test_the_operator_commands(site):
         timeout=120,
     )
     assert refused.returncode == 1 and "SECRET_KEY is required in production" in refused.stderr
+
+
+def test_a_start_removes_what_older_builds_unpacked_but_not_its_own(site):
+    shiv_root = Path(site["env"]["SHIV_ROOT"])
+    older = shiv_root / "tameen.pyz_0123456789abcdef"
+    (older / "site-packages").mkdir(parents=True)
+    (older / "in-use").touch()  # unpacked by an earlier build whose processes have all ended
+    assert run(site, "--help").returncode == 0
+    [current] = shiv_root.glob("tameen.pyz_*")
+    assert not older.exists() and (current / "site-packages" / "app.py").is_file()
+    assert (current / "in-use").is_file()

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from settings import ConfigError, load_settings
-from tests.helpers import PRODUCTION_KNET, PRODUCTION_OPERATOR, PRODUCTION_PUBLIC_URL
+from tests.helpers import PRODUCTION_KNET, PRODUCTION_OPERATOR, PRODUCTION_PUBLIC_URL, PRODUCTION_SECRETS
 
 PRODUCTION = {
     "APP_ENV": "production",
@@ -13,6 +13,7 @@ PRODUCTION = {
     **PRODUCTION_KNET,
     "PUBLIC_URL": PRODUCTION_PUBLIC_URL,
     **PRODUCTION_OPERATOR,
+    **PRODUCTION_SECRETS,
 }
 
 

@@ -6,7 +6,7 @@ from gateways.payments import gateway_from_config, without_card_data
 from gateways.payments.knet import KnetGateway
 from gateways.payments.sandbox import SandboxGateway, sandbox_key
 from settings import ConfigError, load_settings
-from tests.helpers import PRODUCTION_KNET, PRODUCTION_OPERATOR, PRODUCTION_PUBLIC_URL
+from tests.helpers import PRODUCTION_KNET, PRODUCTION_OPERATOR, PRODUCTION_PUBLIC_URL, PRODUCTION_SECRETS
 
 PRODUCTION = {
     "APP_ENV": "production",
@@ -14,6 +14,7 @@ PRODUCTION = {
     "SMS_HTTP_URL": "https://sms.example/",
     "PUBLIC_URL": PRODUCTION_PUBLIC_URL,
     **PRODUCTION_OPERATOR,
+    **PRODUCTION_SECRETS,
 }
 
 

@@ -27,7 +27,14 @@ VERIFIED_FOR = timedelta(minutes=15)
 
 
 def secret() -> bytes:
+    """The key new codes are hashed with."""
     return current_app.secret_key.encode()
+
+
+def secrets_accepted() -> tuple[bytes, ...]:
+    """The keys a typed code is checked against: SECRET_KEY, then SECRET_KEY_FALLBACKS, so
+    a code sent just before the key was rotated still verifies."""
+    return (secret(), *(key.encode() for key in current_app.config.get("SECRET_KEY_FALLBACKS") or ()))
 
 
 def sms_host() -> str | None:
@@ -105,7 +112,7 @@ def check_code(row: OneTimeCode, form: CodeForm) -> CodeCheck | None:
     """The result of the typed code, or None when the form itself is not valid."""
     if not form.validate_on_submit():
         return None
-    check = codes.check(row, form.code.data, secret(), clock.now())
+    check = codes.check(row, form.code.data, secrets_accepted(), clock.now())
     if check.status != "ok":
         form.code.errors.append(_problem(check))
     return check

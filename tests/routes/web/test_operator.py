@@ -11,6 +11,7 @@ from tests.helpers import (
     HX,
     PRODUCTION_KNET,
     PRODUCTION_PUBLIC_URL,
+    PRODUCTION_SECRETS,
     make_app,
     paid_request,
     register_and_login,
@@ -22,6 +23,7 @@ PRODUCTION = {
     "SMS_HTTP_URL": "https://sms.example/",
     "PUBLIC_URL": PRODUCTION_PUBLIC_URL,
     **PRODUCTION_KNET,
+    **PRODUCTION_SECRETS,
 }
 PAGES = {
     "/about": ("About and contact", "من نحن والتواصل"),

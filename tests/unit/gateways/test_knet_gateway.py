@@ -28,7 +28,7 @@ from gateways.payments.knet import (
 )
 from settings import ConfigError, load_settings
 from tests.fakes.knet_bank import PASSWORD, RESOURCE_KEY, TRANPORTAL_ID, bank_encrypt, serve_in_thread
-from tests.helpers import PRODUCTION_KNET, PRODUCTION_OPERATOR, PRODUCTION_PUBLIC_URL
+from tests.helpers import PRODUCTION_KNET, PRODUCTION_OPERATOR, PRODUCTION_PUBLIC_URL, PRODUCTION_SECRETS
 
 RETURN_URL = "https://tameen.example/payments/return"
 NOTIFY_URL = "https://tameen.example/payments/notify"
@@ -513,6 +513,7 @@ PRODUCTION = {
     "SMS_HTTP_URL": "https://sms.example/",
     "PUBLIC_URL": PRODUCTION_PUBLIC_URL,
     **PRODUCTION_OPERATOR,
+    **PRODUCTION_SECRETS,
 }
 
 

@@ -30,11 +30,15 @@ def new_sender_id() -> str:
     return secrets.token_hex(8)
 
 
-def deliver_due(backend: SmsBackend, sender: str, *, retries: int, limit: int = BATCH) -> Counter:
-    """One pass over the messages due now; how many were sent, put off, failed, expired,
-    or taken by another sender first."""
+def deliver_due(
+    backend: SmsBackend, sender: str, *, retries: int, limit: int = BATCH, stop: threading.Event | None = None
+) -> Counter:
+    """One pass over the messages due now (until `stop` is set); how many were sent, put
+    off, failed, expired, or taken by another sender first."""
     counts = Counter()
     for message in SmsMessage.due(clock.now(), limit):
+        if stop is not None and stop.is_set():
+            break
         if not message.claim(sender, clock.now()):
             counts["taken by another sender"] += 1
             continue
@@ -70,7 +74,7 @@ def run(app, stop: threading.Event, *, once: bool = False, idle: float = IDLE_SE
         while not stop.is_set():
             try:
                 with db.connection_context():
-                    counts = deliver_due(backend, sender, retries=retries)
+                    counts = deliver_due(backend, sender, retries=retries, stop=stop)
             except Exception:  # the database away for a moment: the next pass tries again
                 if once:
                     raise

@@ -14,7 +14,7 @@ import logging_setup
 import models
 from gateways import payments as payment_gateways
 from models import secret_box
-from services import messages
+from services import messages, sms_sender
 from settings import ConfigError, default_app_env, load_settings
 from views import accounts, desk, express, fees, pages
 from views import payments as payment_pages
@@ -130,6 +130,7 @@ def serve() -> None:
         app = create_app({"MIGRATE_ON_START": os.environ["APP_ENV"] == "development"})
     except ConfigError as problem:
         sys.exit(f"Tameen cannot start: {problem}")
+    sms_sender.start_thread(app)  # so a developer sees the SMS go out (`send-sms` in production)
     app.run(host=app.config["HOST"], port=app.config["PORT"], threaded=True)
 
 

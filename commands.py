@@ -9,7 +9,9 @@ import functools
 import math
 import os
 import re
+import signal
 import sys
+import threading
 from pathlib import Path
 
 import click
@@ -30,7 +32,7 @@ from domain.names import InvalidName, check_name
 from domain.passwords import WeakPassword
 from domain.phone import InvalidMobile, mask_mobile, parse_kuwait_mobile
 from models import ExpressSponsor, StaffMember
-from services import express, payments, reminders, staff
+from services import express, payments, reminders, sms_sender, staff
 from settings import ConfigError
 from web import metrics
 from web.form_fields import civil_id_as_of_today
@@ -358,6 +360,29 @@ def send_reminders(dry_run: bool):
     )
     if counts["refused by the provider"]:
         sys.exit(1)  # systemd marks the run failed; the next run tries them again
+
+
+@operator.command("send-sms")
+@click.option("--once", is_flag=True, help="One pass over the messages due, then exit.")
+@click.option(
+    "--idle",
+    type=click.FloatRange(min=0.1, max=60),
+    default=sms_sender.IDLE_SECONDS,
+    show_default=True,
+    help="Seconds to rest after a pass that found nothing to send.",
+)
+def send_sms(once: bool, idle: float):
+    """Deliver the SMS outbox through SMS_BACKEND, each message once, until stopped (or
+    once). Run it beside the server, as many as you like on as many servers (README: the
+    systemd unit); pages only write to the outbox."""
+    stop = threading.Event()
+    if not once:
+        for number in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(number, lambda *_: stop.set())
+    counts = sms_sender.run(current_app._get_current_object(), stop, once=once, idle=idle)
+    click.echo(
+        "SMS " + (", ".join(f"{what}: {n}" for what, n in sorted(counts.items())) or "due: none") + "."
+    )
 
 
 def _links_context():

@@ -112,6 +112,26 @@ def gunicorn(
         process.wait(timeout=15)
 
 
+@contextmanager
+def sms_sender(env: dict, output=None, chdir: Path = ROOT):
+    """`send-sms` beside the server, as docs/operating.md runs it: a process of its own,
+    delivering the outbox the server writes. `output(line)` as for gunicorn()."""
+    command = [sys.executable, "-m", "flask", "--app", "app", "send-sms", "--idle", "0.2"]
+    pipe = dict(stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) if output else {}
+    process = subprocess.Popen(command, cwd=chdir, env={**os.environ, **env}, **pipe)
+    if output:
+        threading.Thread(target=lambda: [output(line) for line in process.stdout], daemon=True).start()
+    try:
+        yield process
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:  # stuck on a provider that never answers
+            process.kill()
+            process.wait()
+
+
 @dataclass
 class Result:
     requests: int = 0

@@ -1,7 +1,7 @@
 """The whole journey under load: 100 people at once for 60 s, on SQLite.
 
 Each simulated person browses the start page and the calculator and gets a few quotes;
-one in GOES_ON then registers (reading the SMS code the server prints), answers a
+one in GOES_ON then registers (reading the SMS code the sender beside the server prints), answers a
 request's questions, confirms them and pays in the sandbox bank, as most visitors of a
 fee calculator do not register. Then the client starts again as someone new. People
 arrive over the first ARRIVALS seconds, not in one instant. Between
@@ -32,7 +32,7 @@ from pathlib import Path
 import brotli
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from bench.harness import Result, gunicorn, migrate, run_clients  # noqa: E402
+from bench.harness import Result, gunicorn, migrate, run_clients, sms_sender  # noqa: E402
 from domain.civil_id import check_digit  # noqa: E402
 
 WORKERS = 2 * (os.cpu_count() or 1) + 1  # tameen.pyz serve's default
@@ -278,7 +278,10 @@ def main(seconds: float = 60, clients: int = 100) -> None:
             "PROXY_HOPS": "1",
         }
         migrate(env)
-        with gunicorn("app:create_app()", env, workers=WORKERS, ready="/healthz", output=codes.read) as port:
+        with (
+            gunicorn("app:create_app()", env, workers=WORKERS, ready="/healthz", output=codes.read) as port,
+            sms_sender(env, output=codes.read),  # prints the codes the server wrote to the outbox
+        ):
             result, problems = run(port, codes, seconds, clients)
     server_errors = result.kinds.pop("5xx", Result()).requests
     p95 = result.percentile(95)

@@ -1,7 +1,7 @@
 """Storage: peewee models bound to the database named by DATABASE_URL.
 
 `import models` reaches every name below, whichever module holds it: `database` (the
-connection), `accounts` (applicants, SMS codes, rate limits, the SMS outbox),
+connection), `accounts` (applicants, SMS codes, rate limits), `sms` (the SMS outbox),
 `staff`, `requests` (and the people covered), `express` (requests paid without an
 account), `payments` (and receipts), `payment_events` (a payment's history), `refunds`, `reminders`
 (renewal reminders, renewals, and the express mobiles that stopped reminders), `uploads`
@@ -17,7 +17,6 @@ from models.accounts import (
     OneTimeCode,
     PasswordHolder,
     RateLimit,
-    SmsMessage,
     User,
     prune_security_records,
 )
@@ -51,5 +50,6 @@ from models.refunds import Refund, RefundRefused
 from models.reminders import Reminder, RemindersOff, Renewal
 from models.requests import InsuranceRequest, InsuredPerson
 from models.schema import MODELS, create_tables, keep_tables, pending_changes
+from models.sms import SmsMessage
 from models.staff import StaffMember
 from models.uploads import Upload, UploadedRequest

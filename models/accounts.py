@@ -1,5 +1,5 @@
 """Applicant accounts and what guards them: the password both applicants and staff
-keep, the SMS codes, the rate-limit counters and the development SMS outbox."""
+keep, the SMS codes and the rate-limit counters (the SMS outbox is models.sms)."""
 
 import hashlib
 import hmac
@@ -9,7 +9,7 @@ import secrets
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
-from peewee import Case, CharField, DateTimeField, ForeignKeyField, IntegerField, TextField
+from peewee import Case, CharField, DateTimeField, ForeignKeyField, IntegerField
 
 import clock
 from domain import passwords
@@ -345,18 +345,12 @@ class RateLimit(BaseModel):
         return max(1, math.ceil((self.window_started_at + window - at).total_seconds()))
 
 
-class SmsMessage(BaseModel):
-    """The development outbox: SMS kept here instead of sent (SMS_BACKEND=outbox)."""
-
-    to = CharField(max_length=16)
-    body = TextField()
-    sent_at = DateTimeField(default=lambda: clock.now())
-
-
 def prune_security_records(at: datetime) -> int:
     """Delete codes and counters nobody can use any more; returns how many rows went."""
     day_ago = at - timedelta(days=1)
     removed = OneTimeCode.delete().where(OneTimeCode.expires_at < day_ago).execute()
     removed += RateLimit.delete().where(RateLimit.window_started_at < day_ago).execute()
-    removed += SmsMessage.delete().where(SmsMessage.sent_at < at - timedelta(days=7)).execute()
+    from models.sms import SmsMessage  # it points at codes: imported here, not above
+
+    removed += SmsMessage.prune(at - timedelta(days=7))
     return removed

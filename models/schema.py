@@ -1,7 +1,7 @@
 """Every table the app keeps, and bringing a database's schema up to date."""
 
 import migrations
-from models.accounts import OneTimeCode, RateLimit, SmsMessage, User
+from models.accounts import OneTimeCode, RateLimit, User
 from models.audit import AuditEvent, guard_audit_log
 from models.database import BaseModel, db
 from models.express import ExpressSponsor
@@ -11,6 +11,7 @@ from models.payments import Payment, Receipt
 from models.refunds import Refund
 from models.reminders import Reminder, RemindersOff, Renewal
 from models.requests import InsuranceRequest, InsuredPerson
+from models.sms import SmsMessage
 from models.staff import StaffMember
 from models.uploads import Upload, UploadedRequest
 

@@ -1,5 +1,7 @@
 """What the app says by SMS (and, for a payment's result, by e-mail where the account has an
-address), in the person's language, through the configured gateways."""
+address), in the person's language. An SMS is written to the outbox (models.sms), in the
+caller's transaction, and sent later by the sender (services/sms_sender.py): no page
+waits on the provider."""
 
 from urllib.parse import urlsplit
 
@@ -10,8 +12,8 @@ from domain.dates import format_day, format_kuwait_time
 from domain.money import format_fils
 from domain.phone import national_format
 from gateways import email
-from gateways.sms import SmsGateway, SmsNotSent, backend_from_config
-from models import ExpressSponsor, InsuranceRequest, OneTimeCode, Payment, User
+from gateways.sms import SmsGateway, backend_from_config
+from models import ExpressSponsor, InsuranceRequest, OneTimeCode, Payment, SmsMessage, User
 from services import express
 
 
@@ -24,19 +26,20 @@ def gateway() -> SmsGateway:
     return current_app.extensions["sms"]
 
 
-def send_code(purpose: str, to: str, code: str, language: str, host: str | None = None) -> bool:
-    """True when the provider took the message. Its last line, `@<host> #<code>`, is the
-    WebOTP form: a phone offers to fill the code in on that site's pages, and on no other.
-    `host`: the site's host name as the person reached it; by default PUBLIC_URL's."""
+def send_code(row: OneTimeCode, code: str, language: str, host: str | None = None) -> SmsMessage:
+    """The SMS with the code of `row`, to its number, sent while the code lasts. Its last
+    line, `@<host> #<code>`, is the WebOTP form: a phone offers to fill the code in on that
+    site's pages, and on no other. `host`: the site's host name as the person reached it;
+    by default PUBLIC_URL's."""
     with force_locale(language):
-        text = _code_text(purpose, code)
+        text = _code_text(row.purpose, code)
     host = host or urlsplit(current_app.config.get("PUBLIC_URL") or "").hostname
     if host:
         text = f"{text}\n\n@{host} #{code}"
-    return _send(to, text)
+    return _send(row.mobile, text, code=row, send_by=row.expires_at)
 
 
-def tell_civil_id_is_taken(to: str, language: str) -> bool:
+def tell_civil_id_is_taken(row: OneTimeCode, language: str) -> SmsMessage:
     """To the number typed on a registration whose civil ID has an account: in its place,
     the holder of the number learns what to do, whoever the account's holder is."""
     with force_locale(language):
@@ -45,10 +48,11 @@ def tell_civil_id_is_taken(to: str, language: str) -> bool:
             "log in or reset your password. If it is not, take your civil ID card to "
             "the Tameen desk and staff will give the civil ID back to you."
         )
-    return _send(to, text)
+    # Kept with the decoy code in its place, so the code page tells of a failure as for a code.
+    return _send(row.mobile, text, code=row, send_by=row.expires_at)
 
 
-def tell_old_number_of_new_mobile(old_mobile: str, user: User) -> bool:
+def tell_old_number_of_new_mobile(old_mobile: str, user: User) -> SmsMessage:
     """To the number an account had, once another takes its place."""
     with force_locale(user.language):
         text = gettext(
@@ -59,7 +63,7 @@ def tell_old_number_of_new_mobile(old_mobile: str, user: User) -> bool:
     return _send(old_mobile, text)
 
 
-def tell_password_changed(user: User) -> bool:
+def tell_password_changed(user: User) -> SmsMessage:
     with force_locale(user.language):
         text = gettext(
             "Tameen: the password of your account has been changed. If you did not "
@@ -68,7 +72,7 @@ def tell_password_changed(user: User) -> bool:
     return _send(user.mobile, text)
 
 
-def tell_account_frozen(user: User) -> bool:
+def tell_account_frozen(user: User) -> SmsMessage:
     """To a frozen account's number: staff gave its civil ID to the person it belongs to."""
     with force_locale(user.language):
         text = gettext(
@@ -79,11 +83,10 @@ def tell_account_frozen(user: User) -> bool:
     return _send(user.mobile, text)
 
 
-def tell_payment_result(insurance_request: InsuranceRequest, payment: Payment) -> bool:
+def tell_payment_result(insurance_request: InsuranceRequest, payment: Payment) -> SmsMessage:
     """A try's result with the fields KNET's manual asks for (date and time in Kuwait,
-    result, amount, payment ID, track ID): paid, declined or cancelled. By SMS, and by
-    e-mail where the account has an address. False when the SMS provider refused it: the
-    result stands, and the site shows it."""
+    result, amount, payment ID, track ID): paid, declined or cancelled, by SMS (to the
+    outbox, in the caller's transaction). email_payment_result sends it by e-mail too."""
     if insurance_request.owner_id is None:
         sponsor = ExpressSponsor.of_request(insurance_request)
         with force_locale(sponsor.language):
@@ -92,10 +95,19 @@ def tell_payment_result(insurance_request: InsuranceRequest, payment: Payment) -
     owner = insurance_request.owner
     with force_locale(owner.language):
         text = _result_text(insurance_request, payment, owner.language)
-        subject = gettext("Tameen: payment for request %(reference)s", reference=insurance_request.reference)
-    if owner.email:
-        _send_email(owner.email, subject, text)
     return _send(owner.mobile, text)
+
+
+def email_payment_result(insurance_request: InsuranceRequest, payment: Payment) -> bool:
+    """The same result by e-mail, where the account has an address: after the transaction,
+    since the mail server is called at once. False when there is none, or it was refused."""
+    owner = insurance_request.owner if insurance_request.owner_id is not None else None
+    if owner is None or not owner.email:
+        return False
+    with force_locale(owner.language):
+        text = _result_text(insurance_request, payment, owner.language)
+        subject = gettext("Tameen: payment for request %(reference)s", reference=insurance_request.reference)
+    return _send_email(owner.email, subject, text)
 
 
 def _result_text(
@@ -141,18 +153,8 @@ def _send_email(to: str, subject: str, text: str) -> bool:
     return True
 
 
-def take_as_long_as_sending() -> None:
-    """Send nothing, as slowly as a send, where an answer's timing must not tell whether
-    an SMS went out."""
-    gateway().imitate_send()
-
-
-def _send(to: str, text: str) -> bool:
-    try:
-        gateway().send(to, text)
-    except SmsNotSent:
-        return False
-    return True
+def _send(to: str, text: str, **about) -> SmsMessage:
+    return SmsMessage.enqueue(to, text, **about)
 
 
 def _code_text(purpose: str, code: str) -> str:
@@ -201,8 +203,8 @@ def _code_text(purpose: str, code: str) -> str:
 
 def send_renewal_reminder(
     to: str, language: str, reference: str, cover_end, renew_url: str, stop_url: str
-) -> bool:
-    """Before a paid cover ends; False when the provider refused it (the next run tries again)."""
+) -> SmsMessage:
+    """Before a paid cover ends."""
     with force_locale(language):
         text = gettext(
             "Tameen: the health insurance of request %(reference)s ends on %(date)s. "
@@ -215,7 +217,7 @@ def send_renewal_reminder(
     return _send(to, text)
 
 
-def send_express_new_link(sponsor: ExpressSponsor) -> bool:
+def send_express_new_link(sponsor: ExpressSponsor) -> SmsMessage:
     """To the sponsor who proved the mobile for a new receipt link: the link, to keep."""
     with force_locale(sponsor.language):
         text = gettext(

@@ -46,10 +46,11 @@ def oldest_awaiting_payment_age() -> float:
 
 
 def sms_outbox() -> dict[str, int]:
-    """The SMS table's messages by state. Today it is the development outbox
-    (SMS_BACKEND=outbox): its rows are messages kept, none waits or failed, as the http
-    backend sends while the page waits. A durable outbox counts its own states here."""
-    return {"waiting": 0, "failed": 0, "kept": SmsMessage.select().count()}
+    """The SMS outbox's messages waiting for the sender and given up on (the sent ones
+    are history, pruned after a week)."""
+    waiting = SmsMessage.select().where(SmsMessage.state == SmsMessage.PENDING).count()
+    failed = SmsMessage.select().where(SmsMessage.state == SmsMessage.FAILED).count()
+    return {"waiting": waiting, "failed": failed}
 
 
 def reminders_sent() -> int:

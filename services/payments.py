@@ -27,6 +27,7 @@ import clock
 from gateways import payments as gw
 from models import InsuranceRequest, Payment, PaymentEvent
 from models.payments import GAVE_UP_NOTE
+from models.requests import writing
 from services import messages, settlement
 
 log = logging.getLogger("tameen.payments")
@@ -360,9 +361,15 @@ def tell_result(payment: Payment) -> bool:
     answer: the browser's arrival (where the notice sends it) or reconcile tells it."""
     payment = Payment.get_by_id(payment.id)
     tellable = payment.state == Payment.PAID or (payment.state in Payment.CLOSED and not payment.note)
-    if not tellable or not payment.claim_telling(clock.now()):
+    if not tellable:
         return False
-    return messages.tell_payment_result(InsuranceRequest.get_by_id(payment.request_id), payment)
+    insurance_request = InsuranceRequest.get_by_id(payment.request_id)
+    with writing():  # told once: the claim and the SMS in the outbox, or neither
+        if not payment.claim_telling(clock.now()):
+            return False
+        messages.tell_payment_result(insurance_request, payment)
+    messages.email_payment_result(insurance_request, payment)
+    return True
 
 
 def init_app(app) -> None:

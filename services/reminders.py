@@ -2,10 +2,10 @@
 sending each reminder once however many runs overlap, turning reminders off, and
 starting a renewal with a paid request's people, sponsor and categories.
 
-Sending follows the rule of models.reminders: the reminder's row is made and claimed
-before the SMS goes, and marked sent after it. A send that the provider refuses frees its
-row for the next run; a run killed between the two leaves its row claimed until
-Reminder.CLAIM_TIMEOUT, after which another run sends it.
+Sending follows the rule of models.reminders: the reminder's row is made, then claimed,
+its SMS written to the outbox (models.sms) and the row marked sent, in one transaction. A
+run killed before the commit leaves nothing behind, and the next run sends it; after the
+commit the sender (services/sms_sender.py) delivers the SMS once.
 """
 
 import secrets
@@ -108,8 +108,8 @@ def send_reminders(
     renew_url: Callable[[InsuranceRequest], str],
     stop_url: Callable[[str], str],
 ) -> Counter:
-    """Send every reminder due on `on` that no run has sent; how many were due, sent,
-    sent before, held by another run, and refused by the provider."""
+    """Send every reminder due on `on` that no run has sent (to the SMS outbox); how many
+    were due, sent, sent before, and held by another run."""
     run = secrets.token_hex(8)
     counts = Counter()
     for item in due_reminders(on, leads):
@@ -118,23 +118,22 @@ def send_reminders(
         if reminder.sent_at is not None:
             counts["sent before"] += 1
             continue
-        if not reminder.claim(run, clock.now()):
-            # Sent meanwhile, or another run holds it and is alive.
-            counts["sent before" if Reminder.get_by_id(reminder.id).sent_at else "held by another run"] += 1
-            continue
-        if messages.send_renewal_reminder(
-            item.mobile,
-            item.language,
-            item.request.reference,
-            item.cover_end,
-            renew_url(item.request),
-            stop_url(reminder.token),
-        ):
+        with writing():  # the claim, the SMS in the outbox and the mark: all, or none
+            if not reminder.claim(run, clock.now()):
+                # Sent meanwhile, or another run holds it and is alive.
+                sent = Reminder.get_by_id(reminder.id).sent_at
+                counts["sent before" if sent else "held by another run"] += 1
+                continue
+            messages.send_renewal_reminder(
+                item.mobile,
+                item.language,
+                item.request.reference,
+                item.cover_end,
+                renew_url(item.request),
+                stop_url(reminder.token),
+            )
             reminder.mark_sent(run, clock.now())
-            counts["sent"] += 1
-        else:
-            reminder.release(run)
-            counts["refused by the provider"] += 1
+        counts["sent"] += 1
     return counts
 
 

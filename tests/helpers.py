@@ -177,6 +177,26 @@ def use_outbox(app) -> None:
     app.extensions["sms"].backend = OutboxBackend()
 
 
+def deliver_sms(app):
+    """One pass of the SMS sender over the outbox, as `send-sms --once` makes; its counts."""
+    import threading
+
+    from services import sms_sender
+
+    return sms_sender.run(app, threading.Event(), once=True)
+
+
+class RefusingSms:
+    """An SMS backend whose provider refuses every message for good (HTTP 400)."""
+
+    name = "refusing"
+
+    def send(self, to: str, text: str, key: str) -> None:
+        from gateways.sms import SmsNotSent
+
+        raise SmsNotSent("HTTP 400", again=False)
+
+
 def sms_to(mobile_e164: str) -> list[str]:
     """Every SMS kept for a number, oldest first."""
     from models import SmsMessage

@@ -1,4 +1,4 @@
-"""The development outbox: SMS the `outbox` backend kept, so a developer can read codes.
+"""The development outbox: the SMS the app wrote (models.sms), so a developer can read codes.
 Only with APP_ENV=development; anywhere else the page does not exist."""
 
 from flask import Blueprint, abort, current_app, render_template

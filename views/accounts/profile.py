@@ -75,20 +75,16 @@ def mobile():
             form.mobile.errors.append(_("This is already the mobile number on your account"))
         else:
             code_step.limit_sending(new_mobile, g.user.civil_id)
-            try:
-                row = codes.issue(
-                    OneTimeCode.CHANGE_MOBILE,
-                    new_mobile,
-                    g.user,
-                    code_step.secret(),
-                    clock.now(),
-                    host=code_step.sms_host(),
-                )
-            except codes.CodeNotSent:
-                form.mobile.errors.append(code_step.sms_failed())
-            else:
-                code_step.remember(row)
-                return redirect(url_for(".mobile_code"))
+            row = codes.issue(
+                OneTimeCode.CHANGE_MOBILE,
+                new_mobile,
+                g.user,
+                code_step.secret(),
+                clock.now(),
+                host=code_step.sms_host(),
+            )
+            code_step.remember(row)
+            return redirect(url_for(".mobile_code"))
     return render_template("accounts/mobile.html", form=form)
 
 

@@ -39,25 +39,21 @@ def register():
         # SMS go in the language of the page until the person chooses another.
         language = select_locale()
         user, duplicate = User.start_registration(civil_id, {"mobile": mobile, "language": language})
-        try:
-            if duplicate:
-                # The same next page as anyone; the number typed hears how to claim the civil ID.
-                row = codes.issue_for_taken_civil_id(mobile, language, code_step.secret(), clock.now())
-            else:
-                row = codes.issue(
-                    OneTimeCode.REGISTER,
-                    mobile,
-                    user,
-                    code_step.secret(),
-                    clock.now(),
-                    host=code_step.sms_host(),
-                )
-        except codes.CodeNotSent:
-            form.mobile.errors.append(code_step.sms_failed())
+        if duplicate:
+            # The same next page as anyone; the number typed hears how to claim the civil ID.
+            row = codes.issue_for_taken_civil_id(mobile, language, code_step.secret(), clock.now())
         else:
-            code_step.remember(row)
-            session[REGISTER_NEXT] = next_page
-            return redirect(url_for(".register_code"))
+            row = codes.issue(
+                OneTimeCode.REGISTER,
+                mobile,
+                user,
+                code_step.secret(),
+                clock.now(),
+                host=code_step.sms_host(),
+            )
+        code_step.remember(row)
+        session[REGISTER_NEXT] = next_page
+        return redirect(url_for(".register_code"))
     return render_template("accounts/register.html", form=form, next_page=next_page)
 
 

@@ -9,7 +9,7 @@ import clock
 from models import OneTimeCode
 from services import codes, express, messages
 from views.express.journey import bp
-from views.express.payment import expired_page, sponsor_by_token
+from views.express.payment import sponsor_by_token
 from views.shared import code_step
 from views.shared.forms import CodeForm
 
@@ -30,17 +30,14 @@ def new_link_send(token):
     if not express.link_expired(sponsor):
         return redirect(url_for(".receipt", token=token), 303)
     code_step.limit_sending(sponsor.mobile, sponsor.civil_id)
-    try:
-        row = codes.issue_for_express(
-            OneTimeCode.EXPRESS_LINK,
-            sponsor.mobile,
-            sponsor.language,
-            code_step.secret(),
-            clock.now(),
-            host=code_step.sms_host(),
-        )
-    except codes.CodeNotSent:
-        return expired_page(sponsor, token, problem=code_step.sms_failed())
+    row = codes.issue_for_express(
+        OneTimeCode.EXPRESS_LINK,
+        sponsor.mobile,
+        sponsor.language,
+        code_step.secret(),
+        clock.now(),
+        host=code_step.sms_host(),
+    )
     code_step.remember(row)
     return redirect(url_for(".new_link_code", token=token), 303)
 

@@ -46,20 +46,16 @@ def refund_start(token):
     problem = None
     if request.method == "POST":  # CSRFProtect has checked the token
         code_step.limit_sending(sponsor.mobile, sponsor.civil_id)
-        try:
-            row = codes.issue_for_express(
-                OneTimeCode.EXPRESS_REFUND,
-                sponsor.mobile,
-                sponsor.language,
-                code_step.secret(),
-                clock.now(),
-                host=code_step.sms_host(),
-            )
-        except codes.CodeNotSent:
-            problem = code_step.sms_failed()
-        else:
-            code_step.remember(row)
-            return redirect(url_for(".refund_code", token=token))
+        row = codes.issue_for_express(
+            OneTimeCode.EXPRESS_REFUND,
+            sponsor.mobile,
+            sponsor.language,
+            code_step.secret(),
+            clock.now(),
+            host=code_step.sms_host(),
+        )
+        code_step.remember(row)
+        return redirect(url_for(".refund_code", token=token))
     return render_template(
         "express/refund_start.html",
         sponsor=sponsor,

@@ -48,21 +48,17 @@ def start():
     if form.validate_on_submit():
         civil_id, mobile = form.civil_id.parsed, form.mobile.parsed
         code_step.limit_sending(mobile, civil_id)
-        try:
-            row = codes.issue_for_express(
-                OneTimeCode.EXPRESS,
-                mobile,
-                select_locale(),
-                code_step.secret(),
-                clock.now(),
-                host=code_step.sms_host(),
-            )
-        except codes.CodeNotSent:
-            form.mobile.errors.append(code_step.sms_failed())
-        else:
-            code_step.remember(row)
-            session[SPONSOR] = {"civil_id": civil_id, "mobile": mobile}
-            return redirect(url_for(".code"))
+        row = codes.issue_for_express(
+            OneTimeCode.EXPRESS,
+            mobile,
+            select_locale(),
+            code_step.secret(),
+            clock.now(),
+            host=code_step.sms_host(),
+        )
+        code_step.remember(row)
+        session[SPONSOR] = {"civil_id": civil_id, "mobile": mobile}
+        return redirect(url_for(".code"))
     return render_template(
         "express/start.html", form=form, renewing=renewing, categories=allowed_choices(select_locale())
     )

@@ -2,7 +2,7 @@
 
 services/codes.py issues, checks and resends codes. Here the code in progress is kept
 in the session by its row id, sending is limited per client address, and the code page
-shows the outcome in the person's language.
+shows the outcome in the person's language, and whether its SMS failed.
 """
 
 import hmac
@@ -128,6 +128,11 @@ def render_code_page(
     resend_problem: str | None = None,
     **context,
 ):
+    if resend_problem is None and codes.send_failed(row):
+        # The sender gave up on this code's SMS: say so where the new code is asked for.
+        resend_problem = _(
+            "We could not send the SMS with your code. Check the number, then send a new code."
+        )
     problems = form_errors(form) + ([("resend", resend_problem)] if resend_problem else [])
     # A log-in code never shows the number: that would tell whose account it is, or that
     # the password was right.
@@ -202,8 +207,6 @@ def send_again(row: OneTimeCode, send) -> str | None:
             "You can ask for a new code in %(num)d seconds.",
             wait.seconds,
         )
-    except codes.CodeNotSent:
-        return sms_failed()
     flash(_("We have sent a new code."))
     return None
 
@@ -211,10 +214,6 @@ def send_again(row: OneTimeCode, send) -> str | None:
 def shown_mobile(e164: str) -> str:
     # Isolated left-to-right, or an Arabic sentence would show 5001 2345 as 2345 5001.
     return f"\u2066{national_format(e164)}\u2069"
-
-
-def sms_failed() -> str:
-    return _("We could not send the SMS just now. Check the number and try again in a few minutes.")
 
 
 def _problem(check: CodeCheck) -> str:

@@ -4,13 +4,14 @@ import re
 
 import pytest
 
-from gateways.sms import SmsBackend, SmsNotSent
 from models import User
 from tests.helpers import (
     ADMIN_CIVIL_ID,
     HX,
     PASSWORD,
     REGISTRATION,
+    RefusingSms,
+    deliver_sms,
     form_post,
     latest_code,
     make_app,
@@ -332,30 +333,39 @@ def test_another_persons_code_is_not_yours(app, client):
     assert other.get("/account/mobile/code").headers["Location"] == "/account/mobile"
 
 
-class Failing(SmsBackend):
-    def send(self, to, text):
-        raise SmsNotSent("provider down")
+FAILED_EN = "We could not send the SMS with your code. Check the number, then send a new code."
+FAILED_AR = "لم نتمكن من إرسال الرسالة النصية التي تحمل رمزك. تحقق من الرقم، ثم اطلب رمزًا جديدًا."
 
 
-def test_sms_failure_keeps_the_form(app, client):
-    app.extensions["sms"].backend = Failing()
-    response = ask_for_new_mobile(client, query_string={"lang": "en"})
-    assert response.status_code == 200
-    assert "We could not send the SMS just now" in response.text
-    assert 'value="99887766"' in response.text
+def test_a_failed_sms_shows_on_the_code_page_with_a_button_to_send_again(app, client):
+    deliver_sms(app)  # the registration's
+    app.extensions["sms"].backend = RefusingSms()
+    response = ask_for_new_mobile(client)
+    assert response.headers["Location"] == "/account/mobile/code"  # at once, whatever the provider does
+    assert FAILED_EN not in client.get("/account/mobile/code?lang=en").text
+    assert deliver_sms(app)["failed"] == 1
+    page = client.get("/account/mobile/code?lang=en").text
+    assert FAILED_EN in page and 'id="resend"' in page and 'aria-describedby="resend-error"' in page
+    assert FAILED_AR in client.get("/account/mobile/code?lang=ar").text
+    assert FAILED_EN in client.get("/account/mobile/code?lang=en", headers=HX).text
+    # Sending again needs no minute's wait after a failure; the new code is not failed.
+    use_outbox(app)
+    again = form_post(client, "/account/mobile/code/resend?lang=en", {})
+    assert again.headers["Location"] == "/account/mobile/code"
+    assert FAILED_EN not in client.get("/account/mobile/code?lang=en").text
+    assert deliver_sms(app)["sent"] == 1
     assert User.get().mobile == OLD_MOBILE
 
 
-def test_sms_failure_at_registration_keeps_the_form(app):
+def test_a_failed_sms_at_registration_shows_on_its_code_page(app):
     visitor = app.test_client()
-    app.extensions["sms"].backend = Failing()
+    app.extensions["sms"].backend = RefusingSms()
     response = form_post(
         visitor, "/register?lang=en", {**REGISTRATION, "civil_id": "288070804106", "mobile": "60012345"}
     )
-    assert response.status_code == 200
-    assert "We could not send the SMS just now" in response.text
-    assert 'value="288070804106"' in response.text and 'value="60012345"' in response.text
-    assert visitor.get("/register/code").headers["Location"] == "/register"
+    assert response.headers["Location"] == "/register/code"
+    deliver_sms(app)
+    assert FAILED_EN in visitor.get("/register/code?lang=en").text
 
 
 # --- the development outbox ----------------------------------------------

@@ -1,116 +1,74 @@
-"""The SMS backends. The http backend talks to a tiny provider on 127.0.0.1 started here."""
+"""The SMS backends. The http backend talks to a fake provider on 127.0.0.1
+(tests/fakes/sms_provider.py); each call is one try, and carries the message's key."""
 
 import base64
 import io
-import json
 import socket
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from gateways.sms import ConsoleBackend, HttpBackend, SmsGateway, SmsNotSent, backend_from_config
+from gateways.sms import ConsoleBackend, HttpBackend, SmsNotSent, backend_from_config
+from tests.fakes.sms_provider import SmsProvider
 
-
-class Provider:
-    """Answers each POST with the next status in `statuses` (the last one repeats)."""
-
-    def __init__(self, statuses=(200,), delay=0.0):
-        self.statuses = list(statuses)
-        self.delay = delay
-        self.requests = []
-        provider = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):
-                length = int(self.headers["Content-Length"])
-                provider.requests.append(
-                    {"headers": dict(self.headers), "body": json.loads(self.rfile.read(length))}
-                )
-                time.sleep(provider.delay)
-                status = provider.statuses.pop(0) if len(provider.statuses) > 1 else provider.statuses[0]
-                try:
-                    self.send_response(status)
-                    self.send_header("Content-Type", "application/json")
-                    self.end_headers()
-                    self.wfile.write(b'{"ok": true}')
-                except (BrokenPipeError, ConnectionResetError):
-                    pass  # the client gave up waiting: what the timeout test wants
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}/sms"
-        threading.Thread(
-            target=self.server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
-        ).start()
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
+KEY = "0123456789abcdef0123456789abcdef"
 
 
 @pytest.fixture
 def provider():
-    made = Provider()
+    made = SmsProvider()
     yield made
     made.close()
 
 
 def backend(url, **options):
-    return HttpBackend(url, backoff=0, **{"timeout": 2, "retries": 2, **options})
+    return HttpBackend(url, **{"timeout": 2, **options})
 
 
-def test_http_sends_json_with_basic_auth(provider):
+def test_http_sends_json_with_basic_auth_and_the_key(provider):
     backend(provider.url, username="tameen", password="s3cret", sender="Tameen").send(
-        "+96550012345", "رمزك 123456"
+        "+96550012345", "رمزك 123456", KEY
     )
     [request] = provider.requests
     assert request["body"] == {"to": "+96550012345", "text": "رمزك 123456", "sender": "Tameen"}
     expected = base64.b64encode(b"tameen:s3cret").decode()
     assert request["headers"]["Authorization"] == f"Basic {expected}"
     assert request["headers"]["Content-Type"].startswith("application/json")
+    assert request["headers"]["Idempotency-Key"] == KEY
 
 
 def test_http_token_auth(provider):
-    backend(provider.url, token="abc123").send("+96550012345", "hello")
+    backend(provider.url, token="abc123").send("+96550012345", "hello", KEY)
     assert provider.requests[0]["headers"]["Authorization"] == "Bearer abc123"
 
 
-def test_http_retries_server_errors(provider):
-    provider.statuses = [503, 500, 200]
-    backend(provider.url).send("+96550012345", "hello")
-    assert len(provider.requests) == 3
-
-
-def test_http_gives_up_after_its_retries(provider):
-    provider.statuses = [500]
-    with pytest.raises(SmsNotSent):
-        backend(provider.url, retries=1).send("+96550012345", "hello")
-    assert len(provider.requests) == 2
-
-
-def test_http_does_not_retry_a_refusal(provider):
-    provider.statuses = [401]
-    with pytest.raises(SmsNotSent, match="401"):
-        backend(provider.url).send("+96550012345", "hello")
+@pytest.mark.parametrize("status, again", [(503, True), (500, True), (429, True), (401, False), (400, False)])
+def test_http_makes_one_try_and_says_whether_another_may_succeed(provider, status, again):
+    provider.statuses = [status]
+    with pytest.raises(SmsNotSent, match=str(status)) as refusal:
+        backend(provider.url).send("+96550012345", "hello", KEY)
+    assert refusal.value.again is again
     assert len(provider.requests) == 1
 
 
-def test_http_retries_too_many_requests(provider):
-    provider.statuses = [429, 200]
-    backend(provider.url).send("+96550012345", "hello")
-    assert len(provider.requests) == 2
-
-
-def test_http_timeout(provider):
+def test_http_timeout_may_succeed_later(provider):
     provider.delay = 0.5
     started = time.monotonic()
+    with pytest.raises(SmsNotSent) as refusal:
+        backend(provider.url, timeout=0.1).send("+96550012345", "hello", KEY)
+    assert refusal.value.again and time.monotonic() - started < 0.45
+
+
+def test_a_repeated_key_is_delivered_once_by_a_provider_that_honours_it(provider):
+    """The try that timed out reached the provider: the next, with the same key, does not
+    send the message again."""
+    provider.delay = 0.3
     with pytest.raises(SmsNotSent):
-        backend(provider.url, timeout=0.1, retries=1).send("+96550012345", "hello")
-    assert time.monotonic() - started < 3
+        backend(provider.url, timeout=0.1).send("+96550012345", "hello", KEY)
+    provider.delay = 0
+    backend(provider.url).send("+96550012345", "hello", KEY)
+    assert [r["headers"]["Idempotency-Key"] for r in provider.requests] == [KEY, KEY]
+    assert len(provider.delivered) == 1
 
 
 def test_http_nobody_listening():
@@ -118,30 +76,20 @@ def test_http_nobody_listening():
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     with pytest.raises(SmsNotSent):
-        backend(f"http://127.0.0.1:{port}/sms", retries=0).send("+96550012345", "hello")
+        backend(f"http://127.0.0.1:{port}/sms").send("+96550012345", "hello", KEY)
 
 
 def test_http_failure_log_masks_the_number(provider, caplog):
     provider.statuses = [400]
     with pytest.raises(SmsNotSent):
-        backend(provider.url).send("+96550012345", "hello")
+        backend(provider.url).send("+96550012345", "hello", KEY)
     assert "+965 ••••2345" in caplog.text and "50012345" not in caplog.text
 
 
 def test_console_prints_the_code():
     stream = io.StringIO()
-    ConsoleBackend(stream).send("+96550012345", "your code is 123456")
+    ConsoleBackend(stream).send("+96550012345", "your code is 123456", KEY)
     assert "+96550012345" in stream.getvalue() and "123456" in stream.getvalue()
-
-
-def test_gateway_imitates_the_time_a_send_takes(provider):
-    provider.delay = 0.05
-    gateway = SmsGateway(backend(provider.url))
-    gateway.send("+96550012345", "hello")
-    started = time.monotonic()
-    gateway.imitate_send()
-    assert time.monotonic() - started >= 0.04
-    assert len(provider.requests) == 1
 
 
 def test_backend_from_config():
@@ -157,6 +105,6 @@ def test_backend_from_config():
     }
     made = backend_from_config(config)
     assert isinstance(made, HttpBackend)
-    assert (made.url, made.timeout, made.retries) == ("https://sms.example/send", 4.0, 1)
+    assert (made.url, made.timeout) == ("https://sms.example/send", 4.0)
     assert backend_from_config({**config, "SMS_BACKEND": "console"}).name == "console"
     assert backend_from_config({**config, "SMS_BACKEND": "outbox"}).name == "outbox"

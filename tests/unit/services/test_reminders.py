@@ -1,5 +1,5 @@
-"""Renewal reminders: which paid requests are due one, each sent once (two runs at once,
-a run killed halfway, a provider that refuses), opting out, and renewing. The overlap test
+"""Renewal reminders: which paid requests are due one, each sent once to the SMS outbox
+(two runs at once, a run killed halfway), opting out, and renewing. The overlap test
 runs two threads, each with its own database connection; run it on PostgreSQL too with
 TEST_DATABASE_URL."""
 
@@ -11,7 +11,6 @@ import pytest
 
 import clock
 import models
-from gateways.sms import SmsBackend, SmsNotSent
 from models import (
     ExpressSponsor,
     InsuranceRequest,
@@ -136,19 +135,25 @@ def test_a_run_killed_after_claiming_is_taken_over_after_the_timeout(paid, owner
     assert not killed.mark_sent("killed-run", clock.now())  # a zombie cannot mark it again
 
 
-class Refusing(SmsBackend):
-    def send(self, to, text):
-        raise SmsNotSent("provider down")
+class Killed(Exception):
+    pass
 
 
-def test_a_refused_sms_is_tried_again_by_the_next_run(paid, owner, context):
+def test_a_run_killed_before_its_commit_leaves_nothing_and_the_next_sends_once(
+    paid, owner, context, monkeypatch
+):
     day = LAST_DAY - timedelta(days=30)
-    working = context.extensions["sms"].backend
-    context.extensions["sms"].backend = Refusing()
-    assert send(day)["refused by the provider"] == 1
-    assert Reminder.get(Reminder.request == paid).failures == 1
-    context.extensions["sms"].backend = working
+
+    def die(*_args):
+        raise Killed  # after the SMS was written, before the reminder was marked
+
+    with monkeypatch.context() as patched:
+        patched.setattr(Reminder, "mark_sent", die)
+        with pytest.raises(Killed):
+            send(day)
+    assert sms_to(owner.mobile) == [] and Reminder.get(Reminder.request == paid).claimed_at is None
     assert send(day)["sent"] == 1 and len(sms_to(owner.mobile)) == 1
+    assert send(day)["sent before"] == 1 and len(sms_to(owner.mobile)) == 1
 
 
 def test_a_paid_renewal_stops_the_reminders_of_the_request_it_renews(paid, owner, context):
@@ -235,17 +240,14 @@ def test_express_sponsors_get_reminders_and_can_stop_them(context, paid):
 # --- two runs at once ------------------------------------------------------------------
 
 
-class SlowRecorder(SmsBackend):
-    """Takes a while per message, so two runs overlap; records what it was given."""
+def slowly(write):
+    """`write`, taking a while per message, so that two runs overlap."""
 
-    def __init__(self):
-        self.sent = []
-        self.lock = threading.Lock()
-
-    def send(self, to, text):
+    def slow(*args, **kwargs):
         time.sleep(0.005)
-        with self.lock:
-            self.sent.append(text)
+        return write(*args, **kwargs)
+
+    return slow
 
 
 def many_paid(owner, count):
@@ -276,10 +278,11 @@ def many_paid(owner, count):
 
 
 @pytest.mark.parametrize("round_number", range(3))
-def test_two_runs_at_once_send_each_reminder_once(context, owner, round_number):
+def test_two_runs_at_once_send_each_reminder_once(context, owner, round_number, monkeypatch):
     made = many_paid(owner, 15)
-    recorder = SlowRecorder()
-    context.extensions["sms"].backend = recorder
+    monkeypatch.setattr(
+        reminders.messages, "send_renewal_reminder", slowly(reminders.messages.send_renewal_reminder)
+    )
     day = date(2026, 12, 10)  # 30 days before the one-year covers end on 9 January 2027
     barrier = threading.Barrier(2)
     results = {}
@@ -299,7 +302,8 @@ def test_two_runs_at_once_send_each_reminder_once(context, owner, round_number):
         thread.join(timeout=60)
     assert not any(isinstance(result, Exception) for result in results.values()), results
     references = [insurance_request.reference for insurance_request in made]
-    sent_for = sorted(reference for text in recorder.sent for reference in references if reference in text)
+    texts = sms_to(owner.mobile)
+    sent_for = sorted(reference for text in texts for reference in references if reference in text)
     assert sent_for == sorted(references), f"round {round_number}: {results}"
     assert sum(result["sent"] for result in results.values()) == len(made)
     assert Reminder.select().where(Reminder.sent_at.is_null(False)).count() == len(made)

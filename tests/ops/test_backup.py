@@ -27,6 +27,9 @@ from tests.helpers import (
 NAME = re.compile(r"tameen-\d{8}T\d{6}Z(-\d+)?\.sqlite3")
 
 
+AT = "2026-01-10 08:00:00"
+
+
 class Writer(threading.Thread):
     """Another process's worth of writes: outbox rows, one transaction each, as fast as
     SQLite takes them, until stopped."""
@@ -41,8 +44,17 @@ class Writer(threading.Thread):
             while not self.stop.is_set():
                 with connection:
                     connection.execute(
-                        'INSERT INTO "smsmessage" ("to", "body", "sent_at") VALUES (?, ?, ?)',
-                        ("+96550000000", f"row {self.written}", "2026-01-10 08:00:00"),
+                        'INSERT INTO "smsmessage" ("to", "body", "idempotency_key", "state", "created_at", '
+                        '"next_try_at", "tries", "sent_at") VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+                        (
+                            "+96550000000",
+                            f"row {self.written}",
+                            f"key-{self.written}",
+                            "sent",
+                            *[AT] * 2,
+                            1,
+                            AT,
+                        ),
                     )
                 self.written += 1
         finally:
@@ -56,7 +68,7 @@ def test_backup_while_writing_then_restore_into_a_new_file(tmp_path):
     database = tmp_path / "test.sqlite3"
     writer = Writer(database)
     writer.start()
-    while writer.written < 200:
+    while writer.written < 200 and writer.is_alive():  # a writer that failed stops the wait
         time.sleep(0.01)
     before = writer.written
     result = app.test_cli_runner().invoke(args=["backup"])

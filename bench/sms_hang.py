@@ -22,7 +22,7 @@ import urllib.parse
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from bench.harness import Result, fetch, gunicorn, sms_sender  # noqa: E402
+from bench.harness import Result, fetch, gunicorn, migrate, sms_sender  # noqa: E402
 from bench.load import civil_id  # noqa: E402
 
 SIGNUPS = 50
@@ -105,6 +105,7 @@ def measure(signups: int = SIGNUPS, workers: int = WORKERS) -> dict:
                 "PAYMENT_GATEWAY": "sandbox",
                 "PROXY_HOPS": "1",
             }
+            migrate(env)  # as an operator does before serving: starting changes no schema
             with (
                 gunicorn("app:create_app()", env, workers=workers, ready="/healthz") as port,
                 sms_sender(env),

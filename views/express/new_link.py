@@ -75,12 +75,7 @@ def new_link_resend(token):
     row = _pending(sponsor)
     if row is None:
         return redirect(url_for(".receipt", token=token))
-    problem = code_step.send_again(
-        row,
-        lambda: codes.resend_express(
-            row, sponsor.language, code_step.secret(), clock.now(), host=code_step.sms_host()
-        ),
-    )
+    problem = code_step.send_express_again(row, sponsor.language)
     if problem is None:
         return redirect(url_for(".new_link_code", token=token))
     return _code_page(row, CodeForm(formdata=None), token, problem)

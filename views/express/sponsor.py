@@ -106,12 +106,7 @@ def resend():
     row, _typed = _pending()
     if row is None:
         return redirect(url_for(".start"))
-    problem = code_step.send_again(
-        row,
-        lambda: codes.resend_express(
-            row, select_locale(), code_step.secret(), clock.now(), host=code_step.sms_host()
-        ),
-    )
+    problem = code_step.send_express_again(row, select_locale())
     if problem is None:
         return redirect(url_for(".code"))
     return code_step.render_code_page(

@@ -211,6 +211,13 @@ def send_again(row: OneTimeCode, send) -> str | None:
     return None
 
 
+def send_express_again(row: OneTimeCode, language: str) -> str | None:
+    """send_again for a code sent to an express sponsor's mobile (no account), in `language`."""
+    return send_again(
+        row, lambda: codes.resend_express(row, language, secret(), clock.now(), host=sms_host())
+    )
+
+
 def shown_mobile(e164: str) -> str:
     # Isolated left-to-right, or an Arabic sentence would show 5001 2345 as 2345 5001.
     return f"\u2066{national_format(e164)}\u2069"

@@ -64,3 +64,13 @@ def lead_due(last_day: date, leads: tuple[int, ...], today: date) -> int | None:
         return None
     due = [lead for lead in leads if last_day - timedelta(days=lead) <= today]
     return min(due) if due else None
+
+
+# Renew is offered from this many days before the cover ends (and any time after): earlier,
+# the button would only invite paying for a second cover next to the one just paid.
+RENEWAL_OPENS_DAYS_BEFORE = 90
+
+
+def renewal_open(last_day: date, today: date) -> bool:
+    """Whether renewing a cover ending on `last_day` makes sense on `today`."""
+    return today >= last_day - timedelta(days=RENEWAL_OPENS_DAYS_BEFORE)

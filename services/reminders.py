@@ -21,6 +21,7 @@ from domain import renewals
 from models import ExpressSponsor, InsuranceRequest, Reminder, RemindersOff, Renewal, User
 from models.requests import writing
 from services import messages
+from services.double_cover import renewed_by
 
 OPEN_STATES = (InsuranceRequest.DRAFT, InsuranceRequest.AWAITING_PAYMENT)
 
@@ -37,7 +38,8 @@ class Due:
 
 
 class RenewalRefused(Exception):
-    """Only a paid request is renewed from its page."""
+    """Only a paid request is renewed from its page, and only once: a request renewed by
+    a paid renewal is not renewed again (that would pay for the same cover twice)."""
 
 
 def today() -> date:
@@ -175,6 +177,8 @@ def start_renewal(previous: InsuranceRequest, owner: User) -> InsuranceRequest:
         raise RenewalRefused(previous.state)
     with writing():
         InsuranceRequest.held(previous.id)  # two presses at once start one renewal
+        if renewed_by(previous) is not None:
+            raise RenewalRefused("renewed")
         started = open_renewal(previous)
         if started is not None:
             return started
@@ -197,6 +201,8 @@ def start_express_renewal(
         raise RenewalRefused("another_sponsor")
     with writing():
         InsuranceRequest.held(previous.id)
+        if renewed_by(previous) is not None:
+            raise RenewalRefused("renewed")
         started = open_renewal(previous)
         if started is not None and started.owner_id is None:
             return ExpressSponsor.of_request(started)

@@ -13,6 +13,7 @@ from datetime import date
 from domain.fee_schedule import FeeSchedule
 from models import InsuranceRequest
 from models.requests import writing
+from services.double_cover import check_not_covered
 from services.settlement import settle_free
 
 
@@ -38,7 +39,9 @@ def freeze_request(
     of the answers the person checked (by default, the one `insurance_request` was read at).
 
     False when it was no longer a draft (a second tab, a double click); AnswersChanged
-    when the answers changed since they were checked, or cannot be priced."""
+    when the answers changed since they were checked, or cannot be priced;
+    services.double_cover.AlreadyCovered when someone on it is covered already, by a paid
+    request of the same account or express sponsor, for part of the period."""
     seen = insurance_request.version if seen_version is None else seen_version
     with writing():
         stored = InsuranceRequest.held(insurance_request.id)
@@ -49,6 +52,7 @@ def freeze_request(
         quote = stored.quote(schedule, today)
         if not quote.payable:
             raise AnswersChanged()
+        check_not_covered(stored, today)
         if not stored.freeze(quote, schedule.id):  # held since it was read: not expected
             raise AnswersChanged()
         if quote.total_fils == 0:

@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 import models
 from models import Refund, RefundRefused
 from services import refunds
+from services.double_cover import other_payments
 from views.desk.forms import ApproveForm, RejectForm
 from views.desk.labels import labels as desk_labels
 from views.shared.refund_form import REASONS
@@ -55,6 +56,7 @@ def _page(refund: Refund, approve=None, reject=None, problem=None, status=200):
         problem=problem,
         own=not g.staff.may_decide_on(insurance_request),
         reasons=REASONS,
+        others=other_payments(insurance_request) if refund.reason == "paid_twice" else [],
     ), status
 
 

@@ -45,11 +45,11 @@ def in_journey(view):
     """Pages of the request this browser started: without one, back to the start."""
 
     @wraps(view)
-    def wrapped():
+    def wrapped(**kwargs):
         insurance_request = journey_request()
         if insurance_request is None:
             return redirect(url_for(".start"))
-        return view(insurance_request)
+        return view(insurance_request, **kwargs)
 
     return wrapped
 

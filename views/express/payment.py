@@ -11,9 +11,11 @@ from flask_babel import gettext as _
 import clock
 from domain.quote import PersonToQuote, quote
 from models import ExpressSponsor, InsuranceRequest
-from services import express, payments
+from services import express, payments, reminders
+from services.double_cover import AlreadyCovered, already_covered
 from services.requests import AnswersChanged, freeze_request
-from views.express.journey import bp, draft_only, in_journey, journey_request
+from views.express.journey import begin, bp, draft_only, in_journey, journey_request
+from views.shared.already_covered import covered_message, renewals_to_offer
 from views.shared.forms import ConfirmForm
 from views.shared.paying import bank_page
 from views.shared.people_messages import cover_problems
@@ -30,9 +32,10 @@ def _problems(insurance_request, schedule, today) -> list[tuple[str, str]]:
     if not insurance_request.years:
         return [("years", _("Choose the number of years"))]
     people = insurance_request.covered()
+    names = {person.civil_id: person.name for person in people}
     return [
         ("years", message) for message in cover_problems(people, insurance_request.years, "new", None, today)
-    ]
+    ] + [("workers", covered_message(cover, names)) for cover in already_covered(insurance_request, today)]
 
 
 @bp.route("/check", methods=["GET", "POST"])
@@ -56,6 +59,8 @@ def check(insurance_request):
         except AnswersChanged:
             insurance_request = InsuranceRequest.get_by_id(insurance_request.id)
             answers_changed, form = True, ConfirmForm(formdata=None)
+        except AlreadyCovered:  # paid meanwhile in another tab
+            problems, form = _problems(insurance_request, schedule, today), ConfirmForm(formdata=None)
         else:
             return redirect(url_for(".pay"))
     people = [PersonToQuote(p.category_code, p.birth_date()) for p in insurance_request.covered()]
@@ -65,9 +70,29 @@ def check(insurance_request):
         form=form,
         problems=problems,
         answers_changed=answers_changed,
+        renewals=renewals_to_offer(already_covered(insurance_request, today)),
         quote=quote(schedule, people, insurance_request.years, today),
         schedule=schedule,
     )
+
+
+@bp.post("/renew-paid/<reference>")
+@in_journey
+def renew_paid(insurance_request, reference):
+    """From check answers, when a worker is covered already: renew that paid request of
+    this sponsor (the same civil ID and mobile, proved by code) instead of paying again."""
+    previous = InsuranceRequest.get_or_none(InsuranceRequest.reference == reference)
+    sponsor = ExpressSponsor.of_request(insurance_request)
+    if previous is None or sponsor is None:
+        abort(404)
+    try:
+        renewal = reminders.start_express_renewal(
+            previous, sponsor.civil_id, sponsor.mobile, sponsor.language
+        )
+    except reminders.RenewalRefused:
+        abort(404)  # another sponsor's request, or not one to renew: nothing to tell
+    begin(renewal)
+    return redirect(url_for(".check"))
 
 
 @bp.route("/pay", methods=["GET", "POST"])

@@ -6,7 +6,9 @@ from flask import Blueprint, flash, g, redirect, render_template, request, url_f
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+import clock
 from models import InsuranceRequest
+from services.double_cover import can_renew, renewed_by
 from services.requests import ReopenRefused, reopen_request
 from views.requests import renewal
 from views.requests.people_rows import from_calculator
@@ -29,7 +31,11 @@ REOPEN_REFUSALS = {
 
 @bp.context_processor
 def labels():
-    return {"schedule": active_schedule()}
+    return {
+        "schedule": active_schedule(),
+        "renewed_by": renewed_by,
+        "can_renew": lambda insurance_request: can_renew(insurance_request, clock.today_in_kuwait()),
+    }
 
 
 @bp.get("")

@@ -20,6 +20,7 @@ import clock
 from domain.digits import parse_whole_number
 from domain.quote import MAX_PEOPLE, max_years_for
 from models import InsuranceRequest
+from services.double_cover import AlreadyCovered
 from services.requests import AnswersChanged, freeze_request
 from views.requests.forms import STATUS_LABELS, CoverForm
 from views.requests.people_rows import apply_action, read_people, rows_of
@@ -207,6 +208,9 @@ def check(reference):
         except AnswersChanged:
             # Changed in another tab, or by a save racing this one: the page again, as stored.
             return _stale_check(insurance_request)
+        except AlreadyCovered:  # paid meanwhile in another tab: the page says by which request
+            result, form = review(insurance_request, schedule, today), ConfirmForm(formdata=None)
+            return _page("requests/check.html", insurance_request, form=form, review=result)
         if not frozen:  # confirmed meanwhile by a second tab or click, which went to the bank
             return redirect(url_for("requests.show", reference=insurance_request.reference))
         return to_the_bank(insurance_request)

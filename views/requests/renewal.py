@@ -6,6 +6,7 @@ from flask import Blueprint, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from models import InsuranceRequest
+from services.double_cover import renewed_by
 from services.reminders import RenewalRefused, open_renewal, start_renewal
 from views.shared.ownership import owned_request
 from web.applicant_session import login_required
@@ -24,7 +25,8 @@ def renew_page(reference):
         "requests/renew.html",
         insurance_request=insurance_request,
         started=started,
-        can_renew=insurance_request.state == InsuranceRequest.PAID,
+        renewal=renewed_by(insurance_request),
+        paid=insurance_request.state == InsuranceRequest.PAID,
     )
 
 
@@ -34,8 +36,11 @@ def renew(reference):
     insurance_request = owned_request(reference)
     try:
         renewal = start_renewal(insurance_request, g.user)
-    except RenewalRefused:
-        flash(_("Only a paid request can be renewed."))
+    except RenewalRefused as refused:
+        if str(refused) == "renewed":
+            flash(_("This request has been renewed already: its people are covered by the renewal."))
+        else:
+            flash(_("Only a paid request can be renewed."))
         return redirect(url_for("requests.show", reference=insurance_request.reference))
     flash(_("Your renewal has the same people, sponsor and categories. Check each answer, then confirm it."))
     # Every answer is known from the paid request, so straight to checking them (which

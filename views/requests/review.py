@@ -1,13 +1,15 @@
 """Checking a whole request before payment: every rule again, on the answers as stored."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from flask_babel import gettext as _
 
 from domain.fee_schedule import FeeSchedule
 from domain.quote import Quote, max_years_for
+from services.double_cover import already_covered
 from views.requests.people_rows import rows_of
+from views.shared.already_covered import covered_message, renewals_to_offer
 from views.shared.people_check import check_people
 from views.shared.people_messages import cover_problems
 
@@ -16,6 +18,7 @@ from views.shared.people_messages import cover_problems
 class Review:
     quote: Quote
     problems: list[tuple[str, str]]  # (step to change, message)
+    renewals: list = field(default_factory=list)  # (reference, first day): renewing instead
 
 
 def review(insurance_request, schedule: FeeSchedule, today: date) -> Review:
@@ -37,4 +40,7 @@ def review(insurance_request, schedule: FeeSchedule, today: date) -> Review:
         ]
     if not insurance_request.sponsor_civil_id:
         problems.append(("sponsor", _("Enter the sponsor's civil ID number")))
-    return Review(checked.quote, problems)
+    covers = already_covered(insurance_request, today)
+    names = {person.civil_id: person.name for person in people}
+    problems += [("people", covered_message(cover, names)) for cover in covers]
+    return Review(checked.quote, problems, renewals_to_offer(covers))

@@ -433,3 +433,31 @@ def desk_page(path, then=None, signed_in: bool = True):
         return then(page) if then else response
 
     return act
+
+
+# --- never paying twice -------------------------------------------------------------------
+
+
+def paid_with_api(api, base: str) -> str:
+    """A request of the signed-in `api` answered, confirmed and paid: its reference."""
+    reference = request_at_check(api, base)
+    back = _post(api, confirm_and_pay(api, base, reference), {"choice": "approve"})
+    api.get(back if back.startswith("http") else base + back)
+    return reference
+
+
+def cover_ends_soon(server, reference: str, days: int = 30) -> None:
+    """A year on, in one step: the paid request's cover ends in `days` days, so Renew is
+    offered (the live server's clock cannot be moved from here)."""
+    import sqlite3
+
+    today = clock.today_in_kuwait()
+    with sqlite3.connect(server.database) as database:
+        database.execute(
+            "UPDATE insurancerequest SET cover_start = ?, cover_end = ? WHERE reference = ?",
+            (
+                (today - timedelta(days=300)).isoformat(),
+                (today + timedelta(days=days)).isoformat(),
+                reference,
+            ),
+        )

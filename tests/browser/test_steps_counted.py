@@ -179,6 +179,8 @@ def test_one_new_resident_reaches_a_paid_receipt_within_the_targets(live_server,
     assert resident.loads <= loads and len(resident.actions) <= actions, report(resident, "one person")
 
     # A year on, the same resident renews from the start page.
+    paid = re.search(r"/requests/([^/]+)/receipt", resident.page.url).group(1)
+    steps.cover_ends_soon(live_server, paid)
     resident.page.context.clear_cookies()
     returning = Counted(resident.page, live_server.url)
     returning.open(f"/?lang={lang}")

@@ -1,8 +1,11 @@
 """Renewing a paid request: the Renew button on its page, and the page the reminder's
 SMS links to; a new draft with the same people, sponsor and categories, owner only."""
 
+from datetime import timedelta
+
 import pytest
 
+import clock
 from models import InsuranceRequest, Renewal
 from tests.helpers import (
     ADULT,
@@ -18,7 +21,11 @@ from tests.helpers import (
 
 @pytest.fixture
 def reference(client, user):
-    return paid_request(client)
+    """A paid request whose cover ends within the month: Renew is offered."""
+    reference = paid_request(client)
+    ends = clock.today_in_kuwait() + timedelta(days=30)
+    InsuranceRequest.update(cover_end=ends).where(InsuranceRequest.reference == reference).execute()
+    return reference
 
 
 def renewals_of(reference):

@@ -17,16 +17,20 @@ COOKIE_MAX_AGE = 365 * 24 * 3600
 
 
 def select_locale() -> str:
-    if "locale" not in g:
+    # Asked some twenty times a page (templates call locale()): one look-up through the proxy.
+    here = g._get_current_object()
+    chosen = here.__dict__.get("locale")
+    if chosen is None:
         asked = request.args.get("lang")
-        g.locale_changed = asked in LANGUAGES and asked != request.cookies.get(COOKIE)
+        here.locale_changed = asked in LANGUAGES and asked != request.cookies.get(COOKIE)
         if asked in LANGUAGES:
-            g.locale = asked
+            chosen = asked
         elif request.cookies.get(COOKIE) in LANGUAGES:
-            g.locale = request.cookies[COOKIE]
+            chosen = request.cookies[COOKIE]
         else:
-            g.locale = DEFAULT_LANGUAGE
-    return g.locale
+            chosen = DEFAULT_LANGUAGE
+        here.locale = chosen
+    return chosen
 
 
 def remember_locale(response):

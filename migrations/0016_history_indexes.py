@@ -6,7 +6,8 @@ reads every row ever written.
 * `insuredperson.civil_id`, `insurancerequest.sponsor_civil_id`, `user.released_civil_id`:
   the desk's search by a covered person's, a sponsor's or a former holder's civil ID
   (the reference, the track id and a holder's civil ID are unique, so indexed already).
-* `payment.created_at`: the desk's search by day and the CSV export of a period.
+* `payment.created_at`, `refund.requested_at`: the desk's search by day and the CSV
+  exports of a period.
 * `renewal.created_at`: the desk's count of renewals that followed a reminder lately.
 * `auditevent (request_id, at)`: a request's events oldest first; it takes the place of
   the index on `request_id` alone, which it covers.
@@ -21,6 +22,7 @@ NEW = (
     ("user", ("released_civil_id",)),
     ("payment", ("created_at",)),
     ("renewal", ("created_at",)),
+    ("refund", ("requested_at",)),
     ("auditevent", ("request_id", "at")),
 )
 REPLACED = ("auditevent", ("request_id",))

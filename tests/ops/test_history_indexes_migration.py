@@ -15,6 +15,7 @@ ADDED = {
     "user": ("released_civil_id",),
     "payment": ("created_at",),
     "renewal": ("created_at",),
+    "refund": ("requested_at",),
     "auditevent": ("request_id", "at"),
 }
 

@@ -9,7 +9,7 @@ from datetime import datetime
 
 from peewee import JOIN
 
-from models import InsuranceRequest, Payment, Refund, User
+from models import InsuranceRequest, Payment, Refund, User, db
 
 BATCH = 1000
 
@@ -59,3 +59,14 @@ def _in_batches(batch_of, start: datetime, end: datetime, at: str) -> Iterator:
         if len(batch) < BATCH:
             return
         after = (getattr(batch[-1], at), batch[-1].id)
+
+
+def on_own_connection(chunks: Iterator[bytes]) -> Iterator[bytes]:
+    """`chunks`, closing the connection they opened when done: a streamed response is
+    written after its request has ended, and with it the request's connection (app.py's
+    teardown), so its reads open one of their own."""
+    try:
+        yield from chunks
+    finally:
+        if not db.is_closed() and not db.in_transaction():
+            db.close()

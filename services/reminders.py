@@ -59,7 +59,6 @@ def due_query(on: date, leads: tuple[int, ...], sent: bool | None = None, after:
         .join(renewed, on=(Renewal.request == renewed.id))
         .where((Renewal.previous == InsuranceRequest.id) & renewed.state.in_(InsuranceRequest.COVERING))
     )
-    turned_off = RemindersOff.select(RemindersOff.id).where(RemindersOff.mobile == ExpressSponsor.mobile)
     cover_end = InsuranceRequest.cover_end
     lead = _lead_of(cover_end, on, leads)
     query = (
@@ -72,6 +71,8 @@ def due_query(on: date, leads: tuple[int, ...], sent: bool | None = None, after:
             on=(ExpressSponsor.request == InsuranceRequest.id),
             attr="express",
         )
+        # An express sponsor's mobile that turned reminders off: one lookup by its unique index.
+        .join(RemindersOff, JOIN.LEFT_OUTER, on=(RemindersOff.mobile == ExpressSponsor.mobile), attr="off")
         .where(
             cover_end.between(on, on + timedelta(days=max(leads)))
             & (InsuranceRequest.state == InsuranceRequest.PAID)
@@ -85,7 +86,7 @@ def due_query(on: date, leads: tuple[int, ...], sent: bool | None = None, after:
                 | (
                     InsuranceRequest.owner.is_null()
                     & ExpressSponsor.id.is_null(False)
-                    & ~fn.EXISTS(turned_off)
+                    & RemindersOff.id.is_null()
                 )
             )
         )

@@ -341,15 +341,15 @@ def send_reminders(dry_run: bool):
     with _links_context(), models.db.connection_context():
         today = reminders.today()
         if dry_run:
-            due = reminders.not_sent_yet(reminders.due_reminders(today, leads))
-            for item in due:
+            due = 0
+            for item in reminders.not_sent_yet(today, leads):
+                due += 1
                 click.echo(
                     f"{item.request.reference}  {item.lead_days:>3} days  cover ends "
                     f"{item.cover_end.isoformat()}  to {mask_mobile(item.mobile)}"
                 )
             click.echo(
-                f"Would send {len(due)} reminders ({today.isoformat()}, lead days "
-                f"{','.join(map(str, leads))})."
+                f"Would send {due} reminders ({today.isoformat()}, lead days {','.join(map(str, leads))})."
             )
             return
         counts = reminders.send_reminders(today, leads, _renew_url, _stop_url)

@@ -9,7 +9,7 @@ and after any separator or line break), and the whole cell quoted when it holds 
 separator, a quote or a line break, so that a reader splitting on commas keeps it whole.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 FORMULA_STARTS = frozenset("=+-@\t\r")
 SEPARATORS = frozenset(",;\t\r\n")
@@ -44,7 +44,21 @@ def safe_cell(value) -> str:
 def csv_document(rows: Iterable[Iterable]) -> bytes:
     """The rows as CSV: comma-separated lines ending in CRLF, every cell through
     safe_cell, UTF-8 with a byte order mark so that spreadsheets show Arabic as Arabic."""
-    return ("\ufeff" + "".join(_line(row) for row in rows)).encode("utf-8")
+    return b"".join(csv_chunks(rows))
+
+
+def csv_chunks(rows: Iterable[Iterable], lines_per_chunk: int = 500) -> Iterator[bytes]:
+    """csv_document a piece at a time, as the rows come: a download of any length is
+    written in the memory of a few hundred lines."""
+    yield "\ufeff".encode()
+    lines = []
+    for row in rows:
+        lines.append(_line(row))
+        if len(lines) == lines_per_chunk:
+            yield "".join(lines).encode("utf-8")
+            lines = []
+    if lines:
+        yield "".join(lines).encode("utf-8")
 
 
 def _line(row: Iterable) -> str:

@@ -75,7 +75,7 @@ class User(PasswordHolder, BaseModel):
     # the desk): the account keeps its requests and payments but can never log in again,
     # and `civil_id` holds a placeholder that no civil ID can equal.
     frozen_at = DateTimeField(null=True)
-    released_civil_id = CharField(max_length=12, null=True)
+    released_civil_id = CharField(max_length=12, null=True, index=True)
     # Set when the person turns renewal reminders off (on their account page, or by the
     # link in a reminder); None: reminders are on.
     reminders_off_at = DateTimeField(null=True)

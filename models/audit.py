@@ -67,9 +67,13 @@ class AuditEvent(BaseModel):
     action = CharField(max_length=60, index=True)
     record_kind = CharField(max_length=20)
     record_id = CharField(max_length=40)
-    request_id = IntegerField(null=True, index=True)  # the insurance request it concerns
+    request_id = IntegerField(null=True)  # the insurance request it concerns
     before = TextField(null=True)
     after = TextField(null=True)
+
+    class Meta:
+        # A request's events in time order (about_request), and the audit log of one request.
+        indexes = ((("request_id", "at"), False),)
 
     def save(self, force_insert=False, only=None):
         if self._pk is not None and not force_insert:

@@ -67,7 +67,8 @@ class Payment(BaseModel):
     reference_number = CharField(max_length=32, null=True)
     note = TextField(null=True)
     raw_result = TextField(null=True)  # JSON of the gateway's fields, card data left out
-    created_at = DateTimeField(default=lambda: clock.now())
+    # Indexed: the desk's search by day and the CSV export read payments by when made.
+    created_at = DateTimeField(default=lambda: clock.now(), index=True)
     updated_at = DateTimeField(default=lambda: clock.now())
     paid_at = DateTimeField(null=True)
     # When the app last asked the gateway about it (an inquiry): at most one per
@@ -149,9 +150,13 @@ class Payment(BaseModel):
 
     @classmethod
     def left_waiting(cls, older_than: datetime, newer_than: datetime) -> list["Payment"]:
+        return list(cls.waiting_between(older_than, newer_than))
+
+    @classmethod
+    def waiting_between(cls, older_than: datetime, newer_than: datetime):
         """Awaiting, started between `newer_than` and `older_than`: by the index on
         (state, created_at), so reconcile reads only payments that can still change."""
-        return list(
+        return (
             cls.select()
             .where((cls.state == cls.AWAITING) & cls.created_at.between(newer_than, older_than))
             .order_by(cls.id)
@@ -159,8 +164,13 @@ class Payment(BaseModel):
 
     @classmethod
     def closed_since(cls, since: datetime, asked_before: datetime) -> list["Payment"]:
-        """Failed or cancelled since `since`, and not asked about after `asked_before`."""
-        return list(
+        return list(cls.closed_to_revisit(since, asked_before))
+
+    @classmethod
+    def closed_to_revisit(cls, since: datetime, asked_before: datetime):
+        """Failed or cancelled since `since`, and not asked about after `asked_before`: by
+        the index on (state, closed_at); older ones are final."""
+        return (
             cls.select()
             .where(
                 cls.state.in_(cls.CLOSED)
@@ -172,10 +182,15 @@ class Payment(BaseModel):
 
     @classmethod
     def captured_late(cls, limit: int = 20) -> list["Payment"]:
-        """Captured after they had been closed as failed or cancelled, newest first."""
-        return list(
+        return list(cls.captured_late_query(limit))
+
+    @classmethod
+    def captured_late_query(cls, limit: int = 20):
+        """Captured after they had been closed as failed or cancelled, newest first: by the
+        index on (state, closed_at), never every payment paid."""
+        return (
             cls.select()
-            .where(cls.state.in_((cls.PAID, cls.MISMATCH)) & cls.closed_at.is_null(False))
+            .where(cls.state.in_((cls.PAID, cls.MISMATCH)) & (cls.closed_at > datetime(1970, 1, 1)))
             .order_by(cls.updated_at.desc(), cls.id.desc())
             .limit(limit)
         )
@@ -184,7 +199,11 @@ class Payment(BaseModel):
     def closed_after_inquiry_errors(cls, since: datetime, limit: int = 20) -> list["Payment"]:
         """Closed as failed since `since` because the bank's inquiries kept answering
         errors, newest first: staff check them with the bank."""
-        return list(
+        return list(cls.closed_after_inquiry_errors_query(since, limit))
+
+    @classmethod
+    def closed_after_inquiry_errors_query(cls, since: datetime, limit: int = 20):
+        return (
             cls.select()
             .where((cls.state == cls.FAILED) & (cls.closed_at >= since) & cls.note.startswith(GAVE_UP_NOTE))
             .order_by(cls.closed_at.desc(), cls.id.desc())

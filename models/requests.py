@@ -67,7 +67,7 @@ class InsuranceRequest(BaseModel):
     # Rows of the people page as typed, kept even when not yet valid so nothing is lost.
     people_draft = TextField(null=True)
     sponsor_name = CharField(max_length=100, null=True)
-    sponsor_civil_id = CharField(max_length=12, null=True)
+    sponsor_civil_id = CharField(max_length=12, null=True, index=True)  # the desk searches by it
     insurance_status = CharField(max_length=10, null=True)
     current_cover_end = DateField(null=True)
     years = IntegerField(null=True)
@@ -395,7 +395,7 @@ def writing():
 class InsuredPerson(BaseModel):
     request = ForeignKeyField(InsuranceRequest, backref="people", on_delete="CASCADE")
     position = IntegerField()
-    civil_id = CharField(max_length=12)
+    civil_id = CharField(max_length=12, index=True)  # the desk searches by it
     name = CharField(max_length=100)
     category_code = CharField(max_length=40)
     passport_number = CharField(max_length=20)

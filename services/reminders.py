@@ -10,14 +10,13 @@ commit the sender (services/sms_sender.py) delivers the SMS once.
 
 import secrets
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
-from peewee import JOIN, fn
+from peewee import JOIN, Case, Value, fn
 
 import clock
-from domain import renewals
 from models import ExpressSponsor, InsuranceRequest, Reminder, RemindersOff, Renewal, User
 from models.requests import writing
 from services import messages
@@ -46,18 +45,26 @@ def today() -> date:
     return clock.today_in_kuwait()
 
 
-def due_reminders(on: date, leads: tuple[int, ...]) -> list[Due]:
-    """Every reminder due on `on`, sent or not: paid requests not renewed yet whose cover
-    ends within the longest lead time, and whose holder (an account, or an express
-    request's sponsor) has not turned reminders off."""
+# Requests read at a time: a run's memory stays the same whatever the history holds.
+BATCH = 500
+
+
+def due_query(on: date, leads: tuple[int, ...], sent: bool | None = None, after: tuple | None = None):
+    """The next BATCH of reminders due on `on` (ordered by cover end, then id; `after` the
+    last (cover_end, id) read): paid requests not renewed yet whose cover ends within the
+    longest lead time, and whose holder (an account, or an express request's sponsor) has
+    not turned reminders off; only those whose reminder was (not) sent when `sent` is
+    given. Read through the index on the cover end; each row carries its `lead`."""
     renewed = InsuranceRequest.alias("renewed")
     paid_renewal = (
         Renewal.select(Renewal.id)
         .join(renewed, on=(Renewal.request == renewed.id))
         .where((Renewal.previous == InsuranceRequest.id) & renewed.state.in_(InsuranceRequest.COVERING))
     )
+    cover_end = InsuranceRequest.cover_end
+    lead = _lead_of(cover_end, on, leads)
     query = (
-        InsuranceRequest.select(InsuranceRequest, User, ExpressSponsor)
+        InsuranceRequest.select(InsuranceRequest, User, ExpressSponsor, lead.alias("lead"))
         .join(User, JOIN.LEFT_OUTER, on=(InsuranceRequest.owner == User.id), attr="owner")
         .switch(InsuranceRequest)
         .join(
@@ -66,42 +73,83 @@ def due_reminders(on: date, leads: tuple[int, ...]) -> list[Due]:
             on=(ExpressSponsor.request == InsuranceRequest.id),
             attr="express",
         )
+        # An express sponsor's mobile that turned reminders off: one lookup by its unique index.
+        .join(RemindersOff, JOIN.LEFT_OUTER, on=(RemindersOff.mobile == ExpressSponsor.mobile), attr="off")
         .where(
-            (InsuranceRequest.state == InsuranceRequest.PAID)
-            & InsuranceRequest.cover_end.between(on, on + timedelta(days=max(leads)))
+            cover_end.between(on, on + timedelta(days=max(leads)))
+            & (InsuranceRequest.state == InsuranceRequest.PAID)
             & ~fn.EXISTS(paid_renewal)
+            & (
+                (
+                    InsuranceRequest.owner.is_null(False)
+                    & User.frozen_at.is_null()
+                    & User.reminders_off_at.is_null()
+                )
+                | (
+                    InsuranceRequest.owner.is_null()
+                    & ExpressSponsor.id.is_null(False)
+                    & RemindersOff.id.is_null()
+                )
+            )
         )
-        .order_by(InsuranceRequest.id)
+        .order_by(cover_end, InsuranceRequest.id)
+        .limit(BATCH)
     )
-    turned_off = {row.mobile for row in RemindersOff.select(RemindersOff.mobile)}
-    found = []
-    for insurance_request in query:
-        holder = insurance_request.owner if insurance_request.owner_id else None
-        if holder is not None:
-            if holder.frozen_at is not None or not holder.reminders_on:
-                continue
-            mobile, language = holder.mobile, holder.language
-        elif getattr(insurance_request, "express", None) is not None:
-            mobile, language = insurance_request.express.mobile, insurance_request.express.language
-            if mobile in turned_off:
-                continue
-        else:
-            continue
-        lead = renewals.lead_due(insurance_request.cover_end, leads, on)
-        if lead is not None:
-            found.append(Due(insurance_request, lead, insurance_request.cover_end, mobile, language))
-    return found
-
-
-def not_sent_yet(due: list[Due]) -> list[Due]:
-    """Those of `due` whose reminder has not gone out: what a dry run lists."""
-    sent = {
-        (row.request_id, row.lead_days)
-        for row in Reminder.select(Reminder.request, Reminder.lead_days).where(
-            Reminder.sent_at.is_null(False)
+    if sent is not None:
+        sent_one = Reminder.select(Reminder.id).where(
+            (Reminder.request == InsuranceRequest.id)
+            & (Reminder.lead_days == lead)
+            & Reminder.sent_at.is_null(False)
         )
-    }
-    return [item for item in due if (item.request.id, item.lead_days) not in sent]
+        query = query.where(fn.EXISTS(sent_one) if sent else ~fn.EXISTS(sent_one))
+    if after is not None:
+        last_end, last_id = after
+        query = query.where(
+            (cover_end >= last_end) & ((cover_end > last_end) | (InsuranceRequest.id > last_id))
+        )
+    return query
+
+
+def _lead_of(cover_end, on: date, leads: tuple[int, ...]):
+    """The lead time due on `on` for a cover ending on `cover_end` (domain.renewals.lead_due),
+    in SQL: the shortest lead whose day has come."""
+    shortest_first = sorted(leads)
+    cases = [(cover_end <= on + timedelta(days=lead), lead) for lead in shortest_first[:-1]]
+    return Case(None, cases, shortest_first[-1]) if cases else Value(shortest_first[-1])
+
+
+def each_due(on: date, leads: tuple[int, ...], sent: bool | None = None) -> Iterator[Due]:
+    """Every reminder due on `on` (sent or not, or only as `sent` says), a batch at a time."""
+    after = None
+    while True:
+        batch = list(due_query(on, leads, sent, after))
+        for insurance_request in batch:
+            if insurance_request.owner_id is not None:
+                holder = insurance_request.owner
+                mobile, language = holder.mobile, holder.language
+            else:
+                mobile, language = insurance_request.express.mobile, insurance_request.express.language
+            yield Due(
+                insurance_request, insurance_request.lead, insurance_request.cover_end, mobile, language
+            )
+        if len(batch) < BATCH:
+            return
+        after = (batch[-1].cover_end, batch[-1].id)
+
+
+def due_reminders(on: date, leads: tuple[int, ...]) -> list[Due]:
+    """Every reminder due on `on`, sent or not (a list: for a few, as in tests)."""
+    return list(each_due(on, leads))
+
+
+def not_sent_yet(on: date, leads: tuple[int, ...]) -> Iterator[Due]:
+    """The reminders due on `on` that have not gone out: what a dry run lists."""
+    return each_due(on, leads, sent=False)
+
+
+def count_sent_before(on: date, leads: tuple[int, ...]) -> int:
+    """How many of the reminders due on `on` went out already, counted in the database."""
+    return due_query(on, leads, sent=True).limit(None).count()
 
 
 def send_reminders(
@@ -111,10 +159,11 @@ def send_reminders(
     stop_url: Callable[[str], str],
 ) -> Counter:
     """Send every reminder due on `on` that no run has sent (to the SMS outbox); how many
-    were due, sent, sent before, and held by another run."""
+    were due, sent, sent before, and held by another run. Only those not sent are read."""
     run = secrets.token_hex(8)
     counts = Counter()
-    for item in due_reminders(on, leads):
+    counts["sent before"] = counts["due"] = count_sent_before(on, leads)
+    for item in not_sent_yet(on, leads):
         counts["due"] += 1
         reminder = Reminder.record(item.request, item.lead_days, item.cover_end)
         if reminder.sent_at is not None:
@@ -244,8 +293,21 @@ def _copy_answers(previous: InsuranceRequest, renewal: InsuranceRequest) -> None
     renewal.set_cover("renewal", previous.years, previous.cover_end)
 
 
-def desk_counts() -> dict[str, int]:
-    """Reminders sent, and the renewals started and paid after one of them."""
+# The desk counts what happened lately, through the indexes on when each was sent or
+# started: a count of all history would read every reminder ever sent.
+DESK_DAYS = 30
+
+
+def desk_counts(days: int = DESK_DAYS) -> dict[str, int]:
+    """Reminders sent in the last `days`, and the renewals started in them after one of
+    their request's reminders, and those paid."""
+    return {
+        name: query.count() for name, query in desk_count_queries(clock.now() - timedelta(days=days)).items()
+    }
+
+
+def desk_count_queries(since: datetime) -> dict:
+    """The queries desk_counts counts, from `since` on (for the plan tests)."""
     renewed = InsuranceRequest.alias("renewed")
     reminded_first = Reminder.select(Reminder.id).where(
         (Reminder.request == Renewal.previous)
@@ -253,10 +315,12 @@ def desk_counts() -> dict[str, int]:
         & (Reminder.sent_at <= Renewal.created_at)
     )
     followed = (
-        Renewal.select().join(renewed, on=(Renewal.request == renewed.id)).where(fn.EXISTS(reminded_first))
+        Renewal.select()
+        .join(renewed, on=(Renewal.request == renewed.id))
+        .where((Renewal.created_at >= since) & fn.EXISTS(reminded_first))
     )
     return {
-        "reminders_sent": Reminder.select().where(Reminder.sent_at.is_null(False)).count(),
-        "renewals_started": followed.count(),
-        "renewals_paid": followed.where(renewed.state.in_(InsuranceRequest.COVERING)).count(),
+        "reminders_sent": Reminder.select().where(Reminder.sent_at >= since),
+        "renewals_started": followed,
+        "renewals_paid": followed.where(renewed.state.in_(InsuranceRequest.COVERING)),
     }

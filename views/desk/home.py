@@ -1,15 +1,12 @@
 """The desk's front page: refunds waiting, payments that need a look, payments the bank
 captured after a result had said failed or cancelled, those closed after a day of inquiry
 errors, renewal reminders sent and the
-renewals that followed, and the search form."""
-
-from datetime import timedelta
+renewals that followed, and the search form (services/desk_home.py reads them)."""
 
 from flask import render_template
 
 import clock
-from models import Payment, Refund
-from services.reminders import desk_counts
+from services.desk_home import front_page
 from views.desk.blueprints import desk_search as bp
 from views.desk.forms import SearchForm
 from web.staff_session import staff_required
@@ -18,16 +15,4 @@ from web.staff_session import staff_required
 @bp.get("/")
 @staff_required
 def home():
-    waiting = Refund.select().where(Refund.state == Refund.REQUESTED).count()
-    mismatches = list(
-        Payment.select().where(Payment.state == Payment.MISMATCH).order_by(Payment.id.desc()).limit(20)
-    )
-    return render_template(
-        "desk/home.html",
-        form=SearchForm(formdata=None),
-        waiting=waiting,
-        mismatches=mismatches,
-        captured_late=Payment.captured_late(limit=20),
-        given_up=Payment.closed_after_inquiry_errors(clock.now() - timedelta(days=7)),
-        reminders=desk_counts(),
-    )
+    return render_template("desk/home.html", form=SearchForm(formdata=None), **front_page(clock.now()))

@@ -157,3 +157,25 @@ def test_no_code_updates_or_deletes_audit_events():
             if pattern.search(line) and "raise AuditLogIsAppendOnly" not in line and "def " not in line:
                 found.append(f"{path.name}:{number}: {line.strip()}")
     assert found == []
+
+
+def test_the_log_pages_by_key_older_and_newer(admin_desk):
+    for n in range(120):
+        models.audit("test.filler", ("search", str(n)))
+
+    def fillers(page) -> list[int]:
+        return [int(n) for n in re.findall(r'<bdi class="id">(\d+)</bdi>', page.text)]
+
+    def link(page, label: str) -> str | None:
+        found = re.search(rf'href="([^"]*)">{label}</a>', page.text)
+        return found.group(1).replace("&amp;", "&") if found else None
+
+    first = admin_desk.get("/desk/audit")
+    assert fillers(first)[:50] == list(range(119, 69, -1)) and link(first, "Newer") is None
+    second = admin_desk.get(link(first, "Older"))
+    assert fillers(second) == list(range(69, 19, -1))
+    third = admin_desk.get(link(second, "Older"))
+    assert fillers(third)[:20] == list(range(19, -1, -1))
+    back = admin_desk.get(link(third, "Newer"))
+    assert fillers(back) == fillers(second) and link(back, "Newer") and link(back, "Older")
+    assert admin_desk.get("/desk/audit?before=abc&after=-1").status_code == 200

@@ -70,3 +70,16 @@ def test_export_form_and_its_problems(admin_desk, headers):
     assert "The last date must be on or after the first date" in backwards.text
     too_long = admin_desk.get("/desk/export?kind=payments&date_from=2024-01-01&date_to=2026-01-01")
     assert "Export at most a year at a time" in too_long.text
+
+
+def test_a_long_export_streams_in_batches_in_order(client, applicant, admin_desk, clock, monkeypatch):
+    from services import exports
+
+    references = [paid_request(client) for _ in range(5)]
+    monkeypatch.setattr(exports, "BATCH", 2)  # five payments: three batches, the last short
+    response = admin_desk.get(
+        "/desk/export?kind=payments&date_from=2026-01-01&date_to=2026-01-31", buffered=False
+    )
+    assert response.is_streamed and "Content-Length" not in response.headers
+    rows = read_csv(response)
+    assert [row[1] for row in rows[1:]] == references

@@ -1,0 +1,32 @@
+"""What the desk's front page lists and counts: each read bounded by an index (refunds
+waiting, payments in a state that needs a look, the last days), never a count of all
+history (issue 24). `front_page_queries` are the queries, for the plan tests."""
+
+from datetime import datetime, timedelta
+
+from models import Payment, Refund
+from services import reminders
+
+GIVEN_UP_DAYS = 7
+LISTED = 20
+
+
+def front_page_queries(now: datetime) -> dict:
+    return {
+        "waiting": Refund.select().where(Refund.state == Refund.REQUESTED),
+        "mismatches": Payment.select()
+        .where(Payment.state == Payment.MISMATCH)
+        .order_by(Payment.id.desc())
+        .limit(LISTED),
+        "captured_late": Payment.captured_late_query(limit=LISTED),
+        "given_up": Payment.closed_after_inquiry_errors_query(now - timedelta(days=GIVEN_UP_DAYS), LISTED),
+    }
+
+
+def front_page(now: datetime) -> dict:
+    queries = front_page_queries(now)
+    return {
+        "waiting": queries.pop("waiting").count(),
+        **{name: list(query) for name, query in queries.items()},
+        "reminders": reminders.desk_counts(),
+    }

@@ -18,7 +18,8 @@ from peewee import JOIN, fn
 
 import clock
 from domain import renewals
-from models import ExpressSponsor, InsuranceRequest, Reminder, RemindersOff, Renewal, User
+from models import DailySummary, ExpressSponsor, InsuranceRequest, Reminder, RemindersOff, Renewal, User
+from models import daily_summary as summary
 from models.requests import writing
 from services import messages
 
@@ -132,7 +133,8 @@ def send_reminders(
                 renew_url(item.request),
                 stop_url(reminder.token),
             )
-            reminder.mark_sent(run, clock.now())
+            if reminder.mark_sent(run, clock.now()):
+                DailySummary.count_at(clock.now(), summary.REMINDERS_SENT)
         counts["sent"] += 1
     return counts
 

@@ -158,8 +158,16 @@ class Tables:
         models.db.cursor().executemany(sql, values)
 
 
-def seed(database_url: str, requests: int, totp_key: str, rng_seed: int = 24, batch: int = 20_000) -> Samples:
-    """Write `requests` paid requests into the (migrated, empty) database at `database_url`."""
+def seed(
+    database_url: str,
+    requests: int,
+    totp_key: str,
+    rng_seed: int = 24,
+    batch: int = 20_000,
+    cheap: bool = False,
+) -> Samples:
+    """Write `requests` paid requests into the (migrated, empty) database at `database_url`;
+    `cheap` password hashing for the test suite's speed."""
     from models import secret_box
 
     database = models.open_database(database_url)
@@ -170,8 +178,8 @@ def seed(database_url: str, requests: int, totp_key: str, rng_seed: int = 24, ba
             for name, value in SQLITE_SEED_PRAGMAS.items():
                 database.execute_sql(f"PRAGMA {name} = {value}")
         secret_box.use_key(totp_key)
-        samples.totp_secret = _staff()
-        days = _Seeder(rng, samples, requests, batch).run()
+        samples.totp_secret = _staff(make_hasher(cheap))
+        days = _Seeder(rng, samples, requests, batch, make_hasher(cheap)).run()
         _write_summary(days)
         if isinstance(database, PostgresqlDatabase):
             _move_sequences()
@@ -181,7 +189,7 @@ def seed(database_url: str, requests: int, totp_key: str, rng_seed: int = 24, ba
     return samples
 
 
-def _staff() -> str:
+def _staff(hasher) -> str:
     secret = totp.new_secret()
     staff = models.StaffMember(
         login=STAFF_LOGIN,
@@ -191,20 +199,20 @@ def _staff() -> str:
         totp_secret=secret,
         password_hash="",
     )
-    staff.set_password(PASSWORD, make_hasher())
+    staff.set_password(PASSWORD, hasher)
     staff.save()
     return secret
 
 
 class _Seeder:
-    def __init__(self, rng: random.Random, samples: Samples, requests: int, batch: int):
+    def __init__(self, rng: random.Random, samples: Samples, requests: int, batch: int, hasher):
         self.rng, self.samples, self.total, self.batch = rng, samples, requests, batch
         self.tables = Tables()
         self.ids = CivilIds()
         self.now = clock.now()
         self.today = clock.today_in_kuwait()
         self.first = self.now - timedelta(days=365 * YEARS)
-        self.password_hash = hash_password(make_hasher(), PASSWORD)
+        self.password_hash = hash_password(hasher, PASSWORD)
         self.days: Counter = Counter()  # (day, kind) -> events
         self.fils: Counter = Counter()
         self.request_id = self.payment_id = self.user_id = 0

@@ -9,7 +9,7 @@ MO_FILES := $(PO_FILES:.po=.mo)
 VNU_VERSION := 26.9.27
 VNU_JAR := .cache/vnu/vnu-jar-$(VNU_VERSION)/vnu.jar
 
-.PHONY: run test test-fast test-clocks test-postgres lint dist browsers messages bench clean
+.PHONY: run test test-fast test-clocks test-postgres lint dist browsers messages bench bench-scale clean
 
 run: $(VENV)/.runtime $(MO_FILES)
 	APP_ENV=$${APP_ENV:-development} $(PY) app.py
@@ -90,6 +90,12 @@ bench: $(VENV)/.test $(MO_FILES)
 	$(PY) bench/throughput.py
 	$(PY) bench/load.py
 	$(PY) bench/cache_memory.py
+
+# National volume (issue 24): seeds N paid requests (1,000,000 unless BENCH_SCALE_ARGS says
+# otherwise, e.g. "--requests 3000000"; PostgreSQL when DATABASE_URL names an empty one) and
+# prints each page's p50/p95 and each command's time and peak memory. Figures, no target.
+bench-scale: $(VENV)/.test $(MO_FILES)
+	$(PY) bench/scale.py $(BENCH_SCALE_ARGS)
 
 clean:
 	rm -rf $(VENV) $(MO_FILES) .cache dist

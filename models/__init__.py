@@ -6,7 +6,7 @@ connection), `accounts` (applicants, SMS codes, rate limits), `sms` (the SMS out
 account), `payments` (and receipts), `payment_events` (a payment's history), `refunds`, `reminders`
 (renewal reminders, renewals, and the express mobiles that stopped reminders), `uploads`
 (lists of people uploaded, and the requests they became), `jobs` (when each scheduled
-job last succeeded), `audit`, and `schema` (every
+job last succeeded), `daily_summary` (the desk's counts per day), `audit`, and `schema` (every
 table, and migrating to it).
 """
 
@@ -33,6 +33,7 @@ from models.audit import (
     guard_audit_log,
     stop_acting,
 )
+from models.daily_summary import DailySummary
 from models.database import (
     SQLITE_PRAGMAS,
     BaseModel,

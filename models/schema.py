@@ -3,6 +3,7 @@
 import migrations
 from models.accounts import OneTimeCode, RateLimit, User
 from models.audit import AuditEvent, guard_audit_log
+from models.daily_summary import DailySummary
 from models.database import BaseModel, db
 from models.express import ExpressSponsor
 from models.jobs import JobRun
@@ -35,6 +36,7 @@ MODELS: list[type[BaseModel]] = [
     Upload,
     UploadedRequest,
     JobRun,
+    DailySummary,
 ]
 
 

@@ -2,9 +2,10 @@
 waiting, payments in a state that needs a look, the last days), never a count of all
 history (issue 24). `front_page_queries` are the queries, for the plan tests."""
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
-from models import Payment, Refund
+from domain.daily_chart import chart, last_days
+from models import DailySummary, Payment, Refund
 from services import reminders
 
 GIVEN_UP_DAYS = 7
@@ -23,9 +24,11 @@ def front_page_queries(now: datetime) -> dict:
     }
 
 
-def front_page(now: datetime) -> dict:
+def front_page(now: datetime, today: date, rtl: bool) -> dict:
     queries = front_page_queries(now)
+    days = last_days(today)
     return {
+        "daily": chart(days, DailySummary.between(days[0], days[-1]), rtl=rtl),
         "waiting": queries.pop("waiting").count(),
         **{name: list(query) for name, query in queries.items()},
         "reminders": reminders.desk_counts(),

@@ -25,7 +25,8 @@ from flask import current_app
 
 import clock
 from gateways import payments as gw
-from models import InsuranceRequest, Payment, PaymentEvent
+from models import DailySummary, InsuranceRequest, Payment, PaymentEvent, db
+from models import daily_summary as summary
 from models.payments import GAVE_UP_NOTE
 from models.requests import writing
 from services import messages, settlement
@@ -324,7 +325,11 @@ def _give_up_on_errors(payment: Payment, problem: gw.GatewayUnavailable) -> str:
 
 
 def _mismatch(payment: Payment, note: str, details: dict) -> str:
-    if payment.mark_mismatch(note, details):
+    with db.atomic():
+        recorded = payment.mark_mismatch(note, details)
+        if recorded:
+            DailySummary.count_at(clock.now(), summary.MISMATCHES)
+    if recorded:
         log.warning("payment %s recorded as a mismatch: %s", payment.track_id, note)
     return Payment.get_by_id(payment.id).state
 

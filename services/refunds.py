@@ -14,8 +14,10 @@ import logging
 
 from flask import current_app
 
+import clock
 from gateways import payments as gw
-from models import InsuranceRequest, PaymentEvent, Refund, RefundRefused, StaffMember
+from models import DailySummary, InsuranceRequest, PaymentEvent, Refund, RefundRefused, StaffMember, db
+from models import daily_summary as summary
 
 log = logging.getLogger("tameen.refunds")
 
@@ -59,7 +61,7 @@ def approve(
         refund.release(staff, "Refunds would sum to more than was paid.")
         raise RefundRefused("more_than_paid")
     if method == Refund.BANK_TRANSFER:
-        return refund.complete(staff, Refund.BANK_TRANSFER, bank_reference, note)
+        return _complete(refund, staff, Refund.BANK_TRANSFER, bank_reference, note)
     PaymentEvent.record(
         payment.id,
         PaymentEvent.REFUND_SENT,
@@ -94,13 +96,23 @@ def approve(
         refund.release(staff, f"The gateway declined the refund: {why}.")
         return False
     log.info("refund %s made through %s: %s", refund.id, gateway.name, result.reference_number)
-    return refund.complete(
+    return _complete(
+        refund,
         staff,
         Refund.GATEWAY,
         result.reference_number or result.result_code,
         note,
         {"result_code": result.result_code, "reference_number": result.reference_number, **result.raw},
     )
+
+
+def _complete(refund: Refund, staff: StaffMember, *how) -> bool:
+    """The refund made, counted on the day's summary row in the same transaction."""
+    with db.atomic():
+        done = refund.complete(staff, *how)
+        if done:
+            DailySummary.count_at(clock.now(), summary.REFUNDS, refund.amount_fils)
+    return done
 
 
 def reject(refund: Refund, staff: StaffMember, note: str) -> None:

@@ -17,7 +17,8 @@ from datetime import date, datetime, timedelta
 from peewee import JOIN, Case, Value, fn
 
 import clock
-from models import ExpressSponsor, InsuranceRequest, Reminder, RemindersOff, Renewal, User
+from models import DailySummary, ExpressSponsor, InsuranceRequest, Reminder, RemindersOff, Renewal, User
+from models import daily_summary as summary
 from models.requests import writing
 from services import messages
 from services.double_cover import renewed_by
@@ -183,7 +184,8 @@ def send_reminders(
                 renew_url(item.request),
                 stop_url(reminder.token),
             )
-            reminder.mark_sent(run, clock.now())
+            if reminder.mark_sent(run, clock.now()):
+                DailySummary.count_at(clock.now(), summary.REMINDERS_SENT)
         counts["sent"] += 1
     return counts
 

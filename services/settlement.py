@@ -9,7 +9,8 @@ from datetime import datetime
 import clock
 from domain import renewals
 from domain.dates import kuwait_day
-from models import SYSTEM, InsuranceRequest, Payment, Receipt, audit, db
+from models import SYSTEM, DailySummary, InsuranceRequest, Payment, Receipt, Reminder, Renewal, audit, db
+from models import daily_summary as summary
 from models.requests import writing
 
 PAID = "paid"  # this call settled it
@@ -26,7 +27,9 @@ def settle_paid(payment: Payment, details: dict) -> str:
             return ALREADY
         if not mark_request_paid(InsuranceRequest.get_by_id(payment.request_id), at, payment):
             payment.record_paid_twice()
+            DailySummary.count_at(at, summary.MISMATCHES)
             return TWICE
+        DailySummary.count_at(at, summary.PAYMENTS, payment.amount_fils)
     return PAID
 
 
@@ -61,4 +64,20 @@ def mark_request_paid(
             },
             actor=SYSTEM if payment else None,
         )
+        if _followed_a_reminder(insurance_request):
+            DailySummary.count_at(at, summary.RENEWALS_FOLLOWED)
     return True
+
+
+def _followed_a_reminder(insurance_request: InsuranceRequest) -> bool:
+    """A renewal started after a reminder about the request it renews had been sent."""
+    return (
+        Renewal.select()
+        .join(Reminder, on=(Reminder.request == Renewal.previous))
+        .where(
+            (Renewal.request == insurance_request.id)
+            & Reminder.sent_at.is_null(False)
+            & (Reminder.sent_at <= Renewal.created_at)
+        )
+        .exists()
+    )

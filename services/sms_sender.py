@@ -18,7 +18,8 @@ from collections import Counter
 import clock
 from domain.phone import mask_mobile
 from gateways.sms import SmsBackend, SmsNotSent
-from models import SmsMessage, db
+from models import DailySummary, SmsMessage, db
+from models import daily_summary as summary
 
 log = logging.getLogger("tameen.sms")
 
@@ -48,7 +49,7 @@ def deliver_due(
 
 def _try(message: SmsMessage, backend: SmsBackend, sender: str, retries: int) -> str:
     if message.send_by is not None and clock.now() >= message.send_by:
-        message.mark_failed(sender, clock.now(), "expired before it could be sent")
+        _failed(message, sender, "expired before it could be sent")
         return "expired"
     try:
         backend.send(message.to, message.body, message.idempotency_key)
@@ -56,11 +57,18 @@ def _try(message: SmsMessage, backend: SmsBackend, sender: str, retries: int) ->
         if refusal.again and message.tries <= retries:
             message.try_again_later(sender, clock.now(), str(refusal))
             return "put off"
-        message.mark_failed(sender, clock.now(), str(refusal))
+        _failed(message, sender, str(refusal))
         log.warning("SMS to %s failed after %d tries: %s", mask_mobile(message.to), message.tries, refusal)
         return "failed"
     message.mark_sent(sender, clock.now())
     return "sent"
+
+
+def _failed(message: SmsMessage, sender: str, problem: str) -> None:
+    at = clock.now()
+    with db.atomic():
+        if message.mark_failed(sender, at, problem):
+            DailySummary.count_at(at, summary.SMS_FAILURES)
 
 
 def run(app, stop: threading.Event, *, once: bool = False, idle: float = IDLE_SECONDS) -> Counter:

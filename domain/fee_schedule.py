@@ -47,6 +47,8 @@ class Category:
     below_min_age_note_en: str | None = None
     max_age_months: int | None = None
     secondary_source: bool = False
+    # Residents of this category hold their own residency (Art. 24): nobody sponsors them.
+    self_sponsored: bool = False
 
     @property
     def exempt(self) -> bool:
@@ -223,6 +225,7 @@ _CATEGORY_FIELDS: dict[str, tuple[bool, Callable[[Any], Any]]] = {
     "below_min_age_note_en": (_OPTIONAL, _english),
     "max_age_months": (_OPTIONAL, _whole(1, 1440)),
     "secondary_source": (_OPTIONAL, _flag),
+    "self_sponsored": (_OPTIONAL, _flag),
 }
 
 _CATEGORY_TABLE = "category"

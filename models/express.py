@@ -12,6 +12,7 @@ from peewee import CharField, DateTimeField, ForeignKeyField, IntegrityError
 
 import clock
 from domain.reference import new_reference
+from domain.sponsor import PERSON
 from models.accounts import User
 from models.database import BaseModel, db
 from models.requests import InsuranceRequest, writing
@@ -42,7 +43,11 @@ class ExpressSponsor(BaseModel):
             try:
                 with db.atomic():
                     insurance_request = InsuranceRequest.create(
-                        owner=None, reference=new_reference(), service_type="group", sponsor_civil_id=civil_id
+                        owner=None,
+                        reference=new_reference(),
+                        service_type="group",
+                        sponsor_kind=PERSON,
+                        sponsor_civil_id=civil_id,
                     )
                     return cls.create(
                         request=insurance_request, civil_id=civil_id, mobile=mobile, language=language

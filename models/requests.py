@@ -22,6 +22,7 @@ from peewee import (
 
 import clock
 from domain import quote as pricing
+from domain import sponsor as sponsors
 from domain.civil_id import birth_date
 from domain.fee_schedule import FeeSchedule
 from domain.reference import new_reference
@@ -66,8 +67,13 @@ class InsuranceRequest(BaseModel):
     service_type = CharField(max_length=10, null=True)
     # Rows of the people page as typed, kept even when not yet valid so nothing is lost.
     people_draft = TextField(null=True)
+    # domain.sponsor: a person (name and civil ID), a company or public body (its name in
+    # sponsor_name, and its file or licence number), or "self" (nobody else: every person
+    # covered is self-sponsored). An older request has a civil ID and no kind: a person.
+    sponsor_kind = CharField(max_length=10, null=True)
     sponsor_name = CharField(max_length=100, null=True)
     sponsor_civil_id = CharField(max_length=12, null=True, index=True)  # the desk searches by it
+    sponsor_file_number = CharField(max_length=15, null=True)
     insurance_status = CharField(max_length=10, null=True)
     current_cover_end = DateField(null=True)
     years = IntegerField(null=True)
@@ -169,7 +175,7 @@ class InsuranceRequest(BaseModel):
     def first_unanswered_step(self) -> str:
         if not self.people.exists():
             return "people"
-        if not self.sponsor_civil_id:
+        if not self.sponsor_answered():
             return "sponsor"
         if not self.insurance_status or not self.years:
             return "cover"
@@ -178,8 +184,34 @@ class InsuranceRequest(BaseModel):
     def choose_service_type(self, service_type: str) -> bool:
         return self._save_answers(service_type=service_type)
 
-    def set_sponsor(self, name: str, civil_id: str) -> bool:
-        return self._save_answers(sponsor_name=name, sponsor_civil_id=civil_id)
+    def sponsor_answered(self) -> bool:
+        return sponsors.is_answered(
+            self.sponsor_kind, self.sponsor_civil_id, self.sponsor_name, self.sponsor_file_number
+        )
+
+    def set_sponsor(
+        self, kind: str, name: str | None = None, civil_id: str | None = None, file_number: str | None = None
+    ) -> bool:
+        """The sponsor answer as a whole: the columns of the other kinds are cleared."""
+        return self._save_answers(
+            sponsor_kind=kind,
+            sponsor_name=name if kind != sponsors.SELF else None,
+            sponsor_civil_id=civil_id if kind == sponsors.PERSON else None,
+            sponsor_file_number=file_number if kind == sponsors.COMPANY else None,
+        )
+
+    def copy_sponsor_of(self, other: "InsuranceRequest") -> bool:
+        return self.set_sponsor(
+            other.sponsor_kind or sponsors.PERSON,
+            other.sponsor_name,
+            other.sponsor_civil_id,
+            other.sponsor_file_number,
+        )
+
+    def clear_sponsor(self) -> bool:
+        return self._save_answers(
+            sponsor_kind=None, sponsor_name=None, sponsor_civil_id=None, sponsor_file_number=None
+        )
 
     def set_cover(self, status: str, years: int, current_cover_end) -> bool:
         return self._save_answers(

@@ -22,8 +22,11 @@ class Upload(BaseModel):
 
     owner = ForeignKeyField(User, backref="uploads", on_delete="CASCADE")
     file_name = CharField(max_length=200)
+    # The sponsor of every request it becomes (domain.sponsor): a person or a company.
+    sponsor_kind = CharField(max_length=10, null=True)
     sponsor_name = CharField(max_length=100)
-    sponsor_civil_id = CharField(max_length=12)
+    sponsor_civil_id = CharField(max_length=12, null=True)
+    sponsor_file_number = CharField(max_length=15, null=True)
     rows_json = TextField()
     state = CharField(max_length=10, default=CHECKED)
     created_at = DateTimeField(default=lambda: clock.now())

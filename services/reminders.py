@@ -291,7 +291,7 @@ def _copy_answers(previous: InsuranceRequest, renewal: InsuranceRequest) -> None
             for p in people
         ],
     )
-    renewal.set_sponsor(previous.sponsor_name, previous.sponsor_civil_id)
+    renewal.copy_sponsor_of(previous)
     renewal.set_cover("renewal", previous.years, previous.cover_end)
 
 

@@ -15,14 +15,15 @@ class AlreadyDone(Exception):
     """The upload's requests were made already (a second press, another tab)."""
 
 
-def keep_upload(
-    owner: User, file_name: str, sponsor_name: str, sponsor_civil_id: str, rows: list[Row]
-) -> Upload:
+def keep_upload(owner: User, file_name: str, sponsor: dict, rows: list[Row]) -> Upload:
+    """`sponsor` as InsuranceRequest.set_sponsor takes it: a person or a company."""
     return Upload.create(
         owner=owner,
         file_name=file_name[:200],
-        sponsor_name=sponsor_name,
-        sponsor_civil_id=sponsor_civil_id,
+        sponsor_kind=sponsor["kind"],
+        sponsor_name=sponsor["name"],
+        sponsor_civil_id=sponsor.get("civil_id"),
+        sponsor_file_number=sponsor.get("file_number"),
         rows_json=Upload.rows_text(rows),
     )
 
@@ -73,7 +74,7 @@ def make_requests(upload: Upload, groups: list[tuple[int, list[dict]]]) -> list[
                 for p in people
             ]
             insurance_request.save_people(typed, people)
-            insurance_request.set_sponsor(upload.sponsor_name, upload.sponsor_civil_id)
+            insurance_request.copy_sponsor_of(upload)
             insurance_request.set_cover("new", years, None)
             UploadedRequest.create(upload=upload, request=insurance_request, position=position)
             made.append(insurance_request)

@@ -271,12 +271,15 @@ def start_request(client) -> str:
 
 def fill_until_check(client, reference, people=None, years="2"):
     """Answer every question up to "check your answers": by default ADULT (a worker, the
-    sponsor too) and SECOND (a domestic worker) for two years, PAID_TOTAL."""
+    sponsor too) and SECOND (a domestic worker) for two years, PAID_TOTAL. ADULT alone is
+    sponsored by SECOND."""
     rows = people or {**person(0, ADULT, "Ali"), **person(1, SECOND, "Mona", "domestic_worker")}
     response = form_post(client, f"/requests/{reference}/people", {**rows, "action": "continue"})
     assert response.status_code == 302, response.text
+    covered = {value for key, value in rows.items() if key.endswith("-civil_id")}
+    sponsor = SECOND if covered == {ADULT} else ADULT  # nobody sponsors only themselves
     response = form_post(
-        client, f"/requests/{reference}/sponsor", {"sponsor_name": "Sponsor", "sponsor_civil_id": ADULT}
+        client, f"/requests/{reference}/sponsor", {"sponsor_name": "Sponsor", "sponsor_civil_id": sponsor}
     )
     assert response.status_code == 302, response.text
     response = form_post(client, f"/requests/{reference}/cover", {"insurance_status": "new", "years": years})

@@ -41,8 +41,9 @@ def test_upload_drop_bad_rows_pay_and_download_the_receipt_csv(live_server, new_
     page.set_input_files(
         "#people_file", files=[{"name": "people.csv", "mimeType": "text/csv", "buffer": people_file()}]
     )
-    page.fill("#sponsor_name", "Gulf Trading Company")
-    page.fill("#sponsor_civil_id", civil_id)
+    # The organisation is the sponsor unless another is chosen: its name and file number.
+    page.fill("#company_name", "Gulf Trading Company")
+    page.fill("#company_file_number", "201945678")
     page.shots.take(page, "upload")
     page.get_by_role("button", name="Upload and check").click()
 

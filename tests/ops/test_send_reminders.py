@@ -43,7 +43,7 @@ def paid_ending_in(owner, days: int, serial: int) -> InsuranceRequest:
         passport_number="A1234567",
         passport_expiry=date(2045, 1, 1),
     )
-    insurance_request.set_sponsor("Sara Ahmed", owner.civil_id)
+    insurance_request.set_sponsor("person", "Sara Ahmed", owner.civil_id)
     insurance_request.set_cover("new", 1, None)
     InsuranceRequest.update(state=InsuranceRequest.AWAITING_PAYMENT, total_fils=0).where(
         InsuranceRequest.id == insurance_request.id

@@ -17,6 +17,7 @@ from flask import Blueprint, flash, g, make_response, redirect, render_template,
 from flask_babel import gettext as _
 
 import clock
+from domain import sponsor as sponsors
 from domain.digits import parse_whole_number
 from domain.quote import MAX_PEOPLE, max_years_for
 from models import InsuranceRequest
@@ -24,7 +25,7 @@ from services.double_cover import AlreadyCovered
 from services.requests import AnswersChanged, freeze_request
 from views.requests.forms import STATUS_LABELS, CoverForm
 from views.requests.people_rows import apply_action, read_people, rows_of
-from views.requests.review import review
+from views.requests.review import own_sponsor_message, review
 from views.shared.forms import ConfirmForm, SponsorForm
 from views.shared.ownership import owned_request
 from views.shared.paying import to_the_bank
@@ -113,7 +114,10 @@ def people(insurance_request):
     if not insurance_request.save_people(rows, checked.people):
         return _not_saved(insurance_request)
     if action == "continue" and checked.people is not None:
-        return _go_on(insurance_request, "sponsor")
+        next_step = _after_people(insurance_request)
+        if next_step is None:
+            return _not_saved(insurance_request)
+        return _go_on(insurance_request, next_step)
     errors = checked.errors if action == "continue" else {}
     if is_htmx() and action != "continue":
         return render_template(
@@ -131,18 +135,57 @@ def people(insurance_request):
 @bp.route("/sponsor", methods=["GET", "POST"])
 @draft_step
 def sponsor(insurance_request):
+    people = insurance_request.covered()
+    if insurance_request.sponsor_kind == sponsors.SELF and sponsors.all_self_sponsored(
+        active_schedule(), [person.category_code for person in people]
+    ):  # nobody else sponsors them: no question
+        return _go_on(insurance_request, "cover")
+    covered = [person.civil_id for person in people]
+    offer_me = sponsors.may_be_the_sponsor(g.user.account_kind, g.user.civil_id, covered)
     if request.method == "POST" and request.form.get("action") == "me":
-        if not insurance_request.set_sponsor(g.user.full_name(select_locale()), g.user.civil_id):
-            return _not_saved(insurance_request)
-        return _go_on(insurance_request, "cover")
-    form = SponsorForm(
-        sponsor_name=insurance_request.sponsor_name, sponsor_civil_id=insurance_request.sponsor_civil_id
-    )
+        if offer_me:
+            me = {"name": g.user.full_name(select_locale()), "civil_id": g.user.civil_id}
+            if not insurance_request.set_sponsor(sponsors.PERSON, **me):
+                return _not_saved(insurance_request)
+            return _go_on(insurance_request, "cover")
+        form = _stored_sponsor(insurance_request, formdata=None)
+        form.sponsor_kind.errors = [own_sponsor_message()]
+        return _page("requests/sponsor.html", insurance_request, form=form, offer_me=offer_me)
+    form = _stored_sponsor(insurance_request)
     if form.validate_on_submit():
-        if not insurance_request.set_sponsor(form.sponsor_name.data, form.sponsor_civil_id.parsed):
-            return _not_saved(insurance_request)
-        return _go_on(insurance_request, "cover")
-    return _page("requests/sponsor.html", insurance_request, form=form)
+        answer = form.answer()
+        if sponsors.sponsors_only_self(answer.get("civil_id"), covered):
+            form.sponsor_civil_id.errors.append(own_sponsor_message())
+        else:
+            if not insurance_request.set_sponsor(**answer):
+                return _not_saved(insurance_request)
+            return _go_on(insurance_request, "cover")
+    return _page("requests/sponsor.html", insurance_request, form=form, offer_me=offer_me)
+
+
+def _stored_sponsor(insurance_request: InsuranceRequest, **kwargs) -> SponsorForm:
+    return SponsorForm.of(
+        insurance_request.sponsor_kind,
+        insurance_request.sponsor_name,
+        insurance_request.sponsor_civil_id,
+        insurance_request.sponsor_file_number,
+        **kwargs,
+    )
+
+
+def _after_people(insurance_request: InsuranceRequest) -> str | None:
+    """The next question once the people are saved: none about the sponsor when each of
+    them is self-sponsored (Art. 24). None when the request is no longer a draft."""
+    codes = [person.category_code for person in insurance_request.covered()]
+    if sponsors.all_self_sponsored(active_schedule(), codes):
+        if insurance_request.sponsor_kind != sponsors.SELF and not insurance_request.set_sponsor(
+            sponsors.SELF
+        ):
+            return None
+        return "cover"
+    if insurance_request.sponsor_kind == sponsors.SELF and not insurance_request.clear_sponsor():
+        return None
+    return "sponsor"
 
 
 @bp.route("/cover", methods=["GET", "POST"])

@@ -5,6 +5,7 @@ from datetime import date
 
 from flask_babel import gettext as _
 
+from domain import sponsor as sponsors
 from domain.fee_schedule import FeeSchedule
 from domain.quote import Quote, max_years_for
 from services.double_cover import already_covered
@@ -38,9 +39,29 @@ def review(insurance_request, schedule: FeeSchedule, today: date) -> Review:
                 people, years, insurance_request.insurance_status, insurance_request.current_cover_end, today
             )
         ]
-    if not insurance_request.sponsor_civil_id:
-        problems.append(("sponsor", _("Enter the sponsor's civil ID number")))
+    problem = sponsor_problem(insurance_request, schedule, [p.category_code for p in people])
+    if problem:
+        problems.append(("sponsor", problem))
     covers = already_covered(insurance_request, today)
     names = {person.civil_id: person.name for person in people}
     problems += [("people", covered_message(cover, names)) for cover in covers]
     return Review(checked.quote, problems, renewals_to_offer(covers))
+
+
+def sponsor_problem(insurance_request, schedule: FeeSchedule, category_codes: list[str]) -> str | None:
+    kind = insurance_request.sponsor_kind
+    if kind == sponsors.SELF and not sponsors.all_self_sponsored(schedule, category_codes):
+        return _("Say who sponsors the people who are not self-sponsored")
+    if not insurance_request.sponsor_answered():
+        return _("Say who the sponsor is: a person, or a company or public body")
+    covered = [person.civil_id for person in insurance_request.covered()]
+    if kind != sponsors.SELF and sponsors.sponsors_only_self(insurance_request.sponsor_civil_id, covered):
+        return own_sponsor_message()
+    return None
+
+
+def own_sponsor_message() -> str:
+    return _(
+        "Nobody sponsors their own residency: enter the person, company or public body that holds "
+        "the sponsorship. For a self-sponsored residency (Art. 24), choose that category on the people page."
+    )

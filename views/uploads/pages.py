@@ -3,13 +3,25 @@ the template files, the check of every row, and going on with the rows that pass
 
 from functools import wraps
 
-from flask import Blueprint, Response, abort, current_app, flash, g, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_wtf.file import FileField
 
 import clock
+from domain import sponsor as sponsors
 from domain import uploads as reading
 from domain.uploads import UploadRefused, read_rows, template_csv, template_xlsx
 from services.uploads import AlreadyDone, covered_civil_ids, keep_upload, make_requests
@@ -20,7 +32,7 @@ from web.fee_schedules import active_schedule
 
 bp = Blueprint("uploads", __name__, url_prefix="/uploads")
 
-ORGANISATION_KINDS = ("company", "government", "university")
+ORGANISATION_KINDS = sponsors.ORGANISATION_ACCOUNTS
 
 
 class UploadForm(SponsorForm):
@@ -83,7 +95,8 @@ def organisation_required(view):
 @bp.route("/new", methods=["GET", "POST"])
 @organisation_required
 def new():
-    form = UploadForm()
+    # An organisation's officer most often names the organisation itself.
+    form = UploadForm() if request.method == "POST" else UploadForm(sponsor_kind=sponsors.COMPANY)
     if form.is_submitted() and form.validate():
         upload = form.people_file.data
         try:
@@ -94,9 +107,7 @@ def new():
         except UploadRefused as refused:
             form.people_file.errors = [refusal_message(refused)]
         else:
-            kept = keep_upload(
-                g.user, upload.filename, form.sponsor_name.data, form.sponsor_civil_id.parsed, rows
-            )
+            kept = keep_upload(g.user, upload.filename, form.answer(), rows)
             return redirect(url_for(".show", upload_id=kept.id))
     status = 400 if form.is_submitted() else 200
     return render_template(

@@ -510,3 +510,16 @@ def test_a_reminder_for_a_cover_that_outlasts_the_link_carries_a_new_one(english
     assert new != old and link.endswith(f"/express/renew/{new}")
     later = english.application.test_client()
     assert later.get(urlsplit(link).path).headers["Location"].endswith("/express")
+
+
+@pytest.mark.parametrize("lang, label", [("en", "Civil ID number"), ("ar", "الرقم المدني")])
+def test_the_receipt_prints_the_sponsor_as_given_never_none(english, lang, label):
+    """The sponsor gave a civil ID and no name: the receipt prints just that (it printed
+    "None" for the name)."""
+    sponsor = paid(english)
+    assert sponsor.request.sponsor_kind == "person" and sponsor.request.sponsor_name is None
+    receipt = english.application.test_client().get(f"/express/receipts/{sponsor.receipt_token}?lang={lang}")
+    assert "None" not in receipt.text
+    assert f'{label}: <bdi class="id">{SPONSOR}</bdi>' in receipt.text
+    check_page_sponsor = english.get("/express/check").text
+    assert "None" not in check_page_sponsor

@@ -71,7 +71,7 @@ def answered(user, years: int) -> str:
             for civil_id, name, category in [(ADULT, "Ali", "worker"), (SECOND, "Mona", "domestic_worker")]
         ],
     )
-    insurance_request.set_sponsor("Sponsor", ADULT)
+    insurance_request.set_sponsor("person", "Sponsor", ADULT)
     insurance_request.set_cover("new", years, None)
     return insurance_request.reference
 

@@ -349,3 +349,50 @@ def test_the_problem_page_of_a_thousand_bad_rows_is_small_on_the_wire(client, of
     assert page.headers.get("Content-Encoding") == "gzip"
     assert len(page.data) < 100 * 1024, len(page.data)
     assert gzip.decompress(page.data).count(b"<tr><td>") == 2000
+
+
+def test_the_form_offers_the_organisation_as_sponsor_first(client, officer):
+    page = client.get("/uploads/new").text
+    assert re.search(r'<input checked[^>]*value="company"', page)
+    assert 'id="company_file_number"' in page and 'id="sponsor_civil_id"' in page
+
+
+def test_a_company_sponsor_with_its_file_number_goes_onto_every_request(client, officer):
+    company = {
+        "sponsor_kind": "company",
+        "company_name": "Gulf Trading Company",
+        "company_file_number": "٤٥٦-٧٨٩",
+    }
+    response = form_post(
+        client,
+        "/uploads/new",
+        {
+            **company,
+            "people_file": (io.BytesIO((HEADINGS + line(1) + line(2, years="1")).encode()), "people.csv"),
+        },
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 302, response.text
+    done = form_post(client, urlsplit(response.headers["Location"]).path + "/requests")
+    references = re.findall(r"data-upload-request>(TM-[^<]+)<", client.get(done.headers["Location"]).text)
+    assert len(references) == 2
+    for reference in references:
+        made = InsuranceRequest.get(InsuranceRequest.reference == reference)
+        assert (made.sponsor_kind, made.sponsor_name, made.sponsor_file_number, made.sponsor_civil_id) == (
+            "company",
+            "Gulf Trading Company",
+            "456789",
+            None,
+        )
+        assert made.first_unanswered_step() == "check"
+        check = client.get(f"/requests/{reference}/check").text
+        assert 'File or licence number: <bdi class="id">456789</bdi>' in check
+
+
+def test_a_company_sponsor_needs_its_file_number(client, officer):
+    response = upload(
+        client, (HEADINGS + line(1)).encode(), sponsor_kind="company", company_name="Gulf Trading Company"
+    )
+    assert response.status_code == 400
+    assert '<a href="#company_file_number">Enter the file or licence number</a>' in response.text
+    assert 'value="Gulf Trading Company"' in response.text

@@ -68,7 +68,7 @@ def draft(context, owner):
             passport_number=f"A123456{position}",
             passport_expiry=date(2040, 1, 1),
         )
-    insurance_request.set_sponsor("Sara Ahmed", OWNER)
+    insurance_request.set_sponsor("person", "Sara Ahmed", OWNER)
     insurance_request.set_cover("new", 2, None)
     return insurance_request
 

@@ -267,7 +267,7 @@ def many_paid(owner, count):
                 }
             ],
         )
-        insurance_request.set_sponsor("Sara Ahmed", owner.civil_id)
+        insurance_request.set_sponsor("person", "Sara Ahmed", owner.civil_id)
         insurance_request.set_cover("new", 1, None)
         insurance_request.update(state=InsuranceRequest.AWAITING_PAYMENT, total_fils=0).where(
             InsuranceRequest.id == insurance_request.id

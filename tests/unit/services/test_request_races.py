@@ -30,7 +30,7 @@ def new_draft(owner) -> InsuranceRequest:
     insurance_request = InsuranceRequest.start(owner)
     insurance_request.choose_service_type("group")
     insurance_request.save_people([{}], [person(*row) for row in PEOPLE])
-    insurance_request.set_sponsor("Sara Ahmed", owner.civil_id)
+    insurance_request.set_sponsor("person", "Sara Ahmed", owner.civil_id)
     insurance_request.set_cover("new", 2, None)
     return insurance_request
 

@@ -131,7 +131,7 @@ def test_nothing_due_is_paid_as_it_is_frozen(context, draft):
             ],
         ),
         lambda r: r.save_people([{}], None),
-        lambda r: r.set_sponsor("Someone", "285061200112"),
+        lambda r: r.set_sponsor("person", "Someone", "285061200112"),
         lambda r: r.set_cover("new", 5, None),
     ],
     ids=["service", "people", "typed rows", "sponsor", "cover"],
@@ -152,7 +152,7 @@ def test_each_page_saves_only_its_own_answers(draft):
     """Two pages open at once: the sponsor page's save keeps the years the cover page saved."""
     sponsor_page, cover_page = fresh(draft), fresh(draft)
     assert cover_page.set_cover("new", 4, None)
-    assert sponsor_page.set_sponsor("Someone else", "285061200112")
+    assert sponsor_page.set_sponsor("person", "Someone else", "285061200112")
     stored = fresh(draft)
     assert (stored.years, stored.sponsor_name) == (4, "Someone else")
     assert stored.version == draft.version + 2

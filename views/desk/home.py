@@ -8,10 +8,12 @@ from datetime import timedelta
 from flask import render_template
 
 import clock
+from domain.fee_schedule import started_but_not_in_force
 from models import Payment, Refund
 from services.reminders import desk_counts
 from views.desk.blueprints import desk_search as bp
 from views.desk.forms import SearchForm
+from web.fee_schedules import active_schedule, all_schedules
 from web.staff_session import staff_required
 
 
@@ -22,6 +24,7 @@ def home():
     mismatches = list(
         Payment.select().where(Payment.state == Payment.MISMATCH).order_by(Payment.id.desc()).limit(20)
     )
+    in_force = active_schedule()
     return render_template(
         "desk/home.html",
         form=SearchForm(formdata=None),
@@ -30,4 +33,6 @@ def home():
         captured_late=Payment.captured_late(limit=20),
         given_up=Payment.closed_after_inquiry_errors(clock.now() - timedelta(days=7)),
         reminders=desk_counts(),
+        in_force=in_force,
+        started=started_but_not_in_force(all_schedules().values(), in_force, clock.today_in_kuwait()),
     )

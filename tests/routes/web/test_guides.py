@@ -39,6 +39,7 @@ def test_which_category_lists_each_category_with_its_article_and_whom_it_is_for(
     assert main.count("<dt>") == 12  # every category of the seed schedule
     assert wife in main and husband in main and husband_is in main
     assert main.index(husband) < main.index(husband_is) < main.index(wife)
+    assert ("other sources report it as 40 KWD" if lang == "en" else "تذكره مصادر أخرى") in main
 
 
 def test_which_category_follows_the_schedule_in_force(tmp_path):

@@ -16,7 +16,7 @@ from gateways import payments as payment_gateways
 from models import secret_box
 from services import messages, sms_sender
 from settings import ConfigError, default_app_env, load_settings
-from views import accounts, desk, express, fees, pages
+from views import accounts, desk, express, fees, guides, pages
 from views import payments as payment_pages
 from views.accounts import dev_outbox, profile
 from views.requests import my_requests, questions, refund
@@ -101,6 +101,7 @@ def create_app(config: dict | None = None) -> Flask:
         assets.bp,
         pages.bp,
         fees.bp,
+        guides.bp,
         accounts.bp,
         profile.bp,
         dev_outbox.bp,

@@ -147,6 +147,7 @@ def load_settings(environ: dict, instance_path: Path) -> dict:
         # Near the end: every other setting's problem is reported before these.
         **_operator_settings(environ, production),
         **_operator_pages(environ, production),
+        **_payment_handover(environ),
         "TOTP_ENCRYPTION_KEY": _totp_encryption_key(environ, instance_path, production),
     }
 
@@ -205,6 +206,21 @@ def _operator_pages(environ: dict, production: bool) -> dict:
                 url, production, f"{name} must be the {{scheme}} address of the operator's own page."
             )
     return pages
+
+
+def _payment_handover(environ: dict) -> dict:
+    """OPERATOR_PAYMENT_HANDOVER_AR/_EN: the operator's own words on how a payment made
+    here reaches the Ministry and the residency file (/payment-handover). A blank line, or
+    the two characters \\n twice, starts a new paragraph; one language stands for both when
+    only it is given. Unset, the page says plainly that the operator has not described it."""
+    given = {}
+    for name in ("OPERATOR_PAYMENT_HANDOVER_AR", "OPERATOR_PAYMENT_HANDOVER_EN"):
+        given[name] = str(environ.get(name) or "").replace("\\n", "\n").strip()
+    arabic, english = given.values()
+    return {
+        "OPERATOR_PAYMENT_HANDOVER_AR": arabic or english,
+        "OPERATOR_PAYMENT_HANDOVER_EN": english or arabic,
+    }
 
 
 def _reminder_lead_days(environ: dict) -> tuple[int, ...]:

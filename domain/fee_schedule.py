@@ -2,7 +2,7 @@
 
 import re
 import tomllib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -49,6 +49,9 @@ class Category:
     secondary_source: bool = False
     # Residents of this category hold their own residency (Art. 24): nobody sponsors them.
     self_sponsored: bool = False
+    # Where one line's fee comes from, when not from the schedule's own source.
+    source_note_ar: str | None = None
+    source_note_en: str | None = None
 
     @property
     def exempt(self) -> bool:
@@ -79,6 +82,9 @@ class Category:
     def below_min_age_note(self, locale: Any) -> str | None:
         return _in_locale(locale, self.below_min_age_note_ar, self.below_min_age_note_en)
 
+    def source_note(self, locale: Any) -> str | None:
+        return _in_locale(locale, self.source_note_ar, self.source_note_en)
+
 
 @dataclass(frozen=True, kw_only=True)
 class FeeSchedule:
@@ -94,6 +100,13 @@ class FeeSchedule:
     # Residents' pages name a schedule and its date only when they are; otherwise (the
     # seed's, whose date stands in for an unknown one) they show the fees alone.
     official: bool = False
+    # False when the source gives no date: effective_from then only orders the schedules,
+    # and residents read that the date is not known instead of a made-up one.
+    effective_from_known: bool = True
+    # What sets these fees, to follow "Fees under": "Ministerial Decision 306/2025 as
+    # reported in the news". Without it, the title.
+    authority_ar: str | None = None
+    authority_en: str | None = None
 
     def category(self, code: str) -> Category | None:
         return next((c for c in self.categories if c.code == code), None)
@@ -103,6 +116,9 @@ class FeeSchedule:
 
     def source_note(self, locale: Any) -> str:
         return _in_locale(locale, self.source_note_ar, self.source_note_en)
+
+    def authority(self, locale: Any) -> str:
+        return _in_locale(locale, self.authority_ar, self.authority_en) or self.title(locale)
 
     @property
     def secondary_source(self) -> bool:
@@ -209,6 +225,9 @@ _SCHEDULE_FIELDS: dict[str, tuple[bool, Callable[[Any], Any]]] = {
     "source_note_ar": (_REQUIRED, _arabic),
     "source_note_en": (_REQUIRED, _english),
     "official": (_OPTIONAL, _flag),
+    "effective_from_known": (_OPTIONAL, _flag),
+    "authority_ar": (_OPTIONAL, _arabic),
+    "authority_en": (_OPTIONAL, _english),
 }
 
 _CATEGORY_FIELDS: dict[str, tuple[bool, Callable[[Any], Any]]] = {
@@ -226,6 +245,8 @@ _CATEGORY_FIELDS: dict[str, tuple[bool, Callable[[Any], Any]]] = {
     "max_age_months": (_OPTIONAL, _whole(1, 1440)),
     "secondary_source": (_OPTIONAL, _flag),
     "self_sponsored": (_OPTIONAL, _flag),
+    "source_note_ar": (_OPTIONAL, _arabic),
+    "source_note_en": (_OPTIONAL, _english),
 }
 
 _CATEGORY_TABLE = "category"
@@ -324,6 +345,7 @@ class _Loader:
                 self.lines.top_level(_CATEGORY_TABLE),
                 "categories must be one or more [[category]] tables",
             )
+        self._require_pair(fields, "authority", self.lines.top_level, "")
         categories = tuple(self._category(index, entry) for index, entry in enumerate(entries))
         self._refuse_duplicate_codes(categories)
         return FeeSchedule(**fields, categories=categories, path=Path(self.path))
@@ -354,6 +376,7 @@ class _Loader:
         fields = self._checked(entry, _CATEGORY_FIELDS, line_of, where)
         self._require_pair(fields, "exempt_reason", line_of, where)
         self._require_pair(fields, "below_min_age_note", line_of, where)
+        self._require_pair(fields, "source_note", line_of, where)
         exempt = fields["annual_fils"] == 0
         if exempt and "exempt_reason_ar" not in fields:
             raise self._error(
@@ -390,6 +413,23 @@ class _Loader:
                     f'category "{category.code}": the code is used by an earlier category',
                 )
             seen.add(category.code)
+
+
+def started_but_not_in_force(
+    schedules: Iterable[FeeSchedule], in_force: FeeSchedule, today: date
+) -> list[FeeSchedule]:
+    """Schedules on file whose start date has come, later than the one in force: the site
+    may be charging fees a newer decision has replaced. Oldest first."""
+    return sorted(
+        (
+            schedule
+            for schedule in schedules
+            if schedule.id != in_force.id
+            and schedule.effective_from_known
+            and in_force.effective_from < schedule.effective_from <= today
+        ),
+        key=lambda schedule: schedule.effective_from,
+    )
 
 
 def load_schedules(folder: Path | str) -> dict[str, FeeSchedule]:

@@ -404,6 +404,7 @@ SEED_FEES = {
     "worker": 50000,
     "student": 50000,
     "joining_wife": 30000,
+    "joining_husband": 40000,  # not in the seed article: fees-2025.md's other sources
     "domestic_worker": 5000,
     "widow_divorcee_family": 5000,
     "kuwaiti_wife": 5000,
@@ -419,6 +420,7 @@ DECISION_306_FEES = {
     "self_sponsored": 100000,
     "family_first_degree": 100000,
     "joining_wife": 100000,
+    "joining_husband": 100000,
     "domestic_worker": 100000,
     "farm_worker": 10000,
     "domestic_worker_kuwaiti_4th": 10000,

@@ -19,6 +19,8 @@ def init_app(app, folder: Path) -> None:
             f"FEE_SCHEDULE={active!r} is not on file; choose one of: {', '.join(sorted(schedules))}."
         )
     app.extensions["fee_schedules"] = schedules
+    # Pages that name the fees' authority without being about fees (about, help) ask here.
+    app.jinja_env.globals["schedule_in_force"] = active_schedule
 
 
 def all_schedules() -> dict[str, FeeSchedule]:

@@ -7,9 +7,11 @@ errors, renewal reminders sent and the renewals that followed, the last 30 days 
 from flask import render_template
 
 import clock
+from domain.fee_schedule import started_but_not_in_force
 from services.desk_home import front_page
 from views.desk.blueprints import desk_search as bp
 from views.desk.forms import SearchForm
+from web.fee_schedules import active_schedule, all_schedules
 from web.language import text_direction
 from web.staff_session import staff_required
 
@@ -18,4 +20,8 @@ from web.staff_session import staff_required
 @staff_required
 def home():
     page = front_page(clock.now(), clock.today_in_kuwait(), rtl=text_direction() == "rtl")
-    return render_template("desk/home.html", form=SearchForm(formdata=None), **page)
+    in_force = active_schedule()
+    started = started_but_not_in_force(all_schedules().values(), in_force, clock.today_in_kuwait())
+    return render_template(
+        "desk/home.html", form=SearchForm(formdata=None), in_force=in_force, started=started, **page
+    )

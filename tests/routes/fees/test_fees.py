@@ -101,7 +101,10 @@ def test_answers_are_kept_when_there_are_errors(client):
     assert 'href="#people-1-born"' in body
 
 
-@pytest.mark.parametrize("code, fils", [("worker", 50_000), ("joining_wife", 30_000), ("stateless", 5_000)])
+@pytest.mark.parametrize(
+    "code, fils",
+    [("worker", 50_000), ("joining_wife", 30_000), ("joining_husband", 40_000), ("stateless", 5_000)],
+)
 def test_totals_follow_the_seed_schedule(client, code, fils):
     for years in (1, 2, 5):
         response = client.get("/quote", query_string=query(str(years), code), headers=HX)

@@ -17,6 +17,8 @@ PUBLIC = {
     "pages.about",
     "pages.privacy",
     "pages.refund_policy",
+    "guides.categories",
+    "guides.payment_handover",
 }
 
 

@@ -1,13 +1,11 @@
 """What residents read on the start page, the calculator and its quote: "Start now" first,
-categories by their residency article, a schedule named only by its official name and
-date, no working wording, and a child the schedule sets no fee for told why and what to
-do instead."""
-
-import dataclasses
+categories by their residency article, the fees' authority and its date (or that the date
+is not known, never a stand-in), no working wording, and a child the schedule sets no fee
+for told why and what to do instead."""
 
 import pytest
 
-from tests.helpers import HX
+from tests.helpers import HX, make_app
 
 PLACEHOLDER_WORDING = (
     "seed article",
@@ -75,22 +73,50 @@ def test_categories_show_their_residency_article(client, lang, commercial, worke
     assert commercial in quote
 
 
-def test_an_official_schedule_is_named_with_its_date(app, client):
-    schedules = app.extensions["fee_schedules"]
-    schedules["seed"] = dataclasses.replace(
-        schedules["seed"], official=True, title_en="Ministerial Decision 1/2030"
-    )
-    start = client.get("/?lang=en").text
-    assert "<caption>Ministerial Decision 1/2030 · in force from" in start
-    quote = client.get("/quote?years=1&people-0-category=worker", headers=HX).text
-    assert "Ministerial Decision 1/2030 · in force from" in quote
+SEED_AUTHORITY = {
+    "en": "Fees under the fee list published about the online health insurance payment service; "
+    "the source gives no date they took effect.",
+    "ar": "الرسوم وفق قائمة الرسوم المنشورة عن خدمة الدفع الإلكتروني للضمان الصحي؛ "
+    "لا يذكر المصدر تاريخ سريانها.",
+}
 
 
-def test_an_unofficial_schedule_shows_its_fees_alone(client):
+@pytest.mark.parametrize("lang", ["ar", "en"])
+def test_the_fees_name_their_authority_and_say_the_date_is_not_known(client, lang):
+    client.get(f"/?lang={lang}")
+    for address in ("/", "/fees", "/fees?years=2&people-0-category=worker", "/about"):
+        page = client.get(address).text
+        assert SEED_AUTHORITY[lang] in page, address
+    # Outside the live quote, which stays small: the page around it says it once.
+    assert SEED_AUTHORITY[lang] not in client.get("/quote?years=1&people-0-category=worker", headers=HX).text
+
+
+@pytest.mark.parametrize(
+    "lang, line",
+    [
+        (
+            "en",
+            "Fees under Ministerial Decision 306/2025 as reported in the news, "
+            'in force from <bdi class="id">23/12/2025</bdi>.',
+        ),
+        (
+            "ar",
+            "الرسوم وفق القرار الوزاري 306/2025 كما نقلته الأخبار، "
+            'السارية من <bdi class="id">23/12/2025</bdi>.',
+        ),
+    ],
+)
+def test_a_dated_schedule_is_named_with_its_date(tmp_path, lang, line):
+    client = make_app(tmp_path, FEE_SCHEDULE="decision-306-2025").test_client()
+    client.get(f"/?lang={lang}")
+    for address in ("/", "/fees", "/about", "/categories", "/payment-handover"):
+        assert line in client.get(address).text, address
+
+
+def test_the_wife_fee_of_the_seed_says_where_it_comes_from(client):
     start = client.get("/?lang=en").text
-    assert "<caption>" not in start[start.index('id="fees-heading"') :] and "in force from" not in start
-    assert "KWD\u00a050.000" in start
-    assert "in force from" not in client.get("/quote?years=1&people-0-category=worker", headers=HX).text
+    row = start[start.index("Wife joining her expatriate husband") :].split("</tr>")[0]
+    assert "KWD\u00a040.000" in row and "other sources report it as 40 KWD a year" in row
 
 
 @pytest.mark.parametrize(

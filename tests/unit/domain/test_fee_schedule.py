@@ -1,3 +1,4 @@
+import dataclasses
 from datetime import date
 from pathlib import Path
 
@@ -8,6 +9,7 @@ from domain.fee_schedule import (
     ScheduleError,
     load_schedule,
     load_schedules,
+    started_but_not_in_force,
 )
 from tests.helpers import DECISION_306_FEES, SEED_FEES
 
@@ -52,7 +54,8 @@ def test_seed_row(seed, code, fils):
     assert category.annual_fils == fils
     assert category.max_years == 5
     assert not category.exempt
-    assert not category.secondary_source
+    # Only the wife joining her husband comes from other sources than the seed article.
+    assert category.secondary_source is (code == "joining_husband")
     assert category.label_ar and category.label_en
     if code in ARTICLES:
         assert category.article == ARTICLES[code]
@@ -73,7 +76,30 @@ def test_seed_metadata(seed):
     assert seed.id == "seed"
     assert seed.effective_from < date(2025, 12, 23)
     assert "no effective date" in seed.source_note_en
-    assert not seed.secondary_source
+    # The article gives no date: 2019-01-01 only orders the schedules.
+    assert seed.effective_from_known is False
+    assert seed.authority("en") == "the fee list published about the online health insurance payment service"
+    assert "خدمة الدفع الإلكتروني" in seed.authority("ar")
+
+
+@pytest.mark.parametrize("name", ["seed", "decision"])
+def test_both_schedules_know_the_wife_joining_her_husband(request, name):
+    schedule = request.getfixturevalue(name)
+    wife = schedule.category("joining_husband")
+    assert wife.label("en") == "Wife joining her expatriate husband (Art. 22)"
+    assert wife.label("ar") == "زوجة ملتحقة بزوجها الوافد (مادة 22)"
+    assert wife.annual_fils == (40000 if name == "seed" else 100000) and wife.secondary_source
+    # The husband's line can no longer be read as "spouse".
+    husband = schedule.category("joining_wife")
+    assert husband.label("en").startswith("Husband joining his expatriate wife")
+    assert husband.label("ar").startswith("زوج (رجل) ملتحق بزوجته الوافدة")
+
+
+def test_the_seed_wife_fee_says_where_it_comes_from(seed, decision):
+    wife = seed.category("joining_husband")
+    assert "40 KWD" in wife.source_note("en") and "أربعين" in wife.source_note("ar")
+    assert seed.category("joining_wife").source_note("en") is None
+    assert decision.category("joining_husband").source_note("en") is None  # the schedule's note covers it
 
 
 def test_decision_has_exactly_its_categories(decision):
@@ -95,7 +121,9 @@ def test_decision_306_row(decision, code, fils):
 
 
 def test_decision_metadata(decision):
-    assert decision.effective_from == date(2025, 12, 23)
+    assert decision.effective_from == date(2025, 12, 23) and decision.effective_from_known
+    assert decision.authority("en") == "Ministerial Decision 306/2025 as reported in the news"
+    assert decision.authority("ar") == "القرار الوزاري 306/2025 كما نقلته الأخبار"
     assert decision.secondary_source
     assert "not been checked against the official text" in decision.source_note_en
     assert decision.category("newborn").max_age_months == 4
@@ -144,6 +172,43 @@ def test_official_is_read_and_checked(tmp_path):
     assert load_schedule(write(tmp_path, official)).official is True
     path, error = refusal(tmp_path, official.replace("official = true", 'official = "yes"'))
     assert str(error) == f"{path}:7: official must be true or false"
+
+
+def test_a_schedule_without_an_authority_is_named_by_its_title(tmp_path):
+    schedule = load_schedule(write(tmp_path, GOOD))
+    assert schedule.authority("en") == "Test schedule" and schedule.effective_from_known
+
+
+def test_authority_needs_both_languages(tmp_path):
+    path, error = refusal(
+        tmp_path,
+        GOOD.replace(
+            'title_en = "Test schedule"\n', 'title_en = "Test schedule"\nauthority_en = "Decision 1"\n'
+        ),
+    )
+    assert "authority_ar is missing" in str(error)
+
+
+def test_a_category_source_note_needs_both_languages(tmp_path):
+    text = GOOD.replace('label_en = "Worker"\n', 'label_en = "Worker"\nsource_note_en = "From the news"\n')
+    path, error = refusal(tmp_path, text)
+    assert str(error).startswith(f"{path}:") and "source_note_ar is missing" in str(error)
+
+
+def dated(schedule, day, known=True):
+    return dataclasses.replace(schedule, effective_from=day, effective_from_known=known)
+
+
+def test_a_newer_schedule_whose_day_came_is_started_but_not_in_force(seed, decision):
+    today = date(2026, 1, 10)
+    assert started_but_not_in_force([seed, decision], seed, today) == [decision]
+    assert started_but_not_in_force([seed, decision], seed, date(2025, 12, 22)) == []  # not yet
+    assert started_but_not_in_force([seed, decision], seed, date(2025, 12, 23)) == [decision]  # its first day
+    assert started_but_not_in_force([seed, decision], decision, today) == []  # an older one: replaced
+    # A schedule without a known date never claims to have started.
+    assert (
+        started_but_not_in_force([seed, dated(decision, date(2025, 12, 23), known=False)], seed, today) == []
+    )
 
 
 @pytest.mark.parametrize("value, articles", [("19", (19,)), ("[17, 18]", (17, 18))])

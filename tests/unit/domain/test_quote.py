@@ -67,6 +67,13 @@ def test_group_request_adds_up():
     assert [line.subtotal_fils for line in quoted.lines] == [100000, 60000, 10000, 100000]
 
 
+@pytest.mark.parametrize("schedule, fils", [(SEED, 40000), (DECISION, 100000)])
+def test_a_wife_joining_her_husband_is_priced_as_herself_not_as_a_husband(schedule, fils):
+    quoted = quote(schedule, [PersonToQuote("worker"), PersonToQuote("joining_husband")], 2, ON)
+    assert quoted.payable and quoted.lines[1].subtotal_fils == 2 * fils
+    assert quoted.lines[1].category.label("en").startswith("Wife joining her expatriate husband")
+
+
 def test_all_exempt_needs_no_payment_but_is_payable():
     quoted = quote(DECISION, [PersonToQuote("kuwaiti_wife"), PersonToQuote("kuwaiti_family")], 1, ON)
     assert quoted.total_fils == 0

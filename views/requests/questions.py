@@ -113,6 +113,10 @@ def people(insurance_request):
         return _not_saved(insurance_request)
     if action == "continue" and checked.people is not None:
         return _go_on(insurance_request, "sponsor")
+    if action == "add" and not is_htmx():
+        # A whole page again would open at its top, the new person out of sight below.
+        address = url_for(".people", reference=insurance_request.reference, change=request.args.get("change"))
+        return redirect(f"{address}#person-{len(rows)}", 303)
     errors = checked.errors if action == "continue" else {}
     if is_htmx() and action != "continue":
         return render_template(

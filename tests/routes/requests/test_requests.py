@@ -150,14 +150,43 @@ def test_the_error_summary_names_the_person_when_there_are_several(client, user)
 
 def test_add_and_remove_people_without_javascript(client, user):
     reference = start_request(client)
-    added = form_post(client, f"/requests/{reference}/people", {**person(0, ADULT), "action": "add"})
+    path = f"/requests/{reference}/people"
+    response = form_post(client, path, {**person(0, ADULT), "action": "add"})
+    # The whole page again, but at the new person rather than at its top.
+    assert response.status_code == 303 and response.headers["Location"] == f"{path}#person-2"
+    added = client.get(path)
     assert added.text.startswith("<!doctype html>")
     assert 'name="people-1-civil_id"' in added.text and 'value="remove-1"' in added.text
+    assert '<fieldset class="person" id="person-2" tabindex="-1">' in added.text
     assert 'class="error-summary"' not in added.text
     two = {**person(0, ADULT, "Ali"), **person(1, SECOND, "Mona")}
     removed = form_post(client, f"/requests/{reference}/people", {**two, "action": "remove-0"})
     assert 'name="people-1-civil_id"' not in removed.text and 'value="Mona"' in removed.text
     assert 'value="remove-0"' not in removed.text  # the last row stays
+
+
+def test_adding_a_person_while_changing_returns_to_the_change(client, user):
+    reference = start_request(client)
+    path = f"/requests/{reference}/people?change=1"
+    response = form_post(client, path, {**person(0, ADULT), "action": "add"})
+    assert response.headers["Location"] == f"{path}#person-2"
+
+
+def test_a_person_just_added_does_not_make_the_total_incomplete(client, user):
+    """Without JavaScript the total is worked out on each page: the empty row that
+    "Add another person" opens is not a missing answer of the fee."""
+    client.get("/?lang=en")
+    reference = start_request(client)
+    path = f"/requests/{reference}/people"
+    two = {**person(0, ADULT, "Ali"), **person(1, SECOND, "Mona", "domestic_worker")}
+    form_post(client, path, {**two, "action": "add"})
+    page = client.get(path).text
+    quote = page.split('id="quote-region"')[1].split("</section>")[0]
+    assert "not complete" not in quote and total_fils(quote) == 55_000
+    assert 'name="people-2-civil_id"' in page
+    # A row with something typed in but no category still makes it incomplete.
+    half = form_post(client, path, {**two, "people-2-name": "Omar", "action": "add"}, headers=HX)
+    assert "not complete" in half.text
 
 
 def test_add_and_remove_people_in_place_with_htmx(client, user):

@@ -28,7 +28,7 @@ from views.shared.forms import ConfirmForm, SponsorForm
 from views.shared.ownership import owned_request
 from views.shared.paying import to_the_bank
 from views.shared.people_check import check_people
-from views.shared.people_messages import cover_problems
+from views.shared.people_messages import cover_problems, first_passport_short
 from web.applicant_session import login_required
 from web.fee_schedules import active_schedule
 from web.htmx import is_htmx
@@ -163,6 +163,7 @@ def cover(insurance_request):
         current_cover_end=(insurance_request.current_cover_end or "")
         and insurance_request.current_cover_end.strftime("%d/%m/%Y"),
     )
+    short = None
     if form.validate_on_submit():
         problems = cover_problems(
             people, form.years.parsed, form.insurance_status.data, form.current_cover_end.parsed, today
@@ -174,10 +175,13 @@ def cover(insurance_request):
                 return _not_saved(insurance_request)
             return _go_on(insurance_request, "check")
         form.years.errors.extend(problems)
+        short = first_passport_short(
+            people, form.years.parsed, form.insurance_status.data, form.current_cover_end.parsed, today
+        )
     rows = rows_of(people)
     years = parse_whole_number(form.years.data or "") or insurance_request.years or 1
     checked = check_people(rows, insurance_request.service_type, schedule, years, today)
-    return _page("requests/cover.html", insurance_request, form=form, checked=checked)
+    return _page("requests/cover.html", insurance_request, form=form, checked=checked, passports_short=short)
 
 
 def _live_quote(insurance_request: InsuranceRequest):

@@ -67,17 +67,22 @@ def apply_action(rows: list[dict[str, str]], action: str | None, user):
 
 
 def _add_person(rows, user):
+    """The signed-in person on the first row with no civil ID and no name yet (one the fee
+    calculator opened with only a category keeps it), or on a new row."""
     if any(parse_or_none(row["civil_id"]) == user.civil_id for row in rows):
         return rows, None
-    me = {**empty_row(), "civil_id": user.civil_id, "name": user.full_name(select_locale())}
-    blank = next((i for i, row in enumerate(rows) if not any(row.values())), None)
-    if blank is None and len(rows) < rules.MAX_PEOPLE:
-        rows.append(me)
-        blank = len(rows) - 1
-    elif blank is None:
+    me = {"civil_id": user.civil_id, "name": user.full_name(select_locale())}
+    open_row = next(
+        (i for i, row in enumerate(rows) if not row["civil_id"].strip() and not row["name"].strip()), None
+    )
+    if open_row is None and len(rows) < rules.MAX_PEOPLE:
+        rows.append(empty_row())
+        open_row = len(rows) - 1
+    elif open_row is None:
         return rows, None
-    rows[blank] = me
-    return rows, f"people-{blank}-category"
+    rows[open_row] = {**rows[open_row], **me}
+    first_unanswered = next((field for field in FIELDS if not rows[open_row][field].strip()), "category")
+    return rows, f"people-{open_row}-{first_unanswered}"
 
 
 def parse_or_none(text: str) -> str | None:

@@ -30,7 +30,7 @@ from views.shared.forms import ConfirmForm, SponsorForm
 from views.shared.ownership import owned_request
 from views.shared.paying import to_the_bank
 from views.shared.people_check import check_people
-from views.shared.people_messages import cover_problems
+from views.shared.people_messages import cover_problems, first_passport_short
 from web.applicant_session import login_required
 from web.fee_schedules import active_schedule
 from web.htmx import is_htmx
@@ -118,6 +118,10 @@ def people(insurance_request):
         if next_step is None:
             return _not_saved(insurance_request)
         return _go_on(insurance_request, next_step)
+    if action == "add" and not is_htmx():
+        # A whole page again would open at its top, the new person out of sight below.
+        address = url_for(".people", reference=insurance_request.reference, change=request.args.get("change"))
+        return redirect(f"{address}#person-{len(rows)}", 303)
     errors = checked.errors if action == "continue" else {}
     if is_htmx() and action != "continue":
         return render_template(
@@ -203,6 +207,7 @@ def cover(insurance_request):
         current_cover_end=(insurance_request.current_cover_end or "")
         and insurance_request.current_cover_end.strftime("%d/%m/%Y"),
     )
+    short = None
     if form.validate_on_submit():
         problems = cover_problems(
             people, form.years.parsed, form.insurance_status.data, form.current_cover_end.parsed, today
@@ -214,10 +219,13 @@ def cover(insurance_request):
                 return _not_saved(insurance_request)
             return _go_on(insurance_request, "check")
         form.years.errors.extend(problems)
+        short = first_passport_short(
+            people, form.years.parsed, form.insurance_status.data, form.current_cover_end.parsed, today
+        )
     rows = rows_of(people)
     years = parse_whole_number(form.years.data or "") or insurance_request.years or 1
     checked = check_people(rows, insurance_request.service_type, schedule, years, today)
-    return _page("requests/cover.html", insurance_request, form=form, checked=checked)
+    return _page("requests/cover.html", insurance_request, form=form, checked=checked, passports_short=short)
 
 
 def _live_quote(insurance_request: InsuranceRequest):

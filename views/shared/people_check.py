@@ -48,8 +48,17 @@ def check_people(
         if problem.code == rules.YEARS_OUT_OF_RANGE:
             continue  # years are asked on a later page
         field, message = problem_message(problem, schedule, categories, age_field="civil_id")
-        quote_errors.setdefault(field, message)
         errors.setdefault(field, message)
+        if not _blank(rows, problem.person_index):
+            # A row just added and not typed in yet does not make the total "not complete":
+            # without JavaScript the total is not worked out again until the next page.
+            quote_errors.setdefault(field, message)
 
     people = None if errors else [asdict(person) for person in checked.people]
     return CheckedPeople(rows, in_page_order(errors, len(rows), FIELDS), people, quote, quote_errors)
+
+
+def _blank(rows: list[dict[str, str]], index: int | None) -> bool:
+    return (
+        index is not None and index < len(rows) and not any(value.strip() for value in rows[index].values())
+    )

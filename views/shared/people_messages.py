@@ -4,13 +4,14 @@ one place the requests, express and upload pages word them."""
 import re
 from datetime import date
 
-from flask_babel import format_date
 from flask_babel import gettext as _
+from markupsafe import Markup
 
 from domain import cover
 from domain import people as rules
 from domain.renewals import cover_start
 from views.shared.forms import NAME_PROBLEMS, PERSON_CIVIL_ID_PROBLEMS
+from web.language import dateformat
 
 
 def field_id(problem: rules.Problem) -> str:
@@ -73,21 +74,42 @@ def in_page_order(errors: dict[str, str], rows: int, fields: tuple[str, ...]) ->
     return ordered
 
 
+def first_passport_short(
+    people, years: int, status: str | None, current_cover_end: date | None, today: date
+) -> int | None:
+    """The number (1, 2...) of the first person whose passport would expire before the
+    cover ends, for a link to their row."""
+    start = cover_start(today, status, current_cover_end)
+    covered = [cover.CoveredPerson(p.civil_id, p.passport_expiry) for p in people]
+    problems = cover.passports_short_of_cover(covered, start, years)
+    return problems[0].index + 1 if problems else None
+
+
 def cover_problems(
     people, years: int, status: str | None, current_cover_end: date | None, today: date
-) -> list[str]:
+) -> list[Markup]:
     """Messages for the people (InsuredPerson rows) whose passport would expire before
-    the cover ends."""
+    the cover ends: fewer years help only when more than one was chosen. Dates as the
+    app writes them everywhere (dd/mm/yyyy, isolated from the sentence's direction)."""
     start = cover_start(today, status, current_cover_end)
     covered = [cover.CoveredPerson(p.civil_id, p.passport_expiry) for p in people]
     last_day = cover.cover_end(start, years)
-    return [
-        _(
+    if years > 1:
+        wording = _(
             "%(name)s's passport expires on %(expiry)s, before the cover would end on %(end)s. "
-            "Choose fewer years, or renew the passport first.",
-            name=people[problem.index].name,
-            expiry=format_date(people[problem.index].passport_expiry),
-            end=format_date(last_day),
+            "Choose fewer years, or renew the passport first."
         )
+    else:
+        wording = _(
+            "%(name)s's passport expires on %(expiry)s, before the cover would end on %(end)s. "
+            "Renew the passport first, then enter its new expiry date."
+        )
+    return [
+        Markup(wording)
+        % {
+            "name": people[problem.index].name,
+            "expiry": dateformat(people[problem.index].passport_expiry),
+            "end": dateformat(last_day),
+        }
         for problem in cover.passports_short_of_cover(covered, start, years)
     ]

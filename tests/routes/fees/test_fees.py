@@ -242,3 +242,11 @@ def test_start_a_request_with_these_answers(client, headers):
     assert link.group(1) in page
     signed_out = client.get(html.unescape(link.group(1)))
     assert urlsplit(signed_out.headers["Location"]).path == "/register"
+
+
+def test_the_recalculate_button_is_for_pages_without_javascript(client):
+    """live-total.js hides it while htmx keeps the total up to date (also after htmx swaps
+    the form in); without JavaScript it shows and works out the total again."""
+    page = client.get("/fees", query_string={**query("1", "worker"), "action": "recalculate"})
+    assert "/static/js/live-total.js" in page.text and "<script>" not in page.text
+    assert 'value="recalculate" data-recalculate>' in page.text

@@ -150,14 +150,43 @@ def test_the_error_summary_names_the_person_when_there_are_several(client, user)
 
 def test_add_and_remove_people_without_javascript(client, user):
     reference = start_request(client)
-    added = form_post(client, f"/requests/{reference}/people", {**person(0, ADULT), "action": "add"})
+    path = f"/requests/{reference}/people"
+    response = form_post(client, path, {**person(0, ADULT), "action": "add"})
+    # The whole page again, but at the new person rather than at its top.
+    assert response.status_code == 303 and response.headers["Location"] == f"{path}#person-2"
+    added = client.get(path)
     assert added.text.startswith("<!doctype html>")
     assert 'name="people-1-civil_id"' in added.text and 'value="remove-1"' in added.text
+    assert '<fieldset class="person" id="person-2" tabindex="-1">' in added.text
     assert 'class="error-summary"' not in added.text
     two = {**person(0, ADULT, "Ali"), **person(1, SECOND, "Mona")}
     removed = form_post(client, f"/requests/{reference}/people", {**two, "action": "remove-0"})
     assert 'name="people-1-civil_id"' not in removed.text and 'value="Mona"' in removed.text
     assert 'value="remove-0"' not in removed.text  # the last row stays
+
+
+def test_adding_a_person_while_changing_returns_to_the_change(client, user):
+    reference = start_request(client)
+    path = f"/requests/{reference}/people?change=1"
+    response = form_post(client, path, {**person(0, ADULT), "action": "add"})
+    assert response.headers["Location"] == f"{path}#person-2"
+
+
+def test_a_person_just_added_does_not_make_the_total_incomplete(client, user):
+    """Without JavaScript the total is worked out on each page: the empty row that
+    "Add another person" opens is not a missing answer of the fee."""
+    client.get("/?lang=en")
+    reference = start_request(client)
+    path = f"/requests/{reference}/people"
+    two = {**person(0, ADULT, "Ali"), **person(1, SECOND, "Mona", "domestic_worker")}
+    form_post(client, path, {**two, "action": "add"})
+    page = client.get(path).text
+    quote = page.split('id="quote-region"')[1].split("</section>")[0]
+    assert "not complete" not in quote and total_fils(quote) == 55_000
+    assert 'name="people-2-civil_id"' in page
+    # A row with something typed in but no category still makes it incomplete.
+    half = form_post(client, path, {**two, "people-2-name": "Omar", "action": "add"}, headers=HX)
+    assert "not complete" in half.text
 
 
 def test_add_and_remove_people_in_place_with_htmx(client, user):
@@ -234,6 +263,50 @@ def test_years_limited_by_passport(client, user):
     response = form_post(client, f"/requests/{reference}/cover", {"insurance_status": "new", "years": "3"})
     assert response.status_code == 200
     assert "passport expires on" in response.text and 'id="years-error"' in response.text
+
+
+@pytest.mark.parametrize("lang", ["ar", "en"])
+def test_a_passport_too_short_for_one_year_says_to_renew_it_and_where(client, user, lang):
+    """With 1 year chosen, fewer years would not help: renew the passport, and change its
+    date on step 1, linked. The answers stay chosen and the dates read dd/mm/yyyy."""
+    reference = start_request(client)
+    soon = clock.today_in_kuwait() + timedelta(days=200)
+    fill_until_check(client, reference, people=person(0, ADULT, "Ali"), years="1")
+    form_post(
+        client,
+        f"/requests/{reference}/people",
+        {**person(0, ADULT, "Ali", expiry=soon.isoformat()), "action": "continue"},
+    )
+    client.get(f"/?lang={lang}")
+    response = form_post(client, f"/requests/{reference}/cover", {"insurance_status": "new", "years": "1"})
+    page = response.text
+    assert response.status_code == 200 and 'id="years-error"' in page
+    assert ("Choose fewer years" if lang == "en" else "اختر عددًا أقل من السنوات") not in page
+    assert ("Renew the passport first" if lang == "en" else "جدّد الجواز أولًا") in page
+    assert f'href="/requests/{reference}/people#person-1"' in page
+    assert ("at step 1" if lang == "en" else "في الخطوة 1") in page
+    assert re.search(
+        r'<input checked id="insurance_status-0" name="insurance_status" type="radio" value="new">', page
+    )
+    assert f'<bdi class="id">{soon:%d/%m/%Y}</bdi>' in page
+    error = page.split('id="years-error"')[1].split("</span>")[1]
+    assert soon.strftime("%d/%m/%Y") in error and "\u200f" not in error
+    assert not re.search(r"[A-Z][a-z]{2} [0-9]{1,2}, 20[0-9]{2}", page)  # no "Feb 1, 2027"
+    # More years than the passport allows: fewer years is the first way out.
+    more = form_post(client, f"/requests/{reference}/cover", {"insurance_status": "new", "years": "2"})
+    assert ("Choose fewer years" if lang == "en" else "اختر عددًا أقل من السنوات") in more.text
+
+
+def test_the_renewal_date_is_revealed_only_for_a_renewal(client, user):
+    """Without JavaScript every question shows, the date's hint saying it is for a
+    renewal; reveal.js (no inline script) hides it for the other answers."""
+    reference = start_request(client)
+    fill_until_check(client, reference)
+    page = client.get(f"/requests/{reference}/cover").text
+    box = page.split('<div data-reveal-for="insurance_status" data-reveal-value="renewal">')[1]
+    assert 'id="current_cover_end"' in box.split("data-hx-post")[0]
+    assert "/static/js/reveal.js" in page and "<script>" not in page
+    assert page.count('name="insurance_status"') == 4
 
 
 def test_years_outside_the_schedule_are_refused(client, user):

@@ -81,6 +81,21 @@ def test_the_calculators_answers_become_the_drafts_rows_and_years(client, user):
     assert re.search(r'<option (selected value="2"|value="2" selected)', years.group(0))
 
 
+@pytest.mark.parametrize("headers", [{}, HX], ids=["page", "htmx"])
+def test_add_myself_after_the_calculator_fills_the_first_person(client, user, headers):
+    """The calculator opened a row with only a category: "Add myself" fills it, keeping
+    the category, rather than adding a second person."""
+    reference = started(client.get("/requests/new?years=1&people-0-category=worker"))
+    path = f"/requests/{reference}/people"
+    rows = {"people-0-category": "worker", "action": "add-me"}
+    response = form_post(client, path, rows, headers=headers)
+    assert response.status_code == 200
+    assert f'value="{user.civil_id}"' in response.text and 'name="people-1-civil_id"' not in response.text
+    assert 'value="worker" selected' in response.text
+    passport = response.text.split('id="people-0-passport_number"')[1].split(">")[0]
+    assert "autofocus" in passport  # the first answer still missing
+
+
 def test_a_date_of_birth_or_nonsense_from_the_calculator_is_left_out(client, user):
     reference = started(
         client.get("/requests/new?years=99&people-0-category=nonsense&people-0-born=2015-03-31")

@@ -99,3 +99,12 @@ def test_a_server_error_under_htmx_shows_in_place(app):
     assert htmx_swaps(htmx_config(app.test_client().get("/fees").text), 500)
     assert "<h2>Sorry, something went wrong on our side</h2>" in response.text
     assert response.headers["HX-Push-Url"] == "false"
+
+
+def test_htmx_injects_no_style_and_the_stylesheet_has_what_it_would_have(client):
+    """htmx's indicator styles come as an inline <style> that the CSP refuses; the config
+    turns them off and the stylesheet carries them, with [hidden] winning over any display."""
+    assert htmx_config(client.get("/fees").text)["includeIndicatorStyles"] is False
+    css = client.get("/static/css/tameen.css").text
+    assert ".htmx-indicator { opacity: 0; }" in css and ".htmx-request .htmx-indicator" in css
+    assert "[hidden] { display: none !important; }" in css

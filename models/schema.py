@@ -11,6 +11,7 @@ from models.payments import Payment, Receipt
 from models.refunds import Refund
 from models.reminders import Reminder, RemindersOff, Renewal
 from models.requests import InsuranceRequest, InsuredPerson
+from models.saved_answers import SavedAnswers
 from models.sms import SmsMessage
 from models.staff import StaffMember
 from models.uploads import Upload, UploadedRequest
@@ -35,6 +36,7 @@ MODELS: list[type[BaseModel]] = [
     Upload,
     UploadedRequest,
     JobRun,
+    SavedAnswers,
 ]
 
 

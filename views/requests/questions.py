@@ -33,6 +33,7 @@ from web.applicant_session import login_required
 from web.fee_schedules import active_schedule
 from web.htmx import is_htmx
 from web.language import select_locale
+from web.session_expiry import restored_answers
 
 bp = Blueprint("request_steps", __name__, url_prefix="/requests/<reference>")
 
@@ -76,6 +77,13 @@ def _go_on(insurance_request: InsuranceRequest, next_step: str):
     return redirect(url_for(f".{step}", reference=insurance_request.reference))
 
 
+def _kept_answers() -> dict:
+    """A question form's answers kept when the log-in ended, for the page shown after
+    logging in again (web/session_expiry.py); else nothing, and the stored answers show."""
+    kept = restored_answers() if request.method == "GET" else None
+    return {"formdata": kept} if kept else {}
+
+
 def _page(template: str, insurance_request: InsuranceRequest, **context):
     return render_template(
         template,
@@ -102,7 +110,12 @@ def people(insurance_request):
         return _live_quote(insurance_request)
     years = insurance_request.years or 1
     if request.method == "GET":
-        rows = insurance_request.draft_rows() or rows_of(insurance_request.covered())
+        kept = restored_answers()
+        rows = (
+            read_people(kept)
+            if kept
+            else insurance_request.draft_rows() or rows_of(insurance_request.covered())
+        )
         checked = check_people(rows, None, active_schedule(), years, clock.today_in_kuwait())
         return _page("requests/people.html", insurance_request, checked=checked, errors={}, focus=None)
 
@@ -135,7 +148,9 @@ def sponsor(insurance_request):
             return _not_saved(insurance_request)
         return _go_on(insurance_request, "cover")
     form = SponsorForm(
-        sponsor_name=insurance_request.sponsor_name, sponsor_civil_id=insurance_request.sponsor_civil_id
+        **_kept_answers(),
+        sponsor_name=insurance_request.sponsor_name,
+        sponsor_civil_id=insurance_request.sponsor_civil_id,
     )
     if form.validate_on_submit():
         if not insurance_request.set_sponsor(form.sponsor_name.data, form.sponsor_civil_id.parsed):
@@ -154,6 +169,7 @@ def cover(insurance_request):
     max_years = max_years_for(schedule, [p.category_code for p in people])
     form = CoverForm(
         max_years,
+        **_kept_answers(),
         insurance_status=insurance_request.insurance_status,
         years=str(insurance_request.years or 1),
         current_cover_end=(insurance_request.current_cover_end or "")

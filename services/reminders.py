@@ -131,6 +131,7 @@ def send_reminders(
                 item.cover_end,
                 renew_url(item.request),
                 stop_url(reminder.token),
+                [person.name for person in item.request.covered()],
             )
             reminder.mark_sent(run, clock.now())
         counts["sent"] += 1

@@ -41,6 +41,10 @@ class SavedAnswers(BaseModel):
         return token
 
     @classmethod
+    def forget_for(cls, user_id: int) -> int:
+        return cls.delete().where(cls.user == user_id).execute()
+
+    @classmethod
     def take(cls, token: str, user_id: int, path: str, at: datetime) -> list[tuple[str, str]] | None:
         """The fields kept under `token` for this person and this page, once: the row goes
         with the first taker (a conditional DELETE), and None for any other person, page, or

@@ -7,6 +7,7 @@ years): never a password, a code or the CSRF token, whatever else the form carri
 from datetime import datetime
 
 from models import SavedAnswers
+from models.requests import writing
 
 ANSWER_PREFIXES = ("people-", "sponsor_")
 ANSWER_NAMES = {"insurance_status", "years", "current_cover_end"}
@@ -23,7 +24,10 @@ def keep_answers(user_id: int, path: str, posted: list[tuple[str, str]], at: dat
     answers = [(name, value[:LONGEST_VALUE]) for name, value in posted if is_answer(name)][:MOST_FIELDS]
     if not answers:
         return None
-    return SavedAnswers.keep(user_id, path, answers, at)
+    # One set per person, the latest: a cookie replayed after the end cannot pile them up.
+    with writing():
+        SavedAnswers.forget_for(user_id)
+        return SavedAnswers.keep(user_id, path, answers, at)
 
 
 def take_answers(token: str, user_id: int, path: str, at: datetime) -> list[tuple[str, str]] | None:

@@ -157,3 +157,15 @@ def test_logging_in_normally_after_the_end_still_works(client, clock, user):
     clock.advance(**IDLE)
     client.get("/requests")
     assert login(client, APPLICANT).status_code == 302
+
+
+def test_one_set_of_answers_per_person_however_often_the_ended_cookie_posts(client, clock, user):
+    reference = start_request(client)
+    clock.advance(**IDLE)
+    with client.session_transaction() as session:
+        ended = dict(session)
+    for name in ("First", "Second", "Third"):
+        with client.session_transaction() as session:
+            session.update(ended)
+        form_post(client, f"/requests/{reference}/people", person(0, ADULT, name))
+    assert SavedAnswers.select().count() == 1 and "Third" in SavedAnswers.get().fields

@@ -141,6 +141,8 @@ def load_settings(environ: dict, instance_path: Path) -> dict:
         "EXPRESS_LINK_DAYS": _express_link_days(environ),
         **_upload_settings(environ),
         "REMINDER_LEAD_DAYS": _reminder_lead_days(environ),
+        # What the refund page promises: staff review a refund within this many working days.
+        "REFUND_REVIEW_DAYS": _refund_review_days(environ),
         "PAGE_CACHE_BYTES": _page_cache_bytes(environ),
         "METRICS_TOKEN": _metrics_token(environ),
         **_backup_settings(environ),
@@ -331,6 +333,13 @@ def _whole_number(environ: dict, name: str, default: str, highest: int) -> int:
     if not text.isascii() or not text.isdigit() or int(text) > highest:
         raise ConfigError(f"{name} must be a whole number from 0 to {highest}, not {text!r}.")
     return int(text)
+
+
+def _refund_review_days(environ: dict) -> int:
+    days = _whole_number(environ, "REFUND_REVIEW_DAYS", "5", highest=30)
+    if days < 1:
+        raise ConfigError("REFUND_REVIEW_DAYS must be a whole number from 1 to 30, not 0.")
+    return days
 
 
 def _session_settings(environ: dict) -> dict:

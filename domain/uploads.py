@@ -39,6 +39,24 @@ HEADINGS = {
     "en": ("Civil ID", "Full name", "Category", "Passport number", "Passport expiry", "Years"),
     "ar": ("الرقم المدني", "الاسم الكامل", "الفئة", "رقم الجواز", "تاريخ انتهاء الجواز", "عدد السنوات"),
 }
+# A line whose first cell starts with NOTE is not read: the templates' example row and
+# their list of categories are such lines, so a template uploaded as it came adds nobody.
+NOTE = "#"
+EXAMPLE = {
+    "en": ("#291030104196", "Mohammed Ali Hassan", None, "A1234567", "31/12/2030", "1"),
+    "ar": ("#291030104196", "محمد علي حسن", None, "A1234567", "31/12/2030", "1"),
+}
+NOTES = {
+    "en": (
+        "# Lines starting with # are not read: the line under the headings is an example. "
+        "Write one person per line, anywhere under the headings.",
+        "# Categories: write the code or the name",
+    ),
+    "ar": (
+        "# لا تُقرأ الأسطر التي تبدأ بالعلامة #، والسطر تحت العناوين مثال. اكتب كل شخص في سطر تحت العناوين.",
+        "# الفئات: اكتب الرمز أو الاسم",
+    ),
+}
 _OTHER_NAMES = {
     "civil_id": ("civil id number", "civil_id", "civil no", "الرقم المدني للشخص"),
     "name": ("name", "الاسم", "الإسم", "الإسم الكامل"),
@@ -114,8 +132,10 @@ def read_csv(text: str) -> list[Row]:
     """Comma or semicolon separated (Excel writes semicolons where the comma is the
     decimal sign), UTF-8 with or without a byte-order mark."""
     text = text.lstrip("\ufeff")
-    first_line = text.split("\n", 1)[0]
-    delimiter = max((";", ",", "\t"), key=first_line.count)
+    # The separator is the headings' (the first line that is not a note).
+    lines = (line for line in text.split("\n") if line.strip() and not line.startswith(NOTE))
+    headings = next(lines, "")
+    delimiter = max((";", ",", "\t"), key=headings.count)
     try:
         lines = list(_until_data_ends(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)))
     except csv.Error:
@@ -218,7 +238,11 @@ _COLUMN_OF = _column_names()
 
 
 def _rows_of(lines: list[list[str]]) -> list[Row]:
-    filled = [(number, line) for number, line in enumerate(lines, start=1) if any(line)]
+    filled = [
+        (number, line)
+        for number, line in enumerate(lines, start=1)
+        if any(line) and not line[0].startswith(NOTE)
+    ]
     if not filled:
         raise UploadRefused(EMPTY)
     heading_number, heading = filled[0]
@@ -262,25 +286,46 @@ def category_finder(schedule: FeeSchedule):
     return lambda text: known.get(_label_key(text), text)
 
 
-def template_csv(language: str, example: Sequence[str] = ()) -> bytes:
-    """The template's headings (and an example line), UTF-8 with a byte-order mark so that
-    Excel opens the Arabic as Arabic."""
-    return csv_document([HEADINGS[language], example] if example else [HEADINGS[language]])
+def template_csv(language: str, categories: Sequence[tuple[str, str]] = ()) -> bytes:
+    """The template: the headings, an example line that is not read, then notes and the
+    list of `categories` (code, name), not read either. UTF-8 with a byte-order mark so
+    that Excel opens the Arabic as Arabic."""
+    notes = [[NOTES[language][0]], [NOTES[language][1]]]
+    notes += [[f"{NOTE} {code}", name] for code, name in categories]
+    return csv_document([HEADINGS[language], _example(language, categories), *notes])
 
 
-def template_xlsx(language: str) -> bytes:
+def _example(language: str, categories: Sequence[tuple[str, str]]) -> list[str]:
+    example = EXAMPLE[language]
+    category = categories[0][1] if categories else "worker"
+    return [category if cell is None else cell for cell in example]
+
+
+def template_xlsx(language: str, categories: Sequence[tuple[str, str]] = ()) -> bytes:
     """The template as an Excel workbook: Excel opens a CSV's commas as columns only where
-    the comma is the list separator, and in many Arabic locales it is the semicolon."""
+    the comma is the list separator, and in many Arabic locales it is the semicolon. The
+    people's sheet has the headings and an example row that is not read; a second sheet
+    lists the categories (only the first sheet is read)."""
     import openpyxl
 
     book = openpyxl.Workbook()
     sheet = book.active
+    sheet.title = "people" if language == "en" else "الأشخاص"
     sheet.sheet_view.rightToLeft = language == "ar"
     sheet.append(HEADINGS[language])
+    sheet.append(_example(language, categories))
     for column in "ABCDEF":
         sheet.column_dimensions[column].width = 22
         for row in range(2, MAX_ROWS + 2):  # text, so Excel keeps civil IDs' digits as typed
             sheet[f"{column}{row}"].number_format = "@"
+    listed = book.create_sheet("categories" if language == "en" else "الفئات")
+    listed.sheet_view.rightToLeft = language == "ar"
+    listed.append([NOTES[language][0]])
+    listed.append([NOTES[language][1]])
+    for code, name in categories:
+        listed.append([code, name])
+    listed.column_dimensions["A"].width = 26
+    listed.column_dimensions["B"].width = 60
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -5,8 +5,9 @@ connection), `accounts` (applicants, SMS codes, rate limits), `sms` (the SMS out
 `staff`, `requests` (and the people covered), `express` (requests paid without an
 account), `payments` (and receipts), `payment_events` (a payment's history), `refunds`, `reminders`
 (renewal reminders, renewals, and the express mobiles that stopped reminders), `uploads`
-(lists of people uploaded, and the requests they became), `jobs` (when each scheduled
-job last succeeded), `daily_summary` (the desk's counts per day), `audit`, and `schema` (every
+(lists of people uploaded, and the requests they became), `saved_answers` (answers
+posted after a log-in ended), `jobs` (when each scheduled job last succeeded),
+`daily_summary` (the desk's counts per day), `audit`, and `schema` (every
 table, and migrating to it).
 """
 
@@ -50,6 +51,7 @@ from models.payments import Payment, Receipt, payment_snapshot
 from models.refunds import Refund, RefundRefused
 from models.reminders import Reminder, RemindersOff, Renewal
 from models.requests import InsuranceRequest, InsuredPerson
+from models.saved_answers import SavedAnswers
 from models.schema import MODELS, create_tables, keep_tables, pending_changes
 from models.sms import SmsMessage
 from models.staff import StaffMember

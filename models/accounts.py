@@ -346,11 +346,15 @@ class RateLimit(BaseModel):
 
 
 def prune_security_records(at: datetime) -> int:
-    """Delete codes and counters nobody can use any more; returns how many rows went."""
+    """Delete codes, counters and kept answers nobody can use any more; returns how many
+    rows went."""
     day_ago = at - timedelta(days=1)
     removed = OneTimeCode.delete().where(OneTimeCode.expires_at < day_ago).execute()
     removed += RateLimit.delete().where(RateLimit.window_started_at < day_ago).execute()
     from models.sms import SmsMessage  # it points at codes: imported here, not above
 
     removed += SmsMessage.prune(at - timedelta(days=7))
+    from models.saved_answers import SavedAnswers  # it points at users: imported here too
+
+    removed += SavedAnswers.prune(at)
     return removed

@@ -12,6 +12,7 @@ from models.payments import Payment, Receipt
 from models.refunds import Refund
 from models.reminders import Reminder, RemindersOff, Renewal
 from models.requests import InsuranceRequest, InsuredPerson
+from models.saved_answers import SavedAnswers
 from models.sms import SmsMessage
 from models.staff import StaffMember
 from models.uploads import Upload, UploadedRequest
@@ -37,6 +38,7 @@ MODELS: list[type[BaseModel]] = [
     UploadedRequest,
     JobRun,
     DailySummary,
+    SavedAnswers,
 ]
 
 

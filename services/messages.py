@@ -6,7 +6,7 @@ waits on the provider."""
 from urllib.parse import urlsplit
 
 from flask import current_app
-from flask_babel import force_locale, gettext
+from flask_babel import force_locale, gettext, ngettext
 
 from domain.dates import format_day, format_kuwait_time
 from domain.money import format_fils
@@ -201,14 +201,29 @@ def _code_text(purpose: str, code: str) -> str:
     )
 
 
+# A name in an SMS is cut to this many characters: an Arabic SMS holds 70 characters a
+# part (67 when it takes several), and the reminder carries two links already.
+NAME_IN_SMS = 24
+
+
+def people_in_sms(names: list[str]) -> str:
+    """ "Mohammed Ali Hassan", or "Mohammed Ali Hassan and 2 others": the first person's
+    name, cut to NAME_IN_SMS characters, and how many more."""
+    first = names[0] if len(names[0]) <= NAME_IN_SMS else names[0][: NAME_IN_SMS - 1].rstrip() + "…"
+    if len(names) == 1:
+        return first
+    return ngettext("%(name)s and %(num)d other", "%(name)s and %(num)d others", len(names) - 1, name=first)
+
+
 def send_renewal_reminder(
-    to: str, language: str, reference: str, cover_end, renew_url: str, stop_url: str
+    to: str, language: str, reference: str, cover_end, renew_url: str, stop_url: str, names: list[str]
 ) -> SmsMessage:
-    """Before a paid cover ends."""
+    """Before a paid cover ends: whom it covers (`names`, in order), and the request."""
     with force_locale(language):
         text = gettext(
-            "Tameen: the health insurance of request %(reference)s ends on %(date)s. "
+            "Tameen: the health insurance of %(people)s (request %(reference)s) ends on %(date)s. "
             "Renew it: %(renew_url)s To stop these reminders: %(stop_url)s",
+            people=people_in_sms(names) if names else "–",
             reference=reference,
             date=format_day(cover_end),
             renew_url=renew_url,

@@ -183,6 +183,7 @@ def send_reminders(
                 item.cover_end,
                 renew_url(item.request),
                 stop_url(reminder.token),
+                [person.name for person in item.request.covered()],
             )
             if reminder.mark_sent(run, clock.now()):
                 DailySummary.count_at(clock.now(), summary.REMINDERS_SENT)

@@ -16,6 +16,7 @@ from flask import current_app, g, redirect, request, session, url_for
 import clock
 from domain.passwords import make_hasher
 from models import User
+from web import session_expiry
 
 USER_KEYS = ("user_id", "session_version", "user_since", "user_seen")
 # "Last seen" is written back at most this often: not a new cookie on every request.
@@ -47,33 +48,41 @@ def load_user() -> None:
     user = User.get_or_none(User.id == user_id)
     version = session.get("session_version", "")
     config = current_app.config
-    if (
-        user is not None
-        and user.can_log_in
-        and hmac.compare_digest(user.session_version, version)
-        and within_limits(
-            "user_since",
-            "user_seen",
-            timedelta(minutes=config["APPLICANT_SESSION_IDLE_MINUTES"]),
-            timedelta(hours=config["APPLICANT_SESSION_MAX_HOURS"]),
-        )
+    still_signed_in = (
+        user is not None and user.can_log_in and hmac.compare_digest(user.session_version, version)
+    )
+    if still_signed_in and within_limits(
+        "user_since",
+        "user_seen",
+        timedelta(minutes=config["APPLICANT_SESSION_IDLE_MINUTES"]),
+        timedelta(hours=config["APPLICANT_SESSION_MAX_HOURS"]),
     ):
         g.user = user
-    else:
-        # Signed out elsewhere (logout, new password), or too long idle or logged in.
-        for key in USER_KEYS:
-            session.pop(key, None)
+        return
+    # Signed out elsewhere (logout, new password), or too long idle or logged in.
+    for key in USER_KEYS:
+        session.pop(key, None)
+    if still_signed_in:
+        session_expiry.mark_ended(user.id)
 
 
 def log_in(user: User) -> None:
-    # A new session at login: nothing planted in the old cookie survives it,
-    # and the CSRF token is new too.
+    # A new session at login: nothing planted in the old cookie survives it, and the CSRF
+    # token is new too; only the key to answers kept when the last log-in ended, which
+    # opens them to their own person alone.
+    kept = session_expiry.kept_answers_key()
     session.clear()
+    session_expiry.keep_answers_key(kept)
     session["sid"] = secrets.token_urlsafe(16)
     session["user_id"] = user.id
     session["session_version"] = user.session_version
     session["user_since"] = session["user_seen"] = now_timestamp()
     g.user = user
+
+
+def still_here() -> None:
+    """The signed-in person said they are still there: their idle time starts again."""
+    session["user_seen"] = now_timestamp()
 
 
 def log_out() -> None:
@@ -104,6 +113,8 @@ def login_required(view):
     @wraps(view)
     def wrapped(*args, **kwargs):
         if g.get("user") is None:
+            if session_expiry.has_ended():
+                return session_expiry.back_to_log_in(safe_next(session_expiry.where_they_were()))
             here = request.full_path if request.query_string else request.path
             return redirect(url_for("accounts.login", next=here if request.method == "GET" else None))
         return view(*args, **kwargs)
@@ -114,3 +125,4 @@ def login_required(view):
 def init_app(app) -> None:
     app.extensions["password_hasher"] = make_hasher(cheap=app.config["PASSWORD_HASH_CHEAP"])
     app.before_request(load_user)
+    app.jinja_env.globals["session_seconds_left"] = session_expiry.seconds_left

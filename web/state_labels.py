@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from models import InsuranceRequest, Payment, Refund, SmsMessage
 
 REQUEST_STATES = {
-    InsuranceRequest.DRAFT: _l("Draft"),
+    InsuranceRequest.DRAFT: _l("Not paid yet"),
     InsuranceRequest.AWAITING_PAYMENT: _l("Awaiting payment"),
     InsuranceRequest.PAID: _l("Paid"),
     InsuranceRequest.REFUND_REQUESTED: _l("Refund requested"),

@@ -9,4 +9,4 @@ from flask import Blueprint
 bp = Blueprint("accounts", __name__)
 
 # Last: their routes join `bp`, defined above.
-from views.accounts import login, password_reset, registration  # noqa: E402, F401
+from views.accounts import login, password_reset, registration, staying  # noqa: E402, F401

@@ -12,6 +12,7 @@ from flask import g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
 import clock
+from domain.phone import national_format
 from models import OneTimeCode, User
 from services import codes
 from views.accounts import bp
@@ -24,14 +25,18 @@ from web.language import select_locale
 
 # Where the account goes once made, kept from the first page to the last.
 REGISTER_NEXT = "register_next"
+# The first page's answers, so that "Change phone number" on the code page comes back to
+# them; kept the same way whether the civil ID is taken or not, so the page tells nothing.
+REGISTER_ANSWERS = "register_answers"
 
 
 @bp.route("/register", methods=["GET", "POST"])
 def register():
-    next_page = safe_next(request.args.get("next"))
+    changing = request.method == "GET" and request.args.get("change") == "mobile"
+    next_page = safe_next(session.get(REGISTER_NEXT) if changing else request.args.get("next"))
     if g.get("user") is not None and next_page:
         return redirect(next_page)
-    form = RegistrationForm()
+    form = RegistrationForm(data=session.get(REGISTER_ANSWERS) if changing else None)
     if form.validate_on_submit():
         civil_id, mobile = form.civil_id.parsed, form.mobile.parsed
         code_step.limit_sending(mobile, civil_id)
@@ -53,8 +58,9 @@ def register():
             )
         code_step.remember(row)
         session[REGISTER_NEXT] = next_page
+        session[REGISTER_ANSWERS] = {"civil_id": civil_id, "mobile": national_format(mobile)}
         return redirect(url_for(".register_code"))
-    return render_template("accounts/register.html", form=form, next_page=next_page)
+    return render_template("accounts/register.html", form=form, next_page=next_page, changing=changing)
 
 
 @bp.route("/register/code", methods=["GET", "POST"])
@@ -65,6 +71,7 @@ def register_code():
         resend_page=".register_resend",
         verified_page=".register_password",
         heading=_("Check your phone"),
+        change_mobile_url=url_for(".register", change="mobile"),
     )
 
 
@@ -76,6 +83,7 @@ def register_resend():
         code_page=".register_code",
         heading=_("Check your phone"),
         reset=False,
+        change_mobile_url=url_for(".register", change="mobile"),
     )
 
 

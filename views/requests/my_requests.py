@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 import clock
-from models import InsuranceRequest
+from models import InsuranceRequest, InsuredPerson
 from services.double_cover import can_renew, renewed_by
 from services.requests import ReopenRefused, reopen_request
 from views.requests import renewal
@@ -41,8 +41,21 @@ def labels():
 @bp.get("")
 @login_required
 def my_requests():
-    requests = g.user.requests.order_by(InsuranceRequest.updated_at.desc())
-    return render_template("requests/list.html", requests=requests)
+    requests = list(g.user.requests.order_by(InsuranceRequest.updated_at.desc()))
+    return render_template("requests/list.html", requests=requests, covers=_people_named(requests))
+
+
+def _people_named(requests: list[InsuranceRequest]) -> dict[int, list[str]]:
+    """Each request's people by name, in their order: one query for the whole list."""
+    names: dict[int, list[str]] = {}
+    people = (
+        InsuredPerson.select(InsuredPerson.request, InsuredPerson.name)
+        .where(InsuredPerson.request.in_([item.id for item in requests]))
+        .order_by(InsuredPerson.request, InsuredPerson.position)
+    )
+    for person in people:
+        names.setdefault(person.request_id, []).append(person.name)
+    return names
 
 
 @bp.route("/new", methods=["GET", "POST"])

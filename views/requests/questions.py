@@ -35,6 +35,7 @@ from web.applicant_session import login_required
 from web.fee_schedules import active_schedule
 from web.htmx import is_htmx
 from web.language import select_locale
+from web.session_expiry import restored_answers
 
 bp = Blueprint("request_steps", __name__, url_prefix="/requests/<reference>")
 
@@ -78,6 +79,13 @@ def _go_on(insurance_request: InsuranceRequest, next_step: str):
     return redirect(url_for(f".{step}", reference=insurance_request.reference))
 
 
+def _kept_answers() -> dict:
+    """A question form's answers kept when the log-in ended, for the page shown after
+    logging in again (web/session_expiry.py); else nothing, and the stored answers show."""
+    kept = restored_answers() if request.method == "GET" else None
+    return {"formdata": kept} if kept else {}
+
+
 def _page(template: str, insurance_request: InsuranceRequest, **context):
     return render_template(
         template,
@@ -104,7 +112,12 @@ def people(insurance_request):
         return _live_quote(insurance_request)
     years = insurance_request.years or 1
     if request.method == "GET":
-        rows = insurance_request.draft_rows() or rows_of(insurance_request.covered())
+        kept = restored_answers()
+        rows = (
+            read_people(kept)
+            if kept
+            else insurance_request.draft_rows() or rows_of(insurance_request.covered())
+        )
         checked = check_people(rows, None, active_schedule(), years, clock.today_in_kuwait())
         return _page("requests/people.html", insurance_request, checked=checked, errors={}, focus=None)
 
@@ -155,7 +168,7 @@ def sponsor(insurance_request):
         form = _stored_sponsor(insurance_request, formdata=None)
         form.sponsor_kind.errors = [own_sponsor_message()]
         return _page("requests/sponsor.html", insurance_request, form=form, offer_me=offer_me)
-    form = _stored_sponsor(insurance_request)
+    form = _stored_sponsor(insurance_request, **_kept_answers())
     if form.validate_on_submit():
         answer = form.answer()
         if sponsors.sponsors_only_self(answer.get("civil_id"), covered):
@@ -202,6 +215,7 @@ def cover(insurance_request):
     max_years = max_years_for(schedule, [p.category_code for p in people])
     form = CoverForm(
         max_years,
+        **_kept_answers(),
         insurance_status=insurance_request.insurance_status,
         years=str(insurance_request.years or 1),
         current_cover_end=(insurance_request.current_cover_end or "")

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
 import clock
@@ -24,6 +25,7 @@ from web.form_fields import form_errors
 PENDING = "code"
 VERIFIED = "verified"
 VERIFIED_FOR = timedelta(minutes=15)
+SPENT = _l("You have typed a wrong code too many times. Ask for a new code.")
 
 
 def secret() -> bytes:
@@ -133,7 +135,16 @@ def render_code_page(
         resend_problem = _(
             "We could not send the SMS with your code. Check the number, then send a new code."
         )
-    problems = form_errors(form) + ([("resend", resend_problem)] if resend_problem else [])
+    # Five wrong codes spend this one: no box to type into, only the way to a new code.
+    spent = row.attempts >= OneTimeCode.MAX_ATTEMPTS
+    if spent:
+        problems = [("resend", SPENT)]
+    else:
+        problems = form_errors(form)
+    problems += [("resend", resend_problem)] if resend_problem else []
+    # The wait before a new code may go, counted down on the page (static/js/countdown.js).
+    waiting = resend_problem and not codes.send_failed(row)
+    resend_wait = row.seconds_until_resend(clock.now()) if waiting else 0
     # A log-in code never shows the number: that would tell whose account it is, or that
     # the password was right.
     mobile = shown_mobile(row.mobile) if row.purpose != OneTimeCode.LOGIN else None
@@ -146,6 +157,8 @@ def render_code_page(
         code_url=code_url,
         resend_url=resend_url,
         resend_problem=resend_problem,
+        code_spent=spent,
+        resend_wait=resend_wait,
         **context,
     )
 
@@ -231,5 +244,5 @@ def _problem(check: CodeCheck) -> str:
             check.tries_left,
         )
     if check.status == "exhausted":
-        return _("You have typed a wrong code too many times. Ask for a new code.")
+        return SPENT
     return _("This code has expired. Ask for a new code.")

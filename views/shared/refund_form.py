@@ -22,6 +22,10 @@ REASON_CHOICES = [
     SelectChoice("other", _l("Another reason")),
 ]
 REASONS = {choice.value: choice.label for choice in REASON_CHOICES}
+# Where the money goes back: the card paid with (the desk refunds through the bank), or
+# an account the applicant names. A card refund keeps no IBAN.
+CARD = "card"
+BANK_ACCOUNT = "iban"
 IBAN_PROBLEMS = {
     "format": _l("Enter the IBAN as it is on your bank papers: KW, 2 digits, then 26 letters and digits"),
     "not_kuwait": _l("Enter a Kuwaiti IBAN: it starts with KW"),
@@ -49,20 +53,41 @@ class RefundForm(FlaskForm):
         filters=[stripped],
         validators=[Length(max=1000, message=_l("Write 1000 characters or fewer"))],
     )
-    iban = StringField(
-        _l("IBAN of the account to pay into"),
-        filters=[stripped],
-        validators=[InputRequired(_l("Enter the IBAN of the account to pay into")), iban_rule],
+    paid_back_to = RadioField(
+        _l("Where should the money go?"),
+        choices=[
+            SelectChoice(CARD, _l("Back to the card you paid with")),
+            SelectChoice(BANK_ACCOUNT, _l("To a bank account in Kuwait (IBAN)")),
+        ],
+        validate_choice=False,
     )
-    account_holder = StringField(
-        _l("Name of the account holder"),
-        filters=[stripped],
-        validators=[
+    # Asked only for a bank account: the rules run in validate_iban and validate_account_holder.
+    iban = StringField(_l("IBAN of the account to pay into"), filters=[stripped])
+    account_holder = StringField(_l("Name of the account holder"), filters=[stripped])
+
+    def validate_paid_back_to(self, field):
+        # A form from before the choice (an open tab) sent only an IBAN: that account it is.
+        if field.data not in (CARD, BANK_ACCOUNT):
+            if not self.iban.data:
+                raise ValidationError(_l("Choose where the money should go"))
+            field.data = BANK_ACCOUNT
+
+    def validate_iban(self, field):
+        if self.paid_back_to.data == CARD:
+            return
+        if not field.data:
+            raise ValidationError(_l("Enter the IBAN of the account to pay into"))
+        iban_rule(self, field)
+
+    def validate_account_holder(self, field):
+        if self.paid_back_to.data == CARD:
+            return
+        for rule in (
             InputRequired(_l("Enter the name of the account holder, as the bank has it")),
             Length(min=2, max=100, message=_l("The name has 2 to 100 characters")),
             plain_name,
-        ],
-    )
+        ):
+            rule(self, field)
 
     def validate_details(self, field):
         if self.reason.data == "other" and not field.data:
@@ -77,8 +102,8 @@ def take_refund_request(insurance_request, form: RefundForm) -> bool:
             insurance_request,
             reason=form.reason.data,
             details=form.details.data,
-            iban=form.iban.parsed,
-            account_holder=form.account_holder.data,
+            iban=form.iban.parsed if form.paid_back_to.data == BANK_ACCOUNT else "",
+            account_holder=form.account_holder.data if form.paid_back_to.data == BANK_ACCOUNT else "",
         )
     except RefundRefused:
         return False

@@ -36,7 +36,7 @@ ORGANISATION_KINDS = sponsors.ORGANISATION_ACCOUNTS
 
 
 class UploadForm(SponsorForm):
-    people_file = FileField(_l("The list of people (CSV or Excel .xlsx)"))
+    people_file = FileField(_l("The list of people"))
 
 
 def refusal_message(refused: UploadRefused) -> str:
@@ -113,6 +113,8 @@ def new():
     return render_template(
         "uploads/new.html",
         form=form,
+        # A browser never keeps a chosen file when the page comes back with a problem.
+        choose_again=form.is_submitted(),
         max_rows=reading.MAX_ROWS,
         max_kb=current_app.config["UPLOAD_MAX_BYTES"] // 1024,
     ), status
@@ -126,10 +128,13 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def template(language, kind):
     if language not in reading.HEADINGS or kind not in ("csv", "xlsx"):
         abort(404)
-    # Headings only: an example row left in by mistake would be one more person to check.
-    data, mimetype = (
-        (template_csv(language), "text/csv") if kind == "csv" else (template_xlsx(language), XLSX_TYPE)
-    )
+    # The example row and the categories are lines the reader skips: a template uploaded
+    # as it came adds nobody.
+    categories = [(category.code, category.label(language)) for category in active_schedule().categories]
+    if kind == "csv":
+        data, mimetype = template_csv(language, categories), "text/csv"
+    else:
+        data, mimetype = template_xlsx(language, categories), XLSX_TYPE
     return Response(
         data,
         mimetype=mimetype,

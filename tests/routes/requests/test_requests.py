@@ -94,7 +94,7 @@ def test_each_step_is_saved_and_resume_goes_to_the_first_unanswered_question(cli
     form_post(client, f"/requests/{reference}/people", {"people-0-name": "Ali"}, headers=HX)
     # A dropped connection: the person comes back later, from the list.
     listing = client.get("/requests?lang=en")
-    assert reference in listing.text and "Draft" in listing.text
+    assert reference in listing.text and "Not paid yet" in listing.text
     resume = client.get(f"/requests/{reference}")
     assert resume.headers["Location"].endswith(f"/requests/{reference}/people")
 

@@ -265,3 +265,31 @@ def test_reading_grows_with_the_rows_not_their_square():
         started = time.monotonic()
         assert len(read_rows(workbook, 2 * LIMIT)) == uploads.MAX_ROWS
         assert time.monotonic() - started < 1
+
+
+CATEGORIES = [("worker", "Worker (Art. 18)"), ("domestic_worker", "Domestic worker, at home (Art. 20)")]
+
+
+@pytest.mark.parametrize("language", ["ar", "en"])
+def test_the_csv_template_lists_the_categories_and_an_example_that_is_not_read(language):
+    data = uploads.template_csv(language, CATEGORIES)
+    text = data.decode("utf-8-sig")
+    assert "# worker,Worker (Art. 18)" in text
+    assert '"Domestic worker, at home (Art. 20)"' in text
+    assert "#291030104196" in text and "31/12/2030" in text
+    with pytest.raises(uploads.UploadRefused) as refused:  # as it came: nobody in it
+        read_rows(data, LIMIT)
+    assert refused.value.code == uploads.EMPTY
+    rows = read_rows(data + b"279040907388,Sara,worker,B7654321,31/12/2030,1\r\n", LIMIT)
+    assert [row.values["civil_id"] for row in rows] == ["279040907388"]
+
+
+@pytest.mark.parametrize("language", ["ar", "en"])
+def test_the_xlsx_template_has_an_example_row_that_is_not_read_and_a_sheet_of_categories(language):
+    book = openpyxl.load_workbook(io.BytesIO(uploads.template_xlsx(language, CATEGORIES)))
+    people, categories = book.worksheets
+    assert [cell.value for cell in people[2]][0] == "#291030104196"
+    assert [cell.value for cell in people[2]][2] == "Worker (Art. 18)"
+    assert ["worker", "Worker (Art. 18)"] in [[cell.value for cell in row] for row in categories.iter_rows()]
+    with pytest.raises(uploads.UploadRefused):
+        read_rows(uploads.template_xlsx(language, CATEGORIES), LIMIT)

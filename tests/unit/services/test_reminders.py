@@ -307,3 +307,27 @@ def test_two_runs_at_once_send_each_reminder_once(context, owner, round_number, 
     assert sent_for == sorted(references), f"round {round_number}: {results}"
     assert sum(result["sent"] for result in results.values()) == len(made)
     assert Reminder.select().where(Reminder.sent_at.is_null(False)).count() == len(made)
+
+
+def test_the_reminder_names_the_people_it_covers(paid, owner):
+    send(LAST_DAY - timedelta(days=7))
+    [text] = sms_to(owner.mobile)
+    first = paid.covered()[0].name
+    others = len(paid.covered()) - 1
+    assert first[:10] in text and paid.reference in text
+    if others:
+        assert f"and {others} other" in text
+
+
+def test_a_long_name_is_cut_so_the_sms_stays_short(paid):
+    from flask_babel import force_locale
+
+    from services.messages import NAME_IN_SMS, people_in_sms
+
+    long_name = "Mohammed Abdullah Abdulrahman Al-Mutairi Al-Kandari"
+    cut = people_in_sms([long_name])
+    assert len(cut) == NAME_IN_SMS and cut.endswith("…")
+    assert people_in_sms(["Ali Hassan"]) == "Ali Hassan"
+    with force_locale("en"):
+        assert people_in_sms(["Ali Hassan", "Mona", "Sara"]) == "Ali Hassan and 2 others"
+        assert people_in_sms(["Ali Hassan", "Mona"]) == "Ali Hassan and 1 other"

@@ -5,7 +5,7 @@ from datetime import UTC, timedelta
 
 from flask import Response, render_template, request
 from flask_babel import lazy_gettext as _l
-from peewee import JOIN
+from peewee import JOIN, fn
 
 import models
 from domain.dates import KUWAIT, kuwait_day_in_utc
@@ -35,6 +35,7 @@ def payment_rows(start, end):
         "request_reference",
         "state",
         "amount_kwd",
+        "refunded_kwd",
         "gateway",
         "created_kuwait",
         "paid_kuwait",
@@ -56,13 +57,16 @@ def payment_rows(start, end):
         .where((Payment.created_at >= start) & (Payment.created_at < end))
         .order_by(Payment.id)
     )
+    refunded = _refunded_fils(start, end)
     for payment in query:
         owner = _holder(payment.request)
+        given_back = refunded.get(payment.id, 0)
         yield [
             payment.track_id,
             payment.request.reference,
-            payment.state,
+            _state_for_finance(payment, given_back),
             _kwd(payment.amount_fils),
+            _kwd(given_back),
             payment.gateway,
             _kuwait_time(payment.created_at),
             _kuwait_time(payment.paid_at),
@@ -77,6 +81,26 @@ def payment_rows(start, end):
             payment.request.sponsor_name,
             payment.note,
         ]
+
+
+def _refunded_fils(start, end) -> dict[int, int]:
+    """{payment id: fils given back} by refunds made (not ones still waiting or being
+    made: Payment.refunded_fils counts those too, before the bank has answered)."""
+    query = (
+        Refund.select(Refund.payment, fn.SUM(Refund.amount_fils).alias("total"))
+        .join(Payment)
+        .where((Refund.state == Refund.REFUNDED) & (Payment.created_at >= start) & (Payment.created_at < end))
+        .group_by(Refund.payment)
+    )
+    return {row.payment_id: row.total for row in query}
+
+
+def _state_for_finance(payment, given_back: int) -> str:
+    """A paid payment whose money went back, in whole or in part, says so: finance sums
+    the paid lines and must not count a refunded one as income."""
+    if payment.state != Payment.PAID or given_back <= 0:
+        return payment.state
+    return "refunded" if given_back >= payment.amount_fils else "partly_refunded"
 
 
 class _Unnamed:

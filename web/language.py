@@ -79,6 +79,19 @@ def translations():
     return catalogue
 
 
+# A list inside a sentence: Arabic's own comma in Arabic, where a Latin one reads as foreign.
+LIST_SEPARATORS = {"ar": "، ", "en": ", "}
+
+
+def list_separator() -> str:
+    return LIST_SEPARATORS.get(select_locale(), ", ")
+
+
+def listing(items) -> Markup:
+    """`items` as a list inside a sentence, in this page's language, each escaped."""
+    return Markup(list_separator()).join(items)
+
+
 def money(fils: int) -> str:
     return format_fils(fils, select_locale())
 
@@ -111,6 +124,7 @@ def init_app(app) -> None:
         npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n),
     )
     app.jinja_env.filters["money"] = money
+    app.jinja_env.filters["listing"] = listing
     app.jinja_env.filters["dateformat"] = dateformat
     app.jinja_env.filters["datetimeformat"] = datetimeformat
     app.jinja_env.globals.update(

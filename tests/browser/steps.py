@@ -520,7 +520,7 @@ def express_until(step: str):
         for number, (path, form) in enumerate(walk):
             if EXPRESS_STEPS.index(step) <= number:
                 return at
-            at = _post(api, base + path, form())
+            at = _post_as_sent(api, base + path, form())
         if step == "pay":
             return at
         bank = _post(api, f"{base}/express/pay", {})
@@ -532,6 +532,17 @@ def express_until(step: str):
         return f"{shown}/refund" if step == "refund" else shown
 
     return reach
+
+
+HIDDEN = re.compile(r'<input type="hidden" name="([^"]+)" value="([^"]*)"')
+
+
+def _post_as_sent(api, url: str, form: dict) -> str:
+    """The form at `url` sent with its hidden fields (token, version) and `form`: where it leads."""
+    hidden = dict(HIDDEN.findall(api.get(url).text()))
+    response = api.post(url, form={**hidden, **form}, max_redirects=0)
+    assert response.status in (302, 303), f"{url}: {response.status}"
+    return response.headers["location"]
 
 
 def login_code(context, base: str) -> str:

@@ -7,7 +7,7 @@ tests."""
 from collections.abc import Iterator
 from datetime import datetime
 
-from peewee import JOIN
+from peewee import JOIN, fn
 
 from models import InsuranceRequest, Payment, Refund, User, db
 
@@ -43,19 +43,35 @@ def _next_batch(query, at, key, after: tuple | None):
     return query.order_by(at, key).limit(BATCH)
 
 
-def each_payment(start: datetime, end: datetime) -> Iterator[Payment]:
-    return _in_batches(payments_made, start, end, "created_at")
+def each_payment(start: datetime, end: datetime) -> Iterator[tuple[Payment, int]]:
+    """Each payment made in [start, end), with the fils that refunds made gave back."""
+    for batch in _batches(payments_made, start, end, "created_at"):
+        given_back = refunded_fils([payment.id for payment in batch])
+        for payment in batch:
+            yield payment, given_back.get(payment.id, 0)
 
 
 def each_refund(start: datetime, end: datetime) -> Iterator[Refund]:
-    return _in_batches(refunds_asked, start, end, "requested_at")
+    for batch in _batches(refunds_asked, start, end, "requested_at"):
+        yield from batch
 
 
-def _in_batches(batch_of, start: datetime, end: datetime, at: str) -> Iterator:
+def refunded_fils(payment_ids: list[int]):
+    """{payment id: fils given back} by refunds made (not ones still waiting or being
+    made: Payment.refunded_fils counts those too, before the bank has answered)."""
+    query = (
+        Refund.select(Refund.payment, fn.SUM(Refund.amount_fils).alias("total"))
+        .where((Refund.state == Refund.REFUNDED) & Refund.payment.in_(payment_ids))
+        .group_by(Refund.payment)
+    )
+    return {row.payment_id: row.total for row in query}
+
+
+def _batches(batch_of, start: datetime, end: datetime, at: str) -> Iterator[list]:
     after = None
     while True:
         batch = list(batch_of(start, end, after))
-        yield from batch
+        yield batch
         if len(batch) < BATCH:
             return
         after = (getattr(batch[-1], at), batch[-1].id)

@@ -106,6 +106,19 @@ def _memo(catalogue, escape: bool) -> dict:
     return memos[escape]
 
 
+# A list inside a sentence: Arabic's own comma in Arabic, where a Latin one reads as foreign.
+LIST_SEPARATORS = {"ar": "، ", "en": ", "}
+
+
+def list_separator() -> str:
+    return LIST_SEPARATORS.get(select_locale(), ", ")
+
+
+def listing(items) -> Markup:
+    """`items` as a list inside a sentence, in this page's language, each escaped."""
+    return Markup(list_separator()).join(items)
+
+
 def money(fils: int) -> str:
     return format_fils(fils, select_locale())
 
@@ -139,6 +152,7 @@ def init_app(app) -> None:
     )
     app.jinja_env.globals["gettext"] = app.jinja_env.globals["_"] = template_gettext
     app.jinja_env.filters["money"] = money
+    app.jinja_env.filters["listing"] = listing
     app.jinja_env.filters["dateformat"] = dateformat
     app.jinja_env.filters["datetimeformat"] = datetimeformat
     app.jinja_env.globals.update(

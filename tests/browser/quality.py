@@ -162,6 +162,17 @@ JOURNEY = [
         act=steps.desk_page("/desk/export?kind=&date_from=2026-13-01&date_to="),
     ),
     Stop("desk-schedules", "/healthz", act=steps.desk_page("/desk/schedules")),
+    Stop("desk-claims", "/healthz", act=steps.desk_page("/desk/claims")),
+    Stop("desk-login-two-codes", "/healthz", act=steps.desk_two_codes),
+    # Pages behind a code by SMS: reached once per server (codes are limited per address),
+    # then shown again from the same cookies.
+    Stop("login-code", "/healthz", act=steps.reached_once("login-code", steps.login_code)),
+    Stop("session-expired", "/healthz", act=steps.reached_once("session-expired", steps.idle_past_the_limit)),
+    Stop("express-start", "/express"),
+    *(
+        Stop(f"express-{step}", "/healthz", act=steps.reached_once(step, steps.express_until(step)))
+        for step in steps.EXPRESS_STEPS
+    ),
 ]
 FRAGMENTS = [
     Fragment("quote-partial", "/quote?years=2&people-0-category=worker&people-1-category=domestic_worker"),

@@ -30,6 +30,7 @@ import clock
 from bench.harness import ACCOUNT_PASSWORD, create_account
 from domain import totp
 from tests.helpers import civil_id_for
+from web import rate_limits
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "test-output" / "screenshots"
@@ -461,3 +462,152 @@ def cover_ends_soon(server, reference: str, days: int = 30) -> None:
                 reference,
             ),
         )
+
+
+def desk_two_codes(page):
+    """An act: the desk's log-in asking for two codes, as it does past a few failures for a
+    login name. Once asked, the form asks again without counting more (until the counter
+    runs out, and the failures start it again): each failure counts against the address too."""
+    base, lang = _where(page)
+    for _ in range(rate_limits.LOGIN_FAILURES_PER_ACCOUNT.hits + 1):
+        page.goto(f"{base}/desk/login?lang={lang}")
+        page.fill("#login", "quality-two-codes")
+        page.fill("#password", "not the password")
+        page.fill("#code", "000000")
+        with page.expect_navigation() as navigation:
+            page.locator("main form button[type=submit]").click()
+        if page.locator("#next_code").count():
+            return navigation.value
+    raise AssertionError("the desk never asked for two codes")
+
+
+# --- pages reached once per server and shown again from the same cookies ------------------
+# Codes by SMS are limited per address (web/rate_limits.py) and the quality harness visits
+# each page eight times: each state is reached once, in a browser context of its own, and
+# its cookies are handed to every visit.
+
+_states: dict[tuple[str, str], tuple[list, str]] = {}
+
+
+def reached_once(name: str, reach):
+    """An act: the address `reach(context, base)` returns, reached once per server."""
+
+    def act(page):
+        base, lang = _where(page)
+        if (base, name) not in _states:
+            context = page.context.browser.new_context()
+            address = reach(context, base)
+            _states[base, name] = (context.cookies(base), address)
+            context.close()
+        cookies, address = _states[base, name]
+        page.context.add_cookies(cookies)
+        return page.goto(in_language(address if address.startswith("http") else base + address, lang))
+
+    return act
+
+
+def _code_sent_to(api, base: str, mobile: str) -> str:
+    national = f"{mobile[:4]} {mobile[4:]}"
+    for _ in range(20):
+        outbox = api.get(f"{base}/dev/outbox").text()
+        for to, body in re.findall(r'class="outbox-to">([^<]*)</td><td class="outbox-body">([^<]*)<', outbox):
+            if national in to and (found := re.search(r"(?:#|\b)([0-9]{6})\b", body)):
+                return found.group(1)
+        time.sleep(0.25)
+    raise AssertionError(f"no code in the outbox for {national}")
+
+
+_express_serials = iter(range(700, 1000, 10))
+EXPRESS_STEPS = ("code", "workers", "years", "check", "pay", "declined", "receipt", "refund")
+
+
+def express_until(step: str):
+    """reach(context, base) for `reached_once`: a new express sponsor walked to `step`, one
+    of EXPRESS_STEPS ("declined": back from the bank with the payment declined)."""
+
+    def reach(context, base: str) -> str:
+        api, serial = context.request, next(_express_serials)
+        mobile = f"6{serial:07d}"
+        sponsor = {"civil_id": civil_id_for(serial, born="750303"), "mobile": mobile}
+        at = _post(api, f"{base}/express", sponsor)
+        walk = [
+            ("/express/code", lambda: {"code": _code_sent_to(api, base, mobile)}),
+            (
+                "/express/workers",
+                lambda: {
+                    "people-0-civil_id": civil_id_for(serial + 1, born="950101"),
+                    "people-0-name": "Maria Santos",
+                    "people-0-category": "domestic_worker",
+                    "people-0-passport_expiry": PASSPORT_EXPIRY,
+                    "action": "continue",
+                },
+            ),
+            ("/express/years", lambda: {"years": "1"}),
+            ("/express/check", lambda: {"confirm": "y"}),
+        ]
+        for number, (path, form) in enumerate(walk):
+            if EXPRESS_STEPS.index(step) <= number:
+                return at
+            at = _post_as_sent(api, base + path, form())
+        if step == "pay":
+            return at
+        bank = _post(api, f"{base}/express/pay", {})
+        choice = "decline" if step == "declined" else "approve"
+        back = _post(api, bank if bank.startswith("http") else base + bank, {"choice": choice})
+        response = api.get(back if back.startswith("http") else base + back, max_redirects=0)
+        assert response.status == 303, response.status
+        shown = response.headers["location"]
+        return f"{shown}/refund" if step == "refund" else shown
+
+    return reach
+
+
+HIDDEN = re.compile(r'<input type="hidden" name="([^"]+)" value="([^"]*)"')
+
+
+def _post_as_sent(api, url: str, form: dict) -> str:
+    """The form at `url` sent with its hidden fields (token, version) and `form`: where it leads."""
+    hidden = dict(HIDDEN.findall(api.get(url).text()))
+    response = api.post(url, form={**hidden, **form}, max_redirects=0)
+    assert response.status in (302, 303), f"{url}: {response.status}"
+    return response.headers["location"]
+
+
+def login_code(context, base: str) -> str:
+    """reach(context, base) for `reached_once`: the applicant's log-in asking for a code by
+    SMS, as it does past a few wrong passwords for a civil ID."""
+    api = context.request
+    civil_id, _ = create_account(f"sqlite:///{LIVE_SERVERS[base].database}", serial=880)
+    for _ in range(rate_limits.LOGIN_FAILURES_PER_ACCOUNT.hits):
+        token = CSRF.search(api.get(f"{base}/login").text()).group(1)
+        api.post(f"{base}/login", form={"csrf_token": token, "civil_id": civil_id, "password": "wrong"})
+    return _post(api, f"{base}/login", {"civil_id": civil_id, "password": ACCOUNT_PASSWORD})
+
+
+def idle_past_the_limit(context, base: str) -> str:
+    """reach(context, base) for `reached_once`: an applicant logged in, then the clock
+    moved past the idle limit, and a page that needs a log-in asked for (the address).
+
+    The server's clock is its own process's, so the times the signed session keeps are
+    moved back instead, signed with the server's key as the server signs them."""
+    server = LIVE_SERVERS[base]
+    civil_id, _ = create_account(f"sqlite:///{server.database}", serial=881)
+    _log_in_applicant(context.request, base, civil_id)
+    idle = timedelta(minutes=int(server.env.get("APPLICANT_SESSION_IDLE_MINUTES") or 30) + 1)
+    cookie = next(c for c in context.cookies(base) if c["name"] == "session")
+    signer = _session_signer(server.env["SECRET_KEY"])
+    session = signer.loads(cookie["value"])
+    for key in ("user_since", "user_seen"):
+        session[key] -= idle.total_seconds()
+    context.add_cookies([{**cookie, "value": signer.dumps(session)}])
+    return "/requests"
+
+
+def _session_signer(secret_key: str):
+    """Flask's own signer of session cookies, for the key given."""
+    from flask import Flask
+    from flask.sessions import SecureCookieSessionInterface
+
+    app = Flask(__name__)
+    app.secret_key = secret_key
+    return SecureCookieSessionInterface().get_signing_serializer(app)

@@ -4,6 +4,7 @@ messages.po has every one of those strings and no other; Arabic, the default lan
 translation for each. When this fails: `make messages`, translate in
 translations/ar/LC_MESSAGES/messages.po whatever is new (msgstr ""), and commit the three files."""
 
+import re
 import shlex
 from pathlib import Path
 
@@ -92,3 +93,26 @@ def test_every_arabic_string_is_translated():
     assert not untranslated, (
         f"Arabic strings with no translation, or a fuzzy one ({len(untranslated)}):{listed(untranslated)}"
     )
+
+
+def arabic_texts() -> list[str]:
+    with (TRANSLATIONS / "ar" / "LC_MESSAGES" / "messages.po").open("rb") as file:
+        catalogue = read_po(file)
+    texts = []
+    for message in catalogue:
+        if message.id:
+            texts += message.string if isinstance(message.string, tuple) else [message.string]
+    return texts
+
+
+def test_no_arabic_sentence_ends_on_an_amount():
+    """An amount in Arabic ends with its own dot («50.000 د.ك.»): a full stop after it
+    reads «د.ك..». The sentence puts the amount elsewhere, or in brackets."""
+    ending = [text for text in arabic_texts() if re.search(r"%\((amount|fee|limit|total)\)s\.", text)]
+    assert not ending, "\n".join(ending)
+
+
+def test_arabic_lists_use_the_arabic_comma():
+    """«،» between Arabic words: a Latin comma among them is a foreign mark."""
+    latin = [text for text in arabic_texts() if re.search(r"[\u0600-\u06ff]\s*,|,\s*[\u0600-\u06ff]", text)]
+    assert not latin, "\n".join(latin)

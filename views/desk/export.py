@@ -36,6 +36,7 @@ def payment_rows(start, end):
         "request_reference",
         "state",
         "amount_kwd",
+        "refunded_kwd",
         "gateway",
         "created_kuwait",
         "paid_kuwait",
@@ -50,13 +51,14 @@ def payment_rows(start, end):
         "sponsor_name",
         "note",
     ]
-    for payment in exports.each_payment(start, end):
+    for payment, given_back in exports.each_payment(start, end):
         owner = _holder(payment.request)
         yield [
             payment.track_id,
             payment.request.reference,
-            payment.state,
+            _state_for_finance(payment, given_back),
             _kwd(payment.amount_fils),
+            _kwd(given_back),
             payment.gateway,
             _kuwait_time(payment.created_at),
             _kuwait_time(payment.paid_at),
@@ -71,6 +73,14 @@ def payment_rows(start, end):
             payment.request.sponsor_name,
             payment.note,
         ]
+
+
+def _state_for_finance(payment, given_back: int) -> str:
+    """A paid payment whose money went back, in whole or in part, says so: finance sums
+    the paid lines and must not count a refunded one as income."""
+    if payment.state != Payment.PAID or given_back <= 0:
+        return payment.state
+    return "refunded" if given_back >= payment.amount_fils else "partly_refunded"
 
 
 class _Unnamed:

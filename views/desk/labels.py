@@ -10,7 +10,17 @@ RECORDS = {
     "refund": _l("Refund"),
     "staff": _l("Staff account"),
     "applicant": _l("Applicant account"),
+    # What a desk action concerns when it is no one record: ("search", "-") and the like.
+    "search": _l("Payment search"),
+    "audit": _l("Audit log"),
+    "claim": _l("Civil ID claim"),
+    "export": _l("Export"),
 }
+# Where the system acted from, when the audit names it (models.Actor's label); "system"
+# itself says nothing more than the actor's name.
+SYSTEM_SOURCES = {"system": None, "desk login": _l("the desk's log-in form")}
+# How a payment was made: the bank's name, or the test bank that takes no real money.
+GATEWAYS = {"sandbox": _l("Test bank, no real money"), "knet": _l("K-Net")}
 ACTIONS = {
     "request.frozen": _l("Answers confirmed, awaiting payment"),
     "request.reopened": _l("Answers reopened for changes by the applicant"),
@@ -61,4 +71,6 @@ def labels():
         "record_labels": RECORDS,
         "action_labels": ACTIONS,
         "bank_message_labels": BANK_MESSAGES,
+        "system_source_labels": SYSTEM_SOURCES,
+        "gateway_labels": GATEWAYS,
     }

@@ -29,6 +29,7 @@ from views.shared.forms import SponsorForm
 from views.uploads.checking import COLUMN_LABELS, check_upload
 from web.applicant_session import login_required
 from web.fee_schedules import active_schedule
+from web.language import list_separator
 
 bp = Blueprint("uploads", __name__, url_prefix="/uploads")
 
@@ -57,7 +58,7 @@ def refusal_message(refused: UploadRefused) -> str:
     if code == reading.ZIP_BOMB:
         return _("The file unpacks to far more than a list of people can be, so it was not opened.")
     if code == reading.MISSING_COLUMNS:
-        names = ", ".join(str(COLUMN_LABELS[column]) for column in params["missing"])
+        names = list_separator().join(str(COLUMN_LABELS[column]) for column in params["missing"])
         return _(
             "The file lacks these columns: %(columns)s. Use the headings of the template file.", columns=names
         )

@@ -7,7 +7,7 @@ import io
 import pytest
 
 from models import Refund
-from tests.helpers import APPLICANT, HX, paid_request, stored
+from tests.helpers import APPLICANT, HX, approve, paid_request, stored
 
 
 def read_csv(response) -> list[list[str]]:
@@ -83,3 +83,26 @@ def test_a_long_export_streams_in_batches_in_order(client, applicant, admin_desk
     assert response.is_streamed and "Content-Length" not in response.headers
     rows = read_csv(response)
     assert [row[1] for row in rows[1:]] == references
+
+
+def _exported_payment(admin_desk) -> dict:
+    rows = read_csv(admin_desk.get("/desk/export?kind=payments&date_from=2026-01-01&date_to=2026-01-31"))
+    return dict(zip(rows[0], rows[1]))
+
+
+def test_a_refunded_payment_is_exported_as_refunded_not_paid(desk, admin_desk, waiting):
+    """Finance sums the paid lines: a payment whose money went back must not be one."""
+    _reference, refund = waiting
+    assert _exported_payment(admin_desk)["state"] == "paid"  # asked for, not yet made
+    assert _exported_payment(admin_desk)["refunded_kwd"] == "0.000"
+    assert approve(desk, refund).status_code == 303
+    record = _exported_payment(admin_desk)
+    assert record["state"] == "refunded" and record["refunded_kwd"] == "110.000"
+    assert record["amount_kwd"] == "110.000"
+
+
+def test_a_partly_refunded_payment_says_how_much_went_back(desk, admin_desk, waiting):
+    _reference, refund = waiting
+    assert approve(desk, refund, amount="55").status_code == 303
+    record = _exported_payment(admin_desk)
+    assert record["state"] == "partly_refunded" and record["refunded_kwd"] == "55.000"

@@ -262,6 +262,14 @@ def person(i, civil_id, name="Person", category="worker", passport="A1234567", e
     }
 
 
+def other_people(serial: int) -> dict:
+    """Two people no other helper request covers (a worker and a domestic worker), for a
+    second paid or confirmed request of one account: the same people twice would overlap
+    the first's cover, which check answers refuses."""
+    worker, domestic = civil_id_for(serial, born="860101"), civil_id_for(serial + 1, born="910202")
+    return {**person(0, worker, "Salem"), **person(1, domestic, "Lina", "domestic_worker")}
+
+
 def start_request(client) -> str:
     """A new request for the logged-in client; its reference."""
     response = form_post(client, "/requests/new")
@@ -314,13 +322,13 @@ GOOD_IBAN = "KW81CBKU0000000000001234560101"
 REFUND_FORM = {"reason": "left_kuwait", "details": "", "iban": GOOD_IBAN, "account_holder": "سارة أحمد"}
 
 
-def paid_request(client) -> str:
+def paid_request(client, people=None) -> str:
     """Answer, confirm (which goes on to the bank) and approve in the sandbox bank; the
     reference."""
     from models import InsuranceRequest
 
     reference = start_request(client)
-    fill_until_check(client, reference)
+    fill_until_check(client, reference, people)
     bank = form_post(client, f"/requests/{reference}/check", {"confirm": "y"})
     assert bank.status_code == 303 and bank.headers["Location"].startswith("/sandbox-bank/pay/")
     back = form_post(client, urlsplit(bank.headers["Location"]).path, {"choice": "approve"})

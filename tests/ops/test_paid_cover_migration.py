@@ -8,7 +8,7 @@ from playhouse.migrate import SchemaMigrator, migrate
 
 import migrations
 import models
-from tests.helpers import frozen_request, make_app, paid_request, register_and_login, stored
+from tests.helpers import frozen_request, make_app, other_people, paid_request, register_and_login, stored
 
 NAME = "0010_paid_cover"
 
@@ -18,7 +18,7 @@ def test_paid_requests_get_their_cover_from_their_receipt(tmp_path, clock):
     app = make_app(tmp_path)
     client = app.test_client()
     register_and_login(client)
-    paid, waiting = paid_request(client), frozen_request(client)
+    paid, waiting = paid_request(client), frozen_request(client, people=other_people(500))
     with models.db.connection_context():
         migrator = SchemaMigrator.from_database(models.db.obj)
         migrate(

@@ -5,7 +5,7 @@ from playhouse.migrate import SchemaMigrator, migrate
 
 import migrations
 import models
-from tests.helpers import frozen_request, make_app, paid_request, register_and_login
+from tests.helpers import frozen_request, make_app, other_people, paid_request, register_and_login
 
 NAME = "0002_payment_inquiry_times"
 # A later migration indexes closed_at (issue 26): the older database had neither.
@@ -17,7 +17,7 @@ def test_a_payment_table_without_the_inquiry_times_gets_them(tmp_path):
     client = app.test_client()
     register_and_login(client)
     paid_request(client)
-    frozen_request(client)
+    frozen_request(client, people=other_people(500))
     with models.db.connection_context():
         before = models.db.execute_sql('SELECT id, track_id, state FROM "payment" ORDER BY id').fetchall()
         assert before

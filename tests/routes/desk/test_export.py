@@ -7,7 +7,7 @@ import io
 import pytest
 
 from models import Refund
-from tests.helpers import APPLICANT, HX, approve, paid_request, stored
+from tests.helpers import APPLICANT, HX, approve, other_people, paid_request, stored
 
 
 def read_csv(response) -> list[list[str]]:
@@ -75,7 +75,7 @@ def test_export_form_and_its_problems(admin_desk, headers):
 def test_a_long_export_streams_in_batches_in_order(client, applicant, admin_desk, clock, monkeypatch):
     from services import exports
 
-    references = [paid_request(client) for _ in range(5)]
+    references = [paid_request(client, other_people(500 + 10 * n)) for n in range(5)]
     monkeypatch.setattr(exports, "BATCH", 2)  # five payments: three batches, the last short
     response = admin_desk.get(
         "/desk/export?kind=payments&date_from=2026-01-01&date_to=2026-01-31", buffered=False

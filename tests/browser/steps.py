@@ -421,6 +421,15 @@ def _where(page) -> tuple[str, str]:
     return f"{parts.scheme}://{parts.netloc}", lang
 
 
+def desk_link(page, name: str):
+    """A link of the desk's menu, by its name: a narrow screen folds the menu into a
+    <details>, opened first."""
+    menu = page.locator(".desk-menu summary")
+    if menu.is_visible():
+        menu.click()
+    return page.locator(".site-nav").get_by_role("link", name=name)
+
+
 def desk_page(path, then=None, signed_in: bool = True):
     """An act: the desk page at `path` (or `path(desk)`), as the admin, then `then(page)`."""
 

@@ -33,7 +33,8 @@ def paid_for_one_person(page, base: str, civil_id: str, password: str, lang: str
             "people-0-passport_expiry": steps.PASSPORT_EXPIRY,
         },
     )
-    steps._post(api, f"{at}/sponsor", {"action": "me"})
+    employer = {"sponsor_kind": "company", "company_name": "Gulf Trading Company", "company_file_number": "201945678"}
+    steps._post(api, f"{at}/sponsor", employer)  # a worker alone: the employer sponsors
     steps._post(api, f"{at}/cover", {"insurance_status": "new", "years": "2"})
     back = steps._post(api, steps.confirm_and_pay(api, base, reference), {"choice": "approve"})
     response = api.get(back if back.startswith("http") else base + back, max_redirects=0)

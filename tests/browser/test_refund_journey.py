@@ -83,7 +83,7 @@ def test_ask_for_a_refund_reviewer_approves_in_the_sandbox_applicant_sees_it(liv
     steps.fill_desk_login(desk, base, lang, login, secret)
     desk.locator("main form button[type=submit]").click()
     desk.wait_for_url(re.compile(r".*/desk/(\?.*)?$"))
-    desk.locator(".site-nav").get_by_role("link", name=words["refunds"]).click()
+    steps.desk_link(desk, words["refunds"]).click()
     desk.wait_for_url("**/desk/refunds")
     row = desk.locator("tr", has_text=reference)
     expect(row).to_have_count(1)

@@ -41,9 +41,9 @@ def keep_upload(
 def covered_civil_ids(owner: User, civil_ids: set[str], first_day: date) -> set[str]:
     """Those of `civil_ids` whom one of `owner`'s paid requests covers on `first_day`
     (today, or a renewal's first day) or later: a request for them from then would pay for
-    a period paid already. Only the owner's own: anyone else's paid request (another account's, an express payment) is
-    theirs to know, and a list of civil IDs must not find out who has paid. A duplicate
-    with someone else's request is for the desk to catch."""
+    a period paid already. Only the owner's own: anyone else's paid request (another
+    account's, an express payment) is theirs to know, and a list of civil IDs must not
+    find out who has paid. A duplicate with someone else's request is for the desk to catch."""
     found = set()
     wanted = sorted(civil_ids)
     for start in range(0, len(wanted), _IN_CHUNK):

@@ -3,7 +3,7 @@ the officer goes on, and the requests each became."""
 
 import json
 
-from peewee import CharField, DateTimeField, ForeignKeyField, IntegerField, TextField
+from peewee import CharField, DateField, DateTimeField, ForeignKeyField, IntegerField, TextField
 
 import clock
 from domain.uploads import Row
@@ -27,6 +27,10 @@ class Upload(BaseModel):
     sponsor_name = CharField(max_length=100)
     sponsor_civil_id = CharField(max_length=12, null=True)
     sponsor_file_number = CharField(max_length=15, null=True)
+    # Every request it becomes is new insurance or, with the current cover's last day, a
+    # renewal (null: an upload kept before the question was asked, new).
+    insurance_status = CharField(max_length=10, null=True)
+    current_cover_end = DateField(null=True)
     rows_json = TextField()
     state = CharField(max_length=10, default=CHECKED)
     created_at = DateTimeField(default=lambda: clock.now())

@@ -42,12 +42,12 @@ def save_workers(insurance_request: InsuranceRequest, rows: list[dict], workers:
     return insurance_request.save_people(rows, workers)
 
 
-def choose_years(insurance_request: InsuranceRequest, years: int) -> bool:
-    """Cover for `years`: new, or a renewal (from a reminder) from the day the current
-    cover ends; False when no longer a draft."""
-    if insurance_request.insurance_status == "renewal":
-        return insurance_request.set_cover("renewal", years, insurance_request.current_cover_end)
-    return insurance_request.set_cover("new", years, None)
+def choose_cover(
+    insurance_request: InsuranceRequest, status: str, years: int, current_cover_end: date | None
+) -> bool:
+    """Cover for `years`: new from today, or a renewal from the day after
+    `current_cover_end`; False when no longer a draft."""
+    return insurance_request.set_cover(status, years, current_cover_end if status == "renewal" else None)
 
 
 def only_allowed(insurance_request: InsuranceRequest, schedule: FeeSchedule) -> bool:

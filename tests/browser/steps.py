@@ -551,7 +551,7 @@ def express_until(step: str):
                     "action": "continue",
                 },
             ),
-            ("/express/years", lambda: {"years": "1"}),
+            ("/express/years", lambda: {"insurance_status": "new", "years": "1"}),
             ("/express/check", lambda: {"confirm": "y"}),
         ]
         for number, (path, form) in enumerate(walk):

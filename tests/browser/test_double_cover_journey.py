@@ -85,6 +85,7 @@ def express_until_check(page, base, lang, sponsor, mobile, worker):
     page.fill("#people-0-passport_expiry", steps.PASSPORT_EXPIRY)
     with page.expect_navigation():
         page.locator("main button[type=submit][value=continue]").click()
+    page.check("input[name=insurance_status][value=new]")
     page.locator("input[name=years][value='1']").check()
     with page.expect_navigation():
         page.locator("main form button[type=submit]").first.click()

@@ -87,6 +87,7 @@ def test_a_sponsor_pays_for_two_domestic_workers_without_an_account(live_server,
     submit(page, "continue")
 
     page.wait_for_url("**/express/years")
+    page.check("input[name=insurance_status][value=new]")
     page.check("input[name=years][value='1']")
     submit(page)
 

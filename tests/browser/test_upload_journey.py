@@ -44,6 +44,7 @@ def test_upload_drop_bad_rows_pay_and_download_the_receipt_csv(live_server, new_
     # The organisation is the sponsor unless another is chosen: its name and file number.
     page.fill("#company_name", "Gulf Trading Company")
     page.fill("#company_file_number", "201945678")
+    page.check("input[name=insurance_status][value=new]")
     page.shots.take(page, "upload")
     page.get_by_role("button", name="Upload and check").click()
 

@@ -17,6 +17,7 @@ from services.requests import AnswersChanged, freeze_request
 from views.express.journey import begin, bp, draft_only, in_journey, journey_request
 from views.shared.already_covered import covered_message, renewals_to_offer
 from views.shared.forms import ConfirmForm
+from views.shared.new_or_renewal import LABELS
 from views.shared.paying import bank_page
 from views.shared.people_messages import cover_problems
 from views.shared.receipt_page import receipt_page
@@ -34,7 +35,14 @@ def _problems(insurance_request, schedule, today) -> list[tuple[str, str]]:
     people = insurance_request.covered()
     names = {person.civil_id: person.name for person in people}
     return [
-        ("years", message) for message in cover_problems(people, insurance_request.years, "new", None, today)
+        ("years", message)
+        for message in cover_problems(
+            people,
+            insurance_request.years,
+            insurance_request.insurance_status,
+            insurance_request.current_cover_end,
+            today,
+        )
     ] + [("workers", covered_message(cover, names)) for cover in already_covered(insurance_request, today)]
 
 
@@ -44,7 +52,7 @@ def _problems(insurance_request, schedule, today) -> list[tuple[str, str]]:
 def check(insurance_request):
     if not insurance_request.people.exists():
         return redirect(url_for(".workers"))
-    if not insurance_request.years:
+    if not insurance_request.years or not insurance_request.insurance_status:
         return redirect(url_for(".years"))
     schedule, today = active_schedule(), clock.today_in_kuwait()
     problems = _problems(insurance_request, schedule, today)
@@ -73,6 +81,7 @@ def check(insurance_request):
         renewals=renewals_to_offer(already_covered(insurance_request, today)),
         quote=quote(schedule, people, insurance_request.years, today),
         schedule=schedule,
+        status_labels=LABELS,
     )
 
 

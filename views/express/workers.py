@@ -1,5 +1,5 @@
 """The workers an express payment covers (up to ten: civil ID, name, category, passport
-expiry), then the years. Each page saves its answers when submitted; adding and removing
+expiry), then new or renewal and the years. Each page saves its answers when submitted; adding and removing
 a worker are buttons, so every page works without JavaScript."""
 
 from dataclasses import asdict
@@ -7,12 +7,14 @@ from datetime import date
 
 from flask import redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_wtf import FlaskForm
 
 import clock
 from domain import people
 from domain.quote import max_years_for
 from services import express
 from views.express.journey import allowed_choices, bp, draft_only, in_journey
+from views.shared.new_or_renewal import NewOrRenewalFields, shown_date
 from views.shared.people_messages import cover_problems, field_id, in_page_order, person_message
 from views.shared.quote_messages import problem_message
 from web.fee_schedules import active_schedule
@@ -99,31 +101,48 @@ def workers(insurance_request):
     )
 
 
+class CoverForm(NewOrRenewalFields, FlaskForm):
+    pass
+
+
 @bp.route("/years", methods=["GET", "POST"])
 @in_journey
 @draft_only
 def years(insurance_request):
+    """New or renewal (with the current cover's end), and the years: one page."""
     if not insurance_request.people.exists():
         return redirect(url_for(".workers"))
     schedule, today = active_schedule(), clock.today_in_kuwait()
     people = insurance_request.covered()
     most = max_years_for(schedule, [p.category_code for p in people])
-    error = None
-    chosen = insurance_request.years
-    if request.method == "POST":
+    form = CoverForm(
+        insurance_status=insurance_request.insurance_status,
+        current_cover_end=shown_date(insurance_request.current_cover_end),
+    )
+    chosen, years_error = insurance_request.years, None
+    if form.is_submitted():
         typed = request.form.get("years", "")
         chosen = int(typed) if typed.isdigit() and len(typed) < 3 else None
+        answered = form.validate()
         if chosen is None or not 1 <= chosen <= most:
-            error = _("Choose between %(min)d and %(max)d years.", min=1, max=most)
-        else:
-            problems = cover_problems(people, chosen, "new", None, today)
+            years_error = _("Choose between %(min)d and %(max)d years.", min=1, max=most)
+        elif answered:
+            status, current_cover_end = form.cover_answer()
+            problems = cover_problems(people, chosen, status, current_cover_end, today)
             if problems:
-                error = problems[0]
-            elif express.choose_years(insurance_request, chosen):
+                years_error = problems[0]
+            elif express.choose_cover(insurance_request, status, chosen, current_cover_end):
                 return redirect(url_for(".check"))
             else:
                 return redirect(url_for(".pay"))
-    errors = {"years": error} if error else {}
+    errors = {name: messages[0] for name, messages in form.errors.items() if name != "csrf_token"}
+    if years_error:
+        errors["years"] = years_error
     return render_template(
-        "express/years.html", insurance_request=insurance_request, most=most, chosen=chosen, errors=errors
+        "express/years.html",
+        insurance_request=insurance_request,
+        form=form,
+        most=most,
+        chosen=chosen,
+        errors=errors,
     )

@@ -61,13 +61,19 @@ def check_upload(
     today: date,
     max_fils: int,
     covered: Callable[[set[str]], set[str]],
+    status: str = "new",
+    current_cover_end: date | None = None,
 ) -> CheckedUpload:
-    """`covered(civil IDs)` names those the uploader's own paid requests cover already."""
+    """`covered(civil IDs)` names those the uploader's own paid requests cover already
+    (from the day the cover would start); `status` and `current_cover_end`: the upload's
+    answer to "new or renewal?", which moves the cover's start."""
     find_category = category_finder(schedule)
     problems: list[RowProblem] = []
     checked_rows = []  # (row, person or None, subtotal)
     for row in rows:
-        found, person, subtotal = _check_row(row, schedule, today, find_category, max_fils)
+        found, person, subtotal = _check_row(
+            row, schedule, today, find_category, max_fils, (status, current_cover_end)
+        )
         problems += found
         checked_rows.append((row, person, subtotal))
 
@@ -108,7 +114,7 @@ def check_upload(
     return result
 
 
-def _check_row(row: Row, schedule: FeeSchedule, today: date, find_category, max_fils: int):
+def _check_row(row: Row, schedule: FeeSchedule, today: date, find_category, max_fils: int, cover):
     values = row.values
     typed = {
         "civil_id": values["civil_id"],
@@ -144,7 +150,7 @@ def _check_row(row: Row, schedule: FeeSchedule, today: date, find_category, max_
             civil_id=person["civil_id"], name=person["name"], passport_expiry=person["passport_expiry"]
         )
     ]
-    for message in cover_problems(stored_like, years, "new", None, today):
+    for message in cover_problems(stored_like, years, *cover, today):
         problems.append(RowProblem(row.number, "passport_expiry", values["passport_expiry"], message))
     subtotal = checked.quote.total_fils
     if subtotal > max_fils:

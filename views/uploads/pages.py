@@ -23,9 +23,11 @@ from flask_wtf.file import FileField
 import clock
 from domain import sponsor as sponsors
 from domain import uploads as reading
+from domain.renewals import cover_start
 from domain.uploads import UploadRefused, read_rows, template_csv, template_xlsx
 from services.uploads import AlreadyDone, covered_civil_ids, keep_upload, make_requests
 from views.shared.forms import SponsorForm
+from views.shared.new_or_renewal import LABELS, NewOrRenewalFields
 from views.uploads.checking import COLUMN_LABELS, check_upload
 from web.applicant_session import login_required
 from web.fee_schedules import active_schedule
@@ -36,7 +38,7 @@ bp = Blueprint("uploads", __name__, url_prefix="/uploads")
 ORGANISATION_KINDS = sponsors.ORGANISATION_ACCOUNTS
 
 
-class UploadForm(SponsorForm):
+class UploadForm(NewOrRenewalFields, SponsorForm):
     people_file = FileField(_l("The list of people"))
 
 
@@ -108,7 +110,7 @@ def new():
         except UploadRefused as refused:
             form.people_file.errors = [refusal_message(refused)]
         else:
-            kept = keep_upload(g.user, upload.filename, form.answer(), rows)
+            kept = keep_upload(g.user, upload.filename, form.answer(), rows, form.cover_answer())
             return redirect(url_for(".show", upload_id=kept.id))
     status = 400 if form.is_submitted() else 200
     return render_template(
@@ -154,12 +156,16 @@ def _owned(upload_id: int):
 
 def _checked(upload):
     today = clock.today_in_kuwait()
+    status, current_cover_end = upload.insurance_status or "new", upload.current_cover_end
+    start = cover_start(today, status, current_cover_end)
     return check_upload(
         upload.rows(),
         active_schedule(),
         today,
         current_app.config["MAX_PAYMENT_FILS"],
-        lambda civil_ids: covered_civil_ids(upload.owner, civil_ids, today),
+        lambda civil_ids: covered_civil_ids(upload.owner, civil_ids, start),
+        status,
+        current_cover_end,
     )
 
 
@@ -189,6 +195,7 @@ def show(upload_id):
         problems=checked.problems,
         column_labels=COLUMN_LABELS,
         request_count=len(checked.requests(max_fils)),
+        status_labels=LABELS,
         max_fils=max_fils,
     )
 

@@ -66,7 +66,7 @@ def until_check(client, count=2, years="1"):
     response = form_post(client, "/express/workers", {**workers(count), "action": "continue"})
     assert response.status_code == 302, response.text
     assert response.headers["Location"].endswith("/express/years")
-    response = form_post(client, "/express/years", {"years": years})
+    response = form_post(client, "/express/years", {"insurance_status": "new", "years": years})
     assert response.status_code == 302, response.text
     assert response.headers["Location"].endswith("/express/check")
 

@@ -63,7 +63,7 @@ def test_the_expiry_hint_and_error_give_the_date_day_first(client, lang, hint, e
 def test_every_written_form_is_accepted_and_shown_day_first(client, typed):
     proved_mobile(client, "ar")
     assert send_worker(client, typed).status_code == 302
-    assert form_post(client, "/express/years", {"years": "1"}).status_code == 302
+    assert form_post(client, "/express/years", {"insurance_status": "new", "years": "1"}).status_code == 302
     page = client.get("/express/check").text
     assert f'<bdi class="id">31/03/{EXPIRY.year}</bdi>' in page
     assert f'<bdi class="id">{WORKER}</bdi>' in page and f'<bdi class="id">{SPONSOR}</bdi>' in page

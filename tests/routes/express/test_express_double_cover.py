@@ -29,7 +29,7 @@ def until_check(client, civil_id=SPONSOR, mobile=MOBILE):
     form_post(client, "/express", {"civil_id": civil_id, "mobile": mobile})
     assert form_post(client, "/express/code", {"code": latest_code("+965" + mobile)}).status_code == 302
     assert form_post(client, "/express/workers", {**ROW, "action": "continue"}).status_code == 302
-    assert form_post(client, "/express/years", {"years": "1"}).status_code == 302
+    assert form_post(client, "/express/years", {"insurance_status": "new", "years": "1"}).status_code == 302
 
 
 def the_request() -> InsuranceRequest:

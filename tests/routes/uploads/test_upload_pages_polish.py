@@ -12,7 +12,11 @@ from tests.helpers import HX, civil_id_for, form_post
 
 HEADINGS = "Civil ID,Full name,Category,Passport number,Passport expiry,Years\r\n"
 EXPIRY = (clock.today_in_kuwait() + timedelta(days=6 * 366)).isoformat()
-SPONSOR = {"sponsor_name": "Gulf Trading Company", "sponsor_civil_id": civil_id_for(40, born="800505")}
+SPONSOR = {
+    "sponsor_name": "Gulf Trading Company",
+    "sponsor_civil_id": civil_id_for(40, born="800505"),
+    "insurance_status": "new",
+}
 
 
 def line(serial, name="Worker", category="worker", years="2"):

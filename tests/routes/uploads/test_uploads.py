@@ -17,7 +17,11 @@ from tests.helpers import civil_id_for, form_post, make_app, mobile_for, paid_re
 
 HEADINGS = "Civil ID,Full name,Category,Passport number,Passport expiry,Years\r\n"
 EXPIRY = (clock.today_in_kuwait() + timedelta(days=6 * 366)).isoformat()
-SPONSOR = {"sponsor_name": "Gulf Trading Company", "sponsor_civil_id": civil_id_for(40, born="800505")}
+SPONSOR = {
+    "sponsor_name": "Gulf Trading Company",
+    "sponsor_civil_id": civil_id_for(40, born="800505"),
+    "insurance_status": "new",
+}
 
 
 def person_id(serial: int) -> str:
@@ -362,6 +366,7 @@ def test_a_company_sponsor_with_its_file_number_goes_onto_every_request(client, 
         "sponsor_kind": "company",
         "company_name": "Gulf Trading Company",
         "company_file_number": "٤٥٦-٧٨٩",
+        "insurance_status": "new",
     }
     response = form_post(
         client,

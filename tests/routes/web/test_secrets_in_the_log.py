@@ -62,7 +62,7 @@ def _express_paid(client) -> ExpressSponsor:
         "action": "continue",
     }
     assert form_post(client, "/express/workers", worker).status_code == 302
-    assert form_post(client, "/express/years", {"years": "1"}).status_code == 302
+    assert form_post(client, "/express/years", {"insurance_status": "new", "years": "1"}).status_code == 302
     version = InsuranceRequest.select().order_by(InsuranceRequest.id.desc()).get().version
     form_post(client, "/express/check", {"confirm": "y", "version": str(version)})
     bank = form_post(client, "/express/pay")

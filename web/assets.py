@@ -83,9 +83,10 @@ def static_file(filename):
     if encoding:
         response.headers["Content-Encoding"] = encoding
     response.headers["Vary"] = "Accept-Encoding"
-    response.set_etag(f"{asset.version}-{encoding or 'identity'}")
     if request.args.get("v") == asset.version:
+        # Never asked again while kept: a validator would be bytes for nothing.
         response.headers["Cache-Control"] = f"public, max-age={ONE_YEAR}, immutable"
     else:
+        response.set_etag(f"{asset.version}-{encoding or 'identity'}")
         response.headers["Cache-Control"] = "public, max-age=300"
     return response.make_conditional(request)

@@ -48,6 +48,14 @@ DOCUMENT_ONLY = {
 }
 
 
+REDIRECTS = {301, 302, 303, 307, 308}
+NOT_DOCUMENTS = {"text/css", "text/javascript", "application/javascript"}
+
+
+def fragment_headers_of(headers: dict) -> dict:
+    return {name: value for name, value in headers.items() if name not in DOCUMENT_ONLY}
+
+
 def payment_gateway_origin(config) -> str | None:
     """The origin of the bank's payment page, when the gateway is one outside the app.
 
@@ -69,7 +77,10 @@ def init_app(app) -> None:
     # An htmx answer is swapped into a page that has the document's policies (CSP, framing,
     # opener, permissions), which govern documents only; they would be most of the bytes
     # of a quote on slow mobile data.
-    fragment_headers = {name: value for name, value in html_headers.items() if name not in DOCUMENT_ONLY}
+    fragment_headers = fragment_headers_of(html_headers)
+    # Scripts and style sheets are not documents either: the same bytes saved on each of a
+    # first visit's assets (an SVG can be opened as a document, so it keeps them).
+    asset_headers = fragment_headers_of(headers)
     lowered = {name.lower() for name in html_headers}
 
     def add_security_headers(response):
@@ -77,7 +88,14 @@ def init_app(app) -> None:
         present = {name.lower() for name, _ in response.headers.items()} & lowered
         # Pages may hold personal data: keep them out of any cache, unless the view
         # declared the page public (web/page_cache.py).
-        if response.mimetype != "text/html":
+        if response.mimetype in NOT_DOCUMENTS:
+            wanted = asset_headers
+        elif response.status_code in REDIRECTS and "Location" in response.headers:
+            # Followed, never shown: no document's policies, and no "Redirecting..." page
+            # (each step of a form answers so, on slow mobile data).
+            wanted = fragment_headers
+            response.set_data(b"")
+        elif response.mimetype != "text/html":
             wanted = headers
         else:
             wanted = fragment_headers if is_htmx() else html_headers

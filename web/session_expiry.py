@@ -2,7 +2,7 @@
 page, what they had just posted to a request's question page is kept for them, and
 logging in again takes them back to the page they were on, the answers put back.
 
-The warning before it ends is static/js/session-warning.js, which the base page loads
+The warning before it ends is static/js/tameen.js, which the base page loads
 for a signed-in person; `seconds_left` tells it when.
 """
 

@@ -12,6 +12,6 @@ def stay_signed_in():
     if g.get("user") is None:
         return "", 401
     still_here()
-    if request.headers.get("X-Requested-With") == "fetch":  # session-warning.js
+    if request.headers.get("X-Requested-With") == "fetch":  # tameen.js
         return "", 204
     return redirect(safe_next(request.form.get("next")) or url_for("requests.my_requests"))

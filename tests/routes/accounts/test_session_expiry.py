@@ -134,7 +134,7 @@ def test_the_warning_is_on_signed_in_pages_only(client, clock, user, headers):
     match = re.search(r'data-seconds-left="([0-9]+)"', page.text)
     assert 1790 <= int(match.group(1)) <= 1800
     assert re.search(r'<div class="session-warning"[^>]*\n?[^>]*hidden', page.text)
-    assert '<script src="/static/js/session-warning.js' in page.text
+    assert '<script src="/static/js/tameen.js' in page.text
     form_post(client, "/logout")
     assert "session-warning" not in client.get("/?lang=en").text
 

@@ -60,7 +60,7 @@ def test_the_page_asks_new_or_renewal_with_the_date_revealed_by_script(client):
     assert "Is this new insurance or a renewal?" in page
     assert 'value="new"' in page and 'value="renewal"' in page
     assert 'data-reveal-for="insurance_status" data-reveal-value="renewal"' in page
-    assert "js/reveal.js" in page
+    assert "js/tameen.js" in page
     assert 'id="current_cover_end"' in page
 
 

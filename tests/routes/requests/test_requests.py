@@ -299,13 +299,13 @@ def test_a_passport_too_short_for_one_year_says_to_renew_it_and_where(client, us
 
 def test_the_renewal_date_is_revealed_only_for_a_renewal(client, user):
     """Without JavaScript every question shows, the date's hint saying it is for a
-    renewal; reveal.js (no inline script) hides it for the other answers."""
+    renewal; tameen.js (no inline script) hides it for the other answers."""
     reference = start_request(client)
     fill_until_check(client, reference)
     page = client.get(f"/requests/{reference}/cover").text
     box = page.split('<div data-reveal-for="insurance_status" data-reveal-value="renewal">')[1]
     assert 'id="current_cover_end"' in box.split("data-hx-post")[0]
-    assert "/static/js/reveal.js" in page and "<script>" not in page
+    assert "/static/js/tameen.js" in page and "<script>" not in page
     assert page.count('name="insurance_status"') == 4
 
 

@@ -54,7 +54,7 @@ def test_the_page_asks_person_or_company_and_says_either_may_sponsor(client, use
     assert 'name="sponsor_kind" type="radio" value="company"' in page
     # Both groups are on the page, for browsers without JavaScript; a static script hides one.
     assert 'id="sponsor_civil_id"' in page and 'id="company_file_number"' in page
-    assert "/static/js/sponsor-kind.js" in page and "<script>" not in page
+    assert "/static/js/tameen.js" in page and "<script>" not in page
 
 
 def test_a_person_sponsor_is_kept_with_their_civil_id(client, user):

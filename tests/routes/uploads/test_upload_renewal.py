@@ -41,7 +41,7 @@ def chosen(page: str, status: str) -> bool:
 def test_the_form_asks_once_with_the_date_revealed_by_script(client, officer):
     page = client.get("/uploads/new").text
     assert "Is this new insurance or a renewal?" in page and "One answer for the whole file" in page
-    assert 'data-reveal-for="insurance_status" data-reveal-value="renewal"' in page and "js/reveal.js" in page
+    assert 'data-reveal-for="insurance_status" data-reveal-value="renewal"' in page and "js/tameen.js" in page
     assert not chosen(page, "new") and not chosen(page, "renewal")
 
 

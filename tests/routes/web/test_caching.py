@@ -1,6 +1,8 @@
 """Public pages are built once and cached by browsers with a validator; personal pages
 are never cached anywhere."""
 
+import re
+
 import pytest
 from flask import template_rendered, url_for
 from werkzeug.routing import BuildError
@@ -173,3 +175,23 @@ def test_an_htmx_answer_leaves_the_document_policies_to_its_page(client):
     assert fragment.headers["X-Content-Type-Options"] == "nosniff"
     wire = len(fragment.data) + sum(len(f"{k}: {v}\r\n") for k, v in fragment.headers.items())
     assert fragment.headers["Content-Encoding"] == "br" and wire < 1024 - 100  # status, Date, Server
+
+
+def test_scripts_and_style_sheets_leave_the_document_policies_to_their_page(client):
+    """A first visit loads several of them: the document-only headers are bytes for nothing."""
+    page = client.get("/fees")
+    assets = re.findall(r'(?:src|href)="(/static/[^"]+\.(?:js|css)[^"]*)"', page.text)
+    assert len(assets) >= 3  # the style sheets, htmx and a script of its own
+    for asset in assets:
+        answer = client.get(asset)
+        assert answer.status_code == 200
+        assert "Content-Security-Policy" not in answer.headers and "X-Frame-Options" not in answer.headers
+        assert answer.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_a_redirect_is_bare_headers(client):
+    """Each answered question redirects to the next: no page nobody sees, no document policies."""
+    answer = client.get("/requests")  # not logged in: to the log-in
+    assert answer.status_code in (302, 303) and answer.headers["Location"]
+    assert answer.data == b"" and "Content-Security-Policy" not in answer.headers
+    assert answer.headers["Cache-Control"] == "no-store"

@@ -1,3 +1,23 @@
+// The applicant's pages' small enhancements, in one file: on a first visit over slow mobile
+// data each file costs a request and its headers. Each part looks for its own markup.
+
+// A follow-up question shown only for the answer it belongs to: the renewal date only
+// for "Renewal", a person's or a company's fields for that kind of sponsor. Without this
+// script every question shows, each hint saying when it applies.
+document.querySelectorAll("[data-reveal-for]").forEach(function (box) {
+  var name = box.getAttribute("data-reveal-for");
+  var value = box.getAttribute("data-reveal-value");
+  var form = box.closest("form");
+  function update() {
+    var chosen = form.querySelector('input[name="' + name + '"]:checked');
+    box.hidden = !(chosen && chosen.value === value);
+  }
+  form.addEventListener("change", function (event) {
+    if (event.target.name === name) update();
+  });
+  update();
+});
+
 // GOV.UK's timeout warning: two minutes before the log-in ends for lack of use, a box says
 // so and offers "Stay signed in", which tells the server (POST /session/stay) and starts
 // the count again. An htmx request counts as use too. Without this script nothing shows.

@@ -35,6 +35,7 @@ from web import (
     rate_limits,
     request_log,
     security,
+    session_cookie,
     site_root,
     staff_session,
     state_labels,
@@ -70,6 +71,7 @@ def create_app(config: dict | None = None) -> Flask:
     page_cache.init_app(app)  # first middleware: the others wrap it
     site_root.init_app(app)
     babel.init_app(app, locale_selector=language.select_locale)
+    session_cookie.init_app(app)
     csrf.init_app(app)
     language.init_app(app)
     state_labels.init_app(app)

@@ -65,16 +65,23 @@ class Category:
     def article(self) -> int | None:
         return self.articles[0] if self.articles else None
 
+    def __post_init__(self):
+        # Written once: the calculator names every category in each person's list.
+        object.__setattr__(
+            self,
+            "_labels",
+            (self._label(self.label_ar, "مادة", "أو"), self._label(self.label_en, "Art.", "or")),
+        )
+
+    def _label(self, name: str, article: str, either: str) -> str:
+        if not self.articles:
+            return name
+        return f"{name} ({article} {f' {either} '.join(str(number) for number in self.articles)})"
+
     def label(self, locale: Any) -> str:
         """The name with its residency article, as residents know it: "Commercial residency
         (Art. 19)", «إقامة تجارية (مادة 19)»."""
-        name = _in_locale(locale, self.label_ar, self.label_en)
-        if not self.articles:
-            return name
-        numbers = [str(number) for number in self.articles]
-        if _is_arabic(locale):
-            return f"{name} (مادة {' أو '.join(numbers)})"
-        return f"{name} (Art. {' or '.join(numbers)})"
+        return self._labels[0] if _is_arabic(locale) else self._labels[1]
 
     def exempt_reason(self, locale: Any) -> str | None:
         return _in_locale(locale, self.exempt_reason_ar, self.exempt_reason_en)

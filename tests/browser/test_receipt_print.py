@@ -33,7 +33,11 @@ def paid_for_one_person(page, base: str, civil_id: str, password: str, lang: str
             "people-0-passport_expiry": steps.PASSPORT_EXPIRY,
         },
     )
-    employer = {"sponsor_kind": "company", "company_name": "Gulf Trading Company", "company_file_number": "201945678"}
+    employer = {
+        "sponsor_kind": "company",
+        "company_name": "Gulf Trading Company",
+        "company_file_number": "201945678",
+    }
     steps._post(api, f"{at}/sponsor", employer)  # a worker alone: the employer sponsors
     steps._post(api, f"{at}/cover", {"insurance_status": "new", "years": "2"})
     back = steps._post(api, steps.confirm_and_pay(api, base, reference), {"choice": "approve"})

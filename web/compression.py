@@ -16,24 +16,12 @@ def chosen_encoding(accept_encoding: str, available=PREFERENCE) -> str | None:
     return next((encoding for encoding in PREFERENCE if encoding in offered and encoding in available), None)
 
 
-# Brotli's cost grows with the body faster than its gain. A live quote (about 2 KB) at 5
-# costs 0.04 ms and stays within its 1 KB budget on the wire; a whole calculator page
-# (10 KB) costs 0.17 ms at 5 and 0.06 ms at 3, for 3.3 KB on the wire instead of 2.7 KB.
-CHEAP_BROTLI_SMALL = 4096
-
-
 def compress(data: bytes, encoding: str, thorough: bool = False) -> bytes:
     if encoding == "br":
         # Pages are a few KB: a 64 KB window loses nothing, and the default 4 MB one costs
         # more to set up than to compress a quote.
-        return brotli.compress(data, quality=_quality(data, thorough), lgwin=16)
+        return brotli.compress(data, quality=11 if thorough else 5, lgwin=16)
     return gzip.compress(data, compresslevel=9 if thorough else 6, mtime=0)
-
-
-def _quality(data: bytes, thorough: bool) -> int:
-    if thorough:
-        return 11
-    return 5 if len(data) <= CHEAP_BROTLI_SMALL else 3
 
 
 def compress_response(response):

@@ -86,7 +86,7 @@ def static_file(filename):
     if request.args.get("v") == asset.version:
         # Never asked again while kept: a validator would be bytes for nothing.
         response.headers["Cache-Control"] = f"public, max-age={ONE_YEAR}, immutable"
-    else:
-        response.set_etag(f"{asset.version}-{encoding or 'identity'}")
-        response.headers["Cache-Control"] = "public, max-age=300"
+        return response
+    response.set_etag(f"{asset.version}-{encoding or 'identity'}")
+    response.headers["Cache-Control"] = "public, max-age=300"
     return response.make_conditional(request)

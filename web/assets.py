@@ -6,6 +6,7 @@ new URL and a year-long cache lifetime is safe.
 
 import hashlib
 import mimetypes
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -24,11 +25,28 @@ URL_TABLE_ENTRIES = 256
 URL_TABLE_BYTES = 256 * 1024
 
 
+# Our style sheets and scripts explain themselves in comments; a first visit over slow
+# mobile data need not carry them (a third of the style sheet's bytes on the wire). CSS
+# comments are found outside strings; of a script, only lines that are whole comments go
+# (our scripts have no multi-line strings), and minified files are left as they are.
+_CSS_STRING_OR_COMMENT = re.compile(rb"""("(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])*')|/\*.*?\*/""", re.S)
+_JS_COMMENT_LINE = re.compile(rb"^[ \t]*//[^\n]*\n", re.M)
+
+
+def without_comments(raw: bytes, filename: str) -> bytes:
+    if filename.endswith(".css"):
+        return _CSS_STRING_OR_COMMENT.sub(lambda found: found.group(1) or b"", raw)
+    if filename.endswith(".js") and not filename.endswith(".min.js"):
+        return _JS_COMMENT_LINE.sub(b"", raw)
+    return raw
+
+
 class Asset:
     def __init__(self, path: Path):
-        self.raw = path.read_bytes()
+        source = path.read_bytes()
+        self.raw = without_comments(source, path.name)
         self.mimetype = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        self.version = hashlib.sha256(self.raw).hexdigest()[:12]
+        self.version = hashlib.sha256(source).hexdigest()[:12]
         self.encoded = {}
         if self.mimetype.startswith(COMPRESSIBLE):
             self.encoded = {enc: compress(self.raw, enc, thorough=True) for enc in ("br", "gzip")}

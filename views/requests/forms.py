@@ -2,13 +2,13 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import RadioField, SelectField, StringField
+from wtforms import RadioField, SelectField
 from wtforms.validators import StopValidation, ValidationError
 
 from domain.cover import INSURANCE_STATUSES
-from domain.dates import parse_date
 from domain.digits import parse_whole_number
-from web.form_fields import ascii_digits, choices, stripped
+from views.shared.new_or_renewal import NewOrRenewalFields
+from web.form_fields import ascii_digits, choices
 
 STATUS_LABELS = {
     "new": _l("New insurance"),
@@ -26,15 +26,14 @@ def one_of(choices, message):
     return rule
 
 
-class CoverForm(FlaskForm):
+class CoverForm(NewOrRenewalFields, FlaskForm):
+    """The shared question with the account journey's four answers (transfer, newborn)."""
+
     insurance_status = RadioField(
         _l("Is this new insurance or a renewal?"),
         choices=choices(STATUS_LABELS.items()),
         validate_choice=False,
         validators=[one_of(INSURANCE_STATUSES, _l("Choose the kind of insurance"))],
-    )
-    current_cover_end = StringField(
-        _l("Date the current insurance ends (renewals only)"), filters=[ascii_digits, stripped]
     )
     years = SelectField(_l("Number of years"), validate_choice=False, filters=[ascii_digits])
 
@@ -48,13 +47,3 @@ class CoverForm(FlaskForm):
         if years is None or not 1 <= years <= self.max_years:
             raise ValidationError(_l("Choose between 1 and %(max)d years", max=self.max_years))
         field.parsed = years
-
-    def validate_current_cover_end(self, field):
-        field.parsed = None
-        if self.insurance_status.data != "renewal":
-            return
-        if not field.data:
-            raise ValidationError(_l("Enter the date the current insurance ends, like 31/03/2027"))
-        field.parsed = parse_date(field.data)
-        if field.parsed is None:
-            raise ValidationError(_l("Enter a real date, like 31/03/2027"))

@@ -214,16 +214,17 @@ def _people_for(listing: str) -> dict:
     }
 
 
-def request_at_check(api, base: str) -> str:
-    """A new request answered up to "check your answers": two people, two years; its reference."""
+def request_at_check(api, base: str, people: dict | None = None) -> str:
+    """A new request answered up to "check your answers": two people (`people`, {name:
+    (civil ID, category)}, or as _people_for chooses), two years; its reference."""
     listing = api.get(base + "/requests").text()
     token = CSRF.search(listing).group(1)
     started = api.post(base + "/requests/new", form={"csrf_token": token}, max_redirects=0)
     reference = re.search(r"/requests/(TM-[^/]+)/", started.headers["location"]).group(1)
     at = f"{base}/requests/{reference}"
-    people = {"action": "continue"}
-    for i, (name, (civil_id, category)) in enumerate(_people_for(listing).items()):
-        people.update(
+    answers = {"action": "continue"}
+    for i, (name, (civil_id, category)) in enumerate((people or _people_for(listing)).items()):
+        answers.update(
             {
                 f"people-{i}-civil_id": civil_id,
                 f"people-{i}-name": name,
@@ -232,7 +233,7 @@ def request_at_check(api, base: str) -> str:
                 f"people-{i}-passport_expiry": PASSPORT_EXPIRY,
             }
         )
-    _post(api, f"{at}/people", people)
+    _post(api, f"{at}/people", answers)
     _post(api, f"{at}/sponsor", {"action": "me"})
     _post(api, f"{at}/cover", {"insurance_status": "new", "years": "2"})
     return reference

@@ -59,7 +59,7 @@ def test_a_new_request_for_people_covered_already_is_stopped(live_server, new_pa
     api = page.context.request
     first = steps.paid_with_api(api, base)
 
-    second = steps.request_at_check(api, base)
+    second = steps.request_at_check(api, base, people=steps.PEOPLE)  # the same people again
     page.goto(f"{base}/requests/{second}/check?lang={lang}")
     summary = page.locator("#error-summary").inner_text()
     assert first in summary and re.search(r"[0-9]{2}/[0-9]{2}/[0-9]{4}", summary), summary

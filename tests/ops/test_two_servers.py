@@ -413,4 +413,4 @@ def test_reminders_on_both_servers_at_once_send_each_once(site, bank):
     assert sorted("sent now: 1;" in output for output in outputs) == [False, True], outputs
     assert site.query("SELECT lead_days FROM reminder WHERE sent_at IS NOT NULL") == [(7,)]
     mobile = site.query('SELECT mobile FROM "user" WHERE civil_id = %s', civil_id)[0][0]
-    assert sum(f"request {reference} ends on" in body for body in site.sms_to(mobile)) == 1
+    assert sum(f"(request {reference}) ends on" in body for body in site.sms_to(mobile)) == 1

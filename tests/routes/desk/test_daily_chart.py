@@ -23,7 +23,7 @@ def test_the_home_page_draws_the_month_and_tabulates_it(client, applicant, desk,
     assert '<title id="daily-title">' in svg
     assert "style=" not in svg  # the CSP allows no inline styles: classes only
     assert svg.count('class="daily-bar"') == 2  # one payment: its count and its amount
-    assert "<caption>" in page and page.count("<tr>") >= 31
+    assert "<caption" in page and page.count("<tr>") >= 31
     row = today_row(page)
     assert row[0] == "1" and row[2] == "0"  # one payment, no refund
 

@@ -441,6 +441,7 @@ class _Seeder:
         if previous is not None:
             self.tables.add("renewal", {"previous": previous[0], "request": rid, "created_at": at})
             if previous[3] is not None and previous[3] <= at:
+                self._count(at, summary.RENEWALS_STARTED)
                 self._count(paid_at, summary.RENEWALS_FOLLOWED)
         sent = None
         remind_on = cover_end - timedelta(days=30)

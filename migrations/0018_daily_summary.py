@@ -65,6 +65,13 @@ def _sources(db):
             "WHERE EXISTS (SELECT 1 FROM reminder WHERE reminder.request_id = renewal.previous_id "
             "AND reminder.sent_at IS NOT NULL AND reminder.sent_at <= renewal.created_at)",
         )
+        # A renewal started after such a reminder, on the day it was started.
+        yield (
+            "renewals_started",
+            "SELECT renewal.created_at, 0 FROM renewal "
+            "WHERE EXISTS (SELECT 1 FROM reminder WHERE reminder.request_id = renewal.previous_id "
+            "AND reminder.sent_at IS NOT NULL AND reminder.sent_at <= renewal.created_at)",
+        )
 
 
 def _instant(value):

@@ -14,8 +14,9 @@ REFUNDS = "refunds"
 MISMATCHES = "mismatches"
 SMS_FAILURES = "sms_failures"
 REMINDERS_SENT = "reminders_sent"
-RENEWALS_FOLLOWED = "renewals_followed"
-KINDS = (PAYMENTS, REFUNDS, MISMATCHES, SMS_FAILURES, REMINDERS_SENT, RENEWALS_FOLLOWED)
+RENEWALS_FOLLOWED = "renewals_followed"  # paid, after a reminder about the request renewed
+RENEWALS_STARTED = "renewals_started"  # started, after such a reminder
+KINDS = (PAYMENTS, REFUNDS, MISMATCHES, SMS_FAILURES, REMINDERS_SENT, RENEWALS_FOLLOWED, RENEWALS_STARTED)
 
 
 class DailySummary(BaseModel):
@@ -45,6 +46,15 @@ class DailySummary(BaseModel):
     def count_at(cls, at: datetime, kind: str, fils: int = 0) -> None:
         """One event of `kind` at the instant `at` (naive UTC), on its Kuwait day."""
         cls.count(kuwait_day(at), kind, fils)
+
+    @classmethod
+    def totals(cls, first: date, last: date, kinds: tuple[str, ...]) -> dict[str, int]:
+        """Events of each of `kinds` from `first` to `last`: a few rows a day, by the index."""
+        found = dict.fromkeys(kinds, 0)
+        for (_day, kind), (events, _fils) in cls.between(first, last).items():
+            if kind in found:
+                found[kind] += events
+        return found
 
     @classmethod
     def between(cls, first: date, last: date) -> dict[tuple[date, str], tuple[int, int]]:

@@ -12,7 +12,7 @@ import secrets
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from peewee import JOIN, Case, Value, fn
 
@@ -237,6 +237,7 @@ def start_renewal(previous: InsuranceRequest, owner: User) -> InsuranceRequest:
         renewal = InsuranceRequest.start(owner)
         _copy_answers(previous, renewal)
         Renewal.create(previous=previous, request=renewal)
+        _count_if_reminded(previous)
     return renewal
 
 
@@ -261,6 +262,7 @@ def start_express_renewal(
         sponsor = ExpressSponsor.start(civil_id, mobile, language)
         _copy_answers(previous, sponsor.request)
         Renewal.create(previous=previous, request=sponsor.request)
+        _count_if_reminded(previous)
     return sponsor
 
 
@@ -302,28 +304,28 @@ DESK_DAYS = 30
 
 
 def desk_counts(days: int = DESK_DAYS) -> dict[str, int]:
-    """Reminders sent in the last `days`, and the renewals started in them after one of
-    their request's reminders, and those paid."""
+    """Reminders sent in the last `days` Kuwait days, the renewals started after one about
+    the request they renew, and those paid: from the summary rows, so the count costs the
+    same whatever the month's volume (issue 24)."""
+    today = clock.today_in_kuwait()
+    totals = DailySummary.totals(
+        today - timedelta(days=days - 1),
+        today,
+        (summary.REMINDERS_SENT, summary.RENEWALS_STARTED, summary.RENEWALS_FOLLOWED),
+    )
     return {
-        name: query.count() for name, query in desk_count_queries(clock.now() - timedelta(days=days)).items()
+        "reminders_sent": totals[summary.REMINDERS_SENT],
+        "renewals_started": totals[summary.RENEWALS_STARTED],
+        "renewals_paid": totals[summary.RENEWALS_FOLLOWED],
     }
 
 
-def desk_count_queries(since: datetime) -> dict:
-    """The queries desk_counts counts, from `since` on (for the plan tests)."""
-    renewed = InsuranceRequest.alias("renewed")
-    reminded_first = Reminder.select(Reminder.id).where(
-        (Reminder.request == Renewal.previous)
-        & Reminder.sent_at.is_null(False)
-        & (Reminder.sent_at <= Renewal.created_at)
+def _count_if_reminded(previous: InsuranceRequest) -> None:
+    """A renewal just started: counted for the desk when a reminder about `previous` had
+    been sent."""
+    now = clock.now()
+    reminded = Reminder.select().where(
+        (Reminder.request == previous.id) & Reminder.sent_at.is_null(False) & (Reminder.sent_at <= now)
     )
-    followed = (
-        Renewal.select()
-        .join(renewed, on=(Renewal.request == renewed.id))
-        .where((Renewal.created_at >= since) & fn.EXISTS(reminded_first))
-    )
-    return {
-        "reminders_sent": Reminder.select().where(Reminder.sent_at >= since),
-        "renewals_started": followed,
-        "renewals_paid": followed.where(renewed.state.in_(InsuranceRequest.COVERING)),
-    }
+    if reminded.exists():
+        DailySummary.count_at(now, summary.RENEWALS_STARTED)

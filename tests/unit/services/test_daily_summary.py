@@ -66,3 +66,17 @@ def test_an_sms_that_fails_counts_once_on_its_day(context, clock):
     assert stored(clock.today_in_kuwait(), summary.SMS_FAILURES) == (1, 0)
     assert sms_sender.deliver_due(Refusing(), "one", retries=0) == {}
     assert stored(clock.today_in_kuwait(), summary.SMS_FAILURES) == (1, 0)
+
+
+def test_the_desk_counts_the_last_30_kuwait_days_from_the_summary_rows(context, clock):
+    from datetime import timedelta
+
+    import clock as the_clock
+    from services import reminders
+
+    today = the_clock.today_in_kuwait()
+    DailySummary.count(today, summary.REMINDERS_SENT, events=4)
+    DailySummary.count(today - timedelta(days=29), summary.RENEWALS_STARTED, events=3)
+    DailySummary.count(today - timedelta(days=30), summary.RENEWALS_STARTED, events=100)  # a day too old
+    DailySummary.count(today - timedelta(days=2), summary.RENEWALS_FOLLOWED, events=2)
+    assert reminders.desk_counts() == {"reminders_sent": 4, "renewals_started": 3, "renewals_paid": 2}

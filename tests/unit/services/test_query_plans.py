@@ -16,6 +16,7 @@ from peewee import SqliteDatabase
 import models
 from models import (
     AuditEvent,
+    DailySummary,
     ExpressSponsor,
     InsuranceRequest,
     InsuredPerson,
@@ -286,13 +287,14 @@ def queries(requests) -> dict:
         "export payments, next batch": exports.payments_made(start, end, after=(start, 5)),
         "export refunds": exports.refunds_asked(start, end),
         "export refunds, next batch": exports.refunds_asked(start, end, after=(start, 5)),
+        "desk home: the last 30 days' summary rows": DailySummary.select().where(
+            DailySummary.day.between(TODAY - timedelta(days=29), TODAY)
+        ),
         "my requests": InsuranceRequest.select()
         .where(InsuranceRequest.owner == holder.id)
         .order_by(InsuranceRequest.updated_at.desc()),
     }
     for name, query in desk_home.front_page_queries(SOME_DAY).items():
-        found[f"desk home: {name}"] = query
-    for name, query in reminders.desk_count_queries(SOME_DAY).items():
         found[f"desk home: {name}"] = query
     return found
 

@@ -48,15 +48,6 @@ class DailySummary(BaseModel):
         cls.count(kuwait_day(at), kind, fils)
 
     @classmethod
-    def totals(cls, first: date, last: date, kinds: tuple[str, ...]) -> dict[str, int]:
-        """Events of each of `kinds` from `first` to `last`: a few rows a day, by the index."""
-        found = dict.fromkeys(kinds, 0)
-        for (_day, kind), (events, _fils) in cls.between(first, last).items():
-            if kind in found:
-                found[kind] += events
-        return found
-
-    @classmethod
     def between(cls, first: date, last: date) -> dict[tuple[date, str], tuple[int, int]]:
         """(day, kind) -> (events, fils) for the days from `first` to `last`."""
         rows = cls.select(cls.day, cls.kind, cls.events, cls.fils).where(cls.day.between(first, last))

@@ -27,9 +27,10 @@ def front_page_queries(now: datetime) -> dict:
 def front_page(now: datetime, today: date, rtl: bool) -> dict:
     queries = front_page_queries(now)
     days = last_days(today)
+    rows = DailySummary.between(days[0], days[-1])  # the chart and the reminder counts
     return {
-        "daily": chart(days, DailySummary.between(days[0], days[-1]), rtl=rtl),
+        "daily": chart(days, rows, rtl=rtl),
         "waiting": queries.pop("waiting").count(),
         **{name: list(query) for name, query in queries.items()},
-        "reminders": reminders.desk_counts(),
+        "reminders": reminders.desk_counts(len(days), rows),
     }
